@@ -1,0 +1,140 @@
+"""The article's layout: where the body is, its paragraphs and sentences, with source offsets.
+
+Page chrome that survived cleaning (menus, "Các tin khác", view counters, image file names,
+datelines, the author line) is cut here by the ``[chrome]`` rules of ``data/lexicon.toml``, so no
+extractor ever sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .lexicon import lexicon
+from .text import fold
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence(Span):
+    para: int
+
+
+@dataclass
+class Layout:
+    text: str
+    folded: str
+    paragraphs: list[Span] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+
+    def in_body(self, pos: int) -> bool:
+        return any(p.start <= pos < p.end for p in self.paragraphs)
+
+    def sentence_at(self, pos: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= pos < s.end:
+                return s
+        return None
+
+    def paragraph_of(self, pos: int) -> int | None:
+        for i, p in enumerate(self.paragraphs):
+            if p.start <= pos < p.end:
+                return i
+        return None
+
+
+@cache
+def _chrome() -> tuple[regex.Pattern[str], set[str], list[regex.Pattern[str]]]:
+    c = lexicon()["chrome"]
+    tail = regex.compile(
+        "^(?:" + "|".join(regex.escape(fold(m)) for m in c["tail_markers"]) + r")(?:\W|$)"
+    )
+    lines = {fold(x) for x in c["lines"]}
+    pats = [regex.compile(p["re"]) for p in c["line_patterns"]]
+    return tail, lines, pats
+
+
+def is_chrome_line(folded_line: str) -> bool:
+    _, lines, pats = _chrome()
+    s = folded_line.strip()
+    return s in lines or any(p.fullmatch(s) for p in pats)
+
+
+def _is_author_line(line: str) -> bool:
+    s = line.strip()
+    if not s or s[-1] in ".!?:;…\"”" or any(ch.isdigit() for ch in s):
+        return False
+    head = s.split("(")[0].split()
+    return 1 <= len(head) <= 5 and all(w[:1].isupper() for w in head)
+
+
+def body_lines(text: str, folded: str) -> list[Span]:
+    """The lines of the article body (non-empty, not chrome), cut at the first tail marker."""
+    tail, _, _ = _chrome()
+    spans: list[Span] = []
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        start, end = pos, pos + len(raw.rstrip("\r\n"))
+        pos += len(raw)
+        line = folded[start:end].strip()
+        if not line:
+            continue
+        if spans and tail.match(line):
+            break
+        if is_chrome_line(line):
+            continue
+        lead = len(text[start:end]) - len(text[start:end].lstrip())
+        trail = len(text[start:end].rstrip())
+        spans.append(Span(start + lead, start + trail))
+    # the author line(s) closing the article
+    while len(spans) > 1 and _is_author_line(text[spans[-1].start : spans[-1].end]):
+        spans.pop()
+    return spans
+
+
+_SENT_FALLBACK = regex.compile(r"(?<=[.!?…])\s+(?=[\"“”‘]?\p{Lu})")
+
+
+def _sent_tokenize(paragraph: str) -> list[str]:
+    try:
+        from underthesea import sent_tokenize  # heavy: imported on first use
+    except ImportError:  # pragma: no cover - underthesea is a dependency
+        return _SENT_FALLBACK.split(paragraph)
+    return list(sent_tokenize(paragraph))
+
+
+def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:
+    """Sentences of one paragraph (underthesea), re-found in the source for exact offsets."""
+    chunk = text[span.start : span.end]
+    out: list[Sentence] = []
+    cursor = 0
+    for sent in _sent_tokenize(chunk):
+        piece = sent.strip()
+        if not piece:
+            continue
+        at = chunk.find(piece, cursor)
+        if at < 0:  # tokenizer changed the text: fall back to a regex split of the rest
+            for rest in _SENT_FALLBACK.split(chunk[cursor:]):
+                r_at = chunk.find(rest.strip(), cursor)
+                if rest.strip() and r_at >= 0:
+                    out.append(Sentence(span.start + r_at, span.start + r_at + len(rest.strip()), para))
+                    cursor = r_at + len(rest.strip())
+            return out
+        out.append(Sentence(span.start + at, span.start + at + len(piece), para))
+        cursor = at + len(piece)
+    return out
+
+
+def layout(text: str) -> Layout:
+    folded = fold(text)
+    lay = Layout(text=text, folded=folded, paragraphs=body_lines(text, folded))
+    for i, p in enumerate(lay.paragraphs):
+        lay.sentences.extend(split_sentences(text, p, i))
+    return lay

@@ -1,0 +1,99 @@
+"""Loads the rule data files beside this module (``data/*.toml``) once, compiled for matching."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import regex
+
+from .text import fold
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    data = resources.files(__package__).joinpath("data").joinpath(name).read_bytes()
+    return tomllib.loads(data.decode("utf-8"))
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    return load_toml("lexicon.toml")
+
+
+def phrase_regex(phrases: list[str]) -> regex.Pattern[str]:
+    """One regex for a list of phrases: longest first, on word boundaries, folded."""
+    alts = sorted({fold(p) for p in phrases if p}, key=len, reverse=True)
+    body = "|".join(regex.escape(a) for a in alts) or r"(?!x)x"
+    return regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
+
+
+@dataclass(frozen=True)
+class PhraseRule:
+    id: str
+    code: str
+    pattern: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: PhraseRule
+    start: int
+    end: int
+
+
+def _rules(section: str, key: str = "phrases") -> list[PhraseRule]:
+    return [
+        PhraseRule(r["id"], r.get("code", ""), phrase_regex(r.get(key, [])))
+        for r in lexicon()[section]
+    ]
+
+
+@cache
+def field_rules() -> list[PhraseRule]:
+    return _rules("field")
+
+
+@cache
+def level_rules() -> list[PhraseRule]:
+    return _rules("level")
+
+
+@cache
+def metric_rules() -> list[tuple[PhraseRule, regex.Pattern[str] | None]]:
+    out = []
+    for r in lexicon()["metric"]:
+        near = phrase_regex(r.get("near", []))
+        before = r.get("before")
+        before_re = (
+            regex.compile(
+                "(?:" + "|".join(regex.escape(fold(b)) for b in before) + r")\s*(?:thêm\s*)?$"
+            )
+            if before
+            else None
+        )
+        out.append((PhraseRule(r["id"], r["code"], near), before_re))
+    return out
+
+
+def find_all(rules: list[PhraseRule], folded: str, start: int = 0, end: int | None = None) -> list[Hit]:
+    """Non-overlapping hits of the rules in ``folded[start:end]``, longest phrase first."""
+    end = len(folded) if end is None else end
+    hits: list[Hit] = []
+    for rule in rules:
+        for m in rule.pattern.finditer(folded, start, end, overlapped=False):
+            hits.append(Hit(rule, m.start(), m.end()))
+    hits.sort(key=lambda h: (h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for h in hits:
+        if kept and h.start < kept[-1].end:
+            continue
+        kept.append(h)
+    return kept
+
+
+@cache
+def words(section: str, key: str) -> regex.Pattern[str]:
+    return phrase_regex(lexicon()[section][key])

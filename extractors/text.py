@@ -1,0 +1,84 @@
+"""The text layer: NFC, canonical tone placement, quotes and case folding.
+
+Every function that returns text for *matching* keeps the length of its input, so an offset found
+in the folded text is an offset in the original (evidence spans always point at the source).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Old ("hoà", "thuỷ") to modern ("hòa", "thủy") tone placement on the open diphthongs oa, oe, uy.
+# The tone moves from the second vowel to the first only when the syllable ends there
+# ("hoàng" keeps its tone on a) and never after q ("quý" is right in both styles).
+_TONES = {
+    "à": "̀", "á": "́", "ả": "̉", "ã": "̃", "ạ": "̣",
+    "è": "̀", "é": "́", "ẻ": "̉", "ẽ": "̃", "ẹ": "̣",
+    "ỳ": "̀", "ý": "́", "ỷ": "̉", "ỹ": "̃", "ỵ": "̣",
+}
+_BASE = {"a": "oa", "e": "oe", "y": "uy"}
+_OLD_TONE = re.compile(
+    r"(?<![qQ])([oOuU])([àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ])(?![\w])"
+)
+
+
+def _move_tone(m: re.Match[str]) -> str:
+    first, second = m.group(1), m.group(2)
+    lower = second.lower()
+    base = unicodedata.normalize("NFD", lower)[0]
+    if (first.lower(), base) not in (("o", "a"), ("o", "e"), ("u", "y")):
+        return m.group(0)
+    tone = _TONES[lower]
+    toned_first = unicodedata.normalize("NFC", first + tone)
+    plain_second = base.upper() if second.isupper() else base
+    return toned_first + plain_second
+
+
+QUOTES = "\"“”„‟«»″〝〞＂"
+SINGLE_QUOTES = "‘’‚‛`´"
+_QUOTE_TABLE = str.maketrans({**{q: '"' for q in QUOTES}, **{q: "'" for q in SINGLE_QUOTES}})
+_SPACE_TABLE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
+_DASH_TABLE = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC (decomposed input such as ``"Hoa\\u0300"`` becomes ``"Hoà"``)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def modern_tones(text: str) -> str:
+    """Move tone marks to the modern placement: ``Hoà`` → ``Hòa``, ``Thuỷ`` → ``Thủy``.
+
+    Length-preserving on NFC input.
+    """
+    return _OLD_TONE.sub(_move_tone, text)
+
+
+def fold(text: str) -> str:
+    """Matching form: NFC, modern tones, lower case, one quote and dash style, plain spaces.
+
+    Same length as ``nfc(text)``; callers pass NFC text so offsets carry over unchanged.
+    """
+    out = modern_tones(nfc(text)).lower()
+    return out.translate(_QUOTE_TABLE).translate(_SPACE_TABLE).translate(_DASH_TABLE)
+
+
+@lru_cache(maxsize=65536)
+def key(text: str) -> str:
+    """Comparison key (SPEC §3): folded, quotes and trailing punctuation stripped, spaces collapsed."""
+    out = fold(text).replace('"', " ").replace("'", " ")
+    out = re.sub(r"\s+", " ", out).strip()
+    return out.strip(" .,;:!?…-()[]")
+
+
+def clean_name(text: str) -> str:
+    """A name for output: NFC, modern tones, single spaces, no surrounding quotes or punctuation."""
+    out = modern_tones(nfc(text)).translate(_SPACE_TABLE)
+    out = re.sub(r"\s+", " ", out).strip()
+    return out.strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+
+
+def is_quote(ch: str) -> bool:
+    return ch in QUOTES or ch in SINGLE_QUOTES
