@@ -1,0 +1,86 @@
+"""One article in, one :class:`~extractors.records.Document` out: the extractors' entry point."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from .counts import extract_counts, find_candidates
+from .gazetteer import Unit, province_unit
+from .layout import Layout, layout
+from .lexicon import lexicon, phrase_regex
+from .localities import Resolved, find_mentions, resolve, to_locality
+from .modelnames import extract_models
+from .periods import find_time_exprs, reporting_periods
+from .records import Document, Locality, LocalityRef, PeriodRef
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What is known of the article besides its text."""
+
+    doc: str
+    url: str | None = None
+    title: str | None = None
+    published: date | None = None
+    source_province: str | None = None
+
+
+def _primary(lay: Layout, res: Resolved, province: Unit | None) -> Unit | None:
+    """The unit the article reports on: the scope of its first count, else its most named unit."""
+    mentions = res.mentions
+    province_scope = phrase_regex(lexicon()["counts"]["province_scope"])
+    primary_scope = phrase_regex(lexicon()["counts"]["primary_scope"])
+    freq = Counter(m.unit for m in mentions if m.unit and m.unit.level != "commune")
+    for c in find_candidates(lay):
+        if c.parent is not None:
+            continue
+        seg = lay.folded[c.seg_start:c.start]
+        named = [m for m in mentions if c.seg_start <= m.start < c.start and m.unit
+                 and m.unit.level != "commune"]
+        if named:
+            return named[-1].unit
+        if province is not None and province_scope.search(seg):
+            return province
+        scope = list(primary_scope.finditer(seg))
+        if scope:
+            word = scope[-1].group().replace("toàn ", "")
+            kinds = [u for u in freq if u.kind == word]
+            if kinds:
+                return max(kinds, key=lambda u: freq[u])
+    if freq:
+        return freq.most_common(1)[0][0]
+    return province
+
+
+def extract(text: str, meta: Meta) -> Document:
+    """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed)."""
+    lay = layout(text)
+    published = meta.published
+    mentions = find_mentions(lay)
+    res = resolve(mentions, meta.source_province, published.isoformat() if published else None)
+    province = province_unit(res.province) if res.province else None
+    primary = _primary(lay, res, province)
+
+    localities: list[Locality] = []
+    named_province = any(u.level == "province" for u in res.units())
+    for u in res.units():
+        localities.append(to_locality(u, primary=(primary == u)))
+    if province is not None and not named_province:
+        localities.append(to_locality(province, primary=(primary == province), inferred=True))
+    localities.sort(key=lambda loc: (not loc.primary, ["province", "district", "commune"].index(loc.level)))
+
+    def ref(u: Unit | None) -> LocalityRef | None:
+        return to_locality(u).ref() if u else None
+
+    times = find_time_exprs(lay, published)
+    counts = extract_counts(
+        lay, res.mentions, times, ref(primary), ref(province),
+        PeriodRef(start=None, end=published),
+        city_is_province=bool(province and province.kind == "thành phố"),
+    )
+    models = extract_models(lay, res.mentions)
+    periods = reporting_periods(times)
+    return Document(doc=meta.doc, url=meta.url, title=meta.title, published=published,
+                    localities=localities, periods=periods, counts=counts, models=models)

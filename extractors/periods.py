@@ -1,0 +1,174 @@
+"""Periods (SPEC §1.2): time expressions of the body turned into (start, end) intervals.
+
+Patterns live in ``data/periods.toml`` (each with an id and a kind); this module only knows how
+each kind becomes an interval, and which expressions are not reporting periods (documents, plans,
+terms of office, comparison baselines: the ``[exclude]`` table).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+import regex
+
+from .layout import Layout
+from .lexicon import load_toml, phrase_regex
+from .records import Period, PeriodRef
+
+
+@dataclass
+class TimeExpr:
+    start: int
+    end: int
+    kind: str
+    rule: str
+    text: str
+    period: PeriodRef | None  # None when it cannot be resolved (relative, no publication date)
+    reporting: bool = True
+
+
+@cache
+def _data() -> tuple[list[tuple[str, str, regex.Pattern[str]]], regex.Pattern[str], int]:
+    data = load_toml("periods.toml")
+    year = data["Y"]
+    pats = [
+        (p["id"], p["kind"], regex.compile(p["re"].replace("{Y}", year)))
+        for p in data["pattern"]
+    ]
+    return pats, phrase_regex(data["exclude"]["before"]), int(data["exclude"]["window"])
+
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _last_day(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _safe(fn):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except ValueError:
+        return None
+
+
+def interval(kind: str, g: dict[str, str | None], published: date | None) -> PeriodRef | None:
+    """The interval of one matched expression, or None when it cannot be resolved."""
+    def year(name: str = "y") -> int | None:
+        v = g.get(name)
+        if v == "nay":
+            return published.year if published else None
+        return int(v) if v else None
+
+    if kind == "range":
+        y1, y2 = year("y1"), year("y2")
+        if y1 is None or y2 is None or not y1 <= y2 <= y1 + 30:
+            return None
+        return PeriodRef(start=date(y1, 1, 1), end=date(y2, 12, 31))
+    if kind == "year":
+        y = year()
+        return PeriodRef(start=date(y, 1, 1), end=date(y, 12, 31)) if y else None
+    if kind == "this_year":
+        return (PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
+                if published else None)
+    if kind == "months":
+        y, n = year(), int(g["n"] or 0)
+        if y is None or not 1 <= n <= 12:
+            return None
+        return PeriodRef(start=date(y, 1, 1), end=_last_day(y, n))
+    if kind == "quarter":
+        y, q_raw = year(), (g["q"] or "").lower()
+        q = _ROMAN.get(q_raw) or (int(q_raw) if q_raw.isdigit() else 0)
+        if y is None or not 1 <= q <= 4:
+            return None
+        return PeriodRef(start=date(y, 3 * q - 2, 1), end=_last_day(y, 3 * q))
+    if kind == "month":
+        y, m = year(), int(g["m"] or 0)
+        if y is None or not 1 <= m <= 12:
+            return None
+        return PeriodRef(start=date(y, m, 1), end=_last_day(y, m))
+    if kind == "until_day":
+        y, m, d = year(), int(g["m"] or 0), int(g["d"] or 0)
+        end = _safe(lambda: date(y, m, d)) if y else None
+        return PeriodRef(start=None, end=end) if end else None
+    if kind == "until_month":
+        y, m = year(), int(g["m"] or 0)
+        return PeriodRef(start=None, end=_last_day(y, m)) if y and 1 <= m <= 12 else None
+    if kind == "until_year":
+        y = year()
+        return PeriodRef(start=None, end=date(y, 12, 31)) if y else None
+    if kind == "now":
+        return PeriodRef(start=None, end=published)
+    return None  # last_years: resolved against the article's phases in find_time_exprs
+
+
+def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
+    pats, exclude, window = _data()
+    found: list[TimeExpr] = []
+    taken: list[tuple[int, int]] = []
+    for para in lay.paragraphs:
+        for rule, kind, pat in pats:
+            for m in pat.finditer(lay.folded, para.start, para.end):
+                if any(m.start() < e and s < m.end() for s, e in taken):
+                    continue
+                taken.append((m.start(), m.end()))
+                g = {k: v for k, v in m.groupdict().items()}
+                expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
+                                interval(kind, g, published))
+                before = lay.folded[max(para.start, m.start() - window):m.start()]
+                before = before.rsplit(";", 1)[-1]
+                if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2"):
+                    expr.reporting = False
+                found.append(expr)
+    found.sort(key=lambda e: e.start)
+    _resolve_relative(found, published)
+    _drop_now_beside_dates(found, lay)
+    return found
+
+
+def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
+    """"N năm qua" / "nhiệm kỳ qua": the phase the article names, else N years to publication."""
+    phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
+    for e in found:
+        if e.kind != "last_years":
+            continue
+        before = [p for p in phases if p.start < e.start]
+        after = [p for p in phases if p.start > e.start]
+        if before:
+            e.period = before[-1].period
+        elif after:
+            e.period = after[0].period
+        else:
+            n = regex.match(r"\d+", e.text)
+            if n and published:
+                y0 = published.year - int(n.group()) + 1
+                e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
+
+
+def _drop_now_beside_dates(found: list[TimeExpr], lay: Layout) -> None:
+    """"Tính đến ngày 30/11/2023, toàn tỉnh hiện có …": the explicit date wins over "hiện có"."""
+    for e in found:
+        if e.kind != "now":
+            continue
+        sent = lay.sentence_at(e.start)
+        if sent is None:
+            continue
+        clause_start = max(sent.start, lay.folded.rfind(";", sent.start, e.start) + 1)
+        if any(o.kind.startswith("until") and clause_start <= o.start < e.start for o in found):
+            e.reporting = False
+
+
+def reporting_periods(exprs: list[TimeExpr]) -> list[Period]:
+    """The distinct reporting periods of the article (both bounds unknown: not listed)."""
+    out: dict[tuple[date | None, date | None], Period] = {}
+    for e in exprs:
+        if not e.reporting or e.period is None:
+            continue
+        if e.period.start is None and e.period.end is None:
+            continue
+        k = (e.period.start, e.period.end)
+        out.setdefault(k, Period(start=e.period.start, end=e.period.end, text=e.text))
+    return sorted(out.values(), key=lambda p: (p.end or date.max, p.start or date.min))
