@@ -1,0 +1,30 @@
+# Two commands on a fresh machine with python3 and make:  make run   and   make test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint install clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)  ## the main job on the bundled corpus (no network), then the gold scores
+	$(BIN)/dvk run
+	$(BIN)/dvk score
+
+test: $(STAMP)  ## lint, types and the test suite (with the gold-score gate)
+	$(BIN)/ruff check pipeline extractors tests
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check pipeline extractors tests
+	$(BIN)/mypy pipeline extractors
+
+clean:
+	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm

@@ -1,0 +1,118 @@
+"""The ``dvk`` command. Heavy modules (underthesea, spaCy, BeautifulSoup) load inside commands,
+so ``dvk --help`` answers at once."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import DvkError
+
+app = typer.Typer(
+    name="dvk",
+    help="Turn Vietnamese news articles about the 'Dân vận khéo' movement into a checkable dataset.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DB_OPTION = typer.Option("--db", help="SQLite database file.", show_default=True)
+GOLD_DIR = Path(__file__).resolve().parent.parent / "gold"
+
+
+def _fail(exc: DvkError) -> None:
+    typer.echo(f"dvk: error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def run(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt/.html); default: corpus/.")] = None,  # noqa: UP045
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
+) -> None:
+    """Clean, extract and store documents, then print a summary per document.
+
+    Example: dvk run corpus/ --db data/dvk.db
+    """
+    from .run import run as run_job
+    from .summary import print_run_summary
+
+    try:
+        result = run_job(paths, db, force=force)
+        print_run_summary(result, db)
+    except DvkError as exc:
+        _fail(exc)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt/.html) or - for standard input.")],
+) -> None:
+    """Print one JSON object per document (SPEC §2), JSON Lines on standard output.
+
+    Example: dvk extract corpus/*.txt > predictions.jsonl
+    """
+    from .documents import expand, read_path
+    from .run import extract_source
+    from .sources import load_registry
+
+    registry = load_registry()
+    failed = 0
+    for path in expand(paths):
+        try:
+            src = read_path(path, registry)
+            document = extract_source(src, registry)
+        except DvkError as exc:
+            typer.echo(f"dvk: error: {exc}", err=True)
+            failed += 1
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            typer.echo(f"dvk: error: {path}: internal error: {exc!r}", err=True)
+            failed += 1
+            continue
+        sys.stdout.write(document.model_dump_json(exclude_none=False) + "\n")
+        sys.stdout.flush()
+    if failed:
+        raise typer.Exit(3)
+
+
+@app.command()
+def score(
+    gold: Annotated[Path, typer.Option("--gold", help="Folder of gold/<doc>.json files.")] = GOLD_DIR,
+    pred: Annotated[Optional[Path], typer.Option("--pred", help="JSON Lines from dvk extract; default: extract the corpus.")] = None,  # noqa: UP045
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    details: Annotated[bool, typer.Option("--details/--no-details", help="List misses and spurious records.")] = False,
+) -> None:
+    """Score extraction against the gold set (SPEC §3): P/R/F1 per record kind and document.
+
+    Example: dvk score --pred predictions.jsonl --json
+    """
+    from .score import load_gold, load_predictions
+    from .score import score as score_docs
+    from .summary import corpus_predictions, print_score
+
+    try:
+        gold_docs = load_gold(gold)
+        preds = load_predictions(pred) if pred else corpus_predictions()
+        report = score_docs(preds, gold_docs)
+    except DvkError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print_score(report, details=details)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

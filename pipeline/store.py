@@ -1,0 +1,154 @@
+"""The SQLite store (sqlite-utils): documents and their records, with evidence spans.
+
+Tables: ``documents`` (one row per article, keyed by id, with content hash and extractor version),
+``localities``, ``periods``, ``counts``, ``models``, ``model_localities``; every record row points
+at its document (foreign keys on). Re-extracting a document replaces its records in one
+transaction, and a document whose hash and extractor version are unchanged is left alone, so
+running the same job twice gives the same database.
+
+Full-text search on ``documents(title, text)`` uses ``unicode61 remove_diacritics 2``: a reader
+typing without accents ("dan van kheo") finds "Dân vận khéo", and letters with two marks (ệ, ử)
+fold like the others; "đ" stays distinct from "d" (unicode61 does not fold it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from extractors.records import Document
+
+from .errors import StoreError
+
+DEFAULT_DB = Path("data/dvk.db")
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+_LOCALITY_COLS = {"name": str, "kind": str, "level": str, "province": str, "code": str}
+
+
+def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
+    """Open (creating if needed) the database with its schema, WAL and foreign keys on."""
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(path), timeout=30)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")
+        ensure_schema(db)
+    except (OSError, sqlite3.Error) as exc:
+        raise StoreError(f"cannot open the database: {exc}", path=str(path),
+                         hint="check the path and its permissions, or pass --db") from exc
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    if "documents" not in db.table_names():
+        db["documents"].create({
+            "id": str, "url": str, "source": str, "title": str, "published": str, "path": str,
+            "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
+        }, pk="id")
+        db["documents"].enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
+    fk = [("document_id", "documents", "id")]
+    if "localities" not in db.table_names():
+        db["localities"].create({"id": int, "document_id": str, **_LOCALITY_COLS,
+                                 "is_primary": int, "inferred": int}, pk="id", foreign_keys=fk)
+    if "periods" not in db.table_names():
+        db["periods"].create({"id": int, "document_id": str, "start": str, "end": str,
+                              "text": str}, pk="id", foreign_keys=fk)
+    if "counts" not in db.table_names():
+        db["counts"].create({
+            "id": int, "document_id": str, "value": int, "bound": str, "metric": str,
+            "field": str, "field_text": str, "level": str, "holder": str,
+            "locality_name": str, "locality_kind": str, "locality_level": str, "province": str,
+            "period_start": str, "period_end": str,
+            "text": str, "span_start": int, "span_end": int,
+        }, pk="id", foreign_keys=fk)
+    if "models" not in db.table_names():
+        db["models"].create({"id": int, "document_id": str, "name": str, "field": str,
+                             "owners": str, "text": str, "span_start": int, "span_end": int},
+                            pk="id", foreign_keys=fk)
+    if "model_localities" not in db.table_names():
+        db["model_localities"].create({"id": int, "model_id": int, "document_id": str,
+                                       **_LOCALITY_COLS},
+                                      pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
+    for table, cols in (("localities", ["document_id"]), ("localities", ["province"]),
+                        ("periods", ["document_id"]), ("counts", ["document_id"]),
+                        ("counts", ["province"]), ("counts", ["field"]), ("counts", ["metric"]),
+                        ("counts", ["period_end"]), ("models", ["document_id"]),
+                        ("models", ["field"]), ("model_localities", ["model_id"]),
+                        ("model_localities", ["province"])):
+        db[table].create_index(cols, if_not_exists=True)
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def stored_state(db: sqlite_utils.Database, doc_id: str) -> tuple[str, str] | None:
+    row = db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?",
+                     [doc_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _d(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
+                  content_hash: str, extractor_version: str, source: str | None = None,
+                  path: str | None = None) -> None:
+    """Insert or replace one document and all its records, atomically."""
+    doc_id = document.doc
+    with transaction(db):
+        model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
+        if model_ids:
+            db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
+        for table in ("localities", "periods", "counts", "models"):
+            db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
+        db["documents"].upsert({
+            "id": doc_id, "url": document.url, "source": source, "title": document.title,
+            "published": _d(document.published), "path": path, "text": text,
+            "content_hash": content_hash, "extractor_version": extractor_version,
+            "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }, pk="id")
+        db["localities"].insert_all(({
+            "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
+            "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
+            "inferred": int(loc.inferred)} for loc in document.localities))
+        db["periods"].insert_all(({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
+                                   "text": p.text} for p in document.periods))
+        db["counts"].insert_all(({
+            "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
+            "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
+            "locality_name": c.locality.name if c.locality else None,
+            "locality_kind": c.locality.kind if c.locality else None,
+            "locality_level": c.locality.level if c.locality else None,
+            "province": c.locality.province if c.locality else None,
+            "period_start": _d(c.period.start), "period_end": _d(c.period.end),
+            "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts))
+        for m in document.models:
+            mid = db["models"].insert({
+                "document_id": doc_id, "name": m.name, "field": m.field,
+                "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
+                "span_start": m.start, "span_end": m.end}).last_pk
+            db["model_localities"].insert_all(({
+                "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
+                "level": loc.level, "province": loc.province, "code": loc.code}
+                for loc in m.localities))

@@ -1,0 +1,89 @@
+"""Human-readable tables for the CLI (rich)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from extractors import Document
+
+from .run import CORPUS, RunResult, documents_of, extract_source
+from .score import METRICS, Report
+from .store import open_db
+
+console = Console(width=140)
+
+
+def print_run_summary(result: RunResult, db_path: Path) -> None:
+    db = open_db(db_path)
+    table = Table(title=f"dvk run → {db_path}")
+    for col in ("document", "status", "primary locality", "period", "counts by field", "models"):
+        table.add_column(col)
+    for o in result.outcomes:
+        if o.status == "failed" or o.doc is None:
+            table.add_row(o.path, "[red]failed[/red]", o.error or "", "", "", "")
+            continue
+        prim = db.execute("SELECT kind, name, province FROM localities WHERE document_id = ? "
+                          "AND is_primary = 1", [o.doc]).fetchone()
+        loc = f"{prim[0]} {prim[1]} ({prim[2]})" if prim else "—"
+        periods = sorted({f"{s or '…'} → {e or '?'}" for s, e in db.execute(
+            "SELECT period_start, period_end FROM counts WHERE document_id = ?", [o.doc])})
+        by_field: dict[str, list[str]] = defaultdict(list)
+        for field, metric, value, bound in db.execute(
+                "SELECT field, metric, value, bound FROM counts WHERE document_id = ? ORDER BY id",
+                [o.doc]):
+            mark = {"at_most": "≤", "at_least": "≥", "about": "~"}.get(bound, "")
+            by_field[field].append(f"{mark}{value} {metric}")
+        counts = "; ".join(f"{f}: {', '.join(v)}" for f, v in by_field.items()) or "—"
+        n_models = db.execute("SELECT count(*) FROM models WHERE document_id = ?", [o.doc]).fetchone()[0]
+        table.add_row(o.doc, o.status, loc, "\n".join(periods) or "—", counts, str(n_models))
+    console.print(table)
+    statuses = defaultdict(int)
+    for o in result.outcomes:
+        statuses[o.status] += 1
+    console.print(", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+    db.close()
+
+
+def corpus_predictions() -> dict[str, Document]:
+    from .sources import load_registry
+    from .documents import read_path
+
+    registry = load_registry()
+    out = {}
+    for path in documents_of([CORPUS]):
+        src = read_path(path, registry)
+        out[src.doc] = extract_source(src, registry)
+    return out
+
+
+def print_score(report: Report, details: bool = False) -> None:
+    table = Table(title="dvk score (micro-averaged over documents)")
+    table.add_column("records")
+    for col in ("P", "R", "F1", "matched", "pred", "gold"):
+        table.add_column(col, justify="right")
+    for m, t in report.micro().items():
+        table.add_row(m, f"{t.p:.3f}", f"{t.r:.3f}", f"{t.f1:.3f}", f"{t.tp:g}", str(t.pred),
+                      str(t.gold))
+    console.print(table)
+    slots = report.slot_accuracy()
+    console.print("model slot accuracy: " + ", ".join(
+        f"{k} {v:.3f}" if v is not None else f"{k} —" for k, v in slots.items()))
+    per = Table(title="F1 per document")
+    per.add_column("document")
+    for m in METRICS:
+        per.add_column(m, justify="right")
+    for d in report.docs:
+        per.add_row(d.doc, *(f"{d.tallies[m].f1:.2f}" for m in METRICS))
+    console.print(per)
+    if details:
+        for d in report.docs:
+            for kind, items in d.misses.items():
+                for it in items:
+                    console.print(f"[yellow]miss[/yellow] {d.doc} {kind}: {it}")
+            for kind, items in d.spurious.items():
+                for it in items:
+                    console.print(f"[red]spurious[/red] {d.doc} {kind}: {it}")
