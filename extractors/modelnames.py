@@ -1,8 +1,450 @@
-"""placeholder until the model extractor lands"""
-from .layout import Layout
-from .localities import Mention
-from .records import Model
+"""Models (SPEC §1.4): named DVK models with their field, owners and localities.
+
+A model is a quoted name in a model context (after "mô hình", in a list "tiêu biểu như …", or
+continuing such a list), an unquoted "mô hình <description>" followed by its owner or place
+("mô hình trồng hoa lan trong nhà lưới của anh …"), or the name after a count of its instances
+("6 mô hình Làng bản văn hóa"). Cue, blocker, stop and owner words are data
+(``[models]``, ``[owners]``, ``[[model_topic]]`` in ``data/lexicon.toml``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+
+from .layout import Layout, Span
+from .lexicon import PhraseRule, field_rules, find_all, fold, lexicon, phrase_regex
+from .localities import Mention, to_locality
+from .records import Locality, Model
+from .text import QUOTES, clean_name, key
+
+_OPENERS = "“‘\"”"
+
+
+@dataclass
+class Quote:
+    open: int  # index of the opening quote character
+    start: int  # first character of the name
+    end: int  # end of the name (exclusive)
+    close: int | None  # index of the closing quote character, None when it never closes
+
+
+@dataclass
+class Found:
+    name: str
+    start: int
+    end: int  # end of the name's evidence (closing quote included)
+    after: int  # where attachments (owner, place) may start
+    sentence: int
+    quoted: bool
+    owners: list[str] = field(default_factory=list)
+    localities: list[Locality] = field(default_factory=list)
+    inner: list[Locality] = field(default_factory=list)  # units written inside the name
+    own_attachments: bool = False
+    attach_end: int = 0
+    group: int = -1
+    field: str | None = None
+
+
+# --- quotes -------------------------------------------------------------------------------------
+def _is_open(text: str, i: int, end: int) -> bool | None:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < end else " "
+    prev_space = prev.isspace() or prev in "([{,;:–-…" or prev in QUOTES
+    next_space = nxt.isspace() or nxt in ".,;:)]}…!?" or i + 1 >= end
+    if prev_space and not next_space:
+        return True
+    if next_space and not prev_space:
+        return False
+    ch = text[i]
+    if ch in "“‘":
+        return True
+    if ch in "”’":
+        return False
+    return None
+
+
+def find_quotes(text: str, span: Span) -> list[Quote]:
+    marks = [i for i in range(span.start, span.end) if text[i] in QUOTES or text[i] in "‘’"]
+    kinds = [_is_open(text, i, span.end) for i in marks]
+    out: list[Quote] = []
+    k = 0
+    expect_open = True
+    while k < len(marks):
+        i, kind = marks[k], kinds[k]
+        if kind is None:
+            kind = expect_open
+        if not kind:
+            k += 1
+            continue
+        # find its close before the next opening
+        j = k + 1
+        close = None
+        while j < len(marks):
+            kj = kinds[j]
+            if kj is None:
+                kj = False
+            if kj is False:
+                close = marks[j]
+                break
+            break
+        if close is not None:
+            start = i + 1
+            while start < close and text[start].isspace():
+                start += 1
+            out.append(Quote(i, start, close, close))
+            k = j + 1
+            expect_open = True
+        else:
+            out.append(Quote(i, i + 1, span.end, None))
+            k += 1
+    return out
+
+
+# --- lexicon ------------------------------------------------------------------------------------
+@cache
+def _m() -> dict[str, object]:
+    return lexicon()["models"]  # type: ignore[no-any-return]
+
+
+@cache
+def _cue_end() -> regex.Pattern[str]:
+    cues = sorted((fold(c) for c in _m()["cues"]), key=len, reverse=True)  # type: ignore[attr-defined]
+    return regex.compile(r"(?:" + "|".join(regex.escape(c) for c in cues) + r")\s*:?\s*$")
+
+
+@cache
+def _blocker_end() -> regex.Pattern[str]:
+    bl = sorted((fold(c) for c in _m()["blockers"]), key=len, reverse=True)  # type: ignore[attr-defined]
+    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(c) for c in bl) + r")(?:\s+thi đua)?\s*:?\s*$")
+
+
+@cache
+def _movement() -> regex.Pattern[str]:
+    return phrase_regex(lexicon()["counts"]["movement_names"])
+
+
+@cache
+def _owner_heads() -> regex.Pattern[str]:
+    heads = sorted((fold(h) for h in lexicon()["owners"]["heads"]), key=len, reverse=True)
+    return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in heads) + r")(?![\w])")
+
+
+@cache
+def _villages() -> regex.Pattern[str]:
+    v = sorted((fold(h) for h in _m()["villages"]), key=len, reverse=True)  # type: ignore[attr-defined]
+    return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in v) + r")(?![\w])")
+
+
+@cache
+def _topic_rules() -> list[PhraseRule]:
+    return [PhraseRule(r["id"], r["code"], phrase_regex(r["phrases"]))
+            for r in lexicon()["model_topic"]]
+
+
+_UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn)\s")
+
+
+def _stop_regex(words: list[str]) -> regex.Pattern[str]:
+    return regex.compile("|".join(regex.escape(fold(w)) for w in words))
+
+
+@cache
+def _name_stops() -> regex.Pattern[str]:
+    return _stop_regex(_m()["name_stops"])  # type: ignore[arg-type]
+
+
+@cache
+def _owner_stops() -> regex.Pattern[str]:
+    return _stop_regex(_m()["owner_stops"] + list(QUOTES))  # type: ignore[operator]
+
+
+@cache
+def _generic() -> regex.Pattern[str]:
+    g = sorted((fold(x) for x in _m()["generic_heads"]), key=len, reverse=True)  # type: ignore[attr-defined]
+    return regex.compile(r"^(?:" + "|".join(regex.escape(x) for x in g) + r")(?![\w])")
+
+
+# --- finding names ------------------------------------------------------------------------------
+def _sentence_index(lay: Layout, pos: int) -> int:
+    for i, s in enumerate(lay.sentences):
+        if s.start <= pos < s.end:
+            return i
+    return -1
+
+
+def _quoted(lay: Layout) -> list[Found]:
+    text, folded = lay.text, lay.folded
+    out: list[Found] = []
+    for para in lay.paragraphs:
+        prev_model_end: int | None = None
+        prev_blocked_end: int | None = None
+        for q in find_quotes(text, para):
+            if q.close is None:  # unclosed: the name ends at the first stop
+                m = _name_stops().search(folded, q.start, min(para.end, q.start + 200))
+                end = m.start() if m else min(para.end, q.start + 200)
+                ev_end, after = end, end
+            else:
+                end, ev_end, after = q.close, q.close + 1, q.close + 1
+            name = clean_name(text[q.start:end])
+            if not name or len(name.split()) > 40:
+                continue
+            before = folded[max(para.start, q.open - 60):q.open]
+            gap_model = folded[prev_model_end:q.open] if prev_model_end is not None else None
+            gap_blocked = folded[prev_blocked_end:q.open] if prev_blocked_end is not None else None
+            if _movement().fullmatch(key(name)) or key(name) in ("dvk",):
+                continue
+            if _blocker_end().search(before) or (
+                    gap_blocked is not None and _continues(gap_blocked)
+                    and not _cue_end().search(before)):
+                prev_blocked_end, prev_model_end = ev_end, None
+                continue
+            is_model = bool(_cue_end().search(before)) or (
+                gap_model is not None and _continues(gap_model))
+            if not is_model:
+                continue
+            out.append(Found(name, q.open, ev_end, after, _sentence_index(lay, q.open), True))
+            prev_model_end, prev_blocked_end = ev_end, None
+    return out
+
+
+def _continues(gap: str) -> bool:
+    """Text between two quoted names that keeps them in one list."""
+    if len(gap) > 160 or regex.search(r"[.!?](?:\s|$)", gap.replace("...", "…")):
+        return False
+    return not _blocker_end().search(gap)
+
+
+_UNQUOTED = regex.compile(r"(?<![\w])(?P<plural>các |những |nhiều |một số |số )?mô hình\s+(?=[\p{L}\d])")
+_INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+(?=\p{Lu})")
+
+
+def _unquoted(lay: Layout, quoted: list[Found]) -> list[Found]:
+    text, folded = lay.text, lay.folded
+    taken = [(f.start, f.end) for f in quoted]
+    out: list[Found] = []
+    for para in lay.paragraphs:
+        for m in _UNQUOTED.finditer(folded, para.start, para.end):
+            if m.group("plural"):
+                continue
+            start = m.end()
+            if any(s <= start < e for s, e in taken) or text[start] in QUOTES:
+                continue
+            rest = folded[start:para.end]
+            if _generic().match(rest) or _movement().match(rest):
+                continue
+            clause_end = para.end
+            cm = regex.search(r"[;.…!?]|\.\.\.", folded[start:para.end])
+            if cm:
+                clause_end = start + cm.start()
+            attach = regex.search(r" (?:của|ở|tại|trên địa bàn|quy mô) |\s\(", folded[start:clause_end])
+            instance = _INSTANCE.search(folded, max(para.start, m.start() - 8), m.end() + 1)
+            if attach is None and not (instance and text[start].isupper()):
+                continue
+            if attach is not None:
+                end = start + attach.start()
+            else:
+                stop = regex.search(r",| và | gắn với | để | nhằm ", folded[start:clause_end])
+                end = start + stop.start() if stop else clause_end
+            name = clean_name(text[start:end])
+            if not name or len(name.split()) > 25:
+                continue
+            out.append(Found(name, start, end, end, _sentence_index(lay, start), False))
+    return out
+
+
+# --- attachments: owners and localities -----------------------------------------------------------
+def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split a phrase at commas / "và" where the next part opens an organisation, unit or village."""
+    items: list[tuple[int, int]] = []
+    pos = start
+    for m in regex.finditer(r"\s*,\s*|\s+và\s+", folded[start:end]):
+        nxt = folded[start + m.end():end]
+        if _owner_heads().match(nxt) or _villages().match(nxt) or _UNIT_TYPE.match(nxt + " ") or (
+                text[start + m.end():start + m.end() + 1].isupper() and _owner_heads().match(nxt)):
+            items.append((pos, start + m.start()))
+            pos = start + m.end()
+    items.append((pos, end))
+    return [(s, e) for s, e in items if e > s]
+
+
+def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> None:
+    text, folded = lay.text, lay.folded
+    para_end = next((p.end for p in lay.paragraphs if p.start <= f.start < p.end), len(text))
+    limit = min(para_end, next_start)
+    pos = f.after
+    ws = regex.match(r"[\s…]*(?:\.\.\.)?\s*", folded[pos:limit])
+    pos += ws.end() if ws else 0
+    # units written inside the name itself
+    f.inner = [to_locality(m.unit) for m in mentions
+               if f.start <= m.start < f.end and m.unit is not None]
+    spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
+    if folded.startswith("(", pos):
+        close = folded.find(")", pos, limit)
+        inner = folded[pos + 1:close] if close > 0 else ""
+        if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
+            spans.append((pos + 1, close, True))
+            pos = close + 1
+            ws = regex.match(r"\s*", folded[pos:limit])
+            pos += ws.end() if ws else 0
+    m = regex.match(r"(?:của|do)\s+", folded[pos:limit])
+    if m:
+        o_start = pos + m.end()
+        stop = _owner_stops().search(folded, o_start, limit)
+        o_end = stop.start() if stop else limit
+        cm = regex.search(r",\s*(?=\w+\s+\w+\s*[\"“”])", folded[o_start:o_end])
+        if cm:
+            o_end = o_start + cm.start()
+        spans.append((o_start, o_end, True))
+        pos = o_end
+    else:
+        pm = regex.match(r"(?:ở|tại|trên địa bàn)\s+", folded[pos:limit])
+        if pm or _UNIT_TYPE.match(folded[pos:limit] + " "):
+            p_start = pos + (pm.end() if pm else 0)
+            stop = regex.search(r"[;.…(]| đã | được | đang | góp phần | mang lại ", folded[p_start:limit])
+            p_end = p_start + stop.start() if stop else limit
+            spans.append((p_start, p_end, False))
+            pos = p_end
+    f.attach_end = pos
+    for s, e, owner_phrase in spans:
+        span_mentions = [mm for mm in mentions if s <= mm.start < e and mm.unit is not None]
+        for mm in span_mentions:
+            loc = to_locality(mm.unit)  # type: ignore[arg-type]
+            if loc not in f.localities:
+                f.localities.append(loc)
+        if span_mentions or owner_phrase:
+            f.own_attachments = True
+        if not owner_phrase:
+            continue
+        for i_s, i_e in _split_items(text, folded, s, e):
+            item = text[i_s:i_e].strip(" ,;:.…")
+            fitem = fold(item)
+            if not item or _villages().match(fitem) or _UNIT_TYPE.match(fitem + " "):
+                continue
+            inside = [mm for mm in span_mentions if i_s <= mm.start < i_e]
+            if inside and not inside[0].in_list:
+                cut = inside[0].start
+                tw = regex.search(r"\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn)\s*)$",
+                                  folded[i_s:cut])
+                item = text[i_s:i_s + (tw.start() if tw else cut - i_s)].strip(" ,;:.…")
+            elif inside:
+                continue
+            if item and any(ch.isalpha() for ch in item):
+                f.owners.append(clean_name(item))
+
+
+def _group(found: list[Found], lay: Layout) -> None:
+    """Consecutive models of one list share a trailing owner or place (GUIDELINES §5.3)."""
+    gid = 0
+    for i, f in enumerate(found):
+        if i and found[i - 1].sentence == f.sentence and _continues(
+                lay.folded[found[i - 1].attach_end:f.start]) and ";" not in lay.folded[
+                found[i - 1].end:f.start]:
+            f.group = found[i - 1].group
+        else:
+            gid += 1
+            f.group = gid
+    groups: dict[int, list[Found]] = {}
+    for f in found:
+        groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        last = members[-1]
+        if not last.own_attachments:
+            continue
+        for f in members[:-1]:
+            if not f.own_attachments:
+                f.owners = list(last.owners)
+                f.localities = list(last.localities)
+
+
+# --- field --------------------------------------------------------------------------------------
+def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
+                quotes: list[tuple[int, int]]) -> list[str]:
+    ignore = phrase_regex(lexicon()["model_field"]["ignore_after"])
+    out = []
+    for h in find_all(rules, lay.folded, start, end):
+        if not h.rule.code or any(s <= h.start < e for s, e in quotes):
+            continue
+        back = lay.folded[max(start, h.start - 40):h.start]
+        seg = back.rsplit(",", 1)[-1] if "," in back else back
+        if ignore.search(back[-len(seg) - 12:] if seg else back[-12:]):
+            continue
+        out.append(h.rule.code)
+    return out
+
+
+_HEADING = regex.compile(r"(?:trên|trong|về|đối với)?\s*lĩnh vực\s")
+
+
+def _fields(found: list[Found], lay: Layout) -> None:
+    quotes = [(f.start, f.end) for f in found]
+    frules = field_rules()
+    groups: dict[int, list[Found]] = {}
+    for f in found:
+        groups.setdefault(f.group, []).append(f)
+    for members in groups.values():
+        first, last = members[0], members[-1]
+        sent = lay.sentences[first.sentence] if first.sentence >= 0 else None
+        para_i = lay.paragraph_of(first.start)
+        para = lay.paragraphs[para_i] if para_i is not None else None
+        if sent is None or para is None:
+            continue
+        # 1. the clause that opens the group (since the previous group in the sentence)
+        prev_end = max((g.attach_end for g in found if g.sentence == first.sentence
+                        and g.end <= first.start and g.group != first.group), default=sent.start)
+        intro = _field_hits(lay, prev_end, first.start, frules + _topic_rules(), quotes)
+        # 2. the clause after the group, to the end of its sentence
+        nxt = min((g.start for g in found if g.start > last.end and g.group != last.group),
+                  default=sent.end)
+        outro = _field_hits(lay, last.attach_end, min(sent.end, nxt), frules, quotes)
+        code = intro[-1] if intro else (outro[0] if outro else None)
+        # 3. a "lĩnh vực X" heading earlier in the paragraph
+        if code is None:
+            code = _heading_field(lay, para.start, first.start, quotes)
+        # 4. the paragraph's opening sentence
+        if code is None:
+            first_sent = next((s for s in lay.sentences if s.start == para.start), None)
+            if first_sent is not None and first_sent.end <= first.start:
+                hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
+                code = hits[0] if hits else None
+        for f in members:
+            f.field = code
+
+
+def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> str | None:
+    best = None
+    for m in _HEADING.finditer(lay.folded, start, end):
+        clause_start = max(lay.folded.rfind(p, start, m.start()) for p in ".…;!?")
+        clause_start = max(clause_start + 1, start)
+        words = lay.folded[clause_start:m.start()].split()
+        if len(words) > 7:
+            continue
+        hits = _field_hits(lay, m.end(), min(end, m.end() + 60), field_rules(), quotes)
+        if hits and regex.match(r"\s*", lay.folded[m.end():]):
+            best = hits[0]
+    return best
 
 
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
-    return []
+    quoted = _quoted(lay)
+    found = sorted(quoted + _unquoted(lay, quoted), key=lambda f: f.start)
+    for i, f in enumerate(found):
+        nxt = found[i + 1].start if i + 1 < len(found) else len(lay.text)
+        _attach(lay, f, mentions, nxt)
+    _group(found, lay)
+    _fields(found, lay)
+    out: dict[str, Model] = {}
+    for f in found:
+        locs = list(f.inner) + [loc for loc in f.localities if loc not in f.inner]
+        k = key(f.name)
+        if k in out:
+            prev = out[k]
+            prev.field = prev.field or f.field  # type: ignore[assignment]
+            prev.owners = prev.owners or f.owners
+            prev.localities = prev.localities or locs
+            continue
+        out[k] = Model(name=f.name, field=f.field, owners=f.owners,  # type: ignore[arg-type]
+                       localities=locs, text=lay.text[f.start:f.end], start=f.start, end=f.end)
+    return list(out.values())
