@@ -218,7 +218,7 @@ def _continues(gap: str) -> bool:
 
 
 _UNQUOTED = regex.compile(r"(?<![\w])(?P<plural>các |những |nhiều |một số |số )?mô hình\s+(?=[\p{L}\d])")
-_INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+(?=\p{Lu})")
+_INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+")
 
 
 def _unquoted(lay: Layout, quoted: list[Found]) -> list[Found]:
@@ -236,7 +236,7 @@ def _unquoted(lay: Layout, quoted: list[Found]) -> list[Found]:
             if _generic().match(rest) or _movement().match(rest):
                 continue
             clause_end = para.end
-            cm = regex.search(r"[;.…!?]|\.\.\.", folded[start:para.end])
+            cm = regex.search(r"[;…!?]|\.(?!\d)", folded[start:para.end])
             if cm:
                 clause_end = start + cm.start()
             attach = regex.search(r" (?:của|ở|tại|trên địa bàn|quy mô) |\s\(", folded[start:clause_end])
@@ -281,32 +281,38 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
     f.inner = [to_locality(m.unit) for m in mentions
                if f.start <= m.start < f.end and m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
-    if folded.startswith("(", pos):
-        close = folded.find(")", pos, limit)
-        inner = folded[pos + 1:close] if close > 0 else ""
-        if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
-            spans.append((pos + 1, close, True))
-            pos = close + 1
-            ws = regex.match(r"\s*", folded[pos:limit])
-            pos += ws.end() if ws else 0
-    m = regex.match(r"(?:của|do)\s+", folded[pos:limit])
-    if m:
-        o_start = pos + m.end()
-        stop = _owner_stops().search(folded, o_start, limit)
-        o_end = stop.start() if stop else limit
-        cm = regex.search(r",\s*(?=\w+\s+\w+\s*[\"“”])", folded[o_start:o_end])
-        if cm:
-            o_end = o_start + cm.start()
-        spans.append((o_start, o_end, True))
-        pos = o_end
-    else:
+    seen_owner = seen_place = False
+    for _ in range(3):
+        ws = regex.match(r"\s*", folded[pos:limit])
+        pos += ws.end() if ws else 0
+        if folded.startswith("(", pos):
+            close = folded.find(")", pos, limit)
+            inner = folded[pos + 1:close] if close > 0 else ""
+            if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
+                spans.append((pos + 1, close, True))
+                pos = close + 1
+                continue
+            break
+        m = regex.match(r"(?:trên địa bàn\s+)?(?:của|do)\s+", folded[pos:limit])
+        if m and not seen_owner:
+            seen_owner = True
+            o_start = pos + m.end()
+            stop = _owner_stops().search(folded, o_start, limit)
+            o_end = stop.start() if stop else limit
+            spans.append((o_start, o_end, True))
+            pos = o_end
+            continue
         pm = regex.match(r"(?:ở|tại|trên địa bàn)\s+", folded[pos:limit])
-        if pm or _UNIT_TYPE.match(folded[pos:limit] + " "):
+        if (pm or _UNIT_TYPE.match(folded[pos:limit] + " ")) and not seen_place:
+            seen_place = True
             p_start = pos + (pm.end() if pm else 0)
-            stop = regex.search(r"[;.…(]| đã | được | đang | góp phần | mang lại ", folded[p_start:limit])
+            stop = regex.search(r"[;…(]|\.(?!\d)| đã | được | đang | góp phần | mang lại ",
+                                folded[p_start:limit])
             p_end = p_start + stop.start() if stop else limit
             spans.append((p_start, p_end, False))
             pos = p_end
+            continue
+        break
     f.attach_end = pos
     for s, e, owner_phrase in spans:
         span_mentions = [mm for mm in mentions if s <= mm.start < e and mm.unit is not None]
@@ -339,9 +345,10 @@ def _group(found: list[Found], lay: Layout) -> None:
     """Consecutive models of one list share a trailing owner or place (GUIDELINES §5.3)."""
     gid = 0
     for i, f in enumerate(found):
-        if i and found[i - 1].sentence == f.sentence and _continues(
-                lay.folded[found[i - 1].attach_end:f.start]) and ";" not in lay.folded[
-                found[i - 1].end:f.start]:
+        gap = lay.text[found[i - 1].attach_end:f.start] if i else ""
+        if i and found[i - 1].sentence == f.sentence and _continues(fold(gap)) and len(gap) <= 80 \
+                and ";" not in lay.text[found[i - 1].end:f.start] \
+                and not regex.search(r"…\s*\p{Lu}", gap):
             f.group = found[i - 1].group
         else:
             gid += 1
@@ -367,10 +374,16 @@ def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
     for h in find_all(rules, lay.folded, start, end):
         if not h.rule.code or any(s <= h.start < e for s, e in quotes):
             continue
-        back = lay.folded[max(start, h.start - 40):h.start]
-        seg = back.rsplit(",", 1)[-1] if "," in back else back
-        if ignore.search(back[-len(seg) - 12:] if seg else back[-12:]):
-            continue
+        back = lay.folded[max(start, h.start - 60):h.start]
+        last = None
+        for last in ignore.finditer(back):
+            pass
+        if last is not None:
+            between = back[last.end():]
+            for rule in rules:
+                between = rule.pattern.sub(" ", between)
+            if regex.fullmatch(r"[\s,\-và]*(?:xây dựng\s*)?", between):
+                continue
         out.append(h.rule.code)
     return out
 
@@ -379,7 +392,8 @@ _HEADING = regex.compile(r"(?:trên|trong|về|đối với)?\s*lĩnh vực\s")
 
 
 def _fields(found: list[Found], lay: Layout) -> None:
-    quotes = [(f.start, f.end) for f in found]
+    quotes = [(f.start, f.end) for f in found] + [
+        (q.open, (q.close or q.end) + 1) for para in lay.paragraphs for q in find_quotes(lay.text, para)]
     frules = field_rules()
     groups: dict[int, list[Found]] = {}
     for f in found:
@@ -394,10 +408,14 @@ def _fields(found: list[Found], lay: Layout) -> None:
         # 1. the clause that opens the group (since the previous group in the sentence)
         prev_end = max((g.attach_end for g in found if g.sentence == first.sentence
                         and g.end <= first.start and g.group != first.group), default=sent.start)
+        prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, first.start) + 1 for p in ";:"))
         intro = _field_hits(lay, prev_end, first.start, frules + _topic_rules(), quotes)
         # 2. the clause after the group, to the end of its sentence
         nxt = min((g.start for g in found if g.start > last.end and g.group != last.group),
                   default=sent.end)
+        stop = regex.search(r"[;!?]|\.(?!\d)|…(?=\s*\p{Lu})", lay.text[last.attach_end:nxt])
+        if stop:
+            nxt = last.attach_end + stop.start()
         outro = _field_hits(lay, last.attach_end, min(sent.end, nxt), frules, quotes)
         code = intro[-1] if intro else (outro[0] if outro else None)
         # 3. a "lĩnh vực X" heading earlier in the paragraph
@@ -419,7 +437,8 @@ def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, in
         clause_start = max(lay.folded.rfind(p, start, m.start()) for p in ".…;!?")
         clause_start = max(clause_start + 1, start)
         words = lay.folded[clause_start:m.start()].split()
-        if len(words) > 7:
+        clause = regex.split(r"[.;…!?]", lay.folded[clause_start:end])[0]
+        if len(words) > 7 or regex.search(r"\d+\s+(?:lượt\s+)?mô hình", clause):
             continue
         hits = _field_hits(lay, m.end(), min(end, m.end() + 60), field_rules(), quotes)
         if hits and regex.match(r"\s*", lay.folded[m.end():]):
