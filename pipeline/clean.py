@@ -85,7 +85,7 @@ def find_dateline(text: str, max_lines: int = 12) -> date | None:
 # --- HTML --------------------------------------------------------------------------------------
 _BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "figcaption", "blockquote",
            "section", "article", "td", "br", "table", "ul", "ol", "figure", "header", "footer")
-_JUNK_TAGS = ("script", "style", "noscript", "iframe", "svg", "form", "button", "input", "select",
+_JUNK_TAGS = ("script", "style", "noscript", "iframe", "svg", "button", "label", "input", "select",
               "textarea", "template", "link", "meta")
 _CHROME_NAMES = re.compile(
     r"(^|[-_ ])(menu|nav|navbar|footer|header|breadcrumbs?|related|relate|other-?news|tin-?khac|"
@@ -128,14 +128,12 @@ def _text_of(node) -> str:  # type: ignore[no-untyped-def]
                 block = child.name in _BLOCKS
                 if block:
                     parts.append("\n")
-                if child.name == "img" and child.get("alt"):
-                    parts.append(str(child["alt"]))
                 walk(child)
                 if block:
                     parts.append("\n")
 
     walk(node)
-    raw = "".join(parts).replace("\u00a0", " ")
+    raw = "".join(parts).replace("\u00a0", " ").replace("\u200b", "")
     lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in raw.split("\n")]
     return "\n\n".join(ln for ln in lines if ln)
 
@@ -181,7 +179,7 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
     date_node = _first(soup, profile.date) if profile.date else None
     author_node = _first(soup, profile.author) if profile.author else None
     title = title_node.get_text(" ", strip=True) if title_node is not None else None
-    if title is None:
+    if title is None and not profile.body:
         h1 = soup.find("h1")
         og = soup.find("meta", attrs={"property": "og:title"})
         title = (h1.get_text(" ", strip=True) if h1 else None) or (og.get("content") if og else None)

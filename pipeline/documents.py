@@ -86,11 +86,13 @@ def from_html(data: bytes, doc: str, *, path: str | None = None, url: str | None
 
 
 def _guess_site(html: str, registry: Registry):  # type: ignore[no-untyped-def]
-    import re
+    """The registry's site whose profile finds exactly one article body in the page."""
+    from .clean import _soup
 
+    soup = _soup(html)
     for site in registry.sites:
-        for host in site.hosts:
-            if re.search(re.escape(host), html[:20000]):
+        for sel in site.profile.body[:1]:
+            if len(soup.select(sel)) == 1:
                 return site
     return None
 
