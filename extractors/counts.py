@@ -18,11 +18,11 @@ import regex
 from .layout import Layout
 from .lexicon import field_rules, find_all, fold, level_rules, lexicon, metric_rules, phrase_regex
 from .localities import Mention
-from .numbers import parse_number
+from .numbers import WORDS_RE, parse_number
 from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
 
-_NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
+_NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+|" + WORDS_RE.pattern.replace("(?P<words>", "(?:") + ")"
 
 
 @cache
@@ -91,6 +91,9 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     stripped = after.lstrip()
     if not stripped:
         return False
+    pos = head_end + len(after) - len(stripped)
+    if any(h.start == pos and h.rule.code for h in find_all(field_rules(), lay.folded, pos, pos + 40)):
+        return False
     if stripped[0] in "\"“”'‘’":
         return True
     return stripped[0].isupper() and not stripped.startswith(("Dân vận", "DVK"))
@@ -101,7 +104,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
     out: list[Candidate] = []
     for seg_start, seg_end, sent_start, para in _segments(lay):
         for m in _count_regex().finditer(lay.folded, seg_start, seg_end):
-            value = parse_number(m.group("num"))
+            value = parse_number(m.group("num").strip())
             if value is None or value != int(value):
                 continue
             if _is_instance_of_named_model(lay, m.end()):
@@ -158,13 +161,15 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
 
 def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
     before = lay.folded[zone[0]:c.start]
-    for rule, before_re in metric_rules():
+    for rule, before_re, after_re in metric_rules():
         if before_re is not None and before_re.search(before):
+            return rule.code
+        if after_re is not None and after_re.match(lay.folded, c.end):
             return rule.code
     # the clause's own words: the zone before the number and after it, up to a comma-clause end
     after_end = zone[1]
     window_before = before.rsplit(",", 1)[-1] if "," in before else before
-    for rule, _ in metric_rules():
+    for rule, _, _ in metric_rules():
         if rule.pattern.search(lay.folded, c.end, after_end) or rule.pattern.search(window_before):
             return rule.code
     return "built"

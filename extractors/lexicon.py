@@ -62,7 +62,8 @@ def level_rules() -> list[PhraseRule]:
 
 
 @cache
-def metric_rules() -> list[tuple[PhraseRule, regex.Pattern[str] | None]]:
+def metric_rules() -> list[
+        tuple[PhraseRule, regex.Pattern[str] | None, regex.Pattern[str] | None]]:
     out = []
     for r in lexicon()["metric"]:
         near = phrase_regex(r.get("near", []))
@@ -74,7 +75,13 @@ def metric_rules() -> list[tuple[PhraseRule, regex.Pattern[str] | None]]:
             if before
             else None
         )
-        out.append((PhraseRule(r["id"], r["code"], near), before_re))
+        after = r.get("after")
+        after_re = (
+            regex.compile(r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])")
+            if after
+            else None
+        )
+        out.append((PhraseRule(r["id"], r["code"], near), before_re, after_re))
     return out
 
 

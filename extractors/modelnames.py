@@ -375,9 +375,8 @@ def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
         if not h.rule.code or any(s <= h.start < e for s, e in quotes):
             continue
         back = lay.folded[max(start, h.start - 60):h.start]
-        last = None
-        for last in ignore.finditer(back):
-            pass
+        found_ignore = list(ignore.finditer(back))
+        last = found_ignore[-1] if found_ignore else None
         if last is not None:
             between = back[last.end():]
             for rule in rules:

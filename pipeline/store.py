@@ -128,13 +128,13 @@ def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
             "content_hash": content_hash, "extractor_version": extractor_version,
             "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, pk="id")
-        db["localities"].insert_all(({
+        db["localities"].insert_all({
             "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
             "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
-            "inferred": int(loc.inferred)} for loc in document.localities))
-        db["periods"].insert_all(({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
-                                   "text": p.text} for p in document.periods))
-        db["counts"].insert_all(({
+            "inferred": int(loc.inferred)} for loc in document.localities)
+        db["periods"].insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
+                                   "text": p.text} for p in document.periods)
+        db["counts"].insert_all({
             "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
             "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
             "locality_name": c.locality.name if c.locality else None,
@@ -142,13 +142,13 @@ def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
             "locality_level": c.locality.level if c.locality else None,
             "province": c.locality.province if c.locality else None,
             "period_start": _d(c.period.start), "period_end": _d(c.period.end),
-            "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts))
+            "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
         for m in document.models:
             mid = db["models"].insert({
                 "document_id": doc_id, "name": m.name, "field": m.field,
                 "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
                 "span_start": m.start, "span_end": m.end}).last_pk
-            db["model_localities"].insert_all(({
+            db["model_localities"].insert_all({
                 "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
                 "level": loc.level, "province": loc.province, "code": loc.code}
-                for loc in m.localities))
+                for loc in m.localities)

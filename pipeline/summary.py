@@ -49,8 +49,8 @@ def print_run_summary(result: RunResult, db_path: Path) -> None:
 
 
 def corpus_predictions() -> dict[str, Document]:
-    from .sources import load_registry
     from .documents import read_path
+    from .sources import load_registry
 
     registry = load_registry()
     out = {}
