@@ -20,6 +20,7 @@ run: $(STAMP)  ## the main job on the bundled corpus (no network), then the gold
 
 test: $(STAMP)  ## lint, types and the test suite (with the gold-score gate)
 	$(BIN)/ruff check pipeline extractors tests
+	$(BIN)/mypy pipeline extractors
 	$(BIN)/pytest
 
 lint: $(STAMP)

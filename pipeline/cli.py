@@ -31,7 +31,10 @@ def _fail(exc: DvkError) -> None:
 
 @app.command()
 def run(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt/.html); default: corpus/.")] = None,  # noqa: UP045
+    paths: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - typer needs Optional
+        typer.Argument(help="Files or folders (.txt/.html); default: corpus/."),
+    ] = None,
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
 ) -> None:
@@ -86,7 +89,10 @@ def extract(
 @app.command()
 def score(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold/<doc>.json files.")] = GOLD_DIR,
-    pred: Annotated[Optional[Path], typer.Option("--pred", help="JSON Lines from dvk extract; default: extract the corpus.")] = None,  # noqa: UP045
+    pred: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional
+        typer.Option("--pred", help="JSON Lines from dvk extract; default: extract the corpus."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     details: Annotated[bool, typer.Option("--details/--no-details", help="List misses and spurious records.")] = False,
 ) -> None:

@@ -51,20 +51,20 @@ def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "documents" not in db.table_names():
-        db["documents"].create({
+        db.table("documents").create({
             "id": str, "url": str, "source": str, "title": str, "published": str, "path": str,
             "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
         }, pk="id")
-        db["documents"].enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        db.table("documents").enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
     fk = [("document_id", "documents", "id")]
     if "localities" not in db.table_names():
-        db["localities"].create({"id": int, "document_id": str, **_LOCALITY_COLS,
+        db.table("localities").create({"id": int, "document_id": str, **_LOCALITY_COLS,
                                  "is_primary": int, "inferred": int}, pk="id", foreign_keys=fk)
     if "periods" not in db.table_names():
-        db["periods"].create({"id": int, "document_id": str, "start": str, "end": str,
+        db.table("periods").create({"id": int, "document_id": str, "start": str, "end": str,
                               "text": str}, pk="id", foreign_keys=fk)
     if "counts" not in db.table_names():
-        db["counts"].create({
+        db.table("counts").create({
             "id": int, "document_id": str, "value": int, "bound": str, "metric": str,
             "field": str, "field_text": str, "level": str, "holder": str,
             "locality_name": str, "locality_kind": str, "locality_level": str, "province": str,
@@ -72,11 +72,11 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "text": str, "span_start": int, "span_end": int,
         }, pk="id", foreign_keys=fk)
     if "models" not in db.table_names():
-        db["models"].create({"id": int, "document_id": str, "name": str, "field": str,
+        db.table("models").create({"id": int, "document_id": str, "name": str, "field": str,
                              "owners": str, "text": str, "span_start": int, "span_end": int},
                             pk="id", foreign_keys=fk)
     if "model_localities" not in db.table_names():
-        db["model_localities"].create({"id": int, "model_id": int, "document_id": str,
+        db.table("model_localities").create({"id": int, "model_id": int, "document_id": str,
                                        **_LOCALITY_COLS},
                                       pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
     for table, cols in (("localities", ["document_id"]), ("localities", ["province"]),
@@ -85,7 +85,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("counts", ["period_end"]), ("models", ["document_id"]),
                         ("models", ["field"]), ("model_localities", ["model_id"]),
                         ("model_localities", ["province"])):
-        db[table].create_index(cols, if_not_exists=True)
+        db.table(table).create_index(cols, if_not_exists=True)
 
 
 @contextmanager
@@ -122,19 +122,19 @@ def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
             db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
         for table in ("localities", "periods", "counts", "models"):
             db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
-        db["documents"].upsert({
+        db.table("documents").upsert({
             "id": doc_id, "url": document.url, "source": source, "title": document.title,
             "published": _d(document.published), "path": path, "text": text,
             "content_hash": content_hash, "extractor_version": extractor_version,
             "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }, pk="id")
-        db["localities"].insert_all({
+        db.table("localities").insert_all({
             "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
             "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
             "inferred": int(loc.inferred)} for loc in document.localities)
-        db["periods"].insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
+        db.table("periods").insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
                                    "text": p.text} for p in document.periods)
-        db["counts"].insert_all({
+        db.table("counts").insert_all({
             "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
             "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
             "locality_name": c.locality.name if c.locality else None,
@@ -144,11 +144,11 @@ def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
             "period_start": _d(c.period.start), "period_end": _d(c.period.end),
             "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
         for m in document.models:
-            mid = db["models"].insert({
+            mid = db.table("models").insert({
                 "document_id": doc_id, "name": m.name, "field": m.field,
                 "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
                 "span_start": m.start, "span_end": m.end}).last_pk
-            db["model_localities"].insert_all({
+            db.table("model_localities").insert_all({
                 "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
                 "level": loc.level, "province": loc.province, "code": loc.code}
                 for loc in m.localities)

@@ -41,7 +41,7 @@ def print_run_summary(result: RunResult, db_path: Path) -> None:
         n_models = db.execute("SELECT count(*) FROM models WHERE document_id = ?", [o.doc]).fetchone()[0]
         table.add_row(o.doc, o.status, loc, "\n".join(periods) or "—", counts, str(n_models))
     console.print(table)
-    statuses = defaultdict(int)
+    statuses: dict[str, int] = defaultdict(int)
     for o in result.outcomes:
         statuses[o.status] += 1
     console.print(", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
