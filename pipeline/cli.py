@@ -45,9 +45,16 @@ def run(
     from .run import run as run_job
     from .summary import print_run_summary
 
+    from .check import run_checks
+    from .store import open_db
+    from .summary import print_findings
+
     try:
         result = run_job(paths, db, force=force)
         print_run_summary(result, db)
+        database = open_db(db)
+        print_findings(run_checks(database))
+        database.close()
     except DvkError as exc:
         _fail(exc)
     if result.failed:
@@ -84,6 +91,36 @@ def extract(
         sys.stdout.flush()
     if failed:
         raise typer.Exit(3)
+
+
+@app.command()
+def check(
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    only_problems: Annotated[bool, typer.Option("--problems", help="Hide consistent results.")] = False,
+) -> None:
+    """Check the stored counts add up (breakdowns, splits, across articles); store the findings.
+
+    Example: dvk check --db data/dvk.db --problems
+    """
+    from .check import run_checks
+    from .store import open_db
+    from .summary import print_findings
+
+    try:
+        database = open_db(db)
+        findings = run_checks(database)
+        database.close()
+    except DvkError as exc:
+        _fail(exc)
+    if only_problems:
+        findings = [f for f in findings if f.severity != "ok"]
+    if as_json:
+        typer.echo(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=2))
+    else:
+        print_findings(findings)
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -87,3 +87,16 @@ def print_score(report: Report, details: bool = False) -> None:
             for kind, items in d.spurious.items():
                 for it in items:
                     console.print(f"[red]spurious[/red] {d.doc} {kind}: {it}")
+
+
+def print_findings(findings: list) -> None:  # type: ignore[type-arg]
+    table = Table(title="dvk check: fact-check findings")
+    for col in ("severity", "kind", "documents", "arithmetic", "finding"):
+        table.add_column(col)
+    colour = {"ok": "green", "warning": "yellow", "error": "red"}
+    for f in findings:
+        table.add_row(f"[{colour[f.severity]}]{f.severity}[/]", f.kind, "\n".join(f.documents),
+                      f.arithmetic, f.message)
+    console.print(table)
+    if not findings:
+        console.print("no check applied: no breakdown, split or shared unit to verify")

@@ -1,0 +1,183 @@
+"""Fact-check findings: do the numbers an article (or several) reports add up?
+
+Within an article: field breakdowns and collective/individual splits against their total, with
+the total's bound respected ("gần 200" holds parts summing to 187), and a count stated twice with
+different values. Across articles: the same unit, metric, field and period with different values,
+a stock that goes backwards over time, and a district's total above its province's.
+
+Every check that applies yields a finding, "consistent" ones included, so a reader sees what was
+verified and not only what failed. Findings are stored in the ``findings`` table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+
+@dataclass
+class Finding:
+    kind: str
+    severity: str  # ok, warning, error
+    message: str
+    arithmetic: str
+    documents: list[str]
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def row(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["documents"] = ",".join(self.documents)
+        d["evidence"] = json.dumps(self.evidence, ensure_ascii=False)
+        return d
+
+
+def _counts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    sql = ("SELECT c.*, d.url AS url FROM counts c JOIN documents d ON d.id = c.document_id "
+           "ORDER BY c.document_id, c.id")
+    cur = db.execute(sql)
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def _ev(c: dict[str, Any]) -> dict[str, Any]:
+    return {"document": c["document_id"], "url": c["url"], "text": c["text"],
+            "start": c["span_start"], "end": c["span_end"], "value": c["value"],
+            "field": c["field"], "metric": c["metric"], "holder": c["holder"]}
+
+
+def _verdict(total: dict[str, Any], parts_sum: int) -> str:
+    """ok, or how bad a mismatch is: parts above an exact or "gần" total cannot be right
+    (error); a sum far from "khoảng N" or below "trên N" is suspicious (warning)."""
+    v, bound = total["value"], total["bound"]
+    if bound == "at_most":
+        return "ok" if parts_sum <= v else "error"
+    if bound == "at_least":
+        return "ok" if parts_sum >= v else "warning"
+    if bound == "about":
+        return "ok" if abs(parts_sum - v) <= max(1, round(0.1 * v)) else "warning"
+    return "ok" if parts_sum == v else "error"
+
+
+def _loc(c: dict[str, Any]) -> tuple[Any, ...]:
+    return (c["locality_level"], c["locality_name"], c["province"])
+
+
+def _period(c: dict[str, Any]) -> tuple[Any, ...]:
+    return (c["period_start"], c["period_end"])
+
+
+def _sum_check(kind: str, what: str, total: dict[str, Any], parts: list[dict[str, Any]]) -> Finding:
+    s = sum(p["value"] for p in parts)
+    mark = {"at_most": "≤", "at_least": "≥", "about": "≈"}.get(total["bound"], "=")
+    arithmetic = f"{' + '.join(str(p['value']) for p in parts)} = {s}; total {mark} {total['value']}"
+    severity = _verdict(total, s)
+    msg = (f"{what} add up to the total" if severity == "ok" else
+           f"{what} sum to {s}, the article's total is {mark} {total['value']}")
+    return Finding(kind, severity, msg, arithmetic, [total["document_id"]],
+                   [_ev(total), *(_ev(p) for p in parts)])
+
+
+def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
+    out: list[Finding] = []
+    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in counts:
+        by_doc[c["document_id"]].append(c)
+    for rows in by_doc.values():
+        # field breakdowns
+        groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for c in rows:
+            if c["holder"] is None:
+                groups[(_loc(c), c["metric"], c["level"], _period(c))].append(c)
+        for members in groups.values():
+            totals = [c for c in members if c["field"] == "all"]
+            parts = [c for c in members if c["field"] != "all"]
+            if totals and len(parts) >= 2:
+                out.append(_sum_check("field_breakdown", "the fields", totals[0], parts))
+        # collective / individual splits
+        splits: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for c in rows:
+            splits[(_loc(c), c["metric"], c["field"], c["level"], _period(c))].append(c)
+        for members in splits.values():
+            totals = [c for c in members if c["holder"] is None]
+            parts = [c for c in members if c["holder"] is not None]
+            if len(parts) >= 2 and {p["holder"] for p in parts} == {"collective", "individual"}:
+                for t in totals:
+                    out.append(_sum_check("holder_split", "collective and individual models", t, parts))
+        # the same count stated twice with different values
+        same: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+        for c in rows:
+            same[(_loc(c), c["metric"], c["field"], c["level"], c["holder"], _period(c))].append(c)
+        for members in same.values():
+            values = sorted({c["value"] for c in members})
+            if len(values) > 1 and members[0]["metric"] in ("built", "registered"):
+                out.append(Finding(
+                    "stated_twice", "warning",
+                    f"the same {members[0]['field']} {members[0]['metric']} count is given as "
+                    f"{' and '.join(map(str, values))}", " ≠ ".join(map(str, values)),
+                    [members[0]["document_id"]], [_ev(c) for c in members]))
+    return out
+
+
+def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
+    out: list[Finding] = []
+    stock = [c for c in counts if c["metric"] == "built" and c["holder"] is None and c["level"] is None]
+    # the same unit, field and period reported differently by two articles
+    same: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for c in stock:
+        if c["period_end"]:
+            same[(_loc(c), c["field"], _period(c))].append(c)
+    for members in same.values():
+        docs = {c["document_id"] for c in members}
+        if len(docs) < 2:
+            continue
+        values = sorted({c["value"] for c in members})
+        ok = len(values) == 1
+        out.append(Finding("cross_article", "ok" if ok else "warning",
+                           "articles agree" if ok else "articles give different values for the "
+                           "same unit, field and date", " / ".join(map(str, values)), sorted(docs),
+                           [_ev(c) for c in members]))
+    # a stock series that goes backwards
+    series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for c in stock:
+        if c["period_end"] and c["bound"] == "exact":
+            series[(_loc(c), c["field"])].append(c)
+    for members in series.values():
+        members.sort(key=lambda c: c["period_end"])
+        for a, b in zip(members, members[1:], strict=False):
+            if a["document_id"] != b["document_id"] and a["period_end"] < b["period_end"] \
+                    and b["value"] < a["value"]:
+                out.append(Finding(
+                    "stock_backwards", "warning",
+                    f"the stock falls from {a['value']} ({a['period_end']}) to {b['value']} "
+                    f"({b['period_end']})", f"{b['value']} < {a['value']}",
+                    [a["document_id"], b["document_id"]], [_ev(a), _ev(b)]))
+    # a district above its province for the same field and date
+    provinces = {(c["province"], c["field"], c["period_end"]): c for c in stock
+                 if c["locality_level"] == "province" and c["period_end"]}
+    for c in stock:
+        p = provinces.get((c["province"], c["field"], c["period_end"]))
+        if c["locality_level"] == "district" and p is not None:
+            ok = c["value"] <= p["value"]
+            out.append(Finding("district_vs_province", "ok" if ok else "error",
+                               "district within its province" if ok else
+                               "a district reports more models than its province",
+                               f"{c['value']} {'≤' if ok else '>'} {p['value']}",
+                               sorted({c["document_id"], p["document_id"]}), [_ev(c), _ev(p)]))
+    return out
+
+
+def run_checks(db: sqlite_utils.Database) -> list[Finding]:
+    """Run every check, replace the ``findings`` table, and return the findings."""
+    counts = _counts(db)
+    findings = within_article(counts) + across_articles(counts)
+    with db.conn:
+        db.execute("DROP TABLE IF EXISTS findings")
+        db.table("findings").create({"id": int, "kind": str, "severity": str, "message": str,
+                                     "arithmetic": str, "documents": str, "evidence": str}, pk="id")
+        db.table("findings").insert_all(f.row() for f in findings)
+    return findings

@@ -1,0 +1,96 @@
+"""Fact-check findings on made-up articles carrying each kind of inconsistency, and the corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.check import Finding, run_checks
+from pipeline.run import run
+from pipeline.store import open_db
+
+ARTICLES = {
+    "ok.txt": ('published: "2023-07-01"',
+               "Đến hết tháng 6/2023, toàn huyện Can Lộc có 120 mô hình. Trong đó, lĩnh vực kinh tế "
+               "50 mô hình; văn hóa - xã hội 40 mô hình; quốc phòng - an ninh 30 mô hình."),
+    "bad_sum.txt": ('published: "2023-07-01"',
+                    "Đến hết tháng 6/2023, toàn huyện Đức Thọ có 179 mô hình. Trong đó, lĩnh vực kinh "
+                    "tế 50 mô hình; văn hóa - xã hội 60 mô hình; quốc phòng - an ninh 70 mô hình."),
+    "bound.txt": ('published: "2023-07-01"',
+                  "Đến nay, toàn huyện Hương Sơn đã xây dựng được gần 100 mô hình. Về lĩnh vực kinh tế: "
+                  "60 mô hình. Về lĩnh vực văn hóa - xã hội: 50 mô hình."),
+    "split.txt": ('published: "2023-07-01"',
+                  "UBND huyện Nghi Xuân đã công nhận 40 mô hình cấp huyện (30 tập thể, 12 cá nhân) "
+                  "giai đoạn 2019-2023."),
+    "conflict_a.txt": ('published: "2023-07-05"',
+                       "Đến hết tháng 6/2023, toàn huyện Can Lộc có 120 mô hình “Dân vận khéo”."),
+    "province.txt": ('published: "2023-07-02"',
+                     "Đến hết tháng 6/2023, toàn tỉnh Hà Tĩnh có 150 mô hình “Dân vận khéo”."),
+    "later.txt": ('published: "2024-01-02"',
+                  "Đến hết năm 2023, toàn huyện Đức Thọ có 100 mô hình “Dân vận khéo”."),
+}
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory: pytest.TempPathFactory) -> list[Finding]:
+    folder = tmp_path_factory.mktemp("articles")
+    for name, (meta, body) in ARTICLES.items():
+        (folder / name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    db_path = folder / "dvk.db"
+    result = run([folder], db_path)
+    assert not result.failed
+    db = open_db(db_path)
+    out = run_checks(db)
+    assert db.table("findings").count == len(out)
+    return out
+
+
+def of(findings: list[Finding], kind: str, doc: str) -> list[Finding]:
+    return [f for f in findings if f.kind == kind and doc in f.documents]
+
+
+def test_consistent_breakdown_is_reported_as_checked(findings: list[Finding]) -> None:
+    [f] = of(findings, "field_breakdown", "ok")
+    assert f.severity == "ok" and f.arithmetic == "50 + 40 + 30 = 120; total = 120"
+    assert [e["value"] for e in f.evidence] == [120, 50, 40, 30]
+
+
+def test_breakdown_that_does_not_add_up(findings: list[Finding]) -> None:
+    [f] = of(findings, "field_breakdown", "bad_sum")
+    assert f.severity == "error" and "180" in f.arithmetic and "179" in f.arithmetic
+
+
+def test_parts_above_an_at_most_total(findings: list[Finding]) -> None:
+    [f] = of(findings, "field_breakdown", "bound")
+    assert f.severity == "error" and "≤ 100" in f.arithmetic
+
+
+def test_holder_split(findings: list[Finding]) -> None:
+    [f] = of(findings, "holder_split", "split")
+    assert f.severity == "error" and f.arithmetic == "30 + 12 = 42; total = 40"
+
+
+def test_two_articles_disagree(findings: list[Finding]) -> None:
+    agree = of(findings, "cross_article", "conflict_a")
+    assert [f.severity for f in agree] == ["ok"] and set(agree[0].documents) == {"ok", "conflict_a"}
+
+
+def test_district_above_province(findings: list[Finding]) -> None:
+    bad = [f for f in of(findings, "district_vs_province", "province") if f.severity == "error"]
+    assert {tuple(f.documents) for f in bad} == {("bad_sum", "province")}
+    assert bad[0].arithmetic == "179 > 150"
+
+
+def test_stock_going_backwards(findings: list[Finding]) -> None:
+    [f] = of(findings, "stock_backwards", "later")
+    assert f.arithmetic == "100 < 179" and f.documents == ["bad_sum", "later"]
+
+
+def test_corpus_articles_are_consistent(tmp_path: Path) -> None:
+    db_path = tmp_path / "dvk.db"
+    run(None, db_path)
+    found = run_checks(open_db(db_path))
+    assert {f.severity for f in found} == {"ok"}
+    kinds = sorted(f.kind for f in found)
+    assert kinds == ["field_breakdown"] * 4 + ["holder_split"] * 2
