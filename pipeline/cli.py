@@ -42,12 +42,10 @@ def run(
 
     Example: dvk run corpus/ --db data/dvk.db
     """
-    from .run import run as run_job
-    from .summary import print_run_summary
-
     from .check import run_checks
+    from .run import run as run_job
     from .store import open_db
-    from .summary import print_findings
+    from .summary import print_findings, print_run_summary
 
     try:
         result = run_job(paths, db, force=force)
