@@ -109,16 +109,20 @@ def _m() -> dict[str, object]:
     return lexicon()["models"]  # type: ignore[no-any-return]
 
 
+def _alternation(words: object) -> str:
+    """Folded words as one regex alternation, longest first."""
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    return "|".join(regex.escape(w) for w in folded)
+
+
 @cache
 def _cue_end() -> regex.Pattern[str]:
-    cues = sorted((fold(c) for c in _m()["cues"]), key=len, reverse=True)  # type: ignore[attr-defined]
-    return regex.compile(r"(?:" + "|".join(regex.escape(c) for c in cues) + r")\s*:?\s*$")
+    return regex.compile(r"(?:" + _alternation(_m()["cues"]) + r")\s*:?\s*$")
 
 
 @cache
 def _blocker_end() -> regex.Pattern[str]:
-    bl = sorted((fold(c) for c in _m()["blockers"]), key=len, reverse=True)  # type: ignore[attr-defined]
-    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(c) for c in bl) + r")(?:\s+thi đua)?\s*:?\s*$")
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["blockers"]) + r")(?:\s+thi đua)?\s*:?\s*$")
 
 
 @cache
@@ -128,14 +132,12 @@ def _movement() -> regex.Pattern[str]:
 
 @cache
 def _owner_heads() -> regex.Pattern[str]:
-    heads = sorted((fold(h) for h in lexicon()["owners"]["heads"]), key=len, reverse=True)
-    return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in heads) + r")(?![\w])")
+    return regex.compile(r"^(?:" + _alternation(lexicon()["owners"]["heads"]) + r")(?![\w])")
 
 
 @cache
 def _villages() -> regex.Pattern[str]:
-    v = sorted((fold(h) for h in _m()["villages"]), key=len, reverse=True)  # type: ignore[attr-defined]
-    return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in v) + r")(?![\w])")
+    return regex.compile(r"^(?:" + _alternation(_m()["villages"]) + r")(?![\w])")
 
 
 @cache
@@ -163,8 +165,7 @@ def _owner_stops() -> regex.Pattern[str]:
 
 @cache
 def _generic() -> regex.Pattern[str]:
-    g = sorted((fold(x) for x in _m()["generic_heads"]), key=len, reverse=True)  # type: ignore[attr-defined]
-    return regex.compile(r"^(?:" + "|".join(regex.escape(x) for x in g) + r")(?![\w])")
+    return regex.compile(r"^(?:" + _alternation(_m()["generic_heads"]) + r")(?![\w])")
 
 
 # --- finding names ------------------------------------------------------------------------------
