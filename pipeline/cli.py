@@ -122,6 +122,31 @@ def check(
 
 
 @app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    table: Annotated[Optional[str], typer.Option("--table", help="Export this table instead of the flat counts.")] = None,  # noqa: UP045,E501
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default stdout.")] = None,  # noqa: UP045,E501
+) -> None:
+    """Export one flat row per count (locality, province, period, source URL, evidence), or a table.
+
+    Example: dvk export --format csv -o counts.csv
+    """
+    from .export import rows, write
+    from .store import open_db
+
+    try:
+        database = open_db(db)
+        if output is None:
+            write(sys.stdout, rows(database, table), fmt)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as fh:
+                write(fh, rows(database, table), fmt)
+    except DvkError as exc:
+        _fail(exc)
+
+
+@app.command()
 def score(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold/<doc>.json files.")] = GOLD_DIR,
     pred: Annotated[
