@@ -147,6 +147,27 @@ def export(
 
 
 @app.command()
+def serve(
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8001,
+) -> None:
+    """Browse the database with Datasette on 127.0.0.1 (facets, full-text search, canned queries).
+
+    Example: dvk serve --db data/dvk.db --port 8001
+    """
+    import os
+
+    from .serve import command
+
+    try:
+        argv = command(db, port)
+    except DvkError as exc:
+        _fail(exc)
+    typer.echo(f"dvk: serving {db} at http://127.0.0.1:{port}/", err=True)
+    os.execv(argv[0], argv)
+
+
+@app.command()
 def score(
     gold: Annotated[Path, typer.Option("--gold", help="Folder of gold/<doc>.json files.")] = GOLD_DIR,
     pred: Annotated[

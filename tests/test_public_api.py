@@ -1,0 +1,16 @@
+import extractors
+import pipeline
+
+
+def test_every_exported_name_resolves() -> None:
+    for mod in (pipeline, extractors):
+        for name in mod.__all__:
+            assert getattr(mod, name) is not None, (mod.__name__, name)
+
+
+def test_exception_tree() -> None:
+    for err in (pipeline.UnreadableInput, pipeline.BadFrontMatter, pipeline.StoreError,
+                pipeline.GoldError, pipeline.RegistryError):
+        assert issubclass(err, pipeline.DvkError)
+    e = pipeline.UnreadableInput("the file is empty", path="a.txt", hint="give it text")
+    assert str(e) == "a.txt: the file is empty (give it text)" and e.exit_code == 3
