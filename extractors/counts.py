@@ -159,7 +159,8 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
     return "all"
 
 
-def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
+def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str | None:
+    """The metric the count's own words give, None when they give none (then: ``built``)."""
     before = lay.folded[zone[0]:c.start]
     for rule, before_re, after_re in metric_rules():
         if before_re is not None and before_re.search(before):
@@ -172,7 +173,7 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
     for rule, _, _ in metric_rules():
         if rule.pattern.search(lay.folded, c.end, after_end) or rule.pattern.search(window_before):
             return rule.code
-    return "built"
+    return None
 
 
 def _level(lay: Layout, zone: tuple[int, int], c: Candidate, city_is_province: bool) -> str | None:
@@ -251,6 +252,7 @@ def extract_counts(lay: Layout, mentions: list[Mention], times: list[TimeExpr],
     for c in cands:
         first_in_sentence.setdefault(c.sentence_start, c.start)
     last_total: Count | None = None
+    previous: Count | None = None
     for i, c in enumerate(cands):
         if c.parent is not None:
             parent = cands[c.parent].count
@@ -260,10 +262,16 @@ def extract_counts(lay: Layout, mentions: list[Mention], times: list[TimeExpr],
                 "text": lay.text[c.start:c.end], "start": c.start, "end": c.end})
             continue
         zone = _zone(cands, i)
+        metric = _metric(lay, zone, c)
+        if metric is None and previous is not None and previous.metric in ("recognized", "commended") \
+                and c.sentence_start == cands[i - 1].sentence_start \
+                and find_all(level_rules(), lay.folded, zone[0], zone[1]):
+            # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
+            metric = previous.metric
         count = Count(
             value=c.value,
             bound=_bound(lay, c),  # type: ignore[arg-type]
-            metric=_metric(lay, zone, c),  # type: ignore[arg-type]
+            metric=metric or "built",  # type: ignore[arg-type]
             field=_field(lay, zone, c),  # type: ignore[arg-type]
             holder=_holder(lay, c, zone),  # type: ignore[arg-type]
             locality=_locality(lay, zone, c, mentions, primary, province),
@@ -279,7 +287,7 @@ def extract_counts(lay: Layout, mentions: list[Mention], times: list[TimeExpr],
             count.level = last_total.level
         if count.field == "all" and count.metric in STOCK_METRICS and count.holder is None:
             last_total = count
-        c.count = count
+        c.count = previous = count
     return _dedupe(cands)
 
 
