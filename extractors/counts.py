@@ -159,6 +159,15 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
     return "all"
 
 
+_CLAUSE_END = regex.compile(r",|\(|;|\btrong đó\b|\bgồm\b")
+
+
+def _after(lay: Layout, c: Candidate, zone: tuple[int, int]) -> int:
+    """End of the words that follow a count in its own clause ("… mô hình được công nhận cấp xã")."""
+    m = _CLAUSE_END.search(lay.folded, c.end, zone[1])
+    return m.start() if m else zone[1]
+
+
 def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str | None:
     """The metric the count's own words give, None when they give none (then: ``built``)."""
     before = lay.folded[zone[0]:c.start]
@@ -168,7 +177,7 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str | None:
         if after_re is not None and after_re.match(lay.folded, c.end):
             return rule.code
     # the clause's own words: the zone before the number and after it, up to a comma-clause end
-    after_end = zone[1]
+    after_end = _after(lay, c, zone)
     window_before = before.rsplit(",", 1)[-1] if "," in before else before
     for rule, _, _ in metric_rules():
         if rule.pattern.search(lay.folded, c.end, after_end) or rule.pattern.search(window_before):
@@ -177,7 +186,7 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str | None:
 
 
 def _level(lay: Layout, zone: tuple[int, int], c: Candidate, city_is_province: bool) -> str | None:
-    hits = find_all(level_rules(), lay.folded, c.end, zone[1])
+    hits = find_all(level_rules(), lay.folded, c.end, _after(lay, c, zone))
     if not hits:
         hits = find_all(level_rules(), lay.folded, zone[0], c.start)[-1:]
     if not hits:
