@@ -136,7 +136,7 @@ def _zone(cands: list[Candidate], i: int) -> tuple[int, int]:
 
 
 _LEAD_IN = regex.compile(
-    r"^[\s:,]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
+    r"^[\s:,(]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
     r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+)*$"
 )
 
@@ -294,15 +294,17 @@ def extract_counts(lay: Layout, mentions: list[Mention], times: list[TimeExpr],
             count.metric = last_total.metric
             count.period = last_total.period
             count.level = last_total.level
-        if count.field == "all" and count.metric in STOCK_METRICS and count.holder is None:
+        if count.field == "all" and count.metric in STOCK_METRICS and count.holder is None \
+                and count.level is None:
             last_total = count
         c.count = previous = count
     return _dedupe(cands)
 
 
 def _key(c: Count) -> tuple[object, ...]:
+    """What makes two counts the same statement (level aside: a headline often omits it)."""
     loc = (c.locality.level, c.locality.name, c.locality.province) if c.locality else None
-    return (c.value, c.metric, c.field, c.level, c.holder, loc)
+    return (c.value, c.metric, c.field, c.holder, loc)
 
 
 def _dedupe(cands: list[Candidate]) -> list[Count]:
@@ -316,8 +318,12 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
         if c.parent is not None and c.parent in first_of:
             count.period = first_of[c.parent].period
         k = _key(count)
-        if k in seen:
-            first_of[i] = seen[k]
+        if k in seen and (seen[k].level is None or count.level is None or seen[k].level == count.level):
+            kept = seen[k]
+            kept.level = kept.level or count.level
+            if kept.period.start is None and count.period.start is not None:
+                kept.period = count.period
+            first_of[i] = kept
             continue
         seen[k] = count
         first_of[i] = count

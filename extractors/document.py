@@ -13,7 +13,7 @@ from .lexicon import lexicon, phrase_regex
 from .localities import Resolved, find_mentions, resolve, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reporting_periods
-from .records import Document, Locality, LocalityRef, PeriodRef
+from .records import Document, Locality, LocalityRef, Period, PeriodRef
 
 
 @dataclass(frozen=True)
@@ -82,5 +82,11 @@ def extract(text: str, meta: Meta) -> Document:
     )
     models = extract_models(lay, res.mentions)
     periods = reporting_periods(times)
+    known = {(p.start, p.end) for p in periods}
+    for c in counts:  # stock counts at publication are results too (SPEC §4)
+        k = (c.period.start, c.period.end)
+        if k not in known and (c.period.start or c.period.end):
+            known.add(k)
+            periods.append(Period(start=c.period.start, end=c.period.end, text=None))
     return Document(doc=meta.doc, url=meta.url, title=meta.title, published=published,
                     localities=localities, periods=periods, counts=counts, models=models)
