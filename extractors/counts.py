@@ -1,7 +1,7 @@
 """Counts (SPEC §1.3): numbers of DVK models with their metric, field, level, holder, bound,
 locality and period.
 
-A count is a number followed by a model noun ("179 mô hình", "1.952 lượt mô hình"). Its slots are
+A count is a number followed by a model noun ("215 mô hình", "1.240 lượt mô hình"). Its slots are
 read from its *zone*: the part of its clause (sentence cut at ";") between the previous count and
 the next one, so that in "lĩnh vực kinh tế 51 mô hình; văn hóa - xã hội 70 mô hình" each number
 gets its own field. Words come from ``data/lexicon.toml`` (``[[field]]``, ``[[metric]]``,

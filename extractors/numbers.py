@@ -1,10 +1,10 @@
-"""Numbers as Vietnamese news writes them: "4.365" (dot = thousands), "03", "1,5", "hai mươi"."""
+"""Numbers as Vietnamese news writes them: "2.870" (dot = thousands), "03", "1,5", "hai mươi"."""
 
 from __future__ import annotations
 
 import regex
 
-# digits: 1.952 / 4.365 / 100.000 (thousands dots or spaces); 03; 1,5 (decimal comma)
+# digits: 1.240 / 2.870 / 100.000 (thousands dots or spaces); 03; 1,5 (decimal comma)
 NUMBER_RE = regex.compile(
     r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?)(?![\w/]|[.,]\d)"
 )
@@ -21,7 +21,7 @@ WORDS_RE = regex.compile(
 
 
 def parse_number(token: str) -> float | None:
-    """``"4.365"`` → 4365, ``"03"`` → 3, ``"1,5"`` → 1.5; None when it is not a number."""
+    """``"2.870"`` → 2870, ``"03"`` → 3, ``"1,5"`` → 1.5; None when it is not a number."""
     t = token.strip()
     if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
         return float(t.replace(".", ""))
