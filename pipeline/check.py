@@ -1,7 +1,7 @@
 """Fact-check findings: do the numbers an article (or several) reports add up?
 
 Within an article: field breakdowns and collective/individual splits against their total, with
-the total's bound respected ("gần 200" holds parts summing to 187), and a count stated twice with
+the total's bound respected ("gần 100" holds parts summing to 95), and a count stated twice with
 different values. Across articles: the same unit, metric, field and period with different values,
 a stock that goes backwards over time, and a district's total above its province's.
 
