@@ -171,10 +171,37 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
     return out
 
 
+def increases(counts: list[dict[str, Any]]) -> list[Finding]:
+    """"tăng N mô hình so với năm trước": the article's stock minus the earlier stock the database
+    holds for the same unit and field (from another article, an earlier year) should be N."""
+    out: list[Finding] = []
+    built = [c for c in counts if c["metric"] == "built" and c["holder"] is None
+             and c["level"] is None and c["period_end"]]
+    for inc in (c for c in counts if c["metric"] == "increase" and c["period_end"]):
+        now = [c for c in built if c["document_id"] == inc["document_id"] and _loc(c) == _loc(inc)
+               and c["field"] == inc["field"] and _period(c) == _period(inc)]
+        year = inc["period_end"][:4]
+        earlier = sorted((c for c in built if c["document_id"] != inc["document_id"]
+                          and _loc(c) == _loc(inc) and c["field"] == inc["field"]
+                          and c["period_end"][:4] < year), key=lambda c: c["period_end"])
+        if not now or not earlier:
+            continue
+        cur, prev = now[0], earlier[-1]
+        diff = cur["value"] - prev["value"]
+        ok = diff == inc["value"] or (cur["bound"] != "exact" or prev["bound"] != "exact")
+        out.append(Finding(
+            "increase", "ok" if ok else "warning",
+            "the increase matches the earlier count" if ok else
+            f"the article says +{inc['value']}, the earlier count ({prev['period_end']}) gives +{diff}",
+            f"{cur['value']} - {prev['value']} = {diff}; stated +{inc['value']}",
+            sorted({inc["document_id"], prev["document_id"]}), [_ev(inc), _ev(cur), _ev(prev)]))
+    return out
+
+
 def run_checks(db: sqlite_utils.Database) -> list[Finding]:
     """Run every check, replace the ``findings`` table, and return the findings."""
     counts = _counts(db)
-    findings = within_article(counts) + across_articles(counts)
+    findings = within_article(counts) + across_articles(counts) + increases(counts)
     with db.conn:
         db.execute("DROP TABLE IF EXISTS findings")
         db.table("findings").create({"id": int, "kind": str, "severity": str, "message": str,

@@ -29,6 +29,11 @@ ARTICLES = {
                      "Đến hết tháng 6/2023, toàn tỉnh Hà Tĩnh có 150 mô hình “Dân vận khéo”."),
     "later.txt": ('published: "2024-01-02"',
                   "Đến hết năm 2023, toàn huyện Đức Thọ có 100 mô hình “Dân vận khéo”."),
+    "prov_2022.txt": ('published: "2023-01-03"',
+                      "Đến hết năm 2022, toàn tỉnh Quảng Bình có 1.000 mô hình “Dân vận khéo”."),
+    "prov_2023.txt": ('published: "2024-01-03"',
+                      "Đến hết năm 2023, toàn tỉnh Quảng Bình có 1.150 mô hình “Dân vận khéo” "
+                      "(tăng 120 mô hình so với năm 2022)."),
 }
 
 
@@ -94,3 +99,9 @@ def test_corpus_articles_are_consistent(tmp_path: Path) -> None:
     assert {f.severity for f in found} == {"ok"}
     kinds = sorted(f.kind for f in found)
     assert kinds == ["field_breakdown"] * 4 + ["holder_split"] * 2
+
+
+def test_increase_against_the_earlier_count(findings: list[Finding]) -> None:
+    [f] = of(findings, "increase", "prov_2023")
+    assert f.severity == "warning" and f.arithmetic == "1150 - 1000 = 150; stated +120"
+    assert f.documents == ["prov_2022", "prov_2023"]
