@@ -253,10 +253,10 @@ STOCK_METRICS = ("built", "registered", "recognized")
 WEAK_METRICS = ("built", "registered", "effective")
 
 
-def extract_counts(lay: Layout, mentions: list[Mention], times: list[TimeExpr],
+def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention], times: list[TimeExpr],
                    primary: LocalityRef | None, province: LocalityRef | None,
                    published: PeriodRef, city_is_province: bool = False) -> list[Count]:
-    cands = find_candidates(lay)
+    """Fill the slots of the candidates (from :func:`find_candidates`) and merge repeats."""
     first_in_sentence: dict[int, int] = {}
     for c in cands:
         first_in_sentence.setdefault(c.sentence_start, c.start)

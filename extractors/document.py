@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from .counts import extract_counts, find_candidates
+from .counts import Candidate, extract_counts, find_candidates
 from .gazetteer import Unit, province_unit
 from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
@@ -27,13 +27,13 @@ class Meta:
     source_province: str | None = None
 
 
-def _primary(lay: Layout, res: Resolved, province: Unit | None) -> Unit | None:
+def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None) -> Unit | None:
     """The unit the article reports on: the scope of its first count, else its most named unit."""
     mentions = res.mentions
     province_scope = phrase_regex(lexicon()["counts"]["province_scope"])
     primary_scope = phrase_regex(lexicon()["counts"]["primary_scope"])
     freq = Counter(m.unit for m in mentions if m.unit and m.unit.level != "commune")
-    for c in find_candidates(lay):
+    for c in cands:
         if c.parent is not None:
             continue
         seg = lay.folded[c.seg_start:c.start]
@@ -61,7 +61,8 @@ def extract(text: str, meta: Meta) -> Document:
     mentions = find_mentions(lay)
     res = resolve(mentions, meta.source_province, published.isoformat() if published else None)
     province = province_unit(res.province) if res.province else None
-    primary = _primary(lay, res, province)
+    cands = find_candidates(lay)
+    primary = _primary(lay, cands, res, province)
 
     localities: list[Locality] = []
     named_province = any(u.level == "province" for u in res.units())
@@ -76,7 +77,7 @@ def extract(text: str, meta: Meta) -> Document:
 
     times = find_time_exprs(lay, published)
     counts = extract_counts(
-        lay, res.mentions, times, ref(primary), ref(province),
+        lay, cands, res.mentions, times, ref(primary), ref(province),
         PeriodRef(start=None, end=published),
         city_is_province=bool(province and province.kind == "thành phố"),
     )

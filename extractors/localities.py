@@ -163,9 +163,6 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
             m.unit = dated[0]
             if level == "district":
                 districts.add(m.unit.code)
-    for m in mentions:  # a mention with candidates at several levels keeps the highest resolved
-        if m.unit is None:
-            continue
     return Resolved(province, [m for m in mentions if m.unit is not None])
 
 

@@ -263,8 +263,7 @@ def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int
     pos = start
     for m in regex.finditer(r"\s*,\s*|\s+và\s+", folded[start:end]):
         nxt = folded[start + m.end():end]
-        if _owner_heads().match(nxt) or _villages().match(nxt) or _UNIT_TYPE.match(nxt + " ") or (
-                text[start + m.end():start + m.end() + 1].isupper() and _owner_heads().match(nxt)):
+        if _owner_heads().match(nxt) or _villages().match(nxt) or _UNIT_TYPE.match(nxt + " "):
             items.append((pos, start + m.start()))
             pos = start + m.end()
     items.append((pos, end))
@@ -441,7 +440,7 @@ def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, in
         if len(words) > 7 or regex.search(r"\d+\s+(?:lượt\s+)?mô hình", clause):
             continue
         hits = _field_hits(lay, m.end(), min(end, m.end() + 60), field_rules(), quotes)
-        if hits and regex.match(r"\s*", lay.folded[m.end():]):
+        if hits:
             best = hits[0]
     return best
 

@@ -37,7 +37,6 @@ class Outcome:
     path: str
     doc: str | None
     status: str  # new, changed, unchanged, failed
-    document: Document | None = None
     error: str | None = None
 
 
@@ -66,8 +65,7 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
             document = extract_source(src, registry)
             save_document(db, document, text=src.text, content_hash=src.content_hash,
                           extractor_version=version, source=src.source, path=str(path))
-            result.outcomes.append(Outcome(str(path), src.doc, "changed" if state else "new",
-                                           document))
+            result.outcomes.append(Outcome(str(path), src.doc, "changed" if state else "new"))
         except DvkError as exc:
             result.outcomes.append(Outcome(str(path), None, "failed", error=str(exc)))
         except Exception as exc:  # an extractor bug on one article never stops the batch

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from extractors.records import Count, Document, Locality, LocalityRef, Model
+from extractors.records import Count, Document, LocalityRef, Model
 from extractors.text import key
 
 from .errors import GoldError
@@ -251,4 +251,4 @@ def score(pred: dict[str, Document], gold: dict[str, Document]) -> Report:
 
 
 __all__ = ["Report", "count_key", "count_strict", "load_gold", "load_predictions", "score",
-           "token_f1", "Locality"]
+           "token_f1"]
