@@ -19,10 +19,20 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
 def decode_html(data: bytes, header_charset: str | None = None, *, path: str | None = None) -> str:
-    """Bytes to NFC text: HTTP header charset, then ``<meta charset>``, then detection."""
+    """Bytes to NFC text.
+
+    A byte order mark wins; then bytes that are valid UTF-8 and not plain ASCII are read as UTF-8
+    whatever the page declares (a legacy encoding almost never yields valid multi-byte UTF-8 by
+    accident, while servers that send ``charset=iso-8859-1`` for UTF-8 pages are common); then the
+    HTTP header charset, then ``<meta charset>``, then detection (charset-normalizer).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-        header_charset = "utf-8"
+        return unicodedata.normalize("NFC", data[3:].decode("utf-8", errors="replace"))
+    if not data.isascii():
+        try:
+            return unicodedata.normalize("NFC", data.decode("utf-8"))
+        except UnicodeDecodeError:
+            pass
     tried: list[str] = []
     meta = _META_CHARSET.search(data[:4096])
     for cs in (header_charset, meta.group(1).decode("ascii", "ignore") if meta else None):
@@ -33,10 +43,8 @@ def decode_html(data: bytes, header_charset: str | None = None, *, path: str | N
             return unicodedata.normalize("NFC", data.decode(cs))
         except (LookupError, UnicodeDecodeError):
             continue
-    try:
-        return unicodedata.normalize("NFC", data.decode("utf-8"))
-    except UnicodeDecodeError:
-        pass
+    if data.isascii():
+        return data.decode("ascii")
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
@@ -102,6 +110,14 @@ class Cleaned:
     title: str | None = None
     published: date | None = None
     author: str | None = None
+    profile_matched: bool = False  # the site profile's body selector found the article
+    article_marked: bool = False  # the page says it is an article (og:type, <article>, articleBody)
+    link_share: float = 0.0  # share of the body text that is link text (high on listing pages)
+
+    @property
+    def is_article(self) -> bool:
+        """An article page, not a listing: found by its profile or marked as one, few links, some text."""
+        return (self.profile_matched or self.article_marked) and self.link_share < 0.5 and len(self.text) >= 200
 
 
 def _soup(html: str):  # type: ignore[no-untyped-def]
@@ -175,6 +191,10 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
     for tag in soup.find_all(_JUNK_TAGS):
         tag.decompose()
     profile = profile or Profile()
+    og_type = soup.find("meta", attrs={"property": "og:type"})
+    article_marked = bool(
+        (og_type is not None and str(og_type.get("content", "")).lower() == "article")
+        or soup.find("article") is not None or soup.find(attrs={"itemprop": "articleBody"}) is not None)
     title_node = _first(soup, profile.title) if profile.title else None
     date_node = _first(soup, profile.date) if profile.date else None
     author_node = _first(soup, profile.author) if profile.author else None
@@ -194,6 +214,7 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
     author = author_node.get_text(" ", strip=True) if author_node is not None else None
 
     body = _first(soup, profile.body) if profile.body else None
+    profile_matched = body is not None
     if body is not None:
         for sel in profile.drop:
             for tag in body.select(sel):
@@ -205,9 +226,13 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
     text = unicodedata.normalize("NFC", _text_of(body))
     if published is None:
         published = find_dateline(text)
+    total = len(body.get_text(strip=True)) or 1
+    links = sum(len(a.get_text(strip=True)) for a in body.find_all("a"))
     return Cleaned(text=text, title=unicodedata.normalize("NFC", title) if title else None,
                    published=published,
-                   author=unicodedata.normalize("NFC", author) if author else None)
+                   author=unicodedata.normalize("NFC", author) if author else None,
+                   profile_matched=profile_matched, article_marked=article_marked,
+                   link_share=links / total)
 
 
 def _to_date(value: object) -> date | None:

@@ -14,7 +14,7 @@ import yaml
 
 from .clean import _to_date, clean_html, decode_html, find_dateline
 from .errors import BadFrontMatter, UnreadableInput
-from .sources import Registry, load_registry
+from .sources import Registry, Site, load_registry
 
 SUFFIXES = (".txt", ".html", ".htm")
 
@@ -31,6 +31,7 @@ class SourceDoc:
     source: str | None = None
     path: str | None = None
     raw_html: str | None = None
+    is_article: bool = True
 
     @property
     def content_hash(self) -> str:
@@ -75,14 +76,20 @@ def from_html(data: bytes, doc: str, *, path: str | None = None, url: str | None
     html = decode_html(data, header_charset, path=path)
     registry = registry or load_registry()
     site = registry.find(None, url) if url else None
-    if site is None:  # a saved page: the registry's site whose profile finds a body in it
+    if site is None and url is None:  # a saved page: the registry's site whose profile finds a body in it
         site = _guess_site(html, registry)
+    return from_page(html, doc, site, url=url, path=path)
+
+
+def from_page(html: str, doc: str, site: Site | None, *, url: str | None = None,
+              path: str | None = None) -> SourceDoc:
+    """A decoded page, cleaned with its site's profile (or the generic fallback)."""
     cleaned = clean_html(html, site.profile if site else None)
     if not cleaned.text.strip():
-        raise UnreadableInput("the page has no article text", path=path)
+        raise UnreadableInput("the page has no article text", path=path or url)
     return SourceDoc(doc=doc, text=cleaned.text, url=url, title=cleaned.title,
                      published=cleaned.published, source=site.id if site else None, path=path,
-                     raw_html=html)
+                     raw_html=html, is_article=cleaned.is_article)
 
 
 def _guess_site(html: str, registry: Registry):  # type: ignore[no-untyped-def]

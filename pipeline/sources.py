@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import RegistryError
@@ -31,11 +32,39 @@ class Site:
     province: str | None
     profile: Profile
     start_urls: tuple[str, ...] = ()
+    follow: tuple[str, ...] = ()  # regexes: only links whose URL matches one are followed (all if empty)
+    skip: tuple[str, ...] = ()  # regexes: links whose URL matches one are never followed
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """The ``[crawler]`` table of the registry; command-line options override it."""
+
+    contact: str = "dvk-maintainers@example.org"
+    user_agent: str = "dvk/{version} (+https://github.com/dvk-project/dvk; {contact})"
+    delay: float = 1.0  # seconds between two requests to one host (robots.txt Crawl-delay wins if larger)
+    concurrency_per_host: int = 1
+    hosts_in_parallel: int = 8
+    timeout: float = 20.0
+    retries: int = 4  # attempts after the first, on time-outs, connection errors, 429 and 5xx
+    backoff: float = 1.0  # first retry waits about this long, doubling each time, plus jitter
+    max_retry_after: float = 300.0  # a longer Retry-After defers the page to the next run
+    max_redirects: int = 5
+    max_bytes: int = 5_000_000
+    max_depth: int = 3
+    revisit_after_hours: float = 168.0  # articles are re-fetched (conditionally) after this long
+    max_failed_runs: int = 3  # transient failures are retried on this many later runs
+    topic: tuple[str, ...] = ("dân vận khéo",)
+    tracking_params: tuple[str, ...] = ("utm_*", "fbclid", "gclid", "zarsrc", "zarsrc*", "_ga", "mc_*")
+
+    def agent(self, version: str) -> str:
+        return self.user_agent.format(version=version, contact=self.contact)
 
 
 @dataclass(frozen=True)
 class Registry:
     sites: tuple[Site, ...]
+    crawler: CrawlSettings = field(default_factory=CrawlSettings)
 
     def by_id(self, site_id: str | None) -> Site | None:
         return next((s for s in self.sites if s.id == site_id), None) if site_id else None
@@ -73,5 +102,17 @@ def load_registry(path: Path | None = None) -> Registry:
             raise RegistryError(f"site {sid!r} names unknown profile {prof_name!r}", path=str(path))
         sites.append(Site(id=sid, name=s.get("name", sid), hosts=tuple(s.get("hosts", [])),
                           province=s.get("province"), profile=profiles.get(prof_name, Profile()),
-                          start_urls=tuple(s.get("start_urls", []))))
-    return Registry(tuple(sites))
+                          start_urls=tuple(s.get("start_urls", [])), follow=tuple(s.get("follow", [])),
+                          skip=tuple(s.get("skip", []))))
+    raw = data.get("crawler", {})
+    known = set(CrawlSettings.__dataclass_fields__)
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise RegistryError(f"unknown [crawler] setting(s): {', '.join(unknown)}", path=str(path),
+                            hint=f"known: {', '.join(sorted(known))}")
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    try:
+        settings = CrawlSettings(**values)
+    except TypeError as exc:
+        raise RegistryError(f"invalid [crawler] settings: {exc}", path=str(path)) from exc
+    return Registry(tuple(sites), settings)

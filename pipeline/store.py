@@ -79,13 +79,49 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table("model_localities").create({"id": int, "model_id": int, "document_id": str,
                                        **_LOCALITY_COLS},
                                       pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
-    for table, cols in (("localities", ["document_id"]), ("localities", ["province"]),
+    _crawl_schema(db)
+    for table, cols in (("documents", ["content_hash"]), ("localities", ["document_id"]), ("localities", ["province"]),
                         ("periods", ["document_id"]), ("counts", ["document_id"]),
                         ("counts", ["province"]), ("counts", ["field"]), ("counts", ["metric"]),
                         ("counts", ["period_end"]), ("models", ["document_id"]),
                         ("models", ["field"]), ("model_localities", ["model_id"]),
                         ("model_localities", ["province"])):
         db.table(table).create_index(cols, if_not_exists=True)
+
+
+def _crawl_schema(db: sqlite_utils.Database) -> None:
+    """The crawler's tables: the frontier, the fetched pages (raw HTML, zlib), the fetch log, runs."""
+    names = set(db.table_names())
+    if "frontier" not in names:
+        db.table("frontier").create({
+            "url": str, "host": str, "site": str, "depth": int, "kind": str, "status": str,
+            "reason": str, "transient": int, "failures": int, "discovered_from": str,
+            "discovered_at": str, "fetched_at": str, "run_id": int,
+        }, pk="url")
+        db.table("frontier").create_index(["status", "host"])
+    if "pages" not in names:
+        db.table("pages").create({
+            "url": str, "final_url": str, "site": str, "status": int, "content_type": str,
+            "charset": str, "etag": str, "last_modified": str, "fetched_at": str, "raw_zlib": bytes,
+            "raw_sha256": str, "text_sha256": str, "doc_id": str, "is_article": int, "on_topic": int,
+            "outcome": str, "reason": str, "duplicate_of": str,
+        }, pk="url")
+        db.table("pages").create_index(["doc_id"])
+        db.table("pages").create_index(["text_sha256"])
+    if "fetch_log" not in names:
+        db.table("fetch_log").create({
+            "id": int, "run_id": int, "url": str, "started_at": str, "elapsed_ms": int, "status": int,
+            "result": str, "reason": str, "bytes": int,
+        }, pk="id")
+    if "runs" not in names:
+        db.table("runs").create({
+            "id": int, "kind": str, "started_at": str, "ended_at": str, "status": str,
+            "extractor_version": str, "counts": str, "note": str,
+        }, pk="id")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @contextmanager
@@ -115,40 +151,48 @@ def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
                   content_hash: str, extractor_version: str, source: str | None = None,
                   path: str | None = None) -> None:
     """Insert or replace one document and all its records, atomically."""
-    doc_id = document.doc
     with transaction(db):
-        model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
-        if model_ids:
-            db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
-        for table in ("localities", "periods", "counts", "models"):
-            db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
-        db.table("documents").upsert({
-            "id": doc_id, "url": document.url, "source": source, "title": document.title,
-            "published": _d(document.published), "path": path, "text": text,
-            "content_hash": content_hash, "extractor_version": extractor_version,
-            "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }, pk="id")
-        db.table("localities").insert_all({
-            "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
-            "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
-            "inferred": int(loc.inferred)} for loc in document.localities)
-        db.table("periods").insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
-                                   "text": p.text} for p in document.periods)
-        db.table("counts").insert_all({
-            "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
-            "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
-            "locality_name": c.locality.name if c.locality else None,
-            "locality_kind": c.locality.kind if c.locality else None,
-            "locality_level": c.locality.level if c.locality else None,
-            "province": c.locality.province if c.locality else None,
-            "period_start": _d(c.period.start), "period_end": _d(c.period.end),
-            "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
-        for m in document.models:
-            mid = db.table("models").insert({
-                "document_id": doc_id, "name": m.name, "field": m.field,
-                "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
-                "span_start": m.start, "span_end": m.end}).last_pk
-            db.table("model_localities").insert_all({
-                "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
-                "level": loc.level, "province": loc.province, "code": loc.code}
-                for loc in m.localities)
+        write_document(db, document, text=text, content_hash=content_hash,
+                       extractor_version=extractor_version, source=source, path=path)
+
+
+def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
+                   content_hash: str, extractor_version: str, source: str | None = None,
+                   path: str | None = None) -> None:
+    """Like ``save_document`` but inside the caller's transaction."""
+    doc_id = document.doc
+    model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
+    if model_ids:
+        db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
+    for table in ("localities", "periods", "counts", "models"):
+        db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
+    db.table("documents").upsert({
+        "id": doc_id, "url": document.url, "source": source, "title": document.title,
+        "published": _d(document.published), "path": path, "text": text,
+        "content_hash": content_hash, "extractor_version": extractor_version,
+        "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }, pk="id")
+    db.table("localities").insert_all({
+        "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
+        "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
+        "inferred": int(loc.inferred)} for loc in document.localities)
+    db.table("periods").insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
+                               "text": p.text} for p in document.periods)
+    db.table("counts").insert_all({
+        "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
+        "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
+        "locality_name": c.locality.name if c.locality else None,
+        "locality_kind": c.locality.kind if c.locality else None,
+        "locality_level": c.locality.level if c.locality else None,
+        "province": c.locality.province if c.locality else None,
+        "period_start": _d(c.period.start), "period_end": _d(c.period.end),
+        "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
+    for m in document.models:
+        mid = db.table("models").insert({
+            "document_id": doc_id, "name": m.name, "field": m.field,
+            "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
+            "span_start": m.start, "span_end": m.end}).last_pk
+        db.table("model_localities").insert_all({
+            "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
+            "level": loc.level, "province": loc.province, "code": loc.code}
+            for loc in m.localities)

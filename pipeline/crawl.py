@@ -1,0 +1,509 @@
+"""The crawler: polite, incremental fetching of news sites into the store.
+
+Flow for one page: the frontier (SQLite) gives a URL → robots.txt is asked → ``Fetcher`` gets it
+(conditional request when the page was seen before) → the page is decoded and cleaned with its
+site's profile → an article about the topic is extracted and stored; listings, feeds and sitemaps
+give new links on the same host. Everything a page changes (its ``pages`` row with the raw HTML
+compressed, its fetch log, its frontier row, the new links, its document and records) is written
+in one transaction, so a run killed at any point loses nothing and duplicates nothing: the next
+run finds the page still queued and does it again.
+
+The same article at two URLs is stored once: URLs are canonical (tracking parameters dropped),
+a page's ``<link rel=canonical>`` on the same host names its document, and a page whose cleaned
+text is already stored under another URL is recorded as a duplicate of that document.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+import sys
+import zlib
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
+
+from extractors import extractor_version
+from extractors.text import fold
+
+from .documents import SourceDoc, from_page
+from .errors import DvkError
+from .fetch import Fetched, Fetcher
+from .links import feed_links, html_links, looks_like_feed
+from .sources import CrawlSettings, Registry, Site
+from .store import now_iso, transaction, write_document
+from .urls import canonical, host_key, hostname, is_crawlable
+
+SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
+                   ".mp3", ".mp4", ".avi", ".mov", ".wmv", ".flv", ".zip", ".rar", ".7z", ".gz",
+                   ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".exe", ".apk", ".css", ".js")
+
+# What a page came to, as counted in the summary.
+OUTCOMES = ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "skipped", "failed")
+
+
+@dataclass
+class PageReport:
+    url: str
+    host: str
+    outcome: str
+    reason: str | None = None
+    doc_id: str | None = None
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    pages: list[PageReport] = field(default_factory=list)
+    requests: int = 0  # HTTP requests sent, robots.txt and retries included
+    left: int = 0  # URLs still queued when the run stopped (--max-pages)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for p in self.pages if p.outcome == outcome)
+
+    @property
+    def fetched(self) -> int:
+        return sum(1 for p in self.pages if p.outcome not in ("skipped", "failed"))
+
+    def by_host(self) -> dict[str, Counter[str]]:
+        table: dict[str, Counter[str]] = defaultdict(Counter)
+        for p in self.pages:
+            table[p.host][p.outcome] += 1
+        return dict(table)
+
+    @property
+    def changed_documents(self) -> int:
+        return self.count("new") + self.count("changed")
+
+
+def doc_id_for(url: str, site: Site | None) -> str:
+    """A stable document id for a crawled article: its site (or host) and a hash of its URL."""
+    prefix = site.id if site else re.sub(r"[^a-z0-9]+", "-", hostname(url)).strip("-")
+    return f"{prefix}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:12]}"
+
+
+def on_topic(settings: CrawlSettings, *texts: str | None) -> bool:
+    """Whether any topic phrase occurs in the texts, in any case, tone placement or Unicode form."""
+    folded = " ".join(fold(re.sub(r"\s+", " ", t)) for t in texts if t)
+    return any(fold(phrase) in folded for phrase in settings.topic)
+
+
+class Robots:
+    """robots.txt rules of one host (protego); 4xx means everything is allowed, an unreachable
+    robots.txt (5xx, network errors) means nothing is, for this run (RFC 9309)."""
+
+    def __init__(self, agent: str, text: str | None, reachable: bool = True):
+        from protego import Protego
+
+        self.agent = agent
+        self.reachable = reachable
+        self._rules = Protego.parse(text) if text else None
+
+    def allowed(self, url: str) -> bool:
+        if not self.reachable:
+            return False
+        return self._rules is None or bool(self._rules.can_fetch(url, self.agent))
+
+    @property
+    def crawl_delay(self) -> float | None:
+        if self._rules is None:
+            return None
+        delay = self._rules.crawl_delay(self.agent)
+        return float(delay) if delay is not None else None
+
+    @property
+    def sitemaps(self) -> list[str]:
+        return list(self._rules.sitemaps) if self._rules is not None else []
+
+
+class Crawler:
+    def __init__(self, db: sqlite_utils.Database, registry: Registry, settings: CrawlSettings | None = None,
+                 *, max_pages: int | None = None, on_page: Callable[[PageReport], None] | None = None,
+                 seed: int | None = None):
+        self.db = db
+        self.registry = registry
+        self.settings = settings or registry.crawler
+        self.max_pages = max_pages
+        self.on_page = on_page
+        self.version = extractor_version()
+        self.agent_token = "dvk"
+        self.user_agent = self.settings.agent(_package_version())
+        self.seed = seed
+        self.queues: dict[str, deque[tuple[str, int]]] = defaultdict(deque)
+        self.queued: set[str] = set()
+        self.budget = max_pages if max_pages is not None else -1
+        self.result = CrawlResult(run_id=0)
+
+    # --- frontier --------------------------------------------------------------------------
+    def _start_run(self, seeds: list[str]) -> None:
+        """Open a run: seeds queued, due pages re-queued, and the queued URLs of the seeds' hosts loaded."""
+        db = self.db
+        now = now_iso()
+        hosts = sorted({host_key(u) for u in seeds})
+        in_hosts = f"host IN ({', '.join('?' for _ in hosts)})"
+        with transaction(db):
+            db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND kind = 'crawl'")
+            self.result.run_id = int(db.table("runs").insert({
+                "kind": "crawl", "started_at": now, "status": "running",
+                "extractor_version": self.version}).last_pk or 0)
+            for url in seeds:
+                self._enqueue(url, depth=0, kind="seed", source=None, requeue=True)
+            # listings, feeds and sitemaps are looked at again on every run; articles after a while
+            run = self.result.run_id
+            db.execute(f"""UPDATE frontier SET status = 'queued', run_id = ? WHERE status = 'done' AND {in_hosts}
+                           AND url IN (SELECT url FROM pages WHERE is_article = 0 AND outcome = 'listing')""",
+                       [run, *hosts])
+            cutoff = (datetime.now(UTC) - timedelta(hours=self.settings.revisit_after_hours)).isoformat(
+                timespec="seconds")
+            db.execute(f"""UPDATE frontier SET status = 'queued', run_id = ? WHERE status = 'done' AND {in_hosts}
+                           AND fetched_at <= ?""", [run, *hosts, cutoff])
+            db.execute(f"""UPDATE frontier SET status = 'queued', run_id = ? WHERE status = 'failed' AND {in_hosts}
+                           AND transient = 1 AND failures < ?""", [run, *hosts, self.settings.max_failed_runs])
+        for url, depth in db.execute(f"""SELECT url, depth FROM frontier WHERE status = 'queued' AND {in_hosts}
+                                         ORDER BY depth, discovered_at, url""", hosts):
+            self._push(url, depth)
+
+    def _push(self, url: str, depth: int) -> None:
+        if url not in self.queued:
+            self.queued.add(url)
+            self.queues[host_key(url)].append((url, depth))
+
+    def _enqueue(self, url: str, *, depth: int, kind: str, source: str | None, requeue: bool = False) -> bool:
+        """Add a URL to the frontier (inside the caller's transaction); True if it is new."""
+        site = self.registry.for_url(url)
+        row = {"url": url, "host": host_key(url), "site": site.id if site else None, "depth": depth,
+               "kind": kind, "status": "queued", "transient": 0, "failures": 0, "discovered_from": source,
+               "discovered_at": now_iso(), "run_id": self.result.run_id}
+        if requeue:
+            self.db.execute("""INSERT INTO frontier (url, host, site, depth, kind, status, transient, failures,
+                               discovered_from, discovered_at, run_id) VALUES (:url, :host, :site, :depth, :kind,
+                               :status, :transient, :failures, :discovered_from, :discovered_at, :run_id)
+                               ON CONFLICT(url) DO UPDATE SET status = 'queued', depth = 0, run_id = :run_id""", row)
+            return True
+        cur = self.db.execute("""INSERT OR IGNORE INTO frontier (url, host, site, depth, kind, status, transient,
+                                 failures, discovered_from, discovered_at, run_id) VALUES (:url, :host, :site,
+                                 :depth, :kind, :status, :transient, :failures, :discovered_from, :discovered_at,
+                                 :run_id)""", row)
+        return cur.rowcount > 0
+
+    def _follow(self, url: str, page_url: str) -> bool:
+        if not is_crawlable(url) or host_key(url) != host_key(page_url):
+            return False
+        path = url.split("?", 1)[0].lower()
+        if path.endswith(SKIP_EXTENSIONS):
+            return False
+        site = self.registry.for_url(url)
+        if site is not None:
+            if site.skip and any(re.search(p, url) for p in site.skip):
+                return False
+            if site.follow and not any(re.search(p, url) for p in site.follow):
+                return False
+        return True
+
+    # --- the run ---------------------------------------------------------------------------
+    async def run(self, seeds: Iterable[str]) -> CrawlResult:
+        tracking = self.settings.tracking_params
+        clean_seeds = []
+        for s in seeds:
+            if not is_crawlable(s):
+                raise DvkError(f"not an http(s) URL: {s}", hint="start URLs look like https://example.vn/tin-tuc")
+            clean_seeds.append(canonical(s, tracking))
+        self._start_run(clean_seeds)
+        fetcher = Fetcher(self.settings, self.user_agent, seed=self.seed)
+        status = "interrupted"
+        try:
+            sem = asyncio.Semaphore(max(1, self.settings.hosts_in_parallel))
+
+            async def host_task(key: str) -> None:
+                async with sem:
+                    await self._crawl_host(key, fetcher)
+
+            await asyncio.gather(*(host_task(k) for k in list(self.queues)))
+            status = "finished"
+        finally:
+            await fetcher.aclose()
+            self.result.left = self.db.execute(
+                "SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
+            counts = Counter(p.outcome for p in self.result.pages)
+            with transaction(self.db):
+                self.db.table("runs").update(self.result.run_id, {
+                    "ended_at": now_iso(), "status": status,
+                    "counts": _json({**{o: counts.get(o, 0) for o in OUTCOMES}, "requests": self.result.requests,
+                                     "left": self.result.left})})
+        return self.result
+
+    async def _crawl_host(self, key: str, fetcher: Fetcher) -> None:
+        queue = self.queues[key]
+        if not queue:
+            return
+        robots = await self._robots(queue[0][0], fetcher)
+        if robots.crawl_delay is not None and robots.crawl_delay > fetcher.gate(queue[0][0]).delay:
+            fetcher.gate(queue[0][0]).delay = robots.crawl_delay
+        if robots.sitemaps:
+            with transaction(self.db):
+                for sm in robots.sitemaps:
+                    url = canonical(sm, self.settings.tracking_params) if is_crawlable(sm) else None
+                    if url and host_key(url) == key and self._enqueue(url, depth=0, kind="sitemap",
+                                                                      source="robots.txt"):
+                        self._push(url, 0)
+        in_flight = 0
+
+        async def worker() -> None:
+            nonlocal in_flight
+            while True:
+                if not queue:
+                    if in_flight == 0:
+                        return
+                    await asyncio.sleep(0.02)
+                    continue
+                if self.budget == 0:
+                    return
+                url, depth = queue.popleft()
+                if not robots.allowed(url):
+                    reason = ("robots.txt could not be fetched: nothing is fetched from this host this run"
+                              if not robots.reachable else "disallowed by robots.txt")
+                    self._finish_unfetched(url, "skipped", reason, keep_queued=not robots.reachable)
+                    continue
+                if self.budget > 0:
+                    self.budget -= 1
+                in_flight += 1
+                try:
+                    await self._visit(url, depth, fetcher, robots)
+                finally:
+                    in_flight -= 1
+
+        await asyncio.gather(*(worker() for _ in range(max(1, self.settings.concurrency_per_host))))
+
+    async def _robots(self, any_url: str, fetcher: Fetcher) -> Robots:
+        parts = any_url.split("/", 3)
+        robots_url = "/".join(parts[:3]) + "/robots.txt"
+        got = await fetcher.get(robots_url, accept=None)
+        self.result.requests += len(got.attempts)
+        with transaction(self.db):
+            self._log(got)
+        if got.outcome == "ok":
+            from .clean import decode_html
+
+            try:
+                text = decode_html(got.body, got.charset) if got.body else ""
+            except DvkError:
+                text = ""
+            return Robots(self.agent_token, text)
+        if got.status is not None and 400 <= got.status < 500:
+            return Robots(self.agent_token, None)
+        return Robots(self.agent_token, None, reachable=False)
+
+    def _log(self, got: Fetched) -> None:
+        self.db.table("fetch_log").insert_all({
+            "run_id": self.result.run_id, "url": a.url,
+            "started_at": datetime.fromtimestamp(a.started, UTC).isoformat(timespec="milliseconds"),
+            "elapsed_ms": int(a.elapsed * 1000), "status": a.status, "result": a.result, "reason": a.reason,
+            "bytes": a.size} for a in got.attempts)
+
+    def _report(self, report: PageReport) -> None:
+        self.result.pages.append(report)
+        if self.on_page is not None:
+            self.on_page(report)
+
+    def _finish_unfetched(self, url: str, outcome: str, reason: str, keep_queued: bool = False) -> None:
+        with transaction(self.db):
+            if not keep_queued:
+                self.db.execute("UPDATE frontier SET status = 'skipped', reason = ? WHERE url = ?", [reason, url])
+        self._report(PageReport(url, host_key(url), outcome, reason))
+
+    async def _visit(self, url: str, depth: int, fetcher: Fetcher, robots: Robots) -> None:
+        prev = self.db.execute("SELECT etag, last_modified FROM pages WHERE url = ? AND outcome != 'failed'",
+                               [url]).fetchone()
+        got = await fetcher.get(url, etag=prev[0] if prev else None, last_modified=prev[1] if prev else None,
+                                allowed=robots.allowed)
+        self.result.requests += len(got.attempts)
+        try:
+            report, writes = self._process(url, depth, got)
+        except Exception as exc:  # a bug on one page never stops the crawl
+            report, writes = PageReport(url, host_key(url), "failed", f"internal error: {exc!r}"), None
+            got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
+        with transaction(self.db):
+            self._log(got)
+            if writes is not None:
+                writes()
+            status = {"failed": "failed", "skipped": "skipped"}.get(report.outcome, "done")
+            self.db.execute("""UPDATE frontier SET status = ?, reason = ?, transient = ?,
+                               failures = CASE WHEN ? = 'failed' THEN failures + 1 ELSE 0 END,
+                               fetched_at = ? WHERE url = ?""",
+                            [status, report.reason, int(got.transient), status, now_iso(), url])
+            if report.outcome in ("failed", "skipped") and got.outcome in ("failed", "skipped"):
+                self._page_row(url, got, outcome=report.outcome, reason=report.reason, keep_raw=True)
+        self._report(report)
+
+    def _page_row(self, url: str, got: Fetched, **values: Any) -> None:
+        """Upsert the ``pages`` row of a URL (raw HTML kept unless this fetch brought a new one)."""
+        keep_raw = values.pop("keep_raw", False)
+        row: dict[str, Any] = {"url": url, "final_url": got.final_url, "status": got.status,
+                               "fetched_at": now_iso(), **values}
+        site = self.registry.for_url(url)
+        row["site"] = site.id if site else None
+        if not keep_raw and got.outcome == "ok":
+            row.update(content_type=got.content_type, charset=got.charset, etag=got.etag,
+                       last_modified=got.last_modified, raw_zlib=zlib.compress(got.body, 6),
+                       raw_sha256=hashlib.sha256(got.body).hexdigest())
+        self.db.table("pages").upsert(row, pk="url", alter=False)
+
+    def _links(self, urls: Iterable[str], page_url: str, depth: int) -> Callable[[], None]:
+        tracking = self.settings.tracking_params
+        new = []
+        for u in urls:
+            if self._follow(u, page_url):
+                new.append(canonical(u, tracking))
+
+        def write() -> None:
+            if depth + 1 > self.settings.max_depth:
+                return
+            for u in new:
+                if self._enqueue(u, depth=depth + 1, kind="link", source=page_url):
+                    self._push(u, depth + 1)
+        return write
+
+    def _process(self, url: str, depth: int, got: Fetched) -> tuple[PageReport, Callable[[], None] | None]:
+        """What a fetched page comes to, and the writes that record it (run inside one transaction)."""
+        host = host_key(url)
+        if got.outcome == "not_modified":
+            return self._not_modified(url, got)
+        if got.outcome == "redirect_off":
+            return PageReport(url, host, "skipped", got.reason), None
+        if got.outcome in ("failed", "skipped"):
+            return PageReport(url, host, got.outcome, got.reason), None
+        final = canonical(got.final_url, self.settings.tracking_params)
+        if not got.body.strip():
+            return PageReport(url, host, "failed", "empty page (HTTP 200 without a body)"), None
+        if got.is_feed or looks_like_feed(got.body):
+            links = feed_links(got.body, got.final_url)
+            def feed_writes() -> None:
+                self._page_row(url, got, is_article=0, outcome="listing", reason=f"feed or sitemap, {len(links)} links")
+                self._links(links, final, depth)()
+            return PageReport(url, host, "listing", f"feed or sitemap, {len(links)} links"), feed_writes
+        from .clean import decode_html
+
+        try:
+            html = decode_html(got.body, got.charset, path=url)
+        except DvkError as exc:
+            return PageReport(url, host, "failed", f"cannot decode: {exc}"), None
+        return self._page(url, final, depth, got, html)
+
+    def _page(self, url: str, final: str, depth: int, got: Fetched, html: str,
+              follow: bool = True) -> tuple[PageReport, Callable[[], None] | None]:
+        host = host_key(url)
+        site = self.registry.for_url(final)
+        page_links = html_links(html, got.final_url)
+        doc_url = final
+        if page_links.canonical and host_key(page_links.canonical) == host_key(final):
+            doc_url = canonical(page_links.canonical, self.settings.tracking_params)
+        doc_id = doc_id_for(doc_url, site)
+        try:
+            src = from_page(html, doc_id, site, url=doc_url)
+        except DvkError:
+            src = None
+        link_writes = self._links(page_links.links, final, depth) if follow else (lambda: None)
+        if src is None or not src.is_article:
+            def listing_writes() -> None:
+                self._page_row(url, got, is_article=0, outcome="listing", reason=None, doc_id=None)
+                link_writes()
+            return PageReport(url, host, "listing"), listing_writes
+        text_hash = src.content_hash
+        if not on_topic(self.settings, src.title, src.text):
+            def offtopic_writes() -> None:
+                self._page_row(url, got, is_article=1, on_topic=0, text_sha256=text_hash, outcome="offtopic",
+                               reason="no topic phrase in the title or text", doc_id=None)
+                link_writes()
+            return PageReport(url, host, "offtopic", "no topic phrase in the title or text"), offtopic_writes
+        state = self.db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?",
+                                [doc_id]).fetchone()
+        if state is not None and tuple(state) == (text_hash, self.version):
+            def same_writes() -> None:
+                self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome="unchanged",
+                               reason=None, doc_id=doc_id)
+                link_writes()
+            return PageReport(url, host, "unchanged", doc_id=doc_id), same_writes
+        twin = self.db.execute("SELECT id FROM documents WHERE content_hash = ? AND id != ? LIMIT 1",
+                               [text_hash, doc_id]).fetchone()
+        if twin is not None and state is None:
+            reason = f"same text as document {twin[0]}"
+            def dup_writes() -> None:
+                self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome="duplicate",
+                               reason=reason, duplicate_of=twin[0], doc_id=None)
+                link_writes()
+            return PageReport(url, host, "duplicate", reason, doc_id=twin[0]), dup_writes
+        document = self._extract(src)
+        outcome = "changed" if state is not None else "new"
+
+        def doc_writes() -> None:
+            write_document(self.db, document, text=src.text, content_hash=text_hash,
+                           extractor_version=self.version, source=src.source, path=None)
+            self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome=outcome,
+                           reason=None, doc_id=doc_id, duplicate_of=None)
+            link_writes()
+        return PageReport(url, host, outcome, doc_id=doc_id), doc_writes
+
+    def _extract(self, src: SourceDoc) -> Any:
+        from .run import extract_source
+
+        return extract_source(src, self.registry)
+
+    def _not_modified(self, url: str, got: Fetched) -> tuple[PageReport, Callable[[], None] | None]:
+        """A 304: nothing to do unless the extractor changed since the page was stored."""
+        host = host_key(url)
+        row = self.db.execute("SELECT raw_zlib, charset, final_url, doc_id FROM pages WHERE url = ?",
+                              [url]).fetchone()
+        if row is None or row[0] is None:
+            return PageReport(url, host, "failed", "304 Not Modified for a page never stored", ), None
+        stored = self.db.execute("SELECT extractor_version FROM documents WHERE id = ?", [row[3]]).fetchone()
+        if stored is None or stored[0] == self.version:
+            def touch() -> None:
+                self.db.execute("UPDATE pages SET fetched_at = ? WHERE url = ?", [now_iso(), url])
+            return PageReport(url, host, "unchanged", "304 Not Modified", doc_id=row[3]), touch
+        # the extractor changed: re-extract from the raw HTML kept in the store
+        from .clean import decode_html
+
+        body = zlib.decompress(row[0])
+        stored_got = replace(got, outcome="ok", body=body, final_url=row[2] or url, charset=row[1])
+        html = decode_html(body, row[1], path=url)
+        report, writes = self._page(url, canonical(stored_got.final_url), 0, stored_got, html, follow=False)
+        return report, writes
+
+
+def _json(value: object) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dvk")
+    except PackageNotFoundError:
+        return "0"
+
+
+def crawl(db: sqlite_utils.Database, registry: Registry, seeds: Iterable[str] = (), *,
+          settings: CrawlSettings | None = None, max_pages: int | None = None,
+          on_page: Callable[[PageReport], None] | None = None, sites: Iterable[str] = ()) -> CrawlResult:
+    """Crawl from the given start URLs, or from the registry's sites' ``start_urls``."""
+    seeds = list(seeds)
+    if not seeds:
+        wanted = set(sites)
+        seeds = [u for s in registry.sites if not wanted or s.id in wanted for u in s.start_urls]
+    if not seeds:
+        raise DvkError("nothing to crawl: no start URL given and no site in the registry has start_urls",
+                       hint="pass URLs (dvk crawl https://example.vn/tin-tuc) or add start_urls to a site")
+    crawler = Crawler(db, registry, settings, max_pages=max_pages, on_page=on_page)
+    try:
+        return asyncio.run(crawler.run(seeds))
+    except KeyboardInterrupt:
+        print("dvk: crawl interrupted; the next run resumes where this one stopped", file=sys.stderr)
+        raise

@@ -1,0 +1,283 @@
+"""Polite HTTP fetching (httpx): one gate per host, retries with backoff, redirects, size limits.
+
+``Fetcher.get(url)`` returns a ``Fetched`` whatever happens; it never raises for what a web server
+does. Its ``outcome`` is one of:
+
+- ``ok``            a 2xx response with a body no larger than ``max_bytes``
+- ``not_modified``  304 to a conditional request (ETag / Last-Modified)
+- ``redirect_off``  a redirect to another host (``location`` says where); not followed
+- ``skipped``       not fetched or not kept for a reason that will not change (non-HTML, too large)
+- ``failed``        gave up; ``transient`` says whether a later run should try again
+
+Transient errors (time-outs, connection errors, truncated bodies, 429 and 5xx) are retried with
+exponential backoff and jitter; a ``Retry-After`` header is honoured (and also holds back the
+host's other requests). Redirects are followed by hand, up to ``max_redirects``, so a loop is
+seen and each hop is checked against robots.txt by the caller's ``allowed`` function.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
+
+import httpx
+
+from .sources import CrawlSettings
+from .urls import canonical, host_key, hostname, is_crawlable
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
+
+
+@dataclass
+class Attempt:
+    """One request on the wire, for the fetch log."""
+
+    url: str
+    started: float  # time.time()
+    elapsed: float
+    status: int | None
+    result: str  # ok, retry, redirect, not_modified, error
+    reason: str | None = None
+    size: int = 0
+
+
+@dataclass
+class Fetched:
+    url: str  # as asked
+    final_url: str  # after redirects
+    outcome: str
+    status: int | None = None
+    content_type: str | None = None
+    charset: str | None = None
+    body: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    reason: str | None = None
+    transient: bool = False
+    location: str | None = None
+    retry_after: str | None = None  # the last Retry-After header seen
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def is_html(self) -> bool:
+        return (self.content_type or "") in HTML_TYPES
+
+    @property
+    def is_feed(self) -> bool:
+        return (self.content_type or "") in FEED_TYPES
+
+
+class HostGate:
+    """At most ``concurrency`` requests at once to one host, and ``delay`` seconds between starts."""
+
+    def __init__(self, delay: float, concurrency: int = 1):
+        self.delay = delay
+        self._sem = asyncio.Semaphore(max(1, concurrency))
+        self._lock = asyncio.Lock()
+        self._next = 0.0  # loop time before which no request may start
+
+    def hold_back(self, seconds: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + seconds)
+
+    async def __aenter__(self) -> HostGate:
+        await self._sem.acquire()
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            wait = self._next - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._next = loop.time() + self.delay
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._sem.release()
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+def _media_type(header: str | None) -> tuple[str | None, str | None]:
+    if not header:
+        return None, None
+    parts = [p.strip() for p in header.split(";")]
+    charset = next((p.split("=", 1)[1].strip(" \"'") for p in parts[1:] if p.lower().startswith("charset=")),
+                   None)
+    return parts[0].lower() or None, charset or None
+
+
+class Fetcher:
+    def __init__(self, settings: CrawlSettings, user_agent: str,
+                 client: httpx.AsyncClient | None = None, seed: int | None = None):
+        self.settings = settings
+        self.gates: dict[str, HostGate] = {}
+        self._random = random.Random(seed)
+        self.client = client or httpx.AsyncClient(
+            headers={"User-Agent": user_agent, "Accept-Language": "vi,en;q=0.5",
+                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
+            timeout=httpx.Timeout(settings.timeout),
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    def gate(self, url: str) -> HostGate:
+        key = host_key(url)
+        if key not in self.gates:
+            self.gates[key] = HostGate(self.settings.delay, self.settings.concurrency_per_host)
+        return self.gates[key]
+
+    def _backoff(self, attempt: int) -> float:
+        base = self.settings.backoff * (2 ** attempt)
+        return base + self._random.uniform(0, self.settings.backoff)
+
+    async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+                  allowed: Callable[[str], bool] | None = None,
+                  accept: tuple[str, ...] | None = HTML_TYPES + FEED_TYPES) -> Fetched:
+        """Fetch one URL politely; see the module docstring for the outcomes.
+
+        ``accept``: the media types kept (others are skipped unread); None keeps any type.
+        """
+        s = self.settings
+        result = Fetched(url=url, final_url=url, outcome="failed")
+        seen = {canonical(url)}
+        current = url
+        hops = 0
+        attempt = 0
+        while True:
+            headers = {}
+            if current == url:
+                if etag:
+                    headers["If-None-Match"] = etag
+                if last_modified:
+                    headers["If-Modified-Since"] = last_modified
+            gate = self.gate(current)
+            started, t0 = time.time(), time.monotonic()
+            retry_reason: str | None = None
+            retry_wait: float | None = None
+            try:
+                async with gate:
+                    started, t0 = time.time(), time.monotonic()
+                    outcome = await self._one(current, headers, result, accept)
+            except httpx.TimeoutException as exc:
+                retry_reason = f"time-out ({type(exc).__name__})"
+            except (httpx.TransportError, httpx.DecodingError) as exc:
+                retry_reason = f"{type(exc).__name__}: {exc}".strip()[:200]
+            else:
+                if outcome == "retry":
+                    retry_reason = f"HTTP {result.status}"
+                    retry_wait = retry_after_seconds(result.retry_after)
+                    if retry_wait is not None and retry_wait > s.max_retry_after:
+                        result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status,
+                                                       "error", f"Retry-After {retry_wait:.0f} s"))
+                        return self._fail(result, f"HTTP {result.status}, Retry-After {retry_wait:.0f} s is "
+                                          "longer than max_retry_after: left for a later run", transient=True)
+                elif outcome == "redirect":
+                    result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status,
+                                                   "redirect", result.location))
+                    target = result.location or ""
+                    hops += 1
+                    if not is_crawlable(target):
+                        return self._fail(result, f"redirect to a non-http URL: {target[:200]}")
+                    if canonical(target) in seen:
+                        return self._fail(result, f"redirect loop: {current} -> {target}")
+                    if hops > s.max_redirects:
+                        return self._fail(result, f"more than {s.max_redirects} redirects")
+                    seen.add(canonical(target))
+                    if hostname(target) != hostname(url):
+                        result.outcome, result.reason = "redirect_off", f"redirects to another host: {target}"
+                        result.final_url = target
+                        return result
+                    if allowed is not None and not allowed(target):
+                        return self._skip(result, f"redirect target disallowed by robots.txt: {target}")
+                    current = result.final_url = target
+                    result.location = None
+                    continue
+                else:
+                    result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status,
+                                                   outcome if outcome in ("ok", "not_modified") else "error",
+                                                   result.reason, len(result.body)))
+                    return result
+            # a transient failure
+            result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status, "retry",
+                                           retry_reason))
+            if attempt >= s.retries:
+                return self._fail(result, f"gave up after {attempt + 1} attempts: {retry_reason}", transient=True)
+            wait = retry_wait if retry_wait is not None else self._backoff(attempt)
+            gate.hold_back(wait)
+            attempt += 1
+            result.status = None
+            result.retry_after = None
+
+    def _fail(self, result: Fetched, reason: str, transient: bool = False) -> Fetched:
+        result.outcome, result.reason, result.transient, result.body = "failed", reason, transient, b""
+        return result
+
+    def _skip(self, result: Fetched, reason: str) -> Fetched:
+        result.outcome, result.reason, result.body = "skipped", reason, b""
+        return result
+
+    async def _one(self, url: str, headers: dict[str, str], result: Fetched,
+                   accept: tuple[str, ...] | None) -> str:
+        """One request; fills ``result`` and says what to do next (ok, retry, redirect, done)."""
+        s = self.settings
+        async with self.client.stream("GET", url, headers=headers) as resp:
+            result.status = resp.status_code
+            if resp.status_code in (301, 302, 303, 307, 308):
+                location = resp.headers.get("location")
+                if not location:
+                    self._fail(result, f"HTTP {resp.status_code} without a Location header")
+                    return "done"
+                result.location = urljoin(url, location)
+                return "redirect"
+            if resp.status_code == 304:
+                result.outcome, result.reason = "not_modified", None
+                return "not_modified"
+            if resp.status_code in RETRY_STATUS or 500 <= resp.status_code < 600:
+                result.retry_after = resp.headers.get("retry-after")
+                return "retry"
+            if not 200 <= resp.status_code < 300:
+                self._fail(result, f"HTTP {resp.status_code}")
+                return "done"
+            media, charset = _media_type(resp.headers.get("content-type"))
+            result.content_type, result.charset = media, charset
+            if accept is not None and media is not None and media not in accept:
+                self._skip(result, f"not HTML ({media})")
+                return "done"
+            length = resp.headers.get("content-length")
+            if length and length.isdigit() and int(length) > s.max_bytes:
+                self._skip(result, f"too large ({int(length):,} bytes > max_bytes {s.max_bytes:,})")
+                return "done"
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in resp.aiter_bytes():
+                size += len(chunk)
+                if size > s.max_bytes:
+                    self._skip(result, f"too large (more than max_bytes {s.max_bytes:,} bytes)")
+                    return "done"
+                chunks.append(chunk)
+            result.body = b"".join(chunks)
+            result.etag = resp.headers.get("etag")
+            result.last_modified = resp.headers.get("last-modified")
+            result.outcome, result.reason = "ok", None
+            return "ok"

@@ -1,0 +1,80 @@
+"""Links out of fetched pages: HTML anchors, sitemaps (urlset, sitemapindex), RSS and Atom feeds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .urls import absolute
+
+_FEED_SNIFF = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:[\w-]+:)?(urlset|sitemapindex|rss|feed|rdf)\b", re.S | re.I)
+
+
+@dataclass
+class PageLinks:
+    links: list[str] = field(default_factory=list)  # absolute http(s) URLs, in page order, no repeats
+    canonical: str | None = None  # <link rel="canonical">
+
+
+def looks_like_feed(body: bytes) -> bool:
+    """Sitemap, RSS or Atom XML (whatever the Content-Type says)."""
+    return _FEED_SNIFF.match(body[:2048]) is not None
+
+
+def html_links(html: str, base_url: str) -> PageLinks:
+    """``<a href>``, ``<area href>`` and ``<link rel=next>`` as absolute URLs, resolved against
+    ``<base href>`` when the page has one."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    base_tag = soup.find("base", href=True)
+    base = absolute(base_url, str(base_tag["href"])) if base_tag is not None else None
+    base = base or base_url
+    out = PageLinks()
+    seen: set[str] = set()
+    for tag in soup.find_all(["a", "area", "link"], href=True):
+        rel = {r.lower() for r in (tag.get("rel") or [])}
+        if tag.name == "link":
+            if "canonical" in rel:
+                out.canonical = absolute(base, str(tag["href"]))
+            if "next" not in rel:
+                continue
+        if "nofollow" in rel:
+            continue
+        url = absolute(base, str(tag["href"]))
+        if url is None:
+            continue
+        url = url.split("#", 1)[0]
+        if url not in seen:
+            seen.add(url)
+            out.links.append(url)
+    return out
+
+
+def feed_links(body: bytes, base_url: str) -> list[str]:
+    """The page URLs a sitemap, sitemap index, RSS or Atom feed lists."""
+    from lxml import etree
+
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError:
+        return []
+    if root is None:
+        return []
+    urls: list[str] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        name = etree.QName(el).localname.lower()
+        value = None
+        if name == "loc" or (name == "link" and el.text and el.text.strip()):
+            value = el.text
+        elif name == "link" and el.get("href") and el.get("rel", "alternate") == "alternate":
+            value = el.get("href")
+        if value:
+            url = absolute(base_url, value.strip())
+            if url and url not in urls:
+                urls.append(url)
+    return urls

@@ -1,0 +1,64 @@
+"""URLs as the crawler compares them: one canonical form per page.
+
+``canonical`` lower-cases the scheme and host, drops the default port, the fragment and tracking
+parameters (``utm_*``, ``fbclid``… from the registry's ``[crawler] tracking_params``), resolves dot
+segments and sorts the query (w3lib's ``canonicalize_url``), so the same article reached through a
+share link or a feed is one page.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterable
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_crawlable(url: str) -> bool:
+    """Only http and https URLs with a host."""
+    parts = urlsplit(url)
+    return parts.scheme.lower() in SCHEMES and bool(parts.hostname)
+
+
+def _drop_tracking(query: str, tracking: Iterable[str]) -> str:
+    patterns = [p.lower() for p in tracking]
+    kept = [kv for kv in query.split("&") if kv and not any(
+        fnmatch.fnmatchcase(kv.split("=", 1)[0].lower(), p) for p in patterns)]
+    return "&".join(kept)
+
+
+def canonical(url: str, tracking: Iterable[str] = ()) -> str:
+    """The canonical form of an absolute http(s) URL."""
+    url = canonicalize_url(url.strip(), keep_fragments=False)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    netloc = host
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{host}:{parts.port}"
+    query = _drop_tracking(parts.query, tracking)
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def absolute(base: str, href: str) -> str | None:
+    """``href`` resolved against ``base``; None for mailto:, javascript:, fragments-only, ftp:…"""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urljoin(base, href)
+    return url if is_crawlable(url) else None
+
+
+def host_key(url: str) -> str:
+    """The politeness key: host and port (one queue and one delay per key)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return f"{host}:{parts.port}" if parts.port else host
+
+
+def hostname(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
