@@ -113,11 +113,14 @@ class Cleaned:
     profile_matched: bool = False  # the site profile's body selector found the article
     article_marked: bool = False  # the page says it is an article (og:type, <article>, articleBody)
     link_share: float = 0.0  # share of the body text that is link text (high on listing pages)
+    long_paragraphs: int = 0  # paragraphs of running text (80+ characters, not a link)
 
     @property
     def is_article(self) -> bool:
-        """An article page, not a listing: found by its profile or marked as one, few links, some text."""
-        return (self.profile_matched or self.article_marked) and self.link_share < 0.5 and len(self.text) >= 200
+        """An article page, not a listing: found by its profile, marked as one or made of running
+        text; few links; some text."""
+        shaped = self.profile_matched or self.article_marked or self.long_paragraphs >= 3
+        return shaped and self.link_share < 0.5 and len(self.text) >= 200
 
 
 def _soup(html: str):  # type: ignore[no-untyped-def]
@@ -203,6 +206,9 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
         h1 = soup.find("h1")
         og = soup.find("meta", attrs={"property": "og:title"})
         title = (h1.get_text(" ", strip=True) if h1 else None) or (og.get("content") if og else None)
+        if not title and soup.title is not None:  # "Article title - Site name": the longest part
+            parts = re.split(r"\s+[-|–—]\s+", soup.title.get_text(" ", strip=True))
+            title = max(parts, key=len) if parts else None
     published = parse_vn_date(date_node.get_text(" ", strip=True)) if date_node is not None else None
     if published is None:
         meta = soup.find("meta", attrs={"property": "article:published_time"}) or soup.find(
@@ -228,11 +234,14 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
         published = find_dateline(text)
     total = len(body.get_text(strip=True)) or 1
     links = sum(len(a.get_text(strip=True)) for a in body.find_all("a"))
+    long_paragraphs = sum(1 for p in body.find_all(["p", "div"])
+                          if p.find(["p", "div"]) is None and len(p.get_text(strip=True)) >= 80
+                          and len("".join(a.get_text(strip=True) for a in p.find_all("a"))) < 20)
     return Cleaned(text=text, title=unicodedata.normalize("NFC", title) if title else None,
                    published=published,
                    author=unicodedata.normalize("NFC", author) if author else None,
                    profile_matched=profile_matched, article_marked=article_marked,
-                   link_share=links / total)
+                   link_share=links / total, long_paragraphs=long_paragraphs)
 
 
 def _to_date(value: object) -> date | None:

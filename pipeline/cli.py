@@ -92,6 +92,61 @@ def extract(
 
 
 @app.command()
+def crawl(
+    urls: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional
+        typer.Argument(help="Start URLs (listing pages, RSS feeds, sitemaps or articles); default: the "
+                            "start_urls of the registry's sites."),
+    ] = None,
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="Site registry (TOML); default: corpus/sources.toml.")] = None,  # noqa: UP045,E501
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    site: Annotated[Optional[list[str]], typer.Option("--site", help="Only this registry site (repeatable).")] = None,  # noqa: UP045,E501
+    max_pages: Annotated[Optional[int], typer.Option("--max-pages", help="Stop after fetching this many pages; the rest stays queued for the next run.")] = None,  # noqa: UP045,E501
+    delay: Annotated[Optional[float], typer.Option("--delay", help="Seconds between requests to one host (robots.txt Crawl-delay wins when larger).")] = None,  # noqa: UP045,E501
+    max_depth: Annotated[Optional[int], typer.Option("--max-depth", help="Links followed this many steps from a start URL.")] = None,  # noqa: UP045,E501
+    revisit_after: Annotated[Optional[float], typer.Option("--revisit-after", help="Hours after which a stored article is fetched again (conditionally).")] = None,  # noqa: UP045,E501
+) -> None:
+    """Fetch news pages politely and incrementally; store the articles about the topic.
+
+    Obeys robots.txt, waits between requests to a host, retries transient errors, sends conditional
+    requests for pages it has seen, and resumes a run that was stopped. Raw HTML is kept (compressed)
+    in the pages table; the fetch log is in fetch_log. Exits 1 when no page could be fetched at all
+    (a dead link or two is normal on news sites and only shows in the summary).
+
+    Example: dvk crawl https://baohoabinh.com.vn/ --max-pages 200 --db data/dvk.db
+    """
+    from dataclasses import replace
+
+    from .check import run_checks
+    from .crawl import crawl as crawl_job
+    from .sources import load_registry
+    from .store import open_db
+    from .summary import crawl_progress, print_crawl_summary
+
+    try:
+        registry = load_registry(sources)
+        settings = registry.crawler
+        if delay is not None:
+            settings = replace(settings, delay=delay)
+        if max_depth is not None:
+            settings = replace(settings, max_depth=max_depth)
+        if revisit_after is not None:
+            settings = replace(settings, revisit_after_hours=revisit_after)
+        database = open_db(db)
+        with crawl_progress() as on_page:
+            result = crawl_job(database, registry, urls or [], settings=settings, max_pages=max_pages,
+                               on_page=on_page, sites=site or [])
+        if result.changed_documents:
+            run_checks(database)
+        print_crawl_summary(result)
+        database.close()
+    except DvkError as exc:
+        _fail(exc)
+    if result.pages and not result.fetched:
+        raise typer.Exit(1)  # nothing could be fetched at all
+
+
+@app.command()
 def check(
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -10,6 +13,7 @@ from rich.table import Table
 
 from extractors import Document
 
+from .crawl import OUTCOMES, CrawlResult, PageReport
 from .run import CORPUS, RunResult, documents_of, extract_source
 from .score import METRICS, Report
 from .store import open_db
@@ -100,3 +104,45 @@ def print_findings(findings: list) -> None:  # type: ignore[type-arg]
     console.print(table)
     if not findings:
         console.print("no check applied: no breakdown, split or shared unit to verify")
+
+
+@contextmanager
+def crawl_progress() -> Iterator[Callable[[PageReport], None]]:
+    """A progress bar on a terminal; plain log lines (one per page) otherwise."""
+    err = Console(stderr=True)
+    if not err.is_terminal:
+        def log(report: PageReport) -> None:
+            reason = f" ({report.reason})" if report.reason else ""
+            print(f"dvk crawl: {report.outcome:<9} {report.url}{reason}", file=sys.stderr, flush=True)
+        yield log
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("[bold]crawl"), MofNCompleteColumn(), BarColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(report: PageReport) -> None:
+            bar.update(task, advance=1, description=f"{report.outcome} {report.url[-60:]}")
+        yield update
+
+
+def print_crawl_summary(result: CrawlResult) -> None:
+    table = Table(title=f"dvk crawl, run {result.run_id}: {result.fetched} pages fetched, "
+                        f"{result.requests} requests, {result.left} left queued")
+    table.add_column("host")
+    for o in OUTCOMES:
+        table.add_column(o, justify="right")
+    by_host = result.by_host()
+    total: Counter[str] = Counter()
+    for host in sorted(by_host):
+        total.update(by_host[host])
+        table.add_row(host, *(str(by_host[host].get(o, 0)) for o in OUTCOMES))
+    table.add_row("[bold]all", *(f"[bold]{total.get(o, 0)}" for o in OUTCOMES))
+    console.print(table)
+    failed = [p for p in result.pages if p.outcome == "failed"]
+    for p in failed[:10]:
+        console.print(f"[red]failed[/red] {p.url}: {p.reason}", highlight=False)
+    if len(failed) > 10:
+        console.print(f"… and {len(failed) - 10} more failed pages: "
+                      "SELECT url, reason FROM frontier WHERE status = 'failed'", highlight=False)
