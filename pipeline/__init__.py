@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import (
     BadFrontMatter,
+    DatabaseBusy,
     DvkError,
     GoldError,
     InputError,
@@ -34,7 +35,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "BadFrontMatter", "DvkError", "GoldError", "InputError", "RegistryError", "StoreError",
+    "BadFrontMatter", "DatabaseBusy", "DvkError", "GoldError", "InputError", "RegistryError", "StoreError",
     "UnreadableInput", *sorted(_LAZY),
 ]
 

@@ -6,6 +6,7 @@
     │   └── BadFrontMatter        the YAML front matter of a .txt file is invalid  (exit 3)
     ├── RegistryError             the site registry (sources.toml) is invalid
     ├── StoreError                the SQLite database cannot be opened or written   (exit 4)
+    │   └── DatabaseBusy          another dvk run holds the database's write lock   (exit 6)
     └── GoldError                 a gold file is missing or does not validate       (exit 5)
 
 Every error carries its context (the path, the document) and says what to do; the CLI prints it
@@ -50,6 +51,10 @@ class RegistryError(DvkError):
 
 class StoreError(DvkError):
     exit_code = 4
+
+
+class DatabaseBusy(StoreError):
+    exit_code = 6
 
 
 class GoldError(DvkError):

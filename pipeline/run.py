@@ -1,20 +1,38 @@
-"""The main job: read → clean → extract → store, one document at a time, never stopping a batch
-for one bad document."""
+"""The main job: read → clean → extract → store, never stopping a batch for one bad document.
+
+Cleaning and extraction run in ``workers`` processes; storing stays in this process, in input
+order, a batch of documents per transaction, so the database is the same for any number of
+workers and a run killed at any moment leaves whole documents only: the next run sees which are
+stored (content hash and extractor version) and does the rest. At most a few batches are in
+flight at once, so memory stays flat however many documents there are.
+
+Inputs are files (``.txt``/``.html``) or pages the crawler stored (their raw HTML is kept), so a
+new extractor version re-extracts everything without fetching again.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import multiprocessing
+import sys
+import zlib
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlite_utils
+
 from extractors import Document, Meta, extract, extractor_version
 
-from .documents import SourceDoc, expand, read_path
+from .documents import SourceDoc, expand, from_html, read_path
 from .errors import DvkError
 from .sources import Registry, load_registry
-from .store import open_db, save_document, stored_state
+from .store import now_iso, open_db, transaction, write_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BATCH = 25  # documents per worker task and per transaction
 
 
 def extract_source(src: SourceDoc, registry: Registry) -> Document:
@@ -32,6 +50,19 @@ def documents_of(paths: Iterable[Path]) -> list[Path]:
             if p.suffix.lower() == ".txt" or str(p) == "-" or p.with_suffix("") not in stems_with_txt]
 
 
+@dataclass(frozen=True)
+class Item:
+    """One document to (re)process: a file, or a page the crawler stored."""
+
+    key: str  # the path or URL, as errors name it
+    doc: str  # the document id it is stored under
+    state: tuple[str, str] | None = None  # stored (content hash, extractor version)
+    force: bool = False
+    url: str | None = None
+    raw_zlib: bytes | None = None
+    charset: str | None = None
+
+
 @dataclass
 class Outcome:
     path: str
@@ -41,35 +72,173 @@ class Outcome:
 
 
 @dataclass
+class _Done:
+    """What a worker sends back for one item."""
+
+    outcome: Outcome
+    document: Document | None = None
+    text: str | None = None
+    content_hash: str | None = None
+    source: str | None = None
+    path: str | None = None  # the file it came from (None for a stored page)
+
+
+@dataclass
 class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
+    run_id: int | None = None
 
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
 
+    def counts(self) -> dict[str, int]:
+        c = Counter(o.status for o in self.outcomes)
+        return {k: c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
+
+
+# --- the worker side ------------------------------------------------------------------------------
+_REGISTRY: Registry | None = None
+
+
+def _init_worker(registry: Registry) -> None:
+    global _REGISTRY
+    _REGISTRY = registry
+
+
+def _process(item: Item, registry: Registry, version: str) -> _Done:
+    try:
+        if item.raw_zlib is not None:
+            src = from_html(zlib.decompress(item.raw_zlib), item.doc, url=item.url, registry=registry,
+                            header_charset=item.charset)
+        else:
+            src = read_path(Path(item.key), registry)
+        content_hash = src.content_hash
+        if not item.force and item.state == (content_hash, version):
+            return _Done(Outcome(item.key, src.doc, "unchanged"))
+        document = extract_source(src, registry)
+        return _Done(Outcome(item.key, src.doc, "changed" if item.state else "new"), document, src.text,
+                     content_hash, src.source, path=item.key if item.raw_zlib is None else None)
+    except DvkError as exc:
+        return _Done(Outcome(item.key, None, "failed", error=str(exc)))
+    except Exception as exc:  # an extractor bug on one document never stops the batch
+        return _Done(Outcome(item.key, None, "failed", error=f"{item.key}: internal error: {exc!r}"))
+
+
+def _process_batch(items: list[Item], version: str) -> list[_Done]:
+    registry = _REGISTRY or load_registry()
+    return [_process(item, registry, version) for item in items]
+
+
+# --- the store side -------------------------------------------------------------------------------
+def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    batch: list[Item] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _results(items: Iterable[Item], workers: int, registry: Registry, version: str) -> Iterator[list[_Done]]:
+    """Processed batches in input order, at most ``2 * workers`` batches in flight."""
+    if workers <= 1:
+        _init_worker(registry)
+        for batch in _batches(items, BATCH):
+            yield _process_batch(batch, version)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,)) as pool:
+        pending: deque[Future[list[_Done]]] = deque()
+        for batch in _batches(items, BATCH):
+            pending.append(pool.submit(_process_batch, batch, version))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, run_id: int | None,
+                  stage: str = "extract") -> None:
+    """Store one processed batch in one transaction; failures go to the ``errors`` table."""
+    with transaction(db):
+        for d in done:
+            if d.document is not None and d.text is not None and d.content_hash is not None:
+                write_document(db, d.document, text=d.text, content_hash=d.content_hash,
+                               extractor_version=version, source=d.source, path=d.path)
+            elif d.outcome.status == "failed":
+                db.table("errors").insert({"run_id": run_id, "source": d.outcome.path, "stage": stage,
+                                           "reason": d.outcome.error, "at": now_iso()})
+
+
+def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = False) -> Iterator[Item]:
+    for path in documents_of(paths):
+        doc = "stdin" if str(path) == "-" else path.stem
+        row = db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?", [doc]).fetchone()
+        yield Item(key=str(path), doc=doc, state=(row[0], row[1]) if row else None, force=force)
+
+
+def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = False) -> Iterator[Item]:
+    """Stored crawled pages whose document was extracted by another extractor version (or all)."""
+    if "pages" not in db.table_names():
+        return
+    rows = db.execute("""SELECT p.url, p.doc_id, p.raw_zlib, p.charset, d.content_hash, d.extractor_version,
+                                d.url FROM pages p JOIN documents d ON d.id = p.doc_id
+                         WHERE p.raw_zlib IS NOT NULL AND p.outcome IN ('new', 'changed', 'unchanged')
+                         AND (? OR d.extractor_version != ?) ORDER BY p.url""", [int(force), version])
+    seen: set[str] = set()
+    for url, doc, raw, charset, h, v, doc_url in rows.fetchall():
+        if doc in seen:
+            continue
+        seen.add(doc)
+        yield Item(key=url, doc=doc, state=(h, v), force=force, url=doc_url or url, raw_zlib=raw, charset=charset)
+
+
+def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Registry, workers: int = 1,
+            run_id: int | None = None, on_batch: Callable[[list[Outcome]], None] | None = None) -> RunResult:
+    version = extractor_version()
+    result = RunResult(run_id=run_id)
+    for done in _results(items, workers, registry, version):
+        store_results(db, done, version, run_id)
+        outcomes = [d.outcome for d in done]
+        result.outcomes.extend(outcomes)
+        if on_batch is not None:
+            on_batch(outcomes)
+    return result
+
+
+def start_run(db: sqlite_utils.Database, kind: str) -> int:
+    with transaction(db):
+        db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND kind = ?", [kind])
+        return int(db.table("runs").insert({"kind": kind, "started_at": now_iso(), "status": "running",
+                                            "extractor_version": extractor_version()}).last_pk or 0)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int], status: str = "finished",
+               note: str | None = None) -> None:
+    with transaction(db):
+        db.table("runs").update(run_id, {"ended_at": now_iso(), "status": status, "note": note,
+                                         "counts": json.dumps(counts, sort_keys=True)})
+
 
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
-        force: bool = False) -> RunResult:
+        force: bool = False, workers: int = 1) -> RunResult:
+    """Process files (default: the bundled corpus) into the database at ``db_path``."""
+    from .store import db_lock
+
     registry = registry or load_registry()
-    db = open_db(db_path)
-    version = extractor_version()
-    result = RunResult()
-    for path in documents_of(paths or [CORPUS]):
+    with db_lock(db_path):
+        db = open_db(db_path)
+        run_id = start_run(db, "run")
+        status = "interrupted"
+        result = RunResult(run_id=run_id)
         try:
-            src = read_path(path, registry)
-            state = stored_state(db, src.doc)
-            if not force and state == (src.content_hash, version):
-                result.outcomes.append(Outcome(str(path), src.doc, "unchanged"))
-                continue
-            document = extract_source(src, registry)
-            save_document(db, document, text=src.text, content_hash=src.content_hash,
-                          extractor_version=version, source=src.source, path=str(path))
-            result.outcomes.append(Outcome(str(path), src.doc, "changed" if state else "new"))
-        except DvkError as exc:
-            result.outcomes.append(Outcome(str(path), None, "failed", error=str(exc)))
-        except Exception as exc:  # an extractor bug on one article never stops the batch
-            result.outcomes.append(Outcome(str(path), None, "failed",
-                                           error=f"{path}: internal error: {exc!r}"))
-    db.close()
+            result = process(db, file_items(db, paths or [CORPUS], force), registry=registry,
+                             workers=workers, run_id=run_id)
+            status = "finished"
+        finally:
+            finish_run(db, run_id, result.counts(), status)
+            db.close()
     return result

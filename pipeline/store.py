@@ -25,7 +25,7 @@ import sqlite_utils
 
 from extractors.records import Document
 
-from .errors import StoreError
+from .errors import DatabaseBusy, StoreError
 
 DEFAULT_DB = Path("data/dvk.db")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -42,6 +42,7 @@ def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
         db = sqlite_utils.Database(conn)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a killed process
         ensure_schema(db)
     except (OSError, sqlite3.Error) as exc:
         raise StoreError(f"cannot open the database: {exc}", path=str(path),
@@ -113,11 +114,36 @@ def _crawl_schema(db: sqlite_utils.Database) -> None:
             "id": int, "run_id": int, "url": str, "started_at": str, "elapsed_ms": int, "status": int,
             "result": str, "reason": str, "bytes": int,
         }, pk="id")
+    if "errors" not in names:
+        db.table("errors").create({"id": int, "run_id": int, "source": str, "stage": str, "reason": str,
+                                   "at": str}, pk="id")
     if "runs" not in names:
         db.table("runs").create({
             "id": int, "kind": str, "started_at": str, "ended_at": str, "status": str,
             "extractor_version": str, "counts": str, "note": str,
         }, pk="id")
+
+
+@contextmanager
+def db_lock(path: Path | str) -> Iterator[None]:
+    """One writer at a time: a lock file beside the database (released by the OS if the process dies).
+
+    Readers such as Datasette are not blocked: WAL lets them read while a run writes.
+    """
+    from filelock import FileLock, Timeout
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path) + ".lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise DatabaseBusy("another dvk run is writing this database", path=str(path),
+                           hint="wait for it to finish; the lock file is released when it stops") from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def now_iso() -> str:
