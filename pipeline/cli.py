@@ -37,6 +37,7 @@ def run(
     ] = None,
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning and extraction.")] = 1,
 ) -> None:
     """Clean, extract and store documents, then print a summary per document.
 
@@ -48,7 +49,7 @@ def run(
     from .summary import print_findings, print_run_summary
 
     try:
-        result = run_job(paths, db, force=force)
+        result = run_job(paths, db, force=force, workers=workers)
         print_run_summary(result, db)
         database = open_db(db)
         print_findings(run_checks(database))
@@ -120,7 +121,7 @@ def crawl(
     from .check import run_checks
     from .crawl import crawl as crawl_job
     from .sources import load_registry
-    from .store import open_db
+    from .store import db_lock, open_db
     from .summary import crawl_progress, print_crawl_summary
 
     try:
@@ -132,18 +133,53 @@ def crawl(
             settings = replace(settings, max_depth=max_depth)
         if revisit_after is not None:
             settings = replace(settings, revisit_after_hours=revisit_after)
-        database = open_db(db)
-        with crawl_progress() as on_page:
-            result = crawl_job(database, registry, urls or [], settings=settings, max_pages=max_pages,
-                               on_page=on_page, sites=site or [])
-        if result.changed_documents:
-            run_checks(database)
+        with db_lock(db):
+            database = open_db(db)
+            with crawl_progress() as on_page:
+                result = crawl_job(database, registry, urls or [], settings=settings, max_pages=max_pages,
+                                   on_page=on_page, sites=site or [])
+            if result.changed_documents:
+                run_checks(database)
+            database.close()
         print_crawl_summary(result)
-        database.close()
     except DvkError as exc:
         _fail(exc)
     if result.pages and not result.fetched:
         raise typer.Exit(1)  # nothing could be fetched at all
+
+
+@app.command()
+def nightly(
+    sources: Annotated[Optional[Path], typer.Option("--sources", help="Site registry (TOML); default: corpus/sources.toml.")] = None,  # noqa: UP045,E501
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning and extraction; the database is the same for any number.")] = 1,  # noqa: E501
+    inputs: Annotated[Optional[list[Path]], typer.Option("--input", help="Local files or folders to process (repeatable); default: corpus/.")] = None,  # noqa: UP045,E501
+    crawl: Annotated[bool, typer.Option("--crawl/--no-crawl", help="Crawl the registry's sites that have start_urls.")] = True,  # noqa: E501
+    max_pages: Annotated[Optional[int], typer.Option("--max-pages", help="At most this many pages fetched; the rest waits for the next run.")] = None,  # noqa: UP045,E501
+) -> None:
+    """The scheduled job: crawl what is new, clean, extract, store and check, in one locked run.
+
+    Only new or changed documents are processed (content hash and extractor version); a new
+    extractor version re-extracts stored pages from their raw HTML without fetching. Failures are
+    rows in the errors table, each run a row in runs. Exit status: 0 when nothing failed, 1 when
+    something did (the summary says what), 6 when another run holds the database.
+
+    Example: dvk nightly --db data/dvk.db --workers 2
+    """
+    from .nightly import nightly as nightly_job
+    from .sources import load_registry
+    from .summary import crawl_progress, print_nightly_summary
+
+    try:
+        registry = load_registry(sources)
+        with crawl_progress() as on_page:
+            result = nightly_job(db, registry, inputs=inputs, workers=workers, crawl=crawl,
+                                 max_pages=max_pages, on_page=on_page)
+    except DvkError as exc:
+        _fail(exc)
+    print_nightly_summary(result)
+    if result.errors:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -14,6 +14,7 @@ from rich.table import Table
 from extractors import Document
 
 from .crawl import OUTCOMES, CrawlResult, PageReport
+from .nightly import NightlyResult
 from .run import CORPUS, RunResult, documents_of, extract_source
 from .score import METRICS, Report
 from .store import open_db
@@ -146,3 +147,26 @@ def print_crawl_summary(result: CrawlResult) -> None:
     if len(failed) > 10:
         console.print(f"… and {len(failed) - 10} more failed pages: "
                       "SELECT url, reason FROM frontier WHERE status = 'failed'", highlight=False)
+
+
+def print_nightly_summary(result: NightlyResult) -> None:
+    if result.crawl is not None:
+        print_crawl_summary(result.crawl)
+    counts = result.counts()
+    table = Table(title=f"dvk nightly, run {result.run_id}")
+    table.add_column("what")
+    table.add_column("new", justify="right")
+    table.add_column("changed", justify="right")
+    table.add_column("unchanged", justify="right")
+    table.add_column("failed", justify="right")
+    for label, outcomes in (("local files", result.files), ("stored pages re-extracted", result.pages)):
+        c = Counter(o.status for o in outcomes)
+        table.add_row(label, *(str(c.get(k, 0)) for k in ("new", "changed", "unchanged", "failed")))
+    console.print(table)
+    checks = f"findings: {counts['findings']}" if result.changed else "nothing changed, checks not re-run"
+    console.print(f"{checks}; errors: {counts['errors']}", highlight=False)
+    for stage, source, reason in result.errors[:10]:
+        console.print(f"[red]{stage} failed[/red] {source}: {reason}", highlight=False)
+    if len(result.errors) > 10:
+        console.print(f"… and {len(result.errors) - 10} more: SELECT * FROM errors WHERE run_id = {result.run_id}",
+                      highlight=False)

@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic corpus they (and the resume tests) use."""

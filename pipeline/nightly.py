@@ -1,0 +1,92 @@
+"""The nightly job: crawl what is new, clean, extract, store and check, in one locked run.
+
+1. Crawl the registry's sites that have ``start_urls`` (skipped with ``crawl=False`` or when no site
+   has any); the crawler stores new and changed articles as it goes.
+2. Process the local inputs (default: the bundled corpus): only new or changed files, or all of them
+   when the extractor version changed.
+3. Re-extract stored crawled pages extracted by an older extractor version, from their raw HTML.
+4. Run the consistency checks when any document changed.
+
+Every failure is a row in ``errors`` (run, source, stage, reason); the run itself is a row in
+``runs``. A killed run leaves only whole documents; the next run finishes the work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors import extractor_version
+
+from .crawl import Crawler, CrawlResult, PageReport
+from .run import CORPUS, Outcome, file_items, finish_run, process, stale_page_items, start_run
+from .sources import Registry
+from .store import db_lock, now_iso, open_db, transaction
+
+
+@dataclass
+class NightlyResult:
+    run_id: int
+    crawl: CrawlResult | None = None
+    files: list[Outcome] = field(default_factory=list)
+    pages: list[Outcome] = field(default_factory=list)
+    findings: int = 0
+    errors: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, source, reason)
+
+    def counts(self) -> dict[str, int]:
+        c = Counter(o.status for o in [*self.files, *self.pages])
+        out = {f"documents_{k}": c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
+        if self.crawl is not None:
+            for k in ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "skipped", "failed"):
+                out[f"crawl_{k}"] = self.crawl.count(k)
+            out["crawl_requests"] = self.crawl.requests
+        out["errors"] = len(self.errors)
+        out["findings"] = self.findings
+        return out
+
+    @property
+    def changed(self) -> bool:
+        crawled = self.crawl.changed_documents if self.crawl else 0
+        return crawled > 0 or any(o.status in ("new", "changed") for o in [*self.files, *self.pages])
+
+
+def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None = None, workers: int = 1,
+            crawl: bool = True, max_pages: int | None = None,
+            on_page: Callable[[PageReport], None] | None = None,
+            on_batch: Callable[[list[Outcome]], None] | None = None) -> NightlyResult:
+    import asyncio
+
+    from .check import run_checks
+
+    with db_lock(db_path):
+        db = open_db(db_path)
+        run_id = start_run(db, "nightly")
+        result = NightlyResult(run_id=run_id)
+        status = "interrupted"
+        try:
+            seeds = [u for s in registry.sites for u in s.start_urls]
+            if crawl and seeds:
+                crawler = Crawler(db, registry, max_pages=max_pages, on_page=on_page)
+                result.crawl = asyncio.run(crawler.run(seeds))
+                failed = [p for p in result.crawl.pages if p.outcome == "failed"]
+                with transaction(db):
+                    db.table("errors").insert_all({"run_id": run_id, "source": p.url, "stage": "fetch",
+                                                   "reason": p.reason, "at": now_iso()} for p in failed)
+                result.errors += [("fetch", p.url, p.reason or "") for p in failed]
+            files = process(db, file_items(db, list(inputs) if inputs else [CORPUS]), registry=registry,
+                            workers=workers, run_id=run_id, on_batch=on_batch)
+            result.files = files.outcomes
+            pages = process(db, stale_page_items(db, extractor_version()), registry=registry, workers=workers,
+                            run_id=run_id, on_batch=on_batch)
+            result.pages = pages.outcomes
+            result.errors += [("extract", o.path, o.error or "") for o in [*result.files, *result.pages]
+                              if o.status == "failed"]
+            if result.changed:
+                result.findings = len(run_checks(db))
+            status = "finished"
+        finally:
+            finish_run(db, run_id, result.counts(), status)
+            db.close()
+    return result
