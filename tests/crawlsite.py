@@ -394,10 +394,8 @@ def _not_modified(page: _Page, headers: Message) -> bool:
     """RFC 9110 §13.2.2: If-None-Match wins; If-Modified-Since only without it."""
     inm = headers.get("If-None-Match")
     if inm is not None:
-        if page.etag is None:
-            return False
         tags = {t.strip().removeprefix("W/") for t in inm.split(",")}
-        return "*" in tags or page.etag in tags
+        return "*" in tags or (page.etag is not None and page.etag in tags)
     ims = headers.get("If-Modified-Since")
     if ims is None:
         return False
@@ -638,8 +636,9 @@ def _hbd_page(article: _Article, author: str, *, caption: str | None = None, off
                  ("/11/188346/Tan-Lac-tiem-chung.htm", "Tân Lạc tổ chức tiêm chủng mở rộng cho trẻ em vùng cao")]
         lis = "".join(f'          <li><a href="{href}">{_esc(text)}</a></li>\n' for href, text in items)
         page = page[:ul_start] + "<ul>\n" + lis + "        </ul>" + page[ul_end:]
-        page = _replace_once(page, '&raquo; <a href="/chinh-tri.htm">Chính trị</a> &raquo; <a href="/chinh-tri/'
-                             'mat-tran-doan-the.htm">Mặt trận - Đoàn thể</a>', '&raquo; <a href="/xa-hoi.htm">Xã hội</a>')
+        crumb = ('&raquo; <a href="/chinh-tri.htm">Chính trị</a> &raquo; '
+                 '<a href="/chinh-tri/mat-tran-doan-the.htm">Mặt trận - Đoàn thể</a>')
+        page = _replace_once(page, crumb, '&raquo; <a href="/xa-hoi.htm">Xã hội</a>')
     return page.encode("utf-8")
 
 
@@ -679,7 +678,7 @@ def _generic_page(article: _Article | None, *, meta: str | None = "utf-8", extra
             '<header class="site-header">\n  <div class="logo">' + _GENERIC_HEAD + "</div>\n"
             '  <nav class="menu"><ul><li><a href="/">Trang chủ</a></li><li><a href="/#tin-moi">Tin mới</a></li>'
             "</ul></nav>\n</header>\n")
-    foot = ('<footer class="site-footer"><p>Trang thử nghiệm của dự án dvk. Nội dung bài viết là giả lập.</p>'
+    foot = ('<footer class="site-footer"><p>Trang web thử nghiệm. Nội dung bài viết là giả lập.</p>'
             "</footer>\n</body>\n</html>\n")
     if body is not None:
         return head + body + foot
