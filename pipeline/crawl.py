@@ -242,8 +242,8 @@ class Crawler:
         if not queue:
             return
         robots = await self._robots(queue[0][0], fetcher)
-        if robots.crawl_delay is not None and robots.crawl_delay > fetcher.gate(queue[0][0]).delay:
-            fetcher.gate(queue[0][0]).delay = robots.crawl_delay
+        if robots.crawl_delay is not None:
+            fetcher.gate(queue[0][0]).slow_down(robots.crawl_delay)
         if robots.sitemaps:
             with transaction(self.db):
                 for sm in robots.sitemaps:
@@ -407,6 +407,8 @@ class Crawler:
             src = from_page(html, doc_id, site, url=doc_url)
         except DvkError:
             src = None
+        is_article = src is not None and src.is_article
+        follow = follow and (self.settings.follow_article_links or not is_article)
         link_writes = self._links(page_links.links, final, depth) if follow else (lambda: None)
         if src is None or not src.is_article:
             def listing_writes() -> None:

@@ -75,13 +75,21 @@ class Fetched:
 
 
 class HostGate:
-    """At most ``concurrency`` requests at once to one host, and ``delay`` seconds between starts."""
+    """At most ``concurrency`` requests at once to one host, and ``delay`` seconds from the end of
+    one request to the start of the next (and between starts), so that a slow server or a busy
+    event loop never bunches requests together."""
 
     def __init__(self, delay: float, concurrency: int = 1):
         self.delay = delay
         self._sem = asyncio.Semaphore(max(1, concurrency))
         self._lock = asyncio.Lock()
         self._next = 0.0  # loop time before which no request may start
+
+    def slow_down(self, delay: float) -> None:
+        """A longer delay (robots.txt Crawl-delay), counted from the last request already made."""
+        if delay > self.delay:
+            self._next += delay - self.delay
+            self.delay = delay
 
     def hold_back(self, seconds: float) -> None:
         loop = asyncio.get_running_loop()
@@ -98,6 +106,8 @@ class HostGate:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        loop = asyncio.get_running_loop()
+        self._next = max(self._next, loop.time() + self.delay)
         self._sem.release()
 
 

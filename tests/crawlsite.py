@@ -103,7 +103,7 @@ class Twist:
     truncate: bool = False
 
 
-Fault = Callable[[int], "Response | Twist | None"]  # n-th request to the path since rearm (1-based)
+Fault = Callable[[int], Response | Twist | None]  # n-th request to the path since rearm (1-based)
 
 
 @dataclass
@@ -231,7 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
     def handle(self) -> None:
         try:
             super().handle()
-        except (ConnectionError, TimeoutError, OSError):
+        except OSError:  # the client hung up or timed out
             self.close_connection = True
 
     def parse_request(self) -> bool:

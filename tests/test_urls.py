@@ -1,0 +1,70 @@
+"""Canonical URLs and links out of pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.fetch import retry_after_seconds
+from pipeline.links import feed_links, html_links, looks_like_feed
+from pipeline.urls import absolute, canonical, host_key
+
+TRACKING = ("utm_*", "fbclid", "zarsrc")
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("HTTP://Tin.Example.VN:80/a/../tin/bai.html#binh-luan", "http://tin.example.vn/tin/bai.html"),
+    ("https://x.vn:443/bai?utm_source=zalo&id=7&utm_medium=social", "https://x.vn/bai?id=7"),
+    ("https://x.vn/bai?b=2&a=1&fbclid=IwAR0", "https://x.vn/bai?a=1&b=2"),
+    ("https://x.vn/bai?zarsrc=30&ID=5", "https://x.vn/bai?ID=5"),
+    ("http://127.0.0.9:8080/x", "http://127.0.0.9:8080/x"),
+    ("https://x.vn", "https://x.vn/"),
+    ("https://x.vn/tin tức/bài viết.aspx", "https://x.vn/tin%20t%E1%BB%A9c/b%C3%A0i%20vi%E1%BA%BFt.aspx"),
+])
+def test_canonical(url: str, expected: str) -> None:
+    assert canonical(url, TRACKING) == expected
+
+
+@pytest.mark.parametrize(("href", "expected"), [
+    ("./b.html", "http://h.vn/tin/b.html"),
+    ("../b.html", "http://h.vn/b.html"),
+    ("//cdn.h.vn/x.html", "http://cdn.h.vn/x.html"),
+    ("#top", None), ("mailto:a@h.vn", None), ("javascript:void(0)", None), ("tel:0123", None),
+    ("ftp://h.vn/x", None), ("", None),
+])
+def test_absolute(href: str, expected: str | None) -> None:
+    assert absolute("http://h.vn/tin/a.html", href) == expected
+
+
+def test_host_key_keeps_the_port() -> None:
+    assert host_key("http://127.0.0.2:8000/a") == "127.0.0.2:8000"
+    assert host_key("https://Tin.vn/a") == "tin.vn"
+
+
+def test_html_links_respect_base_nofollow_and_canonical() -> None:
+    page = """<html><head><base href="http://h.vn/tin/"><link rel="canonical" href="/tin/bai-goc.html">
+    <link rel="next" href="trang-2.html"></head><body><a href="a.html">A</a><a href="a.html#x">A again</a>
+    <a rel="nofollow" href="dang-nhap.html">login</a><a href="mailto:x@h.vn">mail</a></body></html>"""
+    links = html_links(page, "http://h.vn/khac/trang.html")
+    assert links.canonical == "http://h.vn/tin/bai-goc.html"
+    assert links.links == ["http://h.vn/tin/trang-2.html", "http://h.vn/tin/a.html"]
+
+
+def test_feed_links_from_sitemaps_rss_and_atom() -> None:
+    sitemap = b"""<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>http://h.vn/a.html</loc></url><url><loc> /b.html </loc></url></urlset>"""
+    rss = b"""<rss version="2.0"><channel><title>T</title><link>http://h.vn/</link>
+    <item><title>x</title><link>http://h.vn/c.html</link></item></channel></rss>"""
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="http://h.vn/d.html"/>
+    <link rel="enclosure" href="http://h.vn/d.mp3"/></entry></feed>"""
+    assert feed_links(sitemap, "http://h.vn/sitemap.xml") == ["http://h.vn/a.html", "http://h.vn/b.html"]
+    assert feed_links(rss, "http://h.vn/rss") == ["http://h.vn/", "http://h.vn/c.html"]
+    assert feed_links(atom, "http://h.vn/atom") == ["http://h.vn/d.html"]
+    assert all(looks_like_feed(x) for x in (sitemap, rss, atom))
+    assert not looks_like_feed(b"<!DOCTYPE html><html><body>rss</body></html>")
+
+
+def test_retry_after_in_seconds_or_as_a_date() -> None:
+    assert retry_after_seconds("120") == 120
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10
+    assert retry_after_seconds("soon") is None
+    assert retry_after_seconds(None) is None
