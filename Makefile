@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,13 +19,16 @@ run: $(STAMP)  ## the main job on the bundled corpus (no network), then the gold
 	$(BIN)/dvk score
 
 test: $(STAMP)  ## lint, types and the test suite (with the gold-score gate)
-	$(BIN)/ruff check pipeline extractors tests
-	$(BIN)/mypy pipeline extractors
+	$(BIN)/ruff check pipeline extractors tests bench
+	$(BIN)/mypy pipeline extractors bench
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline extractors tests
-	$(BIN)/mypy pipeline extractors
+	$(BIN)/ruff check pipeline extractors tests bench
+	$(BIN)/mypy pipeline extractors bench
+
+bench: $(STAMP)  ## throughput, peak memory and the naive baseline (a few minutes; prints its figures)
+	$(BIN)/python -m bench.bench
 
 clean:
 	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm
