@@ -2,7 +2,7 @@
 
 The public surface is small and loaded lazily, so that ``dvk --help`` imports nothing heavy::
 
-    from pipeline import run, open_db, run_checks, score, load_gold
+    from pipeline import run, crawl, nightly, open_db, run_checks, score, load_gold
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ _LAZY = {
     "score": "pipeline.score",
     "load_gold": "pipeline.score",
     "load_registry": "pipeline.sources",
+    "CrawlSettings": "pipeline.sources",
+    "crawl": "pipeline.crawl",
+    "nightly": "pipeline.nightly",
 }
 
 __all__ = [
