@@ -45,6 +45,11 @@ def decode_html(data: bytes, header_charset: str | None = None, *, path: str | N
             continue
     if data.isascii():
         return data.decode("ascii")
+    # UTF-8 declared, or nearly all of it valid UTF-8 (a CMS cut a character in half): keep the
+    # text and mark the broken bytes with U+FFFD rather than lose the article
+    lenient = data.decode("utf-8", errors="replace")
+    if "utf-8" in tried or "utf8" in tried or lenient.count("\ufffd") <= max(3, len(lenient) // 1000):
+        return unicodedata.normalize("NFC", lenient)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
+import sqlite3
 import sys
 import zlib
 from collections import Counter, defaultdict, deque
@@ -37,10 +38,10 @@ from .fetch import Fetched, Fetcher
 from .links import feed_links, html_links, looks_like_feed
 from .sources import CrawlSettings, Registry, Site
 from .store import now_iso, transaction, write_document
-from .urls import canonical, host_key, hostname, is_crawlable
+from .urls import canonical, host_key, hostname, is_crawlable, twin_hosts
 
 SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
-                   ".mp3", ".mp4", ".avi", ".mov", ".wmv", ".flv", ".zip", ".rar", ".7z", ".gz",
+                   ".mp3", ".mp4", ".avi", ".mov", ".wmv", ".flv", ".zip", ".rar", ".7z", ".tar.gz", ".tgz",
                    ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".exe", ".apk", ".css", ".js")
 
 # What a page came to, as counted in the summary.
@@ -138,6 +139,9 @@ class Crawler:
         self.queued: set[str] = set()
         self.budget = max_pages if max_pages is not None else -1
         self.result = CrawlResult(run_id=0)
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._paused: set[str] = set()
+        self._robots_cache: dict[str, Robots] = {}
 
     # --- frontier --------------------------------------------------------------------------
     def _start_run(self, seeds: list[str]) -> None:
@@ -171,7 +175,10 @@ class Crawler:
     def _push(self, url: str, depth: int) -> None:
         if url not in self.queued:
             self.queued.add(url)
-            self.queues[host_key(url)].append((url, depth))
+            key = host_key(url)
+            self.queues[key].append((url, depth))
+            if hasattr(self, "_fetcher"):  # during the run: make sure the host has a task
+                self._start_host(key)
 
     def _enqueue(self, url: str, *, depth: int, kind: str, source: str | None, requeue: bool = False) -> bool:
         """Add a URL to the frontier (inside the caller's transaction); True if it is new."""
@@ -191,12 +198,21 @@ class Crawler:
                                  :run_id)""", row)
         return cur.rowcount > 0
 
-    def _follow(self, url: str, page_url: str) -> bool:
-        if not is_crawlable(url) or host_key(url) != host_key(page_url):
+    def _same_site(self, url: str, page_url: str) -> bool:
+        """Links worth following from a page: its host, its www twin, or another host of its site."""
+        if host_key(url) == host_key(page_url) or twin_hosts(hostname(url), hostname(page_url)):
+            return True
+        site = self.registry.for_url(url)
+        return site is not None and site is self.registry.for_url(page_url)
+
+    def _follow(self, url: str, page_url: str, *, from_feed: bool = False) -> bool:
+        if not is_crawlable(url) or not self._same_site(url, page_url):
             return False
         path = url.split("?", 1)[0].lower()
         if path.endswith(SKIP_EXTENSIONS):
             return False
+        if from_feed and path.endswith((".xml", ".xml.gz")):  # child sitemaps are always followed
+            return True
         site = self.registry.for_url(url)
         if site is not None:
             if site.skip and any(re.search(p, url) for p in site.skip):
@@ -214,19 +230,20 @@ class Crawler:
                 raise DvkError(f"not an http(s) URL: {s}", hint="start URLs look like https://example.vn/tin-tuc")
             clean_seeds.append(canonical(s, tracking))
         self._start_run(clean_seeds)
-        fetcher = Fetcher(self.settings, self.user_agent, seed=self.seed)
+        self._fetcher = Fetcher(self.settings, self.user_agent, seed=self.seed)
+        self._sem = asyncio.Semaphore(max(1, self.settings.hosts_in_parallel))
         status = "interrupted"
         try:
-            sem = asyncio.Semaphore(max(1, self.settings.hosts_in_parallel))
-
-            async def host_task(key: str) -> None:
-                async with sem:
-                    await self._crawl_host(key, fetcher)
-
-            await asyncio.gather(*(host_task(k) for k in list(self.queues)))
+            for key in list(self.queues):
+                self._start_host(key)
+            while True:  # hosts found during the run (a www twin, a redirect) get a task of their own
+                pending = [t for t in self._tasks.values() if not t.done()]
+                if not pending:
+                    break
+                await asyncio.gather(*pending)
             status = "finished"
         finally:
-            await fetcher.aclose()
+            await self._fetcher.aclose()
             self.result.left = self.db.execute(
                 "SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
             counts = Counter(p.outcome for p in self.result.pages)
@@ -237,25 +254,38 @@ class Crawler:
                                      "left": self.result.left})})
         return self.result
 
+    def _start_host(self, key: str) -> None:
+        task = self._tasks.get(key)
+        if task is None or task.done():
+            self._tasks[key] = asyncio.get_running_loop().create_task(self._host_task(key))
+
+    async def _host_task(self, key: str) -> None:
+        async with self._sem:
+            await self._crawl_host(key, self._fetcher)
+
     async def _crawl_host(self, key: str, fetcher: Fetcher) -> None:
         queue = self.queues[key]
-        if not queue:
+        if not queue or key in self._paused:
             return
-        robots = await self._robots(queue[0][0], fetcher)
-        if robots.crawl_delay is not None:
-            fetcher.gate(queue[0][0]).slow_down(robots.crawl_delay)
-        if robots.sitemaps:
-            with transaction(self.db):
-                for sm in robots.sitemaps:
-                    url = canonical(sm, self.settings.tracking_params) if is_crawlable(sm) else None
-                    if url and host_key(url) == key and self._enqueue(url, depth=0, kind="sitemap",
-                                                                      source="robots.txt"):
-                        self._push(url, 0)
+        robots = self._robots_cache.get(key)
+        if robots is None:
+            robots = self._robots_cache[key] = await self._robots(queue[0][0], fetcher)
+            if robots.crawl_delay is not None:
+                fetcher.gate(queue[0][0]).slow_down(robots.crawl_delay)
+            if robots.sitemaps:
+                with transaction(self.db):
+                    for sm in robots.sitemaps:
+                        url = canonical(sm, self.settings.tracking_params) if is_crawlable(sm) else None
+                        if url and host_key(url) == key and self._enqueue(url, depth=0, kind="sitemap",
+                                                                          source="robots.txt"):
+                            self._push(url, 0)
         in_flight = 0
 
         async def worker() -> None:
             nonlocal in_flight
             while True:
+                if key in self._paused:
+                    return
                 if not queue:
                     if in_flight == 0:
                         return
@@ -283,6 +313,8 @@ class Crawler:
         parts = any_url.split("/", 3)
         robots_url = "/".join(parts[:3]) + "/robots.txt"
         got = await fetcher.get(robots_url, accept=None)
+        if got.outcome == "redirect_off" and got.final_url.endswith("/robots.txt"):
+            got = await fetcher.get(got.final_url, accept=None)  # e.g. to the www twin (RFC 9309: follow)
         self.result.requests += len(got.attempts)
         with transaction(self.db):
             self._log(got)
@@ -317,16 +349,39 @@ class Crawler:
         self._report(PageReport(url, host_key(url), outcome, reason))
 
     async def _visit(self, url: str, depth: int, fetcher: Fetcher, robots: Robots) -> None:
+        """Fetch one URL and record everything it comes to in one transaction; nothing a page does
+        (or a bug it triggers) stops the crawl."""
         prev = self.db.execute("SELECT etag, last_modified FROM pages WHERE url = ? AND outcome != 'failed'",
                                [url]).fetchone()
-        got = await fetcher.get(url, etag=prev[0] if prev else None, last_modified=prev[1] if prev else None,
-                                allowed=robots.allowed)
+        try:
+            got = await fetcher.get(url, etag=prev[0] if prev else None, last_modified=prev[1] if prev else None,
+                                    allowed=robots.allowed)
+        except Exception as exc:  # noqa: BLE001 - recorded, and the crawl goes on
+            got = Fetched(url=url, final_url=url, outcome="failed", reason=f"internal error: {exc!r}")
         self.result.requests += len(got.attempts)
+        if got.host_paused:  # Retry-After too long: leave this host's pages queued for a later run
+            self._paused.add(host_key(url))
+            with transaction(self.db):
+                self._log(got)
+                self.db.execute("UPDATE frontier SET reason = ? WHERE url = ?", [got.reason, url])
+            self._report(PageReport(url, host_key(url), "skipped", got.reason))
+            return
         try:
             report, writes = self._process(url, depth, got)
-        except Exception as exc:  # a bug on one page never stops the crawl
+        except Exception as exc:  # noqa: BLE001 - a bug on one page never stops the crawl
             report, writes = PageReport(url, host_key(url), "failed", f"internal error: {exc!r}"), None
             got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
+        try:
+            self._commit(url, got, report, writes)
+        except Exception as exc:
+            if isinstance(exc, sqlite3.OperationalError):
+                raise  # the database itself cannot be written (disk full, I/O): stop, the page stays queued
+            report = PageReport(url, host_key(url), "failed", f"internal error while storing: {exc!r}")
+            got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
+            self._commit(url, got, report, None)
+        self._report(report)
+
+    def _commit(self, url: str, got: Fetched, report: PageReport, writes: Callable[[], None] | None) -> None:
         with transaction(self.db):
             self._log(got)
             if writes is not None:
@@ -336,9 +391,8 @@ class Crawler:
                                failures = CASE WHEN ? = 'failed' THEN failures + 1 ELSE 0 END,
                                fetched_at = ? WHERE url = ?""",
                             [status, report.reason, int(got.transient), status, now_iso(), url])
-            if report.outcome in ("failed", "skipped") and got.outcome in ("failed", "skipped"):
+            if report.outcome in ("failed", "skipped") and got.outcome in ("failed", "skipped", "redirect_off"):
                 self._page_row(url, got, outcome=report.outcome, reason=report.reason, keep_raw=True)
-        self._report(report)
 
     def _page_row(self, url: str, got: Fetched, **values: Any) -> None:
         """Upsert the ``pages`` row of a URL (raw HTML kept unless this fetch brought a new one)."""
@@ -353,12 +407,16 @@ class Crawler:
                        raw_sha256=hashlib.sha256(got.body).hexdigest())
         self.db.table("pages").upsert(row, pk="url", alter=False)
 
-    def _links(self, urls: Iterable[str], page_url: str, depth: int) -> Callable[[], None]:
+    def _links(self, urls: Iterable[str], page_url: str, depth: int, *, from_feed: bool = False
+               ) -> Callable[[], None]:
         tracking = self.settings.tracking_params
         new = []
         for u in urls:
-            if self._follow(u, page_url):
-                new.append(canonical(u, tracking))
+            try:
+                if self._follow(u, page_url, from_feed=from_feed):
+                    new.append(canonical(u, tracking))
+            except ValueError:  # one malformed link is skipped, not the page
+                continue
 
         def write() -> None:
             if depth + 1 > self.settings.max_depth:
@@ -374,17 +432,34 @@ class Crawler:
         if got.outcome == "not_modified":
             return self._not_modified(url, got)
         if got.outcome == "redirect_off":
+            target = got.final_url
+            if is_crawlable(target) and self._same_site(target, url):  # http://tin.vn -> https://www.tin.vn
+                target = canonical(target, self.settings.tracking_params)
+                reason = f"redirected to {target} (queued)"
+
+                def queue_target() -> None:
+                    if self._enqueue(target, depth=depth, kind="redirect", source=url):
+                        self._push(target, depth)
+                return PageReport(url, host, "skipped", reason), queue_target
             return PageReport(url, host, "skipped", got.reason), None
         if got.outcome in ("failed", "skipped"):
             return PageReport(url, host, got.outcome, got.reason), None
         final = canonical(got.final_url, self.settings.tracking_params)
         if not got.body.strip():
             return PageReport(url, host, "failed", "empty page (HTTP 200 without a body)"), None
-        if got.is_feed or looks_like_feed(got.body):
-            links = feed_links(got.body, got.final_url)
+        body = got.body
+        if body[:2] == b"\x1f\x8b":  # a gzipped sitemap (sitemap.xml.gz)
+            unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            body = unzip.decompress(body, 20 * self.settings.max_bytes)
+            if unzip.unconsumed_tail:
+                return PageReport(url, host, "skipped", "gzipped file too large once unpacked"), None
+        if body is not got.body and not looks_like_feed(body):
+            return PageReport(url, host, "skipped", "a gzip file that is not a sitemap"), None
+        if got.is_feed or looks_like_feed(body):
+            links = feed_links(body, got.final_url)
             def feed_writes() -> None:
                 self._page_row(url, got, is_article=0, outcome="listing", reason=f"feed or sitemap, {len(links)} links")
-                self._links(links, final, depth)()
+                self._links(links, final, depth, from_feed=True)()
             return PageReport(url, host, "listing", f"feed or sitemap, {len(links)} links"), feed_writes
         from .clean import decode_html
 
@@ -399,9 +474,9 @@ class Crawler:
         host = host_key(url)
         site = self.registry.for_url(final)
         page_links = html_links(html, got.final_url)
+        # the document is named by the URL it was fetched from: a <link rel=canonical> is not trusted
+        # (CMSs point every article at one listing URL); copies are found by their text instead
         doc_url = final
-        if page_links.canonical and host_key(page_links.canonical) == host_key(final):
-            doc_url = canonical(page_links.canonical, self.settings.tracking_params)
         doc_id = doc_id_for(doc_url, site)
         try:
             src = from_page(html, doc_id, site, url=doc_url)
@@ -432,6 +507,10 @@ class Crawler:
             return PageReport(url, host, "unchanged", doc_id=doc_id), same_writes
         twin = self.db.execute("SELECT id FROM documents WHERE content_hash = ? AND id != ? LIMIT 1",
                                [text_hash, doc_id]).fetchone()
+        if twin is None and state is None:  # a copy whose original has since changed stays a copy
+            earlier = self.db.execute("""SELECT duplicate_of FROM pages WHERE url = ? AND outcome = 'duplicate'
+                                         AND text_sha256 = ?""", [url, text_hash]).fetchone()
+            twin = earlier if earlier is not None and earlier[0] else None
         if twin is not None and state is None:
             reason = f"same text as document {twin[0]}"
             def dup_writes() -> None:
@@ -458,8 +537,8 @@ class Crawler:
     def _not_modified(self, url: str, got: Fetched) -> tuple[PageReport, Callable[[], None] | None]:
         """A 304: nothing to do unless the extractor changed since the page was stored."""
         host = host_key(url)
-        row = self.db.execute("SELECT raw_zlib, charset, final_url, doc_id FROM pages WHERE url = ?",
-                              [url]).fetchone()
+        row = self.db.execute("""SELECT raw_zlib, charset, final_url, doc_id, etag, last_modified, content_type
+                                 FROM pages WHERE url = ?""", [url]).fetchone()
         if row is None or row[0] is None:
             return PageReport(url, host, "failed", "304 Not Modified for a page never stored", ), None
         stored = self.db.execute("SELECT extractor_version FROM documents WHERE id = ?", [row[3]]).fetchone()
@@ -471,7 +550,8 @@ class Crawler:
         from .clean import decode_html
 
         body = zlib.decompress(row[0])
-        stored_got = replace(got, outcome="ok", body=body, final_url=row[2] or url, charset=row[1])
+        stored_got = replace(got, outcome="ok", body=body, final_url=row[2] or url, charset=row[1], etag=row[4],
+                             last_modified=row[5], content_type=row[6])
         html = decode_html(body, row[1], path=url)
         report, writes = self._page(url, canonical(stored_got.final_url), 0, stored_got, html, follow=False)
         return report, writes

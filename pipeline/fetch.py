@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -31,7 +32,8 @@ from .sources import CrawlSettings
 from .urls import canonical, host_key, hostname, is_crawlable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/gzip",
+              "application/x-gzip")  # gzip: sitemap.xml.gz
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
 
 
@@ -63,6 +65,7 @@ class Fetched:
     transient: bool = False
     location: str | None = None
     retry_after: str | None = None  # the last Retry-After header seen
+    host_paused: bool = False  # the host asked to wait longer than max_retry_after: stop it for this run
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
@@ -170,17 +173,16 @@ class Fetcher:
         """
         s = self.settings
         result = Fetched(url=url, final_url=url, outcome="failed")
-        seen = {canonical(url)}
+        seen: Counter[str] = Counter([canonical(url)])
         current = url
         hops = 0
         attempt = 0
         while True:
-            headers = {}
-            if current == url:
-                if etag:
-                    headers["If-None-Match"] = etag
-                if last_modified:
-                    headers["If-Modified-Since"] = last_modified
+            headers = {}  # validators go on every hop: http -> https redirects keep revisits conditional
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
             gate = self.gate(current)
             started, t0 = time.time(), time.monotonic()
             retry_reason: str | None = None
@@ -189,6 +191,9 @@ class Fetcher:
                 async with gate:
                     started, t0 = time.time(), time.monotonic()
                     outcome = await self._one(current, headers, result, accept)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+                result.attempts.append(Attempt(current, started, time.monotonic() - t0, None, "error", str(exc)))
+                return self._fail(result, f"invalid URL: {exc}")
             except httpx.TimeoutException as exc:
                 retry_reason = f"time-out ({type(exc).__name__})"
             except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -200,6 +205,7 @@ class Fetcher:
                     if retry_wait is not None and retry_wait > s.max_retry_after:
                         result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status,
                                                        "error", f"Retry-After {retry_wait:.0f} s"))
+                        result.host_paused = True
                         return self._fail(result, f"HTTP {result.status}, Retry-After {retry_wait:.0f} s is "
                                           "longer than max_retry_after: left for a later run", transient=True)
                 elif outcome == "redirect":
@@ -207,13 +213,17 @@ class Fetcher:
                                                    "redirect", result.location))
                     target = result.location or ""
                     hops += 1
-                    if not is_crawlable(target):
-                        return self._fail(result, f"redirect to a non-http URL: {target[:200]}")
-                    if canonical(target) in seen:
+                    try:
+                        if not is_crawlable(target):
+                            return self._fail(result, f"redirect to a non-http URL: {target[:200]}")
+                        key = canonical(target)
+                    except ValueError as exc:
+                        return self._fail(result, f"redirect to an invalid URL {target[:200]!r}: {exc}")
+                    if seen[key] >= 2:  # one return is allowed (cookie checks: A -> A?check -> A)
                         return self._fail(result, f"redirect loop: {current} -> {target}")
                     if hops > s.max_redirects:
                         return self._fail(result, f"more than {s.max_redirects} redirects")
-                    seen.add(canonical(target))
+                    seen[key] += 1
                     if hostname(target) != hostname(url):
                         result.outcome, result.reason = "redirect_off", f"redirects to another host: {target}"
                         result.final_url = target

@@ -64,6 +64,7 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
     if root is None:
         return []
     urls: list[str] = []
+    seen: set[str] = set()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
@@ -75,6 +76,7 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
             value = el.get("href")
         if value:
             url = absolute(base_url, value.strip())
-            if url and url not in urls:
+            if url and url not in seen:
+                seen.add(url)
                 urls.append(url)
     return urls

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sqlite3
 import sys
 import zlib
 from collections import Counter, deque
@@ -166,9 +167,15 @@ def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, ru
     with transaction(db):
         for d in done:
             if d.document is not None and d.text is not None and d.content_hash is not None:
-                write_document(db, d.document, text=d.text, content_hash=d.content_hash,
-                               extractor_version=version, source=d.source, path=d.path)
-            elif d.outcome.status == "failed":
+                db.execute("SAVEPOINT document")
+                try:
+                    write_document(db, d.document, text=d.text, content_hash=d.content_hash,
+                                   extractor_version=version, source=d.source, path=d.path)
+                except sqlite3.IntegrityError as exc:  # this document's records only; the batch goes on
+                    db.execute("ROLLBACK TO document")
+                    d.outcome.status, d.outcome.error = "failed", f"{d.outcome.path}: cannot store: {exc}"
+                db.execute("RELEASE document")
+            if d.outcome.status == "failed":
                 db.table("errors").insert({"run_id": run_id, "source": d.outcome.path, "stage": stage,
                                            "reason": d.outcome.error, "at": now_iso()})
 
@@ -184,15 +191,17 @@ def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = Fals
     """Stored crawled pages whose document was extracted by another extractor version (or all)."""
     if "pages" not in db.table_names():
         return
-    rows = db.execute("""SELECT p.url, p.doc_id, p.raw_zlib, p.charset, d.content_hash, d.extractor_version,
-                                d.url FROM pages p JOIN documents d ON d.id = p.doc_id
+    # the keys first (small), then each page's raw HTML as it is needed, so memory stays flat
+    rows = db.execute("""SELECT p.url, p.doc_id, p.charset, d.content_hash, d.extractor_version, d.url
+                         FROM pages p JOIN documents d ON d.id = p.doc_id
                          WHERE p.raw_zlib IS NOT NULL AND p.outcome IN ('new', 'changed', 'unchanged')
-                         AND (? OR d.extractor_version != ?) ORDER BY p.url""", [int(force), version])
+                         AND (? OR d.extractor_version != ?) ORDER BY p.url""", [int(force), version]).fetchall()
     seen: set[str] = set()
-    for url, doc, raw, charset, h, v, doc_url in rows.fetchall():
+    for url, doc, charset, h, v, doc_url in rows:
         if doc in seen:
             continue
         seen.add(doc)
+        raw = db.execute("SELECT raw_zlib FROM pages WHERE url = ?", [url]).fetchone()[0]
         yield Item(key=url, doc=doc, state=(h, v), force=force, url=doc_url or url, raw_zlib=raw, charset=charset)
 
 

@@ -19,8 +19,12 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def is_crawlable(url: str) -> bool:
-    """Only http and https URLs with a host."""
-    parts = urlsplit(url)
+    """Only well-formed http and https URLs with a host (and a valid port, if any)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for "h.vn:abc" or "h.vn:99999"
+    except ValueError:
+        return False
     return parts.scheme.lower() in SCHEMES and bool(parts.hostname)
 
 
@@ -49,7 +53,10 @@ def absolute(base: str, href: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
-    url = urljoin(base, href)
+    try:
+        url = urljoin(base, href)
+    except ValueError:  # "http://[bad" and the like: one bad link is skipped, not the page
+        return None
     return url if is_crawlable(url) else None
 
 
@@ -62,3 +69,9 @@ def host_key(url: str) -> str:
 
 def hostname(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+def twin_hosts(a: str, b: str) -> bool:
+    """The same host, or the same host with and without ``www.`` (tin.vn and www.tin.vn)."""
+    a, b = a.lower(), b.lower()
+    return a.removeprefix("www.") == b.removeprefix("www.")
