@@ -478,6 +478,9 @@ class Crawler:
         # (CMSs point every article at one listing URL); copies are found by their text instead
         doc_url = final
         doc_id = doc_id_for(doc_url, site)
+
+        def row(**values: Any) -> None:
+            self._page_row(url, got, canonical=page_links.canonical, **values)
         try:
             src = from_page(html, doc_id, site, url=doc_url)
         except DvkError:
@@ -487,13 +490,13 @@ class Crawler:
         link_writes = self._links(page_links.links, final, depth) if follow else (lambda: None)
         if src is None or not src.is_article:
             def listing_writes() -> None:
-                self._page_row(url, got, is_article=0, outcome="listing", reason=None, doc_id=None)
+                row(is_article=0, outcome="listing", reason=None, doc_id=None)
                 link_writes()
             return PageReport(url, host, "listing"), listing_writes
         text_hash = src.content_hash
         if not on_topic(self.settings, src.title, src.text):
             def offtopic_writes() -> None:
-                self._page_row(url, got, is_article=1, on_topic=0, text_sha256=text_hash, outcome="offtopic",
+                row(is_article=1, on_topic=0, text_sha256=text_hash, outcome="offtopic",
                                reason="no topic phrase in the title or text", doc_id=None)
                 link_writes()
             return PageReport(url, host, "offtopic", "no topic phrase in the title or text"), offtopic_writes
@@ -501,7 +504,7 @@ class Crawler:
                                 [doc_id]).fetchone()
         if state is not None and tuple(state) == (text_hash, self.version):
             def same_writes() -> None:
-                self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome="unchanged",
+                row(is_article=1, on_topic=1, text_sha256=text_hash, outcome="unchanged",
                                reason=None, doc_id=doc_id)
                 link_writes()
             return PageReport(url, host, "unchanged", doc_id=doc_id), same_writes
@@ -514,7 +517,7 @@ class Crawler:
         if twin is not None and state is None:
             reason = f"same text as document {twin[0]}"
             def dup_writes() -> None:
-                self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome="duplicate",
+                row(is_article=1, on_topic=1, text_sha256=text_hash, outcome="duplicate",
                                reason=reason, duplicate_of=twin[0], doc_id=None)
                 link_writes()
             return PageReport(url, host, "duplicate", reason, doc_id=twin[0]), dup_writes
@@ -524,7 +527,7 @@ class Crawler:
         def doc_writes() -> None:
             write_document(self.db, document, text=src.text, content_hash=text_hash,
                            extractor_version=self.version, source=src.source, path=None)
-            self._page_row(url, got, is_article=1, on_topic=1, text_sha256=text_hash, outcome=outcome,
+            row(is_article=1, on_topic=1, text_sha256=text_hash, outcome=outcome,
                            reason=None, doc_id=doc_id, duplicate_of=None)
             link_writes()
         return PageReport(url, host, outcome, doc_id=doc_id), doc_writes

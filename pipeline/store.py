@@ -105,7 +105,7 @@ def _crawl_schema(db: sqlite_utils.Database) -> None:
             "url": str, "final_url": str, "site": str, "status": int, "content_type": str,
             "charset": str, "etag": str, "last_modified": str, "fetched_at": str, "raw_zlib": bytes,
             "raw_sha256": str, "text_sha256": str, "doc_id": str, "is_article": int, "on_topic": int,
-            "outcome": str, "reason": str, "duplicate_of": str,
+            "outcome": str, "reason": str, "duplicate_of": str, "canonical": str,
         }, pk="url")
         db.table("pages").create_index(["doc_id"])
         db.table("pages").create_index(["text_sha256"])
