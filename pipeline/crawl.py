@@ -32,12 +32,13 @@ import sqlite_utils
 from extractors import extractor_version
 from extractors.text import fold
 
+from .clean import decode_html
 from .documents import SourceDoc, from_page
 from .errors import DvkError
 from .fetch import Fetched, Fetcher
 from .links import feed_links, html_links, looks_like_feed
 from .sources import CrawlSettings, Registry, Site
-from .store import now_iso, transaction, write_document
+from .store import finish_run, now_iso, start_run, transaction, write_document
 from .urls import canonical, host_key, hostname, is_crawlable, twin_hosts
 
 SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
@@ -129,7 +130,6 @@ class Crawler:
         self.db = db
         self.registry = registry
         self.settings = settings or registry.crawler
-        self.max_pages = max_pages
         self.on_page = on_page
         self.version = extractor_version()
         self.agent_token = "dvk"
@@ -147,14 +147,10 @@ class Crawler:
     def _start_run(self, seeds: list[str]) -> None:
         """Open a run: seeds queued, due pages re-queued, and the queued URLs of the seeds' hosts loaded."""
         db = self.db
-        now = now_iso()
         hosts = sorted({host_key(u) for u in seeds})
         in_hosts = f"host IN ({', '.join('?' for _ in hosts)})"
+        self.result.run_id = start_run(db, "crawl", self.version)
         with transaction(db):
-            db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND kind = 'crawl'")
-            self.result.run_id = int(db.table("runs").insert({
-                "kind": "crawl", "started_at": now, "status": "running",
-                "extractor_version": self.version}).last_pk or 0)
             for url in seeds:
                 self._enqueue(url, depth=0, kind="seed", source=None, requeue=True)
             # listings, feeds and sitemaps are looked at again on every run; articles after a while
@@ -247,11 +243,9 @@ class Crawler:
             self.result.left = self.db.execute(
                 "SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
             counts = Counter(p.outcome for p in self.result.pages)
-            with transaction(self.db):
-                self.db.table("runs").update(self.result.run_id, {
-                    "ended_at": now_iso(), "status": status,
-                    "counts": _json({**{o: counts.get(o, 0) for o in OUTCOMES}, "requests": self.result.requests,
-                                     "left": self.result.left})})
+            finish_run(self.db, self.result.run_id, {**{o: counts.get(o, 0) for o in OUTCOMES},
+                                                     "requests": self.result.requests, "left": self.result.left},
+                       status)
         return self.result
 
     def _start_host(self, key: str) -> None:
@@ -319,8 +313,6 @@ class Crawler:
         with transaction(self.db):
             self._log(got)
         if got.outcome == "ok":
-            from .clean import decode_html
-
             try:
                 text = decode_html(got.body, got.charset) if got.body else ""
             except DvkError:
@@ -461,8 +453,6 @@ class Crawler:
                 self._page_row(url, got, is_article=0, outcome="listing", reason=f"feed or sitemap, {len(links)} links")
                 self._links(links, final, depth, from_feed=True)()
             return PageReport(url, host, "listing", f"feed or sitemap, {len(links)} links"), feed_writes
-        from .clean import decode_html
-
         try:
             html = decode_html(got.body, got.charset, path=url)
         except DvkError as exc:
@@ -550,20 +540,12 @@ class Crawler:
                 self.db.execute("UPDATE pages SET fetched_at = ? WHERE url = ?", [now_iso(), url])
             return PageReport(url, host, "unchanged", "304 Not Modified", doc_id=row[3]), touch
         # the extractor changed: re-extract from the raw HTML kept in the store
-        from .clean import decode_html
-
         body = zlib.decompress(row[0])
         stored_got = replace(got, outcome="ok", body=body, final_url=row[2] or url, charset=row[1], etag=row[4],
                              last_modified=row[5], content_type=row[6])
         html = decode_html(body, row[1], path=url)
         report, writes = self._page(url, canonical(stored_got.final_url), 0, stored_got, html, follow=False)
         return report, writes
-
-
-def _json(value: object) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _package_version() -> str:

@@ -21,9 +21,9 @@ from pathlib import Path
 from extractors import extractor_version
 
 from .crawl import Crawler, CrawlResult, PageReport
-from .run import CORPUS, Outcome, file_items, finish_run, process, stale_page_items, start_run
+from .run import CORPUS, Outcome, file_items, process, stale_page_items
 from .sources import Registry
-from .store import db_lock, now_iso, open_db, transaction
+from .store import db_lock, finish_run, now_iso, open_db, start_run, transaction
 
 
 @dataclass
@@ -62,7 +62,7 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
 
     with db_lock(db_path):
         db = open_db(db_path)
-        run_id = start_run(db, "nightly")
+        run_id = start_run(db, "nightly", extractor_version())
         result = NightlyResult(run_id=run_id)
         status = "interrupted"
         try:

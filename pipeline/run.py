@@ -12,7 +12,6 @@ new extractor version re-extracts everything without fetching again.
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import sqlite3
 import sys
@@ -30,7 +29,7 @@ from extractors import Document, Meta, extract, extractor_version
 from .documents import SourceDoc, expand, from_html, read_path
 from .errors import DvkError
 from .sources import Registry, load_registry
-from .store import now_iso, open_db, transaction, write_document
+from .store import finish_run, now_iso, open_db, start_run, transaction, write_document
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 BATCH = 25  # documents per worker task and per transaction
@@ -218,20 +217,6 @@ def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Regis
     return result
 
 
-def start_run(db: sqlite_utils.Database, kind: str) -> int:
-    with transaction(db):
-        db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND kind = ?", [kind])
-        return int(db.table("runs").insert({"kind": kind, "started_at": now_iso(), "status": "running",
-                                            "extractor_version": extractor_version()}).last_pk or 0)
-
-
-def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int], status: str = "finished",
-               note: str | None = None) -> None:
-    with transaction(db):
-        db.table("runs").update(run_id, {"ended_at": now_iso(), "status": status, "note": note,
-                                         "counts": json.dumps(counts, sort_keys=True)})
-
-
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
         force: bool = False, workers: int = 1) -> RunResult:
     """Process files (default: the bundled corpus) into the database at ``db_path``."""
@@ -240,7 +225,7 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
     registry = registry or load_registry()
     with db_lock(db_path):
         db = open_db(db_path)
-        run_id = start_run(db, "run")
+        run_id = start_run(db, "run", extractor_version())
         status = "interrupted"
         result = RunResult(run_id=run_id)
         try:

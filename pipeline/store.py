@@ -222,3 +222,18 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
             "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
             "level": loc.level, "province": loc.province, "code": loc.code}
             for loc in m.localities)
+
+
+def start_run(db: sqlite_utils.Database, kind: str, version: str) -> int:
+    """A new ``runs`` row; a run of the same kind still marked running was killed: mark it so."""
+    with transaction(db):
+        db.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running' AND kind = ?", [kind])
+        return int(db.table("runs").insert({"kind": kind, "started_at": now_iso(), "status": "running",
+                                            "extractor_version": version}).last_pk or 0)
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, counts: dict[str, int], status: str = "finished",
+               note: str | None = None) -> None:
+    with transaction(db):
+        db.table("runs").update(run_id, {"ended_at": now_iso(), "status": status, "note": note,
+                                         "counts": json.dumps(counts, sort_keys=True)})
