@@ -38,12 +38,24 @@ class LocalityRef(_Record):
     province: str | None = None
 
 
+System = Literal["2008", "2025"]
+
+
+class Successor(_Record):
+    """SPEC §1.1: the 2025-system province that now covers a 2008-system unit."""
+
+    name: str
+    code: str | None = None
+
+
 class Locality(LocalityRef):
     """SPEC §1.1: an administrative unit named (or inferred) in the article."""
 
+    system: System | None = None
     code: str | None = None
     primary: bool = False
     inferred: bool = False
+    successor: Successor | None = None
 
     def ref(self) -> LocalityRef:
         return LocalityRef(name=self.name, kind=self.kind, level=self.level, province=self.province)
