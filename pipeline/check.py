@@ -7,6 +7,11 @@ a stock that goes backwards over time, and a district's total above its province
 
 Every check that applies yields a finding, "consistent" ones included, so a reader sees what was
 verified and not only what failed. Findings are stored in the ``findings`` table.
+
+``record_findings`` runs the same within-article checks on records held in memory (extracted or
+gold ``Document`` objects), for the scorer: the records go through the store's own
+``write_document`` into a throwaway in-memory SQLite database and are read back with the query
+``dvk check`` uses, so both see identical rows and one implementation of every check.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
+
+if TYPE_CHECKING:
+    from extractors.records import Document
 
 
 @dataclass
@@ -121,6 +129,20 @@ def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
                     f"{' and '.join(map(str, values))}", " ≠ ".join(map(str, values)),
                     [members[0]["document_id"]], [_ev(c) for c in members]))
     return out
+
+
+def record_findings(documents: Iterable[Document]) -> list[Finding]:
+    """The within-article findings ``dvk check`` derives from these records (no database needed)."""
+    from .store import open_db, transaction, write_document
+
+    db = open_db(":memory:")
+    try:
+        with transaction(db):
+            for d in documents:
+                write_document(db, d, text="", content_hash="", extractor_version="")
+        return within_article(_counts(db))
+    finally:
+        db.close()
 
 
 def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:

@@ -3,6 +3,17 @@
 Figures per document and micro-averaged over documents: localities, periods, counts (key and
 strict), models (exact and partial) with P/R/F1, and model slot accuracy on matched pairs. Each
 gold record matches at most one extracted record and the other way round.
+
+``findings``: the alarms a reader would be shown. The within-article checks of ``dvk check``
+(``pipeline.check.within_article``: field breakdowns, collective/individual splits, a count
+stated twice) run on the extracted records of an article and on its gold records; the non-ok
+findings (warning or error) of each side are matched one to one on ``finding_key``: the check's
+kind and the sorted values of the count records involved (for ``stated_twice``, each distinct
+value once, since that finding is the set of values given). Severity is not part of the key: the
+same numbers flagged as a warning instead of an error are still a true alarm. Precision is the
+share of the extractor's alarms the gold records raise too (a false alarm costs a journalist
+more than a miss); an article with no alarm on either side counts as perfect, as for records.
+Across-article checks need several articles and are not scored.
 """
 
 from __future__ import annotations
@@ -19,9 +30,11 @@ from pydantic import ValidationError
 from extractors.records import Count, Document, LocalityRef, Model
 from extractors.text import key
 
+from .check import Finding, record_findings
 from .errors import GoldError
 
-METRICS = ("localities", "periods", "counts_key", "counts_strict", "models_exact", "models_partial")
+METRICS = ("localities", "periods", "counts_key", "counts_strict", "models_exact", "models_partial",
+           "findings")
 SLOTS = ("field", "owners", "localities")
 
 
@@ -37,6 +50,19 @@ def count_key(c: Count) -> tuple[Hashable, ...]:
 
 def count_strict(c: Count) -> tuple[Hashable, ...]:
     return (*count_key(c), c.bound, c.period.start, c.period.end)
+
+
+def finding_key(f: Finding) -> tuple[Hashable, ...]:
+    """What makes two findings the same alarm: kind and the values of the records involved."""
+    values = [e["value"] for e in f.evidence]
+    if f.kind == "stated_twice":
+        values = list(set(values))
+    return (f.kind, tuple(sorted(values)))
+
+
+def alarms(document: Document) -> list[Finding]:
+    """The non-ok within-article findings ``dvk check`` derives from one document's records."""
+    return [f for f in record_findings([document]) if f.severity != "ok"]
 
 
 def _tokens(name: str) -> list[str]:
@@ -97,6 +123,17 @@ def _match_sets(pred: Iterable[Hashable], gold: Iterable[Hashable]) -> tuple[Tal
             list((gc - both).elements()), list((pc - both).elements()))
 
 
+def _described(keys: list, found: list[Finding]) -> list[str]:
+    """``kind severity: arithmetic`` of the findings behind unmatched keys (one per key)."""
+    pool = list(found)
+    out = []
+    for k in keys:
+        f = next(f for f in pool if finding_key(f) == k)
+        pool.remove(f)
+        out.append(f"{f.kind} {f.severity}: {f.arithmetic}")
+    return out
+
+
 def _model_loc_set(m: Model) -> frozenset[tuple[str, str, str] | None]:
     return frozenset(_loc_key(loc) for loc in m.localities)
 
@@ -124,6 +161,11 @@ def score_document(pred: Document, gold: Document) -> DocScore:
     record("counts_key", [count_key(c) for c in pred.counts], [count_key(c) for c in gold.counts])
     record("counts_strict", [count_strict(c) for c in pred.counts],
            [count_strict(c) for c in gold.counts])
+    pa, ga = alarms(pred), alarms(gold)
+    t, miss, spur = _match_sets([finding_key(f) for f in pa], [finding_key(f) for f in ga])
+    s.tallies["findings"] = t
+    s.misses["findings"] = _described(miss, ga)
+    s.spurious["findings"] = _described(spur, pa)
 
     # models: exact one-to-one on the normalised name, then partial pairs by token F1 >= 0.5
     free_p = list(range(len(pred.models)))
@@ -187,12 +229,16 @@ class Report:
         return {s: (round(a / n, 4) if n else None) for s, (a, n) in tot.items()}
 
     def figures(self) -> dict[str, float]:
-        """Flat figures for the gate: ``counts_strict.f1``, ``slot.field`` …"""
+        """Flat figures for the gate: ``counts_strict.f1``, ``slot.field``, ``findings.p`` …, and
+        the counts ``findings.false_alarms`` and ``findings.missed`` (a ceiling, not a floor)."""
         out: dict[str, float] = {}
         for m, t in self.micro().items():
             out[f"{m}.p"], out[f"{m}.r"], out[f"{m}.f1"] = t.p, t.r, t.f1
         for s, v in self.slot_accuracy().items():
             out[f"slot.{s}"] = v if v is not None else 0.0
+        f = self.micro()["findings"]
+        out["findings.false_alarms"] = float(f.pred - f.tp)
+        out["findings.missed"] = float(f.gold - f.tp)
         return out
 
     def as_dict(self) -> dict[str, Any]:
@@ -250,5 +296,5 @@ def score(pred: dict[str, Document], gold: dict[str, Document]) -> Report:
     return Report(docs)
 
 
-__all__ = ["Report", "count_key", "count_strict", "load_gold", "load_predictions", "score",
+__all__ = ["Report", "alarms", "count_key", "count_strict", "finding_key", "load_gold", "load_predictions", "score",
            "token_f1"]
