@@ -270,7 +270,9 @@ def score(
 ) -> None:
     """Score extraction against the gold set (SPEC §3): P/R/F1 per record kind and document.
 
-    Example: dvk score --pred predictions.jsonl --json
+    Row 'findings': the alarms dvk check raises within each article, extracted against gold.
+
+    Example: dvk score --gold ../shared/realworld/gold --pred predictions.jsonl --json
     """
     from .score import load_gold, load_predictions
     from .score import score as score_docs
