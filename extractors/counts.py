@@ -1,28 +1,52 @@
 """Counts (SPEC §1.3): numbers of DVK models with their metric, field, level, holder, bound,
 locality and period.
 
-A count is a number followed by a model noun ("215 mô hình", "1.240 lượt mô hình"). Its slots are
-read from its *zone*: the part of its clause (sentence cut at ";") between the previous count and
-the next one, so that in "lĩnh vực kinh tế 51 mô hình; văn hóa - xã hội 70 mô hình" each number
-gets its own field. Words come from ``data/lexicon.toml`` (``[[field]]``, ``[[metric]]``,
-``[[level]]``, ``[bounds]``, ``[counts]``); the period follows GUIDELINES §4.6.
+A count is a number followed by a model noun ("215 mô hình", "1.240 lượt mô hình"), or a number of
+holders ("29 tập thể", "26 cá nhân") inside the split of such a count. Extraction runs in stages:
+
+1. **Candidates** (:func:`find_candidates`): every count, with its holder, and the *part-of* link
+   of each part of a breakdown to its total: a split in parentheses, the items after "trong đó" /
+   "gồm" in the same sentence, or a sentence that opens with "Trong đó" right after the total.
+2. **Own slots**: what the count's own words say: the *zone* (its clause, between the previous and
+   the next count) before the number, and the words after the noun up to the end of its clause.
+3. **Statements stated twice** are merged (a headline and its body statement, a number repeated
+   without its verb), a rounded restatement in a headline or caption is dropped.
+4. **Inheritance**: a part takes its total's metric, level, period and locality, changing only what
+   it states itself; a clause parallel to the previous one keeps its verb.
+5. **Defaults**: ``built``, ``all``, the period of GUIDELINES §4.6, the article's primary unit.
+
+Words come from ``data/lexicon.toml`` (``[[field]]``, ``[[metric]]``, ``[[level]]``,
+``[[level_actor]]``, ``[bounds]``, ``[counts]``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 
 import regex
 
 from .layout import Layout
-from .lexicon import field_rules, find_all, fold, level_rules, lexicon, metric_rules, phrase_regex
+from .lexicon import (
+    field_rules,
+    find_all,
+    fold,
+    level_rules,
+    lexicon,
+    metric_rules,
+    phrase_regex,
+    words,
+)
 from .localities import Mention
 from .numbers import WORDS_RE, parse_number
 from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
 
 _NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+|" + WORDS_RE.pattern.replace("(?P<words>", "(?:") + ")"
+
+#: the largest number taken as a count of models (a longer digit string is an identifier or noise)
+MAX_COUNT = 10_000_000
 
 
 @cache
@@ -33,14 +57,28 @@ def _count_regex() -> regex.Pattern[str]:
 
 
 @cache
-def _split_regex() -> regex.Pattern[str]:
+def _holder_words() -> dict[str, str]:
     c = lexicon()["counts"]
-    coll = "|".join(regex.escape(fold(w)) for w in c["collective"])
-    ind = "|".join(regex.escape(fold(w)) for w in c["individual"])
-    item = rf"(?P<n{{i}}>\d+)\s+(?:mô hình\s+|điển hình\s+)?(?P<h{{i}}>{coll}|{ind})"
-    return regex.compile(
-        r"\(\s*" + item.format(i=1) + r"\s*(?:,|;|và)\s*" + item.format(i=2) + r"\s*\)"
-    )
+    return {**{fold(w): "collective" for w in c["collective"]}, **{fold(w): "individual" for w in c["individual"]}}
+
+
+@cache
+def _holder_count_regex() -> regex.Pattern[str]:
+    """A number of holders: "29 tập thể", "26 cá nhân" (a count only inside a split)."""
+    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    return regex.compile(rf"(?<![\w.,/])(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s+(?P<head>{alts})(?![\w])")
+
+
+@cache
+def _holder_before_regex() -> regex.Pattern[str]:
+    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    return regex.compile(rf"(?<![\w])(?P<h>{alts})\s*:?\s*$")
+
+
+@cache
+def _holder_after_regex() -> regex.Pattern[str]:
+    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    return regex.compile(rf"\s*(?P<h>{alts})(?![\w])")
 
 
 @cache
@@ -53,6 +91,37 @@ def _bound_regexes() -> list[tuple[str, regex.Pattern[str]]]:
     ]
 
 
+@cache
+def _part_cue() -> regex.Pattern[str]:
+    """Words that open the parts of a total: "trong đó", "gồm", "bao gồm" (data: [counts] part_cues)."""
+    return phrase_regex(lexicon()["counts"]["part_cues"])
+
+
+@cache
+def _part_cue_opening() -> regex.Pattern[str]:
+    alts = "|".join(regex.escape(fold(w)) for w in sorted(lexicon()["counts"]["part_cues"], key=len, reverse=True))
+    return regex.compile(rf"^[\s\-–•*]*(?:{alts})(?![\w])")
+
+
+@cache
+def _caption_regex() -> regex.Pattern[str]:
+    return regex.compile("|".join(f"(?:{p})" for p in lexicon()["counts"]["caption_patterns"]))
+
+
+@cache
+def _actor_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
+    """An acting body followed by its unit word: "Ban Chỉ đạo … huyện" → district."""
+    heads: list[str] = []
+    units: dict[str, str] = {}
+    for rule in lexicon()["level_actor"]:
+        heads.extend(fold(h) for h in rule["heads"])
+        for u in rule["units"]:
+            units[fold(u)] = rule["code"]
+    h = "|".join(regex.escape(x) for x in sorted(set(heads), key=len, reverse=True))
+    u = "|".join(regex.escape(x) for x in sorted(units, key=len, reverse=True))
+    return regex.compile(rf"(?<![\w])(?:{h})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"), units
+
+
 @dataclass
 class Candidate:
     start: int  # of the number
@@ -62,9 +131,22 @@ class Candidate:
     seg_end: int
     sentence_start: int
     para: int
-    parent: int | None = None  # index of the total a split belongs to
+    head: str = ""
+    parent: int | None = None  # index of the total this count is a part of
     holder: str | None = None
+    pair: int | None = None  # the other member of "N tập thể và M điển hình"
     count: Count | None = None
+    # own slots (None: the count's own words do not say)
+    metric: str | None = None
+    metric_hit: int = -1
+    field: str | None = None
+    field_text: str | None = None
+    level: str | None = None
+    period: PeriodRef | None = None
+    locality: LocalityRef | None = None
+    after_end: int = 0
+    merged: bool = False
+    extra: dict[str, object] = dc_field(default_factory=dict)
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -99,39 +181,149 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     return stripped[0].isupper() and not stripped.startswith(("Dân vận", "DVK"))
 
 
+def _value(token: str) -> int | None:
+    v = parse_number(token.strip())
+    if v is None or v != int(v) or not 0 <= v <= MAX_COUNT:
+        return None
+    return int(v)
+
+
 def find_candidates(lay: Layout) -> list[Candidate]:
-    not_results = phrase_regex(lexicon()["counts"]["not_results"])
+    """Every count of the article in text order, with holders, pairs and part-of links."""
+    not_results = words("counts", "not_results")
     out: list[Candidate] = []
     for seg_start, seg_end, sent_start, para in _segments(lay):
+        found: list[Candidate] = []
         for m in _count_regex().finditer(lay.folded, seg_start, seg_end):
-            value = parse_number(m.group("num").strip())
-            if value is None or value != int(value):
-                continue
-            if _is_instance_of_named_model(lay, m.end()):
+            value = _value(m.group("num"))
+            if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
             if not_results.search(lay.folded[seg_start:m.start()]):
                 continue
-            idx = len(out)
-            out.append(Candidate(m.start(), m.end(), int(value), seg_start, seg_end, sent_start, para))
-            split = _split_regex().search(lay.folded, m.end(), seg_end)
-            if split and _count_regex().search(lay.folded, m.end(), split.start()):
-                split = None
-            if split:
-                coll = {fold(w) for w in lexicon()["counts"]["collective"]}
-                for i in (1, 2):
-                    n = int(split.group(f"n{i}"))
-                    holder = "collective" if split.group(f"h{i}") in coll else "individual"
-                    out.append(Candidate(split.start(f"n{i}"), split.end(f"h{i}"), n, seg_start,
-                                         seg_end, sent_start, para, parent=idx, holder=holder))
+            found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
+                                   head=m.group("head")))
+        for m in _holder_count_regex().finditer(lay.folded, seg_start, seg_end):
+            value = _value(m.group("num"))
+            if value is None or any(c.start <= m.start() < c.end for c in found):
+                continue
+            c = Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
+                          head=m.group("head"), holder=_holder_words()[m.group("head")])
+            c.extra["holder_head"] = True
+            found.append(c)
+        found.sort(key=lambda c: c.start)
+        out.extend(found)
+    _holders(lay, out)
+    _link_parts(lay, out)
+    return _drop_unlinked_holders(out)
+
+
+def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
+    """"tặng Bằng khen 28 tập thể, 12 cá nhân": holders outside a split are awards, not counts."""
+    keep = [not (c.extra.get("holder_head") and c.parent is None and c.pair is None) for c in cands]
+    for i, c in enumerate(cands):
+        if c.parent is not None and not keep[c.parent]:
+            keep[i] = False
+    new_index: dict[int, int] = {}
+    out: list[Candidate] = []
+    for i, c in enumerate(cands):
+        if keep[i]:
+            new_index[i] = len(out)
+            out.append(c)
+    for c in out:
+        c.parent = new_index.get(c.parent) if c.parent is not None else None
+        c.pair = new_index.get(c.pair) if c.pair is not None else None
     return out
+
+
+def _holders(lay: Layout, cands: list[Candidate]) -> None:
+    """Holder words after the noun ("54 mô hình cá nhân") or before the number ("tập thể 316 mô
+    hình"), and pairs "N tập thể và M điển hình" (the noun of the second counts for both)."""
+    for c in cands:
+        if c.holder is not None:
+            continue
+        after = lay.folded[c.end:min(c.seg_end, c.end + 25)]
+        m = _holder_after_regex().match(after)
+        if m:
+            other = [w for w, h in _holder_words().items() if h != _holder_words()[m.group("h")]]
+            if not any(w in after for w in other):
+                c.holder = _holder_words()[m.group("h")]
+                continue
+        before = lay.folded[max(c.seg_start, c.start - 14):c.start]
+        m = _holder_before_regex().search(before)
+        if m:
+            c.holder = _holder_words()[m.group("h")]
+    for i, c in enumerate(cands[:-1]):
+        nxt = cands[i + 1]
+        if not c.extra.get("holder_head") or nxt.extra.get("holder_head"):
+            continue
+        if nxt.sentence_start == c.sentence_start and regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*",
+                                                                        lay.folded[c.end:nxt.start]):
+            c.pair, nxt.pair = i + 1, i
+            if nxt.holder is None:
+                nxt.holder = "individual" if c.holder == "collective" else "collective"
+
+
+def _own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
+    """The words before a count that are its own: back to the previous count or a clause break."""
+    start = max(prev_end, c.seg_start)
+    text = lay.folded[start:c.start]
+    cut = 0
+    for m in regex.finditer(r",|\(|\)|:|\btrong đó\b|\bgồm\b|\bvà\b", text):
+        cut = m.end()
+    return start + cut, c.start
+
+
+def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
+    """Parts of a breakdown point at their total (``parent``)."""
+    total: int | None = None  # the last count that can be broken down
+    scope = False  # a part cue or parenthesis has opened the parts of ``total``
+    for i, c in enumerate(cands):
+        if c.parent is not None:
+            continue
+        prev = cands[i - 1] if i else None
+        if total is not None and prev is not None:
+            t = cands[total]
+            same_sentence = c.sentence_start == t.sentence_start
+            between = lay.folded[prev.end:c.start]
+            opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")")
+            sentence_opens = (not same_sentence and c.sentence_start != prev.sentence_start
+                              and _part_cue_opening().match(lay.folded[c.sentence_start:c.start])
+                              and _sentences_apart(lay, t, c) <= 3)
+            own_start, _ = _own_before(lay, c, prev.end)
+            own_verb = _metric_hits(lay.folded, own_start, c.start)
+            continues = scope and c.sentence_start == prev.sentence_start and not own_verb
+            if sentence_opens and not own_verb:
+                scope = True
+                c.parent = total
+                continue
+            if same_sentence and (opens or continues) and not own_verb:
+                scope = True
+                c.parent = total
+                continue
+        if c.pair is not None and c.pair < i and cands[c.pair].parent is not None:
+            c.parent = cands[c.pair].parent
+            continue
+        if c.extra.get("holder_head"):
+            total, scope = None, False  # "khen thưởng 03 tập thể và 15 cá nhân": awards, no total
+        else:
+            total, scope = i, False
+
+
+def _sentences_apart(lay: Layout, a: Candidate, b: Candidate) -> int:
+    starts = [s.start for s in lay.sentences]
+    try:
+        return starts.index(b.sentence_start) - starts.index(a.sentence_start)
+    except ValueError:
+        return 99
 
 
 def _zone(cands: list[Candidate], i: int) -> tuple[int, int]:
     """(start, end) of the text a candidate owns in its clause."""
-    c = cands[i]
-    mains = [x for x in cands if x.parent is None and x.seg_start == c.seg_start]
-    prev_end = max((x.end for x in mains if x.end <= c.start), default=c.seg_start)
-    next_start = min((x.start for x in mains if x.start >= c.end), default=c.seg_end)
+    c = cands[i]  # a total's clause runs over its parts; a part's ends at its neighbours
+    same = [x for x in cands if x.seg_start == c.seg_start and x is not c
+            and (c.parent is not None or x.parent is None)]
+    prev_end = max((x.end for x in same if x.end <= c.start), default=c.seg_start)
+    next_start = min((x.start for x in same if x.start >= c.end), default=c.seg_end)
     return prev_end, next_start
 
 
@@ -139,61 +331,117 @@ _LEAD_IN = regex.compile(
     r"^[\s:,(]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
     r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+)*$"
 )
+_AFTER_NOUN = regex.compile(
+    r"\s*(?:[\"'“”]?\s*(?:dân vận khéo|dvk)\s*[\"'“”]?\s*)?(?:(?:thuộc|trong|trên|về|ở)\s+)?"
+    r"(?P<all>các\s+)?(?:lĩnh vực\s+|mặt\s+)?"
+)
+_ENUM_GAP = regex.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
-def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> str:
-    after = regex.match(r"\s*(?:dân vận khéo\s*)?(?:thuộc\s+)?(?:lĩnh vực\s+|trên lĩnh vực\s+)?",
-                        lay.folded[c.end:zone[1]])
-    pos = c.end + (after.end() if after else 0)
+def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> tuple[str | None, str | None]:
+    """(field code, None) from the count's own words; (None, words) when none is stated."""
+    after = _AFTER_NOUN.match(lay.folded, c.end, zone[1])
+    pos = after.end() if after else c.end
+    if after and after.group("all") and lay.folded[after.start("all") - 10:after.end()].find("lĩnh vực") >= 0:
+        return "all", None
     for h in find_all(field_rules(), lay.folded, pos, min(zone[1], pos + 60)):
         if h.start == pos:
-            return h.rule.code or "all"
+            return (h.rule.code or None), None
         break
-    hits = find_all(field_rules(), lay.folded, zone[0], c.start)
+    hits = [h for h in find_all(field_rules(), lay.folded, zone[0], c.start)]
     if hits:
-        h = hits[-1]
-        gap = lay.folded[h.end:c.start]
+        k = len(hits) - 1  # the first field of an enumeration "kinh tế, xây dựng nông thôn mới và …"
+        while k > 0 and _ENUM_GAP.match(lay.folded[hits[k - 1].end:hits[k].start]):
+            k -= 1
+        h, last = hits[k], hits[-1]
+        gap = lay.folded[last.end:c.start]
         head = lay.folded[max(zone[0], h.start - 14):h.start]
         if h.rule.code and (_LEAD_IN.match(gap) or "lĩnh vực" in head):
-            return h.rule.code
-    return "all"
+            return h.rule.code, None
+    words_after = lay.text[c.end:c.after_end].strip(" ,:;“”\"'")
+    return None, words_after or None
 
 
-_CLAUSE_END = regex.compile(r",|\(|;|\btrong đó\b|\bgồm\b")
+@cache
+def _clause_end() -> regex.Pattern[str]:
+    return regex.compile(r",|\(|;|\btrong đó\b|\bgồm\b|\bvà\b")
 
 
-def _after(lay: Layout, c: Candidate, zone: tuple[int, int]) -> int:
-    """End of the words that follow a count in its own clause ("… mô hình được công nhận cấp xã")."""
-    m = _CLAUSE_END.search(lay.folded, c.end, zone[1])
-    return m.start() if m else zone[1]
+def _after(lay: Layout, c: Candidate, end: int) -> int:
+    """End of the words that follow a count in its own clause ("… mô hình được công nhận cấp xã"):
+    the first comma, parenthesis, "và" or part cue, except where it continues an enumeration of
+    fields ("trên các lĩnh vực kinh tế, xã hội, quốc phòng … được triển khai hiệu quả")."""
+    pos = c.end
+    while True:
+        m = _clause_end().search(lay.folded, pos, end)
+        if m is None:
+            return end
+        if m.group() in (",", "và"):
+            nxt = regex.match(r"\s*", lay.folded[m.end():]).end() + m.end()  # type: ignore[union-attr]
+            if any(h.start == nxt for h in find_all(field_rules(), lay.folded, nxt, min(end, nxt + 40))):
+                pos = m.end()
+                continue
+            if lay.folded.startswith("điển hình", nxt) and m.group() == ",":
+                pos = m.end()
+                continue
+        return m.start()
 
 
-def _metric(lay: Layout, zone: tuple[int, int], c: Candidate) -> str | None:
-    """The metric the count's own words give, None when they give none (then: ``built``)."""
+def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(rank, position, code) of every metric phrase in ``folded[start:end]``."""
+    hits: list[tuple[int, int, str]] = []
+    rules = [r for r, _, _ in metric_rules()]
+    for h in find_all(rules, folded, start, end):
+        hits.append((rules.index(h.rule), h.start, h.rule.code))
+    return hits
+
+
+def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> tuple[str | None, int]:
+    """The metric the count's own words give (and where), None when they give none.
+
+    Anchored words win ("tăng 276", "6 mô hình mới"); else the strongest phrase of the count's own
+    words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 274 mô hình" is built).
+    """
     before = lay.folded[zone[0]:c.start]
     for rule, before_re, after_re in metric_rules():
         if before_re is not None and before_re.search(before):
-            return rule.code
+            return rule.code, c.start
         if after_re is not None and after_re.match(lay.folded, c.end):
-            return rule.code
-    # the clause's own words: the zone before the number and after it, up to a comma-clause end
-    after_end = _after(lay, c, zone)
-    window_before = before.rsplit(",", 1)[-1] if "," in before else before
-    for rule, _, _ in metric_rules():
-        if rule.pattern.search(lay.folded, c.end, after_end) or rule.pattern.search(window_before):
-            return rule.code
-    return None
+            return rule.code, c.end
+    hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
+    if not hits:
+        return None, -1
+    rank, pos, code = min(hits)
+    return code, pos
 
 
-def _level(lay: Layout, zone: tuple[int, int], c: Candidate, city_is_province: bool) -> str | None:
-    hits = find_all(level_rules(), lay.folded, c.end, _after(lay, c, zone))
+def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
+    """"Theo Ban Dân vận Huyện ủy X, …": a source quoted, not the body that acts."""
+    return [(m.start(), m.end()) for m in regex.finditer(r"(?<![\w])theo\s+[^,;.]{0,100},", lay.folded[:end])
+            if m.end() > start - 200]
+
+
+def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
+    """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
+    recognitions and commendations the body that acts (GUIDELINES §4.4)."""
+    hits = find_all(level_rules(), lay.folded, c.end, c.after_end)[:1]
     if not hits:
-        hits = find_all(level_rules(), lay.folded, zone[0], c.start)[-1:]
-    if not hits:
-        hits = find_all(level_rules(), lay.folded, c.seg_start, c.start)[-1:]
-    if not hits:
-        return None
-    code = hits[0].rule.code
+        hits = [h for h in find_all(level_rules(), lay.folded, own_start, c.start)
+                if lay.folded.startswith("cấp", h.start)][-1:]
+    code: str | None = hits[0].rule.code if hits else None
+    if code is None and metric in ("recognized", "commended"):
+        attributions = _attribution_spans(lay, c.seg_start, c.start)
+
+        def free(pos: int) -> bool:
+            return not any(s <= pos < e for s, e in attributions)
+
+        hits = [h for h in find_all(level_rules(), lay.folded, c.seg_start, c.start) if free(h.start)][-1:]
+        actor_re, units = _actor_regex()
+        actors = [m for m in actor_re.finditer(lay.folded, c.seg_start, c.start) if free(m.start())]
+        if actors and (not hits or actors[-1].start() > hits[-1].start):
+            code = units[actors[-1].group("unit")]
+        elif hits:
+            code = hits[-1].rule.code
     if code == "city":
         return "province" if city_is_province else "district"
     return code
@@ -207,25 +455,20 @@ def _bound(lay: Layout, c: Candidate) -> str:
     return "exact"
 
 
-def _holder(lay: Layout, c: Candidate, zone: tuple[int, int]) -> str | None:
-    after = lay.folded[c.end:min(zone[1], c.end + 25)]
-    coll = regex.match(r"\s*(?:tập thể)", after)
-    if coll and "cá nhân" not in after[:25]:
-        return "collective"
-    if regex.match(r"\s*(?:cá nhân)", after) and "tập thể" not in after[:25]:
-        return "individual"
-    return None
-
-
-def _period(lay: Layout, times: list[TimeExpr], zone: tuple[int, int], c: Candidate,
-            first_in_sentence: int, published: PeriodRef) -> PeriodRef:
+def _own_period(times: list[TimeExpr], zone: tuple[int, int], c: Candidate) -> PeriodRef | None:
     usable = [t for t in times if t.reporting and t.period is not None]
     own = [t for t in usable if zone[0] <= t.start < c.start]
     if own:
-        return own[-1].period  # type: ignore[return-value]
+        return own[-1].period
     own_after = [t for t in usable if c.end <= t.start < zone[1]]
     if own_after:
-        return own_after[0].period  # type: ignore[return-value]
+        return own_after[0].period
+    return None
+
+
+def _context_period(lay: Layout, times: list[TimeExpr], c: Candidate, first_in_sentence: int,
+                    published: PeriodRef) -> PeriodRef:
+    usable = [t for t in times if t.reporting and t.period is not None]
     opening = [t for t in usable if c.sentence_start <= t.start < first_in_sentence]
     if opening:
         return opening[0].period  # type: ignore[return-value]
@@ -236,17 +479,29 @@ def _period(lay: Layout, times: list[TimeExpr], zone: tuple[int, int], c: Candid
     return published
 
 
-def _locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
-              primary: LocalityRef | None, province: LocalityRef | None) -> LocalityRef | None:
-    seg = lay.folded[c.seg_start:c.start]
+def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
+                  province: LocalityRef | None) -> LocalityRef | None:
     named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None]
     if named:
         u = named[-1].unit
         assert u is not None
         return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province)  # type: ignore[arg-type]
-    if province is not None and phrase_regex(lexicon()["counts"]["province_scope"]).search(seg):
+    if province is not None and words("counts", "province_scope").search(lay.folded[c.seg_start:c.start]):
         return province
-    return primary
+    return None
+
+
+def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
+    """A count without field words in a paragraph about one field ("Trong lĩnh vực phát triển
+    kinh tế, … Đã xây dựng được N mô hình"): that field, when the paragraph names only it."""
+    para = lay.paragraphs[c.para]
+    codes = set()
+    for m in regex.finditer(r"lĩnh vực\s+", lay.folded[para.start:c.sentence_start]):
+        pos = para.start + m.end()
+        hit = next((h for h in find_all(field_rules(), lay.folded, pos, pos + 50) if h.start == pos), None)
+        if hit is not None and hit.rule.code:
+            codes.add(hit.rule.code)
+    return codes.pop() if len(codes) == 1 else None
 
 
 STOCK_METRICS = ("built", "registered", "recognized")
@@ -255,50 +510,197 @@ WEAK_METRICS = ("built", "registered", "effective")
 
 def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention], times: list[TimeExpr],
                    primary: LocalityRef | None, province: LocalityRef | None,
-                   published: PeriodRef, city_is_province: bool = False) -> list[Count]:
-    """Fill the slots of the candidates (from :func:`find_candidates`) and merge repeats."""
+                   published: PeriodRef, city_is_province: bool = False,
+                   title_end: int = 0) -> list[Count]:
+    """Fill the slots of the candidates (from :func:`find_candidates`) and merge repeats.
+
+    ``title_end``: where the headline ends in the text (0 when the text has none).
+    """
     first_in_sentence: dict[int, int] = {}
     for c in cands:
         first_in_sentence.setdefault(c.sentence_start, c.start)
-    last_total: Count | None = None
-    previous: Count | None = None
+    # 2. own slots
     for i, c in enumerate(cands):
-        if c.parent is not None:
-            parent = cands[c.parent].count
-            assert parent is not None
-            c.count = parent.model_copy(update={
-                "value": c.value, "bound": "exact", "holder": c.holder,
-                "text": lay.text[c.start:c.end], "start": c.start, "end": c.end})
-            continue
         zone = _zone(cands, i)
-        metric = _metric(lay, zone, c)
-        if metric is None and previous is not None and previous.metric in ("recognized", "commended") \
-                and c.sentence_start == cands[i - 1].sentence_start \
-                and find_all(level_rules(), lay.folded, zone[0], zone[1]):
-            # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
-            metric = previous.metric
-        count = Count(
-            value=c.value,
-            bound=_bound(lay, c),  # type: ignore[arg-type]
-            metric=metric or "built",  # type: ignore[arg-type]
-            field=_field(lay, zone, c),  # type: ignore[arg-type]
-            holder=_holder(lay, c, zone),  # type: ignore[arg-type]
-            locality=_locality(lay, zone, c, mentions, primary, province),
-            period=_period(lay, times, zone, c, first_in_sentence[c.sentence_start], published),
+        c.after_end = _after(lay, c, zone[1])
+        own_start, _ = _own_before(lay, c, zone[0])
+        c.metric, c.metric_hit = _metric(lay, zone, c, own_start)
+        c.field, c.field_text = _field(lay, zone, c)
+        c.level = _level(lay, c, own_start, c.metric, city_is_province)
+        c.period = _own_period(times, zone, c)
+        c.locality = _own_locality(lay, zone, c, mentions, province)
+        c.extra["bound"] = _bound(lay, c)
+        c.extra["title"] = c.start < title_end
+        c.extra["caption"] = _is_caption(lay, c)
+    # 3. statements made twice
+    _merge_restatements(cands)
+    # 4. inheritance, in text order so that a part sees its total's final slots
+    previous: Candidate | None = None
+    last_total: Candidate | None = None
+    for i, c in enumerate(cands):
+        if c.merged:
+            continue
+        if c.parent is not None:
+            _inherit(c, cands[c.parent], lay, cands)
+        elif c.pair is not None and c.pair < i:
+            _share(c, cands[c.pair])
+        else:
+            if c.metric is None and previous is not None and c.sentence_start == previous.sentence_start \
+                    and previous.metric in ("recognized", "commended", "registered") \
+                    and (c.level is not None or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])):
+                # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
+                c.metric = previous.metric
+                if c.level is None:
+                    c.level = previous.level
+            if c.field not in (None, "all") and last_total is not None and (c.metric or "built") in WEAK_METRICS:
+                # a part of a breakdown stated apart: the total's metric and period (GUIDELINES §4.2)
+                c.metric = last_total.metric
+                c.period = last_total.period
+                c.level = last_total.level
+        if c.metric == "effective" and c.parent is None and c.field in (None, "all"):
+            c.metric = "built"  # a stock described as working well (SPEC §4)
+        if c.metric is None:
+            c.metric = "built"
+        if c.field is None and c.parent is None and c.pair is None and c.metric == "built" \
+                and not any(x.parent == i for x in cands) \
+                and not words("counts", "scope_words").search(lay.folded[c.sentence_start:c.start]):
+            c.field = _paragraph_field(lay, c)
+        if c.period is None:
+            c.period = _context_period(lay, times, c, first_in_sentence[c.sentence_start], published)
+        if c.locality is None:
+            c.locality = primary
+        if c.metric not in ("recognized", "commended", "registered"):
+            c.level = None
+        if c.parent is None and c.pair is None and (c.field in (None, "all")) and c.metric in STOCK_METRICS \
+                and c.holder is None:
+            last_total = c
+        previous = c
+    for c in cands:
+        if c.pair is not None and c.pair > cands.index(c):
+            _share(c, cands[c.pair])
+    _other_fields(cands)
+    for c in cands:
+        if c.merged:
+            continue
+        c.count = Count(
+            value=c.value, bound=c.extra["bound"],  # type: ignore[arg-type]
+            metric=c.metric,  # type: ignore[arg-type]
+            field=c.field or "all",  # type: ignore[arg-type]
+            field_text=c.field_text if c.field == "other" else None,
+            level=c.level,  # type: ignore[arg-type]
+            holder=c.holder,  # type: ignore[arg-type]
+            locality=c.locality, period=c.period or PeriodRef(),
             text=lay.text[c.start:c.end], start=c.start, end=c.end,
         )
-        if count.metric in ("recognized", "commended"):
-            count.level = _level(lay, zone, c, city_is_province)  # type: ignore[assignment]
-        if count.field != "all" and last_total is not None and count.metric in WEAK_METRICS:
-            # a part of a breakdown: the total's metric and period (GUIDELINES §4.2, §4.6)
-            count.metric = last_total.metric
-            count.period = last_total.period
-            count.level = last_total.level
-        if count.field == "all" and count.metric in STOCK_METRICS and count.holder is None \
-                and count.level is None:
-            last_total = count
-        c.count = previous = count
     return _dedupe(cands)
+
+
+def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) -> None:
+    """A part takes its total's slots, changing only what it states itself."""
+    if c.field not in (None, "all") or c.holder is not None or c.metric is None:
+        sibling = _previous_sibling(c, cands)
+        if c.metric is None and sibling is not None and sibling.metric not in (None, t.metric) \
+                and c.level is not None:
+            c.metric = sibling.metric  # "trong đó 1.200 mô hình được công nhận cấp xã, 350 … cấp huyện"
+        elif c.metric != "increase":
+            c.metric = t.metric
+    if c.level is None and c.metric == t.metric:
+        c.level = t.level
+    c.period = t.period
+    if c.locality is None:
+        c.locality = t.locality
+
+
+def _previous_sibling(c: Candidate, cands: list[Candidate]) -> Candidate | None:
+    i = cands.index(c)
+    for x in reversed(cands[:i]):
+        if x.parent == c.parent and not x.merged:
+            return x
+        if cands.index(x) == c.parent:
+            return None
+    return None
+
+
+def _share(a: Candidate, b: Candidate) -> None:
+    """The members of a pair "159 tập thể và 62 điển hình" share their verb, level and period."""
+    for name in ("metric", "level", "period", "field"):
+        va, vb = getattr(a, name), getattr(b, name)
+        if va in (None, "all", "built") and vb not in (None, "all"):
+            setattr(a, name, vb)
+
+
+def _other_fields(cands: list[Candidate]) -> None:
+    """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
+    groups: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.parent is not None and not c.merged:
+            groups.setdefault(c.parent, []).append(c)
+    stop = words("counts", "not_field_words")
+    rules = [r for r, _, _ in metric_rules()] + level_rules()
+    for parts in groups.values():
+        if sum(1 for p in parts if p.field not in (None, "all")) < 2:
+            continue
+        for p in parts:
+            text = (p.field_text or "").strip()
+            folded = fold(text)
+            if p.field in (None, "all") and p.metric != "increase" and text and text[:1].islower() \
+                    and not stop.match(folded) and not find_all(rules, folded):
+                p.field = "other"
+
+
+def _is_caption(lay: Layout, c: Candidate) -> bool:
+    para = lay.paragraphs[c.para]
+    return bool(_caption_regex().search(lay.folded[para.start:para.end]))
+
+
+def _merge_restatements(cands: list[Candidate]) -> None:
+    """One statement, two mentions: fold the weaker mention into the stronger.
+
+    - the same number twice with one mention giving no verb (a headline, a repeat): one record, its
+      slots completed from both;
+    - a rounded number in a headline or caption ("hơn 500") next to the exact one (501): dropped.
+    """
+    for i, c in enumerate(cands):
+        if c.parent is not None or c.pair is not None or c.merged:
+            continue
+        for j, d in enumerate(cands):
+            if j == i or d.merged or d.parent is not None or d.pair is not None:
+                continue
+            if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality):
+                continue
+            weak_c = c.metric is None or c.extra["title"]
+            if not weak_c or (d.metric is None and not c.extra["title"]) or (c.extra["title"] and d.extra["title"]):
+                continue
+            if c.metric is not None and d.metric is not None and c.metric != d.metric:
+                continue
+            for name in ("field", "level", "period", "locality", "metric"):
+                if getattr(d, name) in (None, "all"):
+                    setattr(d, name, getattr(c, name))
+            c.merged = True
+            _repoint(cands, i, j)
+            break
+    for i, c in enumerate(cands):
+        if c.merged or c.extra["bound"] == "exact" or not (c.extra["title"] or c.extra["caption"]):
+            continue
+        for d in cands:
+            if d is c or d.merged or d.extra["bound"] != "exact" or d.extra["title"] or d.extra["caption"]:
+                continue
+            lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
+                      "at_most": (c.value * 0.8, c.value)}[str(c.extra["bound"])]
+            if lo <= d.value <= hi and d.holder == c.holder:
+                c.merged = True
+                _repoint(cands, i, cands.index(d))
+                break
+
+
+def _repoint(cands: list[Candidate], old: int, new: int) -> None:
+    for x in cands:
+        if x.parent == old:
+            x.parent = new
+
+
+def _compatible(a: LocalityRef | None, b: LocalityRef | None) -> bool:
+    return a is None or b is None or a == b
 
 
 def _key(c: Count) -> tuple[object, ...]:
@@ -310,22 +712,27 @@ def _key(c: Count) -> tuple[object, ...]:
 def _dedupe(cands: list[Candidate]) -> list[Count]:
     """A number stated twice is one record; the splits of a repeated total follow the first."""
     seen: dict[tuple[object, ...], Count] = {}
-    first_of: dict[int, Count] = {}
+    kept_of: dict[int, Count] = {}
     out: list[Count] = []
     for i, c in enumerate(cands):
+        if c.merged:
+            continue
         assert c.count is not None
         count = c.count
-        if c.parent is not None and c.parent in first_of:
-            count.period = first_of[c.parent].period
+        if c.parent is not None and c.parent in kept_of:
+            count.period = kept_of[c.parent].period
         k = _key(count)
         if k in seen and (seen[k].level is None or count.level is None or seen[k].level == count.level):
             kept = seen[k]
             kept.level = kept.level or count.level
             if kept.period.start is None and count.period.start is not None:
                 kept.period = count.period
-            first_of[i] = kept
+            kept_of[i] = kept
             continue
         seen[k] = count
-        first_of[i] = count
+        kept_of[i] = count
         out.append(count)
     return out
+
+
+__all__ = ["Candidate", "extract_counts", "find_candidates"]
