@@ -21,6 +21,7 @@ from .records import Locality, Model
 from .text import QUOTES, clean_name, key
 
 _OPENERS = "“‘\"”"
+_QUOTE_MARK = regex.compile("[" + regex.escape(QUOTES + "‘’") + "]")
 
 
 @dataclass
@@ -67,7 +68,7 @@ def _is_open(text: str, i: int, end: int) -> bool | None:
 
 
 def find_quotes(text: str, span: Span) -> list[Quote]:
-    marks = [i for i in range(span.start, span.end) if text[i] in QUOTES or text[i] in "‘’"]
+    marks = [m.start() for m in _QUOTE_MARK.finditer(text, span.start, span.end)]
     kinds = [_is_open(text, i, span.end) for i in marks]
     out: list[Quote] = []
     k = 0
@@ -150,12 +151,68 @@ _UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị 
 
 
 def _stop_regex(words: list[str]) -> regex.Pattern[str]:
-    return regex.compile("|".join(regex.escape(fold(w)) for w in words))
+    """Literal stop words; a period stops only where it ends a sentence ("P.Thu Thủy" goes on)."""
+    return regex.compile("|".join(r"\.(?![\d\p{L}])" if w == "." else regex.escape(fold(w))
+                                  for w in words))
 
 
 @cache
 def _name_stops() -> regex.Pattern[str]:
-    return _stop_regex(_m()["name_stops"])  # type: ignore[arg-type]
+    """Literal stops, then unit / village words (a stop only before a name), as one regex."""
+    literal = "|".join(regex.escape(fold(w)) for w in _m()["name_stops"])  # type: ignore[attr-defined]
+    places = _alternation(_m()["place_words"])
+    return regex.compile(rf"(?P<lit>{literal})|(?<=\s)(?P<place>{places})(?:(?<=\.)\s*|\s+)")
+
+
+@cache
+def _place_cue() -> regex.Pattern[str]:
+    return regex.compile(r"(?:" + _alternation(_m()["place_cues"]) + r")\s+")
+
+
+@cache
+def _place_not_after() -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["place_not_after"]) + r")\s*$")
+
+
+@cache
+def _place_word() -> regex.Pattern[str]:
+    return regex.compile(r"(?:" + _alternation(_m()["place_words"]) + r")(?:(?<=\.)\s*|\s+)")
+
+
+def _names_place(text: str, pos: int) -> bool:
+    """Whether a unit or village name (capitalised word or number) starts at ``pos``."""
+    return pos < len(text) and (text[pos].isupper() or text[pos].isdigit())
+
+
+def _is_place_at(lay: Layout, pos: int, limit: int) -> int:
+    """Length of a place phrase's opening at ``pos`` ("tại ", "xã " before a name), else 0."""
+    folded = lay.folded
+    m = _place_cue().match(folded, pos, limit)
+    if m and not _place_not_after().search(folded, max(0, pos - 12), pos):
+        return m.end() - pos
+    m = _place_word().match(folded, pos, limit)
+    if m and _names_place(lay.text, m.end()):
+        return m.end() - pos
+    return 0
+
+
+def _name_end(lay: Layout, start: int, limit: int, commas: bool = True) -> int | None:
+    """Where an unquoted or unclosed name ends: a stop word, a place or owner phrase (SPEC §4)."""
+    text, folded = lay.text, lay.folded
+    for m in _name_stops().finditer(folded, start, limit):
+        if m.group("place") is not None:
+            if _names_place(text, m.end()):
+                return m.start()
+            continue
+        stop = m.group("lit")
+        if stop == "," and not commas:
+            continue
+        if stop == "." and m.end() < len(text) and (text[m.end()].isalnum()):
+            continue  # "P.Nghi", "1.000"
+        if stop.strip() in ("ở", "tại") and _place_not_after().search(folded, max(0, m.start() - 12), m.start()):
+            continue
+        return m.start()
+    return None
 
 
 @cache
@@ -166,6 +223,27 @@ def _owner_stops() -> regex.Pattern[str]:
 @cache
 def _generic() -> regex.Pattern[str]:
     return regex.compile(r"^(?:" + _alternation(_m()["generic_heads"]) + r")(?![\w])")
+
+
+@cache
+def _category() -> regex.Pattern[str]:
+    return regex.compile(r"^(?:" + _alternation(_m()["category_heads"]) + r")(?![\w])")
+
+
+@cache
+def _list_cue() -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["list_cues"]) + r")\s*:")
+
+
+@cache
+def _list_word_end() -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["list_words"]) + r")\s*:?\s*$")
+
+
+@cache
+def _quantity() -> regex.Pattern[str]:
+    units = _alternation(lexicon()["owners"]["quantity_units"])
+    return regex.compile(r"^\s*[\d.,]+\s*(?:" + units + r")(?![\w])")
 
 
 # --- finding names ------------------------------------------------------------------------------
@@ -184,8 +262,10 @@ def _quoted(lay: Layout) -> list[Found]:
         prev_blocked_end: int | None = None
         for q in find_quotes(text, para):
             if q.close is None:  # unclosed: the name ends at the first stop
-                m = _name_stops().search(folded, q.start, min(para.end, q.start + 200))
-                end = m.start() if m else min(para.end, q.start + 200)
+                stop = _name_end(lay, q.start, min(para.end, q.start + 200))
+                if stop is None and q.start + 200 >= para.end and text[para.end - 1] not in ".!?…;:":
+                    continue  # runs into the end of a cut excerpt: a fragment, not a name
+                end = stop if stop is not None else min(para.end, q.start + 200)
                 ev_end, after = end, end
             else:
                 end, ev_end, after = q.close, q.close + 1, q.close + 1
@@ -197,7 +277,7 @@ def _quoted(lay: Layout) -> list[Found]:
             gap_blocked = folded[prev_blocked_end:q.open] if prev_blocked_end is not None else None
             if _movement().fullmatch(key(name)) or key(name) in ("dvk",):
                 continue
-            if _blocker_end().search(before) or (
+            if _blocked(before) or (
                     gap_blocked is not None and _continues(gap_blocked)
                     and not _cue_end().search(before)):
                 prev_blocked_end, prev_model_end = ev_end, None
@@ -211,6 +291,15 @@ def _quoted(lay: Layout) -> list[Found]:
     return out
 
 
+def _blocked(before: str) -> bool:
+    """A blocker right before the quote, or before the list words that join it ("các cuộc vận động
+    như “…”")."""
+    if _blocker_end().search(before):
+        return True
+    m = _list_word_end().search(before)
+    return bool(m) and bool(_blocker_end().search(before[:m.start()]))
+
+
 def _continues(gap: str) -> bool:
     """Text between two quoted names that keeps them in one list."""
     if len(gap) > 160 or regex.search(r"[.!?](?:\s|$)", gap.replace("...", "…")):
@@ -218,34 +307,127 @@ def _continues(gap: str) -> bool:
     return not _blocker_end().search(gap)
 
 
-_UNQUOTED = regex.compile(r"(?<![\w])(?P<plural>các |những |nhiều |một số |số )?mô hình\s+(?=[\p{L}\d])")
+_UNQUOTED = regex.compile(r"(?<![\w])(?P<plural>các |những |nhiều |một số |số )?mô hình\s+(?=[\p{L}\d\"'])")
 _INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+")
 
 
-def _unquoted(lay: Layout, quoted: list[Found]) -> list[Found]:
+_ITEM_HEAD = regex.compile(
+    r"(?:(?:cùng|và|với)\s+)?(?P<plural>(?:các|những|nhiều|một số)\s+)?(?:mô hình|điển hình)\s+")
+_LIST_END = regex.compile(r"[!?]|\.(?![\d\p{L}.])|…|\.\.\.")
+
+
+def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
+    """Unquoted items of a list of models opened by a colon ("Tiêu biểu như các mô hình: A tại xã
+    X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase."""
     text, folded = lay.text, lay.folded
-    taken = [(f.start, f.end) for f in quoted]
+    out: list[Found] = []
+    for para in lay.paragraphs:
+        for cue in _list_cue().finditer(folded, para.start, para.end):
+            first = regex.match(r"\s*", folded[cue.end():para.end])
+            list_start = cue.end() + (first.end() if first else 0)
+            stop = _LIST_END.search(folded, list_start, para.end)
+            list_end = stop.start() if stop else para.end
+            bounds = []
+            pos = list_start
+            for sep in regex.finditer(";", folded[list_start:list_end]):
+                inside = folded[pos:list_start + sep.start()]
+                if inside.count("(") > inside.count(")"):
+                    continue  # a ";" inside a parenthesis does not end the item
+                bounds.append((pos, list_start + sep.start()))
+                pos = list_start + sep.end()
+            bounds.append((pos, list_end))
+            context = folded[max(para.start, cue.start() - 200):cue.end()]
+            opens_model = bool(_ITEM_HEAD.match(folded, list_start, list_end))
+            if not ("mô hình" in context or "điển hình" in context or opens_model):
+                continue
+            if len(bounds) < 2 and "mô hình" not in cue.group() and not opens_model:
+                continue
+            for i_s, i_e in bounds:
+                ws = regex.match(r"\s*", folded[i_s:i_e])
+                start = i_s + (ws.end() if ws else 0)
+                if _QUOTE_MARK.search(text, start, i_e) or any(i_s <= f.start < i_e for f in quoted):
+                    continue  # quoted names are read by the quoted pass
+                head = _ITEM_HEAD.match(folded, start, i_e)
+                if head is not None:
+                    if head.group("plural"):
+                        continue
+                    start = head.end()
+                rest = folded[start:i_e]
+                if not rest or _generic().match(rest) or _movement().match(rest) \
+                        or _is_place_at(lay, start, i_e):
+                    continue
+                end = _name_end(lay, start, i_e, commas=False)
+                end = i_e if end is None else end
+                name = clean_name(text[start:end])
+                if not name or len(name.split()) > 20 or not name[0].isalnum() \
+                        or regex.search(r"(?<![\w])mô hình(?![\w])", fold(name)):
+                    continue  # prose that mentions models is not a model's name
+                out.append(Found(name, start, end, end, _sentence_index(lay, start), False))
+    return out
+
+
+def _skip_movement(lay: Layout, start: int, limit: int) -> int:
+    """After "mô hình", skip the movement's own name ("mô hình “Dân vận khéo” vận động …"); -1 when
+    a quoted name of another kind starts here (the quoted pass reads it)."""
+    text, folded = lay.text, lay.folded
+    if _QUOTE_MARK.match(text, start):
+        close = _QUOTE_MARK.search(text, start + 1, min(limit, start + 40))
+        if close is None or not _movement().fullmatch(key(text[start + 1:close.start()])):
+            return -1
+        pos = close.end()
+    else:
+        mm = _movement().match(folded, start, limit)
+        if mm is None:
+            return start
+        pos = mm.end()
+    ws = regex.match(r"\s+", folded[pos:limit])
+    if ws is None or pos + ws.end() >= limit or not text[pos + ws.end()].isalpha():
+        return -1
+    return pos + ws.end()
+
+
+def _attach_start(lay: Layout, start: int, end: int) -> tuple[int, str] | None:
+    """The first owner or place phrase after an unquoted name: (its position, "owner" / "place")."""
+    folded = lay.folded
+    for m in regex.finditer(r"\s+", folded[start:end]):
+        pos = start + m.end()
+        if folded.startswith("(", pos):
+            return start + m.start(), "paren"
+        if regex.match(r"(?:của|quy mô)\s", folded[pos:end]):
+            return start + m.start(), "owner" if folded.startswith("của", pos) else "place"
+        if _is_place_at(lay, pos, end):
+            return start + m.start(), "place"
+    return None
+
+
+def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
+    text, folded = lay.text, lay.folded
+    taken = [(f.start, f.attach_end or f.end) for f in taken_found]
     out: list[Found] = []
     for para in lay.paragraphs:
         for m in _UNQUOTED.finditer(folded, para.start, para.end):
             if m.group("plural"):
                 continue
-            start = m.end()
-            if any(s <= start < e for s, e in taken) or text[start] in QUOTES:
+            start = _skip_movement(lay, m.end(), para.end)
+            if start < 0 or any(s <= start < e for s, e in taken):
                 continue
             rest = folded[start:para.end]
             if _generic().match(rest) or _movement().match(rest):
                 continue
             clause_end = para.end
-            cm = regex.search(r"[;…!?]|\.(?!\d)", folded[start:para.end])
+            cm = regex.search(r"[;:…!?]|\.(?![\d\p{L}])", folded[start:para.end])
             if cm:
                 clause_end = start + cm.start()
-            attach = regex.search(r" (?:của|ở|tại|trên địa bàn|quy mô) |\s\(", folded[start:clause_end])
+            attach = _attach_start(lay, start, clause_end)
+            if _category().match(rest) and not (
+                    attach and attach[1] == "owner"
+                    and _owner_heads().match(regex.sub(r"^\s*của\s+", "", folded[attach[0]:clause_end]))):
+                continue
             instance = _INSTANCE.search(folded, max(para.start, m.start() - 8), m.end() + 1)
             if attach is None and not (instance and text[start].isupper()):
                 continue
             if attach is not None:
-                end = start + attach.start()
+                end = attach[0]
             else:
                 stop = regex.search(r",| và | gắn với | để | nhằm ", folded[start:clause_end])
                 end = start + stop.start() if stop else clause_end
@@ -289,7 +471,9 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             close = folded.find(")", pos, limit)
             inner = folded[pos + 1:close] if close > 0 else ""
             if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
-                spans.append((pos + 1, close, True))
+                # a quantity "(135 triệu đồng)" or a unit's parent "xã A (huyện B)" names no owner
+                after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
+                spans.append((pos + 1, close, not (_quantity().match(inner) or after_unit)))
                 pos = close + 1
                 continue
             break
@@ -302,11 +486,14 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             spans.append((o_start, o_end, True))
             pos = o_end
             continue
-        pm = regex.match(r"(?:ở|tại|trên địa bàn)\s+", folded[pos:limit])
-        if (pm or _UNIT_TYPE.match(folded[pos:limit] + " ")) and not seen_place:
+        pm = _place_cue().match(folded, pos, limit)
+        if pm and _place_not_after().search(folded, max(0, pos - 12), pos):
+            pm = None
+        if (pm or _is_place_at(lay, pos, limit) or _UNIT_TYPE.match(folded[pos:limit] + " ")) \
+                and not seen_place:
             seen_place = True
-            p_start = pos + (pm.end() if pm else 0)
-            stop = regex.search(r"[;…(]|\.(?!\d)| đã | được | đang | góp phần | mang lại ",
+            p_start = pm.end() if pm else pos
+            stop = regex.search(r"[;…(]|\.(?![\d\p{L}])| đã | được | đang | góp phần | mang lại ",
                                 folded[p_start:limit])
             p_end = p_start + stop.start() if stop else limit
             spans.append((p_start, p_end, False))
@@ -387,6 +574,11 @@ def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
     return out
 
 
+@cache
+def _count_of_models() -> regex.Pattern[str]:
+    return regex.compile(r"\d+\s+(?:" + _alternation(lexicon()["counts"]["heads"]) + r")(?![\w])")
+
+
 _HEADING = regex.compile(r"(?:trên|trong|về|đối với)?\s*lĩnh vực\s")
 
 
@@ -407,8 +599,19 @@ def _fields(found: list[Found], lay: Layout) -> None:
         # 1. the clause that opens the group (since the previous group in the sentence)
         prev_end = max((g.attach_end for g in found if g.sentence == first.sentence
                         and g.end <= first.start and g.group != first.group), default=sent.start)
-        prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, first.start) + 1 for p in ";:"))
+        # the colon that opens the list belongs to its introducing clause ("… kinh tế như: …")
+        own_colon = regex.search(r":\s*(?:(?:các|những)\s+)?(?:mô hình\s*)?$",
+                                 lay.folded[sent.start:first.start])
+        cut = sent.start + own_colon.start() if own_colon else first.start
+        prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, cut) + 1 for p in ";:"))
         intro = _field_hits(lay, prev_end, first.start, frules + _topic_rules(), quotes)
+        if not intro and ";" in lay.folded[sent.start:first.start]:
+            # a later item of a list "…: A; B; C" takes the clause that introduces the list
+            colon = lay.folded.rfind(":", sent.start, first.start)
+            if colon >= 0:
+                list_start = max(lay.folded.rfind(p, sent.start, colon) + 1 for p in ";:")
+                intro = _field_hits(lay, max(list_start, sent.start), colon,
+                                    frules + _topic_rules(), quotes)
         # 2. the clause after the group, to the end of its sentence
         nxt = min((g.start for g in found if g.start > last.end and g.group != last.group),
                   default=sent.end)
@@ -437,32 +640,65 @@ def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, in
         clause_start = max(clause_start + 1, start)
         words = lay.folded[clause_start:m.start()].split()
         clause = regex.split(r"[.;…!?]", lay.folded[clause_start:end])[0]
-        if len(words) > 7 or regex.search(r"\d+\s+(?:lượt\s+)?mô hình", clause):
-            continue
+        if len(words) > 7 or _count_of_models().search(clause):
+            continue  # a breakdown of a total ("60 điển hình trên lĩnh vực kinh tế") is no heading
         hits = _field_hits(lay, m.end(), min(end, m.end() + 60), field_rules(), quotes)
         if hits:
             best = hits[0]
     return best
 
 
+def _is_caption(lay: Layout, pos: int) -> bool:
+    """A short line without a closing punctuation mark: a photo caption or a heading."""
+    i = lay.paragraph_of(pos)
+    if i is None:
+        return False
+    p = lay.paragraphs[i]
+    line = lay.text[p.start:p.end].rstrip()
+    return bool(line) and line[-1] not in ".!?…:;" and len(line.split()) <= 40
+
+
+def _sentence_place(lay: Layout, found: list[Found], mentions: list[Mention]) -> None:
+    """A sentence opened by a place phrase ("Tại xã A, …") places its models that name no unit."""
+    for f in found:
+        if f.localities or f.inner or f.sentence < 0:
+            continue
+        sent = lay.sentences[f.sentence]
+        pm = _place_cue().match(lay.folded, sent.start, f.start)
+        comma = lay.folded.find(",", sent.start, f.start)
+        if pm is None or comma < 0:
+            continue
+        units = [mm for mm in mentions if pm.end() <= mm.start < comma and mm.unit is not None]
+        if units:
+            f.localities = [to_locality(mm.unit) for mm in units]  # type: ignore[arg-type]
+
+
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     quoted = _quoted(lay)
-    found = sorted(quoted + _unquoted(lay, quoted), key=lambda f: f.start)
+    listed = _listed(lay, quoted)
+    found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
     for i, f in enumerate(found):
         nxt = found[i + 1].start if i + 1 < len(found) else len(lay.text)
         _attach(lay, f, mentions, nxt)
     _group(found, lay)
+    _sentence_place(lay, found, mentions)
     _fields(found, lay)
     out: dict[str, Model] = {}
+    captions: set[str] = set()
     for f in found:
         locs = list(f.inner) + [loc for loc in f.localities if loc not in f.inner]
         k = key(f.name)
+        if k in captions and not _is_caption(lay, f.start):
+            del out[k]  # a caption repeats a model of the body: the body's mention is the record
+            captions.discard(k)
         if k in out:
             prev = out[k]
             prev.field = prev.field or f.field  # type: ignore[assignment]
             prev.owners = prev.owners or f.owners
             prev.localities = prev.localities or locs
             continue
+        if _is_caption(lay, f.start):
+            captions.add(k)
         out[k] = Model(name=f.name, field=f.field, owners=f.owners,  # type: ignore[arg-type]
                        localities=locs, text=lay.text[f.start:f.end], start=f.start, end=f.end)
     return list(out.values())
