@@ -1,35 +1,60 @@
-"""The gazetteer: every administrative unit of 2021–2025 (``data/admin_units.csv``).
+"""The gazetteer: administrative units of both systems (SPEC §1.1), and the national site registry.
 
-The file is the project's copy of ``shared/data/admin_units_2021_2025.csv`` (GSO codes, MIT
-licence in ``data/LICENSE-admin-units.txt``). It is a superset of vietnamadminunits'
-``admin_units_legacy`` snapshot for the years the articles cover: it also lists the units merged
-away between 2021 and 2025, which articles of those years still name.
+- **2008 system** (63 provinces, with districts, until 30 June 2025): ``data/admin_units.csv``, the
+  project's copy of ``shared/data/admin_units_2021_2025.csv`` (GSO codes, MIT licence in
+  ``data/LICENSE-admin-units.txt``). It is a superset of vietnamadminunits' ``admin_units_legacy``
+  snapshot for the years the articles cover: it also lists the units merged away between 2021 and
+  2025, which articles of those years still name.
+- **2025 system** (34 provinces, communes directly under provinces): ``data/admin_units_2025.csv``,
+  generated from the PyPI package vietnamadminunits 1.0.4 (``admin_units`` table and its old→new
+  province mapping) by ``tools/make_admin_units_2025.py``, MIT licence in
+  ``data/LICENSE-vietnamadminunits.txt``. A generated copy, not a runtime dependency: the
+  extractors read only their own data files, so their output cannot change with a release of a
+  third-party package, and they need none of its dependencies (shapely, geopy); the script says more.
+- **Sites** (``data/sites.toml``): the domains of provincial newspapers, radio-TV stations and
+  portals, and the host patterns of government portals (``<unit>.<province>.gov.vn``), mapped to
+  provinces, so that an article's URL alone can place it (:func:`site_of_url`).
+
+Names are matched space-, hyphen- and tone-placement-insensitively (SPEC §4: "Đăk Glong" is
+"Đắk Glong", "Hoà" is "Hòa"); a name with no exact match falls back to a key without tone marks.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from .lexicon import lexicon
-from .text import key, modern_tones, nfc
+import regex
+
+from .lexicon import lexicon, load_toml
+from .text import fold, key, modern_tones, nfc
+
+SYSTEM_2008 = "2008"
+SYSTEM_2025 = "2025"
+REFORM_DATE = "2025-07-01"  # the 2025 system is in force from this date
 
 
 @dataclass(frozen=True)
 class Unit:
-    code: str
+    code: str | None
     name: str
     kind: str
     level: str
     province: str
-    province_code: str
+    province_code: str | None
     district: str | None
     district_code: str | None
     first_seen: str
     last_seen: str
+    system: str = SYSTEM_2008
+    successor: str | None = None  # 2008 units: the 2025 province that covers them
+    successor_code: str | None = None
 
 
 def _strip_type(full: str) -> str:
@@ -39,15 +64,34 @@ def _strip_type(full: str) -> str:
     return full
 
 
+def _read_csv(name: str) -> list[dict[str, str]]:
+    raw = resources.files(__package__).joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(raw)))
+
+
+def _kinds() -> dict[str, tuple[str, str]]:
+    return {k: (word, level) for k, word, level in lexicon()["units"]["kinds"]}
+
+
+@cache
+def _successors() -> dict[str, tuple[str, str]]:
+    """2008-system province code -> (2025 province name, code)."""
+    out: dict[str, tuple[str, str]] = {}
+    for row in _read_csv("admin_units_2025.csv"):
+        if row["level"] == "province":
+            for old in row["predecessors"].split(";"):
+                out[old] = (modern_tones(nfc(row["name"])), row["code"])
+    return out
+
+
 @cache
 def units() -> tuple[Unit, ...]:
-    kinds = {k: (word, level) for k, word, level in lexicon()["units"]["kinds"]}
-    raw = resources.files(__package__).joinpath("data").joinpath("admin_units.csv").read_text(
-        encoding="utf-8"
-    )
+    """The 2008-system units (2021–2025 list)."""
+    kinds = _kinds()
+    succ = _successors()
     out: list[Unit] = []
     seen: set[tuple[str, str, str]] = set()
-    for row in csv.DictReader(io.StringIO(raw)):
+    for row in _read_csv("admin_units.csv"):
         word, level = kinds[row["kind"]]
         name = modern_tones(nfc(row["name"]))
         ident = (level, row["code"], name)
@@ -55,6 +99,7 @@ def units() -> tuple[Unit, ...]:
             continue
         seen.add(ident)
         district = row["district"] or None
+        s_name, s_code = succ.get(row["province_code"], (None, None))
         out.append(
             Unit(
                 code=row["code"],
@@ -67,35 +112,231 @@ def units() -> tuple[Unit, ...]:
                 district_code=row["district_code"] or None,
                 first_seen=row["first_seen"],
                 last_seen=row["last_seen"],
+                system=SYSTEM_2008,
+                successor=s_name,
+                successor_code=s_code,
             )
         )
     return tuple(out)
 
 
 @cache
-def by_name() -> dict[str, tuple[Unit, ...]]:
-    """Units by the comparison key of their name (tone placement and case ignored)."""
-    index: dict[str, list[Unit]] = {}
-    for u in units():
-        index.setdefault(key(u.name), []).append(u)
-    return {k: tuple(v) for k, v in index.items()}
+def units_2025() -> tuple[Unit, ...]:
+    """The 2025-system units: 34 provinces and their communes, wards and special zones."""
+    kinds = _kinds()
+    out: list[Unit] = []
+    for row in _read_csv("admin_units_2025.csv"):
+        word, level = kinds[row["kind"]]
+        out.append(
+            Unit(
+                code=row["code"],
+                name=modern_tones(nfc(row["name"])),
+                kind=word,
+                level=level,
+                province=modern_tones(nfc(_strip_type(row["province"]))),
+                province_code=row["province_code"],
+                district=None,
+                district_code=None,
+                first_seen=REFORM_DATE,
+                last_seen="9999-12-31",
+                system=SYSTEM_2025,
+            )
+        )
+    return tuple(out)
 
 
-def lookup(name: str, kinds: tuple[str, ...] | None = None) -> tuple[Unit, ...]:
-    found = by_name().get(key(name), ())
-    if kinds is None:
-        return found
-    return tuple(u for u in found if u.kind in kinds)
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def name_key(name: str) -> str:
+    """A unit name's matching key: folded, without spaces, hyphens or apostrophes."""
+    return regex.sub(r"[\s\-'’‘`]+", "", key(name))
 
 
 @cache
-def province_unit(province: str) -> Unit | None:
-    for u in by_name().get(key(province), ()):
-        if u.level == "province":
+def toneless(text: str) -> str:
+    """``text`` without tone marks (vowel shapes ă â ê ô ơ ư and đ kept): "đắk" → "đăk"."""
+    d = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in d if ch not in _TONE_MARKS))
+
+
+def _index(us: tuple[Unit, ...], loose: bool) -> dict[str, tuple[Unit, ...]]:
+    index: dict[str, list[Unit]] = {}
+    for u in us:
+        k = name_key(u.name)
+        index.setdefault(toneless(k) if loose else k, []).append(u)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+@cache
+def _by_key(loose: bool) -> dict[str, tuple[Unit, ...]]:
+    return _index(units() + units_2025(), loose)
+
+
+def by_name() -> dict[str, tuple[Unit, ...]]:
+    """Units of both systems by the matching key of their name."""
+    return _by_key(False)
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    return {name_key(a): n for a, n in lexicon()["units"].get("aliases", {}).items()}
+
+
+def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None = None) -> tuple[Unit, ...]:
+    """Units named ``name`` (of these kinds, in this system); exact key first, then toneless."""
+    k = name_key(name)
+    k = name_key(_aliases().get(k, name))
+    found = _by_key(False).get(k, ())
+    if kinds is not None:
+        found = tuple(u for u in found if u.kind in kinds)
+    if system is not None:
+        found = tuple(u for u in found if u.system == system)
+    if found:
+        return found
+    loose = _by_key(True).get(toneless(k), ())
+    if kinds is not None:
+        loose = tuple(u for u in loose if u.kind in kinds)
+    if system is not None:
+        loose = tuple(u for u in loose if u.system == system)
+    return loose
+
+
+@cache
+def province_unit(province: str, system: str = SYSTEM_2008) -> Unit | None:
+    for u in by_name().get(name_key(province), ()):
+        if u.level == "province" and u.system == system:
             return u
     return None
 
 
 @cache
 def max_name_words() -> int:
-    return max(len(u.name.split()) for u in units())
+    return max(len(u.name.split()) for u in units() + units_2025())
+
+
+# --- the site registry ---------------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    """A name as hosts and URL paths write it: no diacritics, no spaces, lower case ("backan")."""
+    d = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return regex.sub(r"[^a-z0-9]", "", "".join(ch for ch in d if not unicodedata.combining(ch)))
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a URL places an article: its province (2008 system) and, when known, a deeper unit."""
+
+    province: str
+    unit: Unit | None = None
+
+
+@cache
+def _registry() -> dict[str, Any]:
+    return load_toml("sites.toml")
+
+
+@cache
+def _province_slugs() -> dict[str, str]:
+    """Province slug (and each alias of ``sites.toml``) -> 2008-system province name."""
+    out = {slug(u.name): u.name for u in units() if u.level == "province"}
+    for s, name in _registry()["province_slugs"].items():
+        out[s] = name
+    return out
+
+
+@cache
+def _domains() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for province, hosts in _registry()["domains"].items():
+        for h in hosts:
+            out[h.lower()] = province
+    return out
+
+
+@cache
+def _units_by_slug(province: str) -> dict[str, tuple[Unit, ...]]:
+    out: dict[str, list[Unit]] = {}
+    for u in units():
+        if u.province == province and u.level != "province":
+            out.setdefault(slug(u.name), []).append(u)
+            out.setdefault(slug(u.kind + u.name), []).append(u)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _unique_district_slugs() -> dict[str, Unit]:
+    seen: dict[str, list[Unit]] = {}
+    for u in units():
+        if u.level == "district":
+            seen.setdefault(slug(u.name), []).append(u)
+    return {s: us[0] for s, us in seen.items() if len({(u.province, u.name) for u in us}) == 1}
+
+
+def _host_province(labels: list[str]) -> tuple[str, int] | None:
+    """The province a host names, and the index of the label that names it."""
+    reg = _registry()
+    slugs = _province_slugs()
+    for i, label in enumerate(labels):
+        if slug(label) in slugs and ".".join(labels[i + 1:]) in reg["gov_suffixes"]:
+            return slugs[slug(label)], i
+    first = slug(labels[0])
+    for pattern in reg["label_patterns"]:
+        pre, _, post = pattern.partition("{province}")
+        if first.startswith(pre) and first.endswith(post) and len(first) > len(pre) + len(post):
+            core = first[len(pre):len(first) - len(post)]
+            if core in slugs:
+                return slugs[core], 0
+    return None
+
+
+def site_of_url(url: str | None) -> Site | None:
+    """The province (and the district or commune, where the host or path names one) of a URL.
+
+    A pure function of the registry and the URL: a listed domain; a government or party host
+    ``[<unit>.]<province>.gov.vn`` / ``.dcs.vn``; a label ``bao<province>``, ``<province>tv`` …
+    (``label_patterns``); a host named after a district that exists once in the country. A path
+    segment ``Xa-Phuoc-An`` names a commune of the host's district or province.
+    """
+    if not url:
+        return None
+    parts = urlsplit(url if "//" in url else "//" + url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    labels = [x for x in host.split(".") if x]
+    while labels and labels[0] in ("www", "m", "amp", "mobile"):
+        labels = labels[1:]
+    if not labels:
+        return None
+    domains = _domains()
+    province: str | None = None
+    unit: Unit | None = None
+    for i in range(len(labels) - 1):
+        cand = ".".join(labels[i:])
+        if cand in domains:
+            province = domains[cand]
+            break
+    hit = _host_province(labels)
+    if province is None and hit is not None:
+        province = hit[0]
+    if hit is not None and hit[1] > 0 and province == hit[0]:
+        # the labels before the province: a district's portal ("sondong.bacgiang.gov.vn")
+        for label in labels[:hit[1]]:
+            found = [u for u in _units_by_slug(province).get(slug(label), ()) if u.level == "district"]
+            if len({u.code for u in found}) == 1:
+                unit = found[0]
+    if province is None and len(labels) >= 2:
+        d = _unique_district_slugs().get(slug(labels[0]))
+        if d is not None and ".".join(labels[1:]) in _registry()["plain_suffixes"]:
+            province, unit = d.province, d
+    if province is None:
+        return None
+    # a path segment naming a unit with its type word: "/Xa-Phuoc-An/"
+    for seg in unquote(parts.path).split("/"):
+        s = slug(seg)
+        if not s or not regex.match(r"^(xa|phuong|thitran|huyen|quan|thixa|thanhpho)", s):
+            continue
+        found = [u for u in _units_by_slug(province).get(s, ())
+                 if unit is None or u.district_code == unit.code or u == unit]
+        if len({u.code for u in found}) == 1:
+            unit = found[0]
+    return Site(province, unit)

@@ -1,26 +1,45 @@
 """Localities: mentions of administrative units in the body, resolved against the gazetteer.
 
 A mention is a type word ("huyện", "TP", "Thành ủy" …, rules ``[[unit_type]]`` of
-``data/lexicon.toml``) followed by a capitalised name found in the gazetteer, or a bare name that
-continues a list opened by a type word ("các phường: Dân Chủ, Quỳnh Lâm"). The same name exists in
+``data/lexicon.toml``) followed by a capitalised name found in the gazetteer, a bare name that
+continues a list opened by a type word ("các phường: Dân Chủ, Quỳnh Lâm"), a bare parent in
+parentheses ("xã Lùng Tám (Quản Bạ)"), a fixed form ("TPHCM", ``[units] standalone``), or the
+bare name that leads the title ("Cao Bằng: …"). A type word followed by a name the gazetteer does
+not hold (units dissolved in 2019–2020) is still a unit, with a null code, in the article's province.
+
+Each unit is resolved in the administrative system in force at publication (SPEC §1.1): the
+2025 system from 2025-07-01, except a unit called former ("huyện X cũ") and any district, which
+are 2008-system units; without a date, the system the named units fit. The same name exists in
 many provinces, so mentions are resolved together: the article's province is the one that explains
-most mentions (weighted by level, plus the site's province when known); each mention then takes
-its unit in that province, preferring the districts the article names.
+most mentions (weighted by level, plus the site's province from the pipeline and from the URL);
+each mention then takes its unit in that province, preferring the districts the article names.
+Every choice is made on sorted keys, so the result never depends on hash order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import regex
 
-from .gazetteer import Unit, lookup, max_name_words, province_unit
+from .gazetteer import (
+    REFORM_DATE,
+    SYSTEM_2008,
+    SYSTEM_2025,
+    Site,
+    Unit,
+    lookup,
+    max_name_words,
+    province_unit,
+)
 from .layout import Layout
 from .lexicon import lexicon
-from .records import Locality
-from .text import fold
+from .records import Locality, Successor
+from .text import clean_name, fold
+
+_LEVELS = ("province", "district", "commune")
 
 
 @dataclass
@@ -33,18 +52,26 @@ class Mention:
     rule: str
     unit: Unit | None = None
     in_list: bool = False
+    former: bool = False
+    unknown: bool = False  # a type word and a name the gazetteer does not hold
+    in_title: bool = False  # found in a title that is not part of the text (offsets -1)
 
 
 @dataclass
 class Resolved:
     province: str | None
     mentions: list[Mention] = field(default_factory=list)
+    system: str = SYSTEM_2008
+    # units named only as a parent in parentheses ("xã Lùng Tám (Quản Bạ)"): localities of the
+    # article, but not what a following count or model is about, so kept out of ``mentions``
+    qualifiers: list[Mention] = field(default_factory=list)
 
     def units(self) -> list[Unit]:
-        seen: dict[tuple[str, str], Unit] = {}
-        for m in self.mentions:
+        seen: dict[tuple[str, str, str | None, str], Unit] = {}
+        for m in sorted(self.mentions + self.qualifiers, key=lambda x: (x.start, x.end)):
             if m.unit is not None:
-                seen.setdefault((m.unit.level, m.unit.code), m.unit)
+                u = m.unit
+                seen.setdefault((u.level, u.name, u.code, u.province), u)
         return list(seen.values())
 
 
@@ -56,25 +83,56 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
             table[fold(w)] = (rule["id"], tuple(rule["kinds"]))
     alts = sorted(table, key=len, reverse=True)
     body = "|".join(regex.escape(a) for a in alts)
-    pat = regex.compile(rf"(?<![\w.])(?:các\s+)?(?P<type>{body})(?:\s*:\s*|\s+)")
+    # an abbreviation with a dot may touch its name: "P.Thu Thủy", "TP.HCM"
+    pat = regex.compile(rf"(?<![\w.])(?:các\s+)?(?P<type>{body})(?:\s*:\s*|\s+|(?<=\.))")
     return pat, table
 
 
-_WORD = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*|\d+)")
+@cache
+def _standalone() -> list[tuple[regex.Pattern[str], str, str, str]]:
+    out = []
+    for s in lexicon()["units"].get("standalone", []):
+        alts = "|".join(regex.escape(fold(f)) for f in sorted(s["forms"], key=len, reverse=True))
+        out.append((regex.compile(rf"(?<![\w.])(?:{alts})(?![\w])"), s["id"], s["kind"], s["name"]))
+    return out
 
 
-def _name_words(text: str, pos: int) -> list[tuple[int, int]]:
-    """Capitalised words (or numbers, "Phường 1") starting at ``pos``, separated by single spaces."""
+@cache
+def _former() -> regex.Pattern[str]:
+    alts = "|".join(regex.escape(fold(f)) for f in sorted(lexicon()["units"]["former"], key=len, reverse=True))
+    return regex.compile(rf"\s*,?\s*(?:{alts})(?![\w])")
+
+
+@cache
+def _kind_levels() -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for _, word, level in lexicon()["units"]["kinds"]:
+        out[word].add(level)
+    return dict(out)
+
+
+@cache
+def _org_heads() -> regex.Pattern[str]:
+    heads = sorted({fold(h) for h in lexicon()["owners"]["heads"]}, key=len, reverse=True)
+    return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in heads) + r")(?![\w])")
+
+
+_WORD = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*(?:['’‘]\p{L}[\p{L}\p{M}]*)?|\d+)")
+_SEP = regex.compile(r"(?: - | -|- |-| )")
+
+
+def _name_words(text: str, pos: int, limit: int | None = None) -> list[tuple[int, int]]:
+    """Capitalised words (or numbers, "Phường 1") from ``pos``, separated by a space or hyphen."""
     out: list[tuple[int, int]] = []
-    while len(out) < max_name_words():
+    while len(out) < (limit or max_name_words() + 1):
         m = _WORD.match(text, pos)
         if not m:
             break
         out.append((m.start(), m.end()))
-        if m.end() < len(text) and text[m.end()] == " ":
-            pos = m.end() + 1
-        else:
+        sep = _SEP.match(text, m.end())
+        if sep is None:
             break
+        pos = sep.end()
     return out
 
 
@@ -88,89 +146,333 @@ def _longest_unit(text: str, pos: int, kinds: tuple[str, ...]) -> tuple[int, tup
     return None
 
 
+def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
+    """The end of a name the gazetteer does not hold: 2–3 capitalised syllables, not an organisation."""
+    if not all(k in _UNKNOWN_KINDS for k in kinds):
+        return None
+    words = _name_words(text, pos, limit=4)
+    if not (lexicon()["units"]["unknown_min_words"] <= len(words) <= 3):
+        return None
+    for s, e in words:
+        w = text[s:e]
+        if not w[0].isupper() or any(ch.isupper() for ch in w[1:]) or len(w) > 7 or w.isdigit():
+            return None
+    end = words[-1][1]
+    if _org_heads().match(fold(text[pos:end])):
+        return None
+    return end
+
+
+_UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
+_PAREN = regex.compile(r"\s*\(\s*")
+_PAREN_END = regex.compile(r"\s*\)")
 
 
-def find_mentions(lay: Layout) -> list[Mention]:
+def _parent(text: str, end: int, m: Mention) -> Mention | None:
+    """A bare parent in parentheses right after a unit: "xã Lùng Tám (Quản Bạ)"."""
+    op = _PAREN.match(text, end)
+    if not op or not m.candidates:
+        return None
+    hit = _longest_unit(text, op.end(), ("huyện", "quận", "thị xã", "thành phố", "tỉnh"))
+    if hit is None or not _PAREN_END.match(text, hit[0]):
+        return None
+    p_end, found = hit
+    districts = {(c.system, c.district_code) for c in m.candidates if c.district_code}
+    provinces = {(c.system, c.province) for c in m.candidates}
+    parents = tuple(u for u in found
+                    if (u.level == "district" and (u.system, u.code) in districts)
+                    or (u.level == "province" and (u.system, u.name) in provinces))
+    if not parents:
+        return None
+    return Mention(op.end(), p_end, text[op.end():p_end], tuple(sorted({u.kind for u in parents})),
+                   parents, "unit-parent")
+
+
+def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
     pat, table = _type_regex()
+    out: list[Mention] = []
+    for pattern, rule_id, kind, name in _standalone():
+        for m in pattern.finditer(folded, start, end):
+            found = lookup(name, (kind,))
+            if found:
+                out.append(Mention(m.start(), m.end(), text[m.start():m.end()], (kind,), found, rule_id))
+    taken = [(x.start, x.end) for x in out]
+    for m in pat.finditer(folded, start, end):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        rule, kinds = table[m.group("type")]
+        if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
+            continue
+        hit = _longest_unit(text, m.end(), kinds)
+        group: list[Mention] = []
+        if hit is None:
+            u_end = _unknown_name(text, m.end(), kinds)
+            if u_end is None:
+                continue
+            group.append(Mention(m.end(), u_end, text[m.end():u_end], kinds, (), rule, unknown=True))
+            n_end = u_end
+        else:
+            n_end, found = hit
+            group.append(Mention(m.end(), n_end, text[m.end():n_end], kinds, found, rule))
+        # a list continued by bare names of the same kind: "huyện Lạc Thủy, Lạc Sơn"
+        while True:
+            parent = _parent(text, n_end, group[-1])
+            if parent is not None:
+                group.append(parent)
+                n_end = _PAREN_END.match(text, parent.end).end()  # type: ignore[union-attr]
+            sep = _LIST_SEP.match(text, n_end)
+            if not sep or sep.end() >= end:
+                break
+            nxt = _longest_unit(text, sep.end(), kinds)
+            if nxt is None:
+                break
+            l_end, l_found = nxt
+            group.append(Mention(sep.end(), l_end, text[sep.end():l_end], kinds, l_found, rule, in_list=True))
+            n_end = l_end
+        if _former().match(folded, n_end):
+            for g in group:
+                g.former = True
+        else:
+            for g in group:
+                if _former().match(folded, g.end):
+                    g.former = True
+        out.extend(group)
+    return out
+
+
+def _title_lead(title: str, offset: int, text: str) -> Mention | None:
+    """The bare unit name that leads a title ("Cao Bằng: …", "Hội An có …"): a province or district."""
+    lead = len(title) - len(title.lstrip(" \"“'‘"))
+    words = _name_words(title, lead)
+    for n in range(len(words), 0, -1):
+        end = words[n - 1][1]
+        rest = title[end:]
+        if not regex.match(r"\s*(?:[:–—-]\s|\s+\p{Ll})", rest):
+            continue
+        found = tuple(u for u in lookup(title[lead:end]) if u.level in ("province", "district"))
+        if found:
+            start = offset + lead if offset >= 0 else -1
+            stop = offset + end if offset >= 0 else -1
+            return Mention(start, stop, title[lead:end], tuple(sorted({u.kind for u in found})), found,
+                           "unit-title-lead", in_title=offset < 0)
+        break
+    return None
+
+
+def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
     for para in lay.paragraphs:
-        for m in pat.finditer(lay.folded, para.start, para.end):
-            rule, kinds = table[m.group("type")]
-            if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
-                continue
-            hit = _longest_unit(text, m.end(), kinds)
-            if hit is None:
-                continue
-            end, found = hit
-            out.append(Mention(m.end(), end, text[m.end():end], kinds, found, rule))
-            # a list continued by bare names of the same kind: "huyện Lạc Thủy, Lạc Sơn"
-            while True:
-                sep = _LIST_SEP.match(text, end)
-                if not sep or sep.end() >= para.end:
-                    break
-                nxt = _longest_unit(text, sep.end(), kinds)
-                if nxt is None:
-                    break
-                n_end, n_found = nxt
-                out.append(
-                    Mention(sep.end(), n_end, text[sep.end():n_end], kinds, n_found, rule, in_list=True)
-                )
-                end = n_end
-    out.sort(key=lambda x: x.start)
+        out.extend(_scan(text, lay.folded, para.start, para.end))
+    if title and title.strip():
+        title = title.strip()
+        at = text.find(title)
+        if at >= 0 and lay.in_body(at):
+            lead = _title_lead(title, at, text)
+            if lead is not None and not any(m.start <= lead.start < m.end for m in out):
+                out.append(lead)
+        else:
+            extra = _scan(title, fold(title), 0, len(title))
+            lead = _title_lead(title, -1, text)
+            if lead is not None and not any(m.start <= lead.start < m.end for m in extra):
+                extra.append(lead)
+            for m in extra:
+                m.start = m.end = -1
+                m.in_title = True
+            out.extend(extra)
+    out.sort(key=lambda x: (x.start, x.end))
     return out
 
+
+# --- resolution -------------------------------------------------------------------------------------
 
 def _valid_at(u: Unit, when: str | None) -> bool:
     return when is None or (u.first_seen[:7] <= when[:7] <= u.last_seen[:7]) or when < u.first_seen
 
 
-def choose_province(mentions: list[Mention], source_province: str | None = None) -> str | None:
-    """The province that explains most mentions, weighted by their level."""
-    weights = lexicon()["units"]["weights"]
-    score: Counter[str] = Counter()
+def article_system(mentions: list[Mention], published: str | None) -> str:
+    """The system in force at publication; undated, the one that more named units fit (2008 on a tie)."""
+    if published:
+        return SYSTEM_2025 if published >= REFORM_DATE else SYSTEM_2008
+    fit = {SYSTEM_2008: 0, SYSTEM_2025: 0}
     for m in mentions:
-        provinces = {u.province for u in m.candidates}
-        for p in provinces:
-            best = max(weights[u.level] for u in m.candidates if u.province == p)
-            score[p] += best / len(provinces) ** 0.5
-    if source_province:
-        score[source_province] += weights["source"]
+        for s in fit:
+            if any(u.system == s for u in m.candidates):
+                fit[s] += 1
+    return SYSTEM_2025 if fit[SYSTEM_2025] > fit[SYSTEM_2008] else SYSTEM_2008
+
+
+def _pool(m: Mention, system: str, published: str | None) -> list[Unit]:
+    """The mention's candidates in the system it is resolved in (SPEC §1.1)."""
+    want = SYSTEM_2008 if (system == SYSTEM_2008 or m.former) else SYSTEM_2025
+    pool = [u for u in m.candidates if u.system == want]
+    if not pool and (want == SYSTEM_2025 or published is None):
+        # a 2025-system article naming an old unit without "cũ" (always so for districts);
+        # an undated article naming a unit of the other system
+        pool = [u for u in m.candidates if u.system != want]
+    return sorted(pool, key=lambda u: (_LEVELS.index(u.level), u.province, u.code or "", u.name))
+
+
+def province_in(u: Unit, system: str) -> str | None:
+    """The province of ``u`` in ``system`` terms (a 2008 unit's 2025 province is its successor)."""
+    if u.system == system:
+        return u.province
+    if system == SYSTEM_2025:
+        return u.successor
+    return None
+
+
+def map_province(name: str | None, system: str) -> str | None:
+    """A 2008-system province name (sites, sources.toml) in ``system`` terms."""
+    if not name:
+        return None
+    if system == SYSTEM_2008:
+        u = province_unit(name, SYSTEM_2008)
+        return u.name if u else name
+    if province_unit(name, SYSTEM_2025):
+        return province_unit(name, SYSTEM_2025).name  # type: ignore[union-attr]
+    u = province_unit(name, SYSTEM_2008)
+    return u.successor if u and u.successor else None
+
+
+def choose_province(mentions: list[Mention], source_province: str | None = None,
+                    system: str = SYSTEM_2008, published: str | None = None,
+                    signals: tuple[str, ...] = ()) -> str | None:
+    """The province that explains most mentions, weighted by their level.
+
+    ``source_province`` and ``signals`` (site provinces) add the ``source`` weight. Ties go to the
+    province explaining the earliest mention, then to the name: never to hash order.
+    """
+    weights = lexicon()["units"]["weights"]
+    score: dict[str, float] = defaultdict(float)
+    first: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        pool = _pool(m, system, published)
+        by_p: dict[str, float] = {}
+        for u in pool:
+            p = province_in(u, system)
+            if p:
+                by_p[p] = max(by_p.get(p, 0.0), float(weights[u.level]))
+        for p in sorted(by_p):
+            score[p] += by_p[p] / len(by_p) ** 0.5
+            first.setdefault(p, i)
+    for i, p in enumerate(x for x in (source_province, *signals) if x):
+        mapped = map_province(p, system)
+        if mapped:
+            score[mapped] += weights["source"]
+            first.setdefault(mapped, len(mentions) + i)
     if not score:
         return None
-    return score.most_common(1)[0][0]
+    return min(score, key=lambda p: (-round(score[p], 9), first[p], p))
+
+
+def _synthetic(m: Mention, province: str, system: str) -> Unit | None:
+    """A unit the gazetteer does not hold (dissolved before 2021), placed in the article's province."""
+    kind = m.kinds[0]
+    levels = _kind_levels().get(kind, set())
+    level = "commune" if "commune" in levels else "district" if "district" in levels else None
+    if level is None:
+        return None
+    pu = province_unit(province, system)
+    return Unit(code=None, name=clean_name(m.name), kind=kind, level=level, province=province,
+                province_code=pu.code if pu else None, district=None, district_code=None,
+                first_seen="", last_seen="", system=system,
+                successor=pu.successor if pu else None, successor_code=pu.successor_code if pu else None)
 
 
 def resolve(mentions: list[Mention], source_province: str | None = None,
-            published: str | None = None) -> Resolved:
-    province = choose_province(mentions, source_province)
-    # districts first, so that communes can prefer the districts the article names
-    districts: set[str] = set()
-    for level in ("province", "district", "commune"):
+            published: str | None = None, site: Site | None = None) -> Resolved:
+    system = article_system(mentions, published)
+    signals = (site.province,) if site else ()
+    province = choose_province(mentions, source_province, system, published, signals)
+    named_provinces: set[str] = set()
+    districts: set[tuple[str, str | None]] = set()
+    if site and site.unit is not None and site.unit.level == "district":
+        districts.add((site.unit.system, site.unit.code))
+    pools: dict[int, list[Unit]] = {}
+    for m in mentions:  # each mention's level: the highest with a unit in the article's province
+        pool = _pool(m, system, published)
+        pool = [u for u in pool if _valid_at(u, published)] or pool
+        if not pool:
+            continue
+        local_levels = [u.level for u in pool if province_in(u, system) == province]
+        level = min(local_levels or [u.level for u in pool], key=_LEVELS.index)
+        pools[id(m)] = [u for u in pool if u.level == level]
+    # provinces first, then districts, so that lower units can prefer the ones the article names
+    for level in _LEVELS:
         for m in mentions:
-            cands = [u for u in m.candidates if u.level == level]
-            if not cands:
+            cands = pools.get(id(m), [])
+            if m.unknown or not cands or cands[0].level != level:
                 continue
-            local = [u for u in cands if u.province == province]
-            if level == "commune" and districts:
-                near = [u for u in local if u.district_code in districts]
+            local = [u for u in cands if province_in(u, system) == province]
+            if level == "commune":
+                near = [u for u in local if (u.system, u.district_code) in districts]
                 local = near or local
-            pool = local or (cands if level == "province" or len({u.province for u in cands}) == 1 else [])
+            pool = local
+            if not pool:
+                elsewhere = {u.province for u in cands}
+                known_parent = len(elsewhere) == 1 and (
+                    level == "district" or elsewhere & named_provinces
+                    or any((u.system, u.district_code) in districts for u in cands))
+                if level == "province" or known_parent:
+                    pool = cands
+                elif level == "commune" and province and not m.in_list:
+                    m.unit = _synthetic(replace(m, kinds=tuple(sorted({u.kind for u in cands}))),
+                                        province, SYSTEM_2008 if m.former else system)
+                    continue
             if not pool:
                 continue
-            dated = [u for u in pool if _valid_at(u, published)] or pool
-            m.unit = dated[0]
+            pool.sort(key=lambda u: (u.code or "", u.first_seen, u.name))
+            m.unit = pool[0]
+            if level == "province":
+                named_provinces.add(m.unit.name)
             if level == "district":
-                districts.add(m.unit.code)
-    return Resolved(province, [m for m in mentions if m.unit is not None])
+                districts.add((m.unit.system, m.unit.code))
+    for m in mentions:
+        if m.unknown and m.unit is None and province:
+            m.unit = _synthetic(m, province, SYSTEM_2008 if m.former else system)
+    kept = [m for m in mentions if m.unit is not None]
+    return Resolved(province, [m for m in kept if m.rule != "unit-parent"], system,
+                    [m for m in kept if m.rule == "unit-parent"])
 
 
 def to_locality(u: Unit, primary: bool = False, inferred: bool = False) -> Locality:
+    successor = (Successor(name=u.successor, code=u.successor_code)
+                 if u.system == SYSTEM_2008 and u.successor else None)
     return Locality(name=u.name, kind=u.kind, level=u.level,  # type: ignore[arg-type]
-                    province=u.province, code=u.code, primary=primary, inferred=inferred)
+                    province=u.province, system=u.system,  # type: ignore[arg-type]
+                    code=u.code, primary=primary, inferred=inferred, successor=successor)
 
 
-def province_locality(province: str) -> Locality | None:
-    u = province_unit(province)
+def province_locality(province: str, system: str = SYSTEM_2008) -> Locality | None:
+    u = province_unit(province, system)
     return to_locality(u, inferred=True) if u else None
+
+
+# --- units the body names only by their type ---------------------------------------------------
+
+@cache
+def _type_only() -> regex.Pattern[str]:
+    heads = sorted({fold(h) for h in lexicon()["units"]["type_only_heads"]}, key=len, reverse=True)
+    kinds = sorted({fold(k) for _, k, lvl in lexicon()["units"]["kinds"] if lvl != "province"}, key=len, reverse=True)
+    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(h) for h in heads) + r")\s+(?P<kind>"
+                         + "|".join(regex.escape(k) for k in kinds) + r")(?![\w])(?!\s+(?:hội|\p{Lu}|\d))")
+
+
+def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
+    """The unit a URL names, when the body refers to a unit of its kind only by the type word
+    ("Đảng bộ xã", "toàn huyện") and names none of its level (SPEC §4: inferred units)."""
+    if site is None or site.unit is None:
+        return None
+    u = site.unit
+    if res.system != u.system or (res.province and province_in(u, res.system) != res.province):
+        return None
+    if any(x.level == u.level for x in res.units()):
+        return None
+    pat = _type_only()
+    for para in lay.paragraphs:
+        for m in pat.finditer(lay.folded, para.start, para.end):
+            if m.group("kind") == fold(u.kind):
+                return u
+    return None
