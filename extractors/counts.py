@@ -198,7 +198,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
-            if not_results.search(lay.folded[seg_start:m.start()]):
+            if not_results.search(lay.folded[seg_start:m.start()]) or _is_candidate(lay, m.start(), m.end(), seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                                    head=m.group("head")))
@@ -214,7 +214,23 @@ def find_candidates(lay: Layout) -> list[Candidate]:
         out.extend(found)
     _holders(lay, out)
     _link_parts(lay, out)
+    _model_and_typical_split(out)
     return _drop_unlinked_holders(out)
+
+
+def _model_and_typical_split(cands: list[Candidate]) -> None:
+    """"7.520 mô hình, điển hình …, trong đó 4.250 mô hình và 3.270 điển hình": the movement's
+    convention (SPEC §1.3) makes the mô hình collective and the điển hình individual."""
+    groups: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.parent is not None:
+            groups.setdefault(c.parent, []).append(c)
+    for parent, parts in groups.items():
+        heads = sorted(p.head for p in parts)
+        if len(parts) == 2 and heads == ["mô hình", "điển hình"] and all(p.holder is None for p in parts) \
+                and "điển hình" in cands[parent].head:
+            for p in parts:
+                p.holder = "collective" if p.head == "mô hình" else "individual"
 
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
@@ -233,6 +249,15 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
         c.parent = new_index.get(c.parent) if c.parent is not None else None
         c.pair = new_index.get(c.pair) if c.pair is not None else None
     return out
+
+
+def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
+    """Models under appraisal or proposed ("đi kiểm tra 2 mô hình do … đề cử"): not results (SPEC §4)."""
+    before = lay.folded[max(0, start - 40):start]
+    after = lay.folded[end:min(seg_end, end + 80)]
+    after = regex.split(r"[,;(]", after, maxsplit=1)[0]
+    return bool(words("counts", "appraisal_before").search(before.rsplit(",", 1)[-1])
+                or words("counts", "appraisal_after").search(after))
 
 
 def _holders(lay: Layout, cands: list[Candidate]) -> None:
@@ -268,7 +293,7 @@ def _own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     start = max(prev_end, c.seg_start)
     text = lay.folded[start:c.start]
     cut = 0
-    for m in regex.finditer(r",|\(|\)|:|\btrong đó\b|\bgồm\b|\bvà\b", text):
+    for m in regex.finditer(r",|\(|\)|:|\btrong đó\b|\bgồm\b", text):
         cut = m.end()
     return start + cut, c.start
 
@@ -288,7 +313,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")")
             sentence_opens = (not same_sentence and c.sentence_start != prev.sentence_start
                               and _part_cue_opening().match(lay.folded[c.sentence_start:c.start])
-                              and _sentences_apart(lay, t, c) <= 3)
+                              and _sentences_apart(lay, t, c) <= 3 and not _states_field(lay, t))
             own_start, _ = _own_before(lay, c, prev.end)
             own_verb = _metric_hits(lay.folded, own_start, c.start)
             continues = scope and c.sentence_start == prev.sentence_start and not own_verb
@@ -296,7 +321,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 scope = True
                 c.parent = total
                 continue
-            if same_sentence and (opens or continues) and not own_verb:
+            if ((same_sentence and opens) or continues) and not own_verb:
                 scope = True
                 c.parent = total
                 continue
@@ -305,8 +330,20 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if c.extra.get("holder_head"):
             total, scope = None, False  # "khen thưởng 03 tập thể và 15 cá nhân": awards, no total
-        else:
+        elif not _is_increase(lay, c):  # "…, tăng 34 mô hình so với năm 2021" breaks nothing down
             total, scope = i, False
+
+
+def _is_increase(lay: Layout, c: Candidate) -> bool:
+    before = lay.folded[c.seg_start:c.start]
+    return any(b is not None and r.code == "increase" and b.search(before) for r, b, _ in metric_rules())
+
+
+def _states_field(lay: Layout, c: Candidate) -> bool:
+    """A count of one field ("82 mô hình kinh tế") is no total of a breakdown that follows."""
+    c.after_end = _after(lay, c, c.seg_end)
+    code, _ = _field(lay, (c.seg_start, c.seg_end), c)
+    return code not in (None, "all")
 
 
 def _sentences_apart(lay: Layout, a: Candidate, b: Candidate) -> int:
@@ -376,6 +413,11 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
         m = _clause_end().search(lay.folded, pos, end)
         if m is None:
             return end
+        if m.group() == "(":
+            close = lay.folded.find(")", m.end(), end)
+            if close > 0 and not _metric_hits(lay.folded, m.end(), close):
+                pos = close + 1  # a split "(29 tập thể, 26 cá nhân)": the clause goes on after it
+                continue
         if m.group() in (",", "và"):
             nxt = regex.match(r"\s*", lay.folded[m.end():]).end() + m.end()  # type: ignore[union-attr]
             if any(h.start == nxt for h in find_all(field_rules(), lay.folded, nxt, min(end, nxt + 40))):
@@ -391,7 +433,10 @@ def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]
     """(rank, position, code) of every metric phrase in ``folded[start:end]``."""
     hits: list[tuple[int, int, str]] = []
     rules = [r for r, _, _ in metric_rules()]
+    fields = [f for f in find_all(field_rules(), folded, start, end) if f.rule.code]
     for h in find_all(rules, folded, start, end):
+        if any(f.start <= h.start < f.end for f in fields):
+            continue  # "xây dựng" inside "xây dựng hệ thống chính trị" is a field, not a verb
         hits.append((rules.index(h.rule), h.start, h.rule.code))
     return hits
 
@@ -511,10 +556,10 @@ WEAK_METRICS = ("built", "registered", "effective")
 def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention], times: list[TimeExpr],
                    primary: LocalityRef | None, province: LocalityRef | None,
                    published: PeriodRef, city_is_province: bool = False,
-                   title_end: int = 0) -> list[Count]:
+                   title_span: tuple[int, int] = (0, 0)) -> list[Count]:
     """Fill the slots of the candidates (from :func:`find_candidates`) and merge repeats.
 
-    ``title_end``: where the headline ends in the text (0 when the text has none).
+    ``title_span``: where the headline stands in the text ((0, 0) when the text has none).
     """
     first_in_sentence: dict[int, int] = {}
     for c in cands:
@@ -530,7 +575,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.period = _own_period(times, zone, c)
         c.locality = _own_locality(lay, zone, c, mentions, province)
         c.extra["bound"] = _bound(lay, c)
-        c.extra["title"] = c.start < title_end
+        c.extra["title"] = title_span[0] <= c.start < title_span[1]
         c.extra["caption"] = _is_caption(lay, c)
     # 3. statements made twice
     _merge_restatements(cands)
@@ -606,6 +651,8 @@ def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) ->
             c.metric = t.metric
     if c.level is None and c.metric == t.metric:
         c.level = t.level
+    if c.field in (None, "all") and t.field not in (None, "all") and c.holder is not None:
+        c.field = t.field  # "61 mô hình và 10 điển hình" of a total of one field
     c.period = t.period
     if c.locality is None:
         c.locality = t.locality

@@ -14,7 +14,7 @@ from .localities import Resolved, find_mentions, resolve, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
-from .text import key
+from .text import fold
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,20 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     return province
 
 
-def _title_end(lay: Layout, title: str | None) -> int:
-    """Where the headline ends, when the text opens with it (the title given, or a short first
-    line without a full stop followed by the body); 0 when the text has none."""
-    if not lay.paragraphs:
-        return 0
-    first = lay.paragraphs[0]
-    line = lay.text[first.start:first.end]
-    if title and key(line) == key(title):
-        return first.end
-    if len(lay.paragraphs) > 1 and len(line) <= 200 and not line.rstrip().endswith((".", "!", "?", ":", ";")):
-        return first.end
-    return 0
+def _title_span(lay: Layout, title: str | None) -> tuple[int, int]:
+    """Where the headline stands in the text: the title given, found in the text, or a short first
+    line without a full stop followed by the body; (0, 0) when the text has none."""
+    if title:
+        wanted = " ".join(fold(title).split())
+        at = lay.folded.find(wanted) if wanted else -1
+        if at >= 0:
+            return at, at + len(wanted)
+    if len(lay.paragraphs) > 1:
+        first = lay.paragraphs[0]
+        line = lay.text[first.start:first.end]
+        if len(line) <= 200 and not line.rstrip().endswith((".", "!", "?", ":", ";")):
+            return first.start, first.end
+    return 0, 0
 
 
 def extract(text: str, meta: Meta) -> Document:
@@ -95,7 +97,7 @@ def extract(text: str, meta: Meta) -> Document:
         lay, cands, res.mentions, times, ref(primary), ref(province),
         PeriodRef(start=None, end=published),
         city_is_province=bool(province and province.kind == "thành phố"),
-        title_end=_title_end(lay, meta.title),
+        title_span=_title_span(lay, meta.title),
     )
     models = extract_models(lay, res.mentions)
     periods = reporting_periods(times)

@@ -26,7 +26,8 @@ def lexicon() -> dict[str, Any]:
 def phrase_regex(phrases: list[str]) -> regex.Pattern[str]:
     """One regex for a list of phrases: longest first, on word boundaries, folded."""
     alts = sorted({fold(p) for p in phrases if p}, key=len, reverse=True)
-    body = "|".join(regex.escape(a) for a in alts) or r"(?!x)x"
+    # "văn hóa - xã hội" also matches "văn hóa-xã hội" and "văn hóa- xã hội"
+    body = "|".join(regex.escape(a).replace(r"\ \-\ ", r"\s*-\s*") for a in alts) or r"(?!x)x"
     return regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])")
 
 
