@@ -299,31 +299,39 @@ def _own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
 
 
 def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
-    """Parts of a breakdown point at their total (``parent``)."""
-    total: int | None = None  # the last count that can be broken down
+    """Parts of a breakdown point at their total (``parent``).
+
+    In its own sentence a part follows its total after a part cue or an opening parenthesis; a
+    sentence that opens with a part cue ("Trong đó, …") breaks down the last total of the sentences
+    just before that states no field of its own (a caption "… có 82 mô hình kinh tế" between the
+    two is skipped). A part never has a verb of its own before its number."""
+    total: int | None = None  # the last count that can be broken down in its sentence
+    open_total: int | None = None  # the last count without a field: what "Trong đó, …" breaks down
     scope = False  # a part cue or parenthesis has opened the parts of ``total``
     for i, c in enumerate(cands):
         if c.parent is not None:
             continue
         prev = cands[i - 1] if i else None
-        if total is not None and prev is not None:
-            t = cands[total]
-            same_sentence = c.sentence_start == t.sentence_start
-            between = lay.folded[prev.end:c.start]
-            opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")")
-            sentence_opens = (not same_sentence and c.sentence_start != prev.sentence_start
-                              and _part_cue_opening().match(lay.folded[c.sentence_start:c.start])
-                              and _sentences_apart(lay, t, c) <= 3 and not _states_field(lay, t))
+        if prev is not None:
             own_start, _ = _own_before(lay, c, prev.end)
-            own_verb = _metric_hits(lay.folded, own_start, c.start)
-            continues = scope and c.sentence_start == prev.sentence_start and not own_verb
-            if sentence_opens and not own_verb:
-                scope = True
-                c.parent = total
-                continue
-            if ((same_sentence and opens) or continues) and not own_verb:
-                scope = True
-                c.parent = total
+            own_verb = bool(_metric_hits(lay.folded, own_start, c.start))
+            between = lay.folded[prev.end:c.start]
+            in_sentence = c.sentence_start == prev.sentence_start
+            opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")")
+            parent: int | None = None
+            if own_verb:
+                parent = None
+            elif scope and in_sentence:
+                parent = total  # the list of parts goes on
+            elif total is not None and in_sentence and opens and cands[total].sentence_start == c.sentence_start:
+                parent = total
+            elif (open_total is not None and not in_sentence
+                  and _part_cue_opening().match(lay.folded[c.sentence_start:c.start])
+                  and _sentences_apart(lay, cands[open_total], c) <= 4):
+                parent = open_total
+            if parent is not None:
+                c.parent, scope = parent, True
+                total = parent
                 continue
         if c.pair is not None and c.pair < i and cands[c.pair].parent is not None:
             c.parent = cands[c.pair].parent
@@ -332,6 +340,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             total, scope = None, False  # "khen thưởng 03 tập thể và 15 cá nhân": awards, no total
         elif not _is_increase(lay, c):  # "…, tăng 34 mô hình so với năm 2021" breaks nothing down
             total, scope = i, False
+            if not _states_field(lay, c):
+                open_total = i
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:
