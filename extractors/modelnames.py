@@ -152,8 +152,16 @@ _UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị 
 
 def _stop_regex(words: list[str]) -> regex.Pattern[str]:
     """Literal stop words; a period stops only where it ends a sentence ("P.Thu Thủy" goes on)."""
-    return regex.compile("|".join(r"\.(?![\d\p{L}])" if w == "." else regex.escape(fold(w))
-                                  for w in words))
+    return regex.compile("|".join(_period() if w == "." else regex.escape(fold(w)) for w in words))
+
+
+@cache
+def _period() -> str:
+    """A period that ends a sentence: not in "P.Thu", "1.000", nor after an abbreviated unit type
+    ("P. Nghi Hải", "TP. Vinh")."""
+    abbr = [fold(w)[:-1] for w in _m()["place_words"] if w.endswith(".")]  # type: ignore[attr-defined]
+    alts = "|".join(regex.escape(a) for a in abbr) or "(?!x)x"
+    return rf"(?<!(?<![\w])(?:{alts}))\.(?![\d\p{{L}}])"
 
 
 @cache
@@ -207,8 +215,8 @@ def _name_end(lay: Layout, start: int, limit: int, commas: bool = True) -> int |
         stop = m.group("lit")
         if stop == "," and not commas:
             continue
-        if stop == "." and m.end() < len(text) and (text[m.end()].isalnum()):
-            continue  # "P.Nghi", "1.000"
+        if stop == "." and not _period_re().match(folded, m.start()):
+            continue  # "P.Nghi", "1.000", "P. Nghi"
         if stop.strip() in ("ở", "tại") and _place_not_after().search(folded, max(0, m.start() - 12), m.start()):
             continue
         return m.start()
@@ -313,7 +321,14 @@ _INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+")
 
 _ITEM_HEAD = regex.compile(
     r"(?:(?:cùng|và|với)\s+)?(?P<plural>(?:các|những|nhiều|một số)\s+)?(?:mô hình|điển hình)\s+")
-_LIST_END = regex.compile(r"[!?]|\.(?![\d\p{L}.])|…|\.\.\.")
+@cache
+def _period_re() -> regex.Pattern[str]:
+    return regex.compile(_period())
+
+
+@cache
+def _list_end() -> regex.Pattern[str]:
+    return regex.compile(r"[!?]|…|\.\.\.|" + _period())
 
 
 def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
@@ -325,7 +340,7 @@ def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
         for cue in _list_cue().finditer(folded, para.start, para.end):
             first = regex.match(r"\s*", folded[cue.end():para.end])
             list_start = cue.end() + (first.end() if first else 0)
-            stop = _LIST_END.search(folded, list_start, para.end)
+            stop = _list_end().search(folded, list_start, para.end)
             list_end = stop.start() if stop else para.end
             bounds = []
             pos = list_start
@@ -415,7 +430,7 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
             if _generic().match(rest) or _movement().match(rest):
                 continue
             clause_end = para.end
-            cm = regex.search(r"[;:…!?]|\.(?![\d\p{L}])", folded[start:para.end])
+            cm = regex.search(r"[;:…!?]|" + _period(), folded[start:para.end])
             if cm:
                 clause_end = start + cm.start()
             attach = _attach_start(lay, start, clause_end)
@@ -493,7 +508,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 and not seen_place:
             seen_place = True
             p_start = pm.end() if pm else pos
-            stop = regex.search(r"[;…(]|\.(?![\d\p{L}])| đã | được | đang | góp phần | mang lại ",
+            stop = regex.search(r"[;…(]|" + _period() + r"| đã | được | đang | góp phần | mang lại ",
                                 folded[p_start:limit])
             p_end = p_start + stop.start() if stop else limit
             spans.append((p_start, p_end, False))
@@ -638,12 +653,14 @@ def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, in
     for m in _HEADING.finditer(lay.folded, start, end):
         clause_start = max(lay.folded.rfind(p, start, m.start()) for p in ".…;!?")
         clause_start = max(clause_start + 1, start)
-        words = lay.folded[clause_start:m.start()].split()
+        # the words of its own clause: "Trong giai đoạn …, nhiều mô hình trong lĩnh vực kinh tế …"
+        words = lay.folded[clause_start:m.start()].split(",")[-1].split()
         clause = regex.split(r"[.;…!?]", lay.folded[clause_start:end])[0]
         if len(words) > 7 or _count_of_models().search(clause):
             continue  # a breakdown of a total ("60 điển hình trên lĩnh vực kinh tế") is no heading
-        hits = _field_hits(lay, m.end(), min(end, m.end() + 60), field_rules(), quotes)
-        if hits:
+        scope = min(end, m.end() + 60, m.start() + len(clause))
+        hits = _field_hits(lay, m.end(), scope, field_rules(), quotes)
+        if hits and len(set(hits)) == 1:  # a heading names one field; "kinh tế, nông thôn mới" is none
             best = hits[0]
     return best
 
@@ -673,6 +690,29 @@ def _sentence_place(lay: Layout, found: list[Found], mentions: list[Mention]) ->
             f.localities = [to_locality(mm.unit) for mm in units]  # type: ignore[arg-type]
 
 
+def _item_places(lay: Layout, found: list[Found], mentions: list[Mention]) -> None:
+    """A model alone in its list item (between ";") or sentence, naming no unit of its own, takes
+    the units named in that item ("phường A có mô hình “B”; …") (SPEC §4 "Model localities")."""
+    folded = lay.folded
+    for f in found:
+        if f.localities or f.inner or f.sentence < 0:
+            continue
+        sent = lay.sentences[f.sentence]
+        start = max(folded.rfind(";", sent.start, f.start) + 1, sent.start)
+        end = folded.find(";", f.end, sent.end)
+        end = sent.end if end < 0 else end
+        if any(g is not f and start <= g.start < end for g in found):
+            continue
+        units = [mm for mm in mentions if start <= mm.start < end and mm.unit is not None
+                 and not f.start <= mm.start < f.end]
+        locs: list[Locality] = []
+        for mm in units:
+            loc = to_locality(mm.unit)  # type: ignore[arg-type]
+            if loc not in locs:
+                locs.append(loc)
+        f.localities = locs
+
+
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     quoted = _quoted(lay)
     listed = _listed(lay, quoted)
@@ -682,6 +722,7 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
         _attach(lay, f, mentions, nxt)
     _group(found, lay)
     _sentence_place(lay, found, mentions)
+    _item_places(lay, found, mentions)
     _fields(found, lay)
     out: dict[str, Model] = {}
     captions: set[str] = set()
