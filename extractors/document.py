@@ -12,7 +12,7 @@ from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
 from .localities import Resolved, find_mentions, resolve, to_locality
 from .modelnames import extract_models
-from .periods import find_time_exprs, reporting_periods
+from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
 from .text import fold
 
@@ -92,19 +92,20 @@ def extract(text: str, meta: Meta) -> Document:
     def ref(u: Unit | None) -> LocalityRef | None:
         return to_locality(u).ref() if u else None
 
-    times = find_time_exprs(lay, published)
+    reference = reference_date(text, meta.url, published)
+    times = find_time_exprs(lay, reference)
     counts = extract_counts(
         lay, cands, res.mentions, times, ref(primary), ref(province),
-        PeriodRef(start=None, end=published),
+        PeriodRef(start=None, end=reference),
         city_is_province=bool(province and province.kind == "thành phố"),
         title_span=_title_span(lay, meta.title),
     )
     models = extract_models(lay, res.mentions)
     periods = reporting_periods(times)
     known = {(p.start, p.end) for p in periods}
-    for c in counts:  # stock counts at publication are results too (SPEC §4)
+    for c in counts:  # stock counts at publication are results too, (null, null) included (SPEC §4)
         k = (c.period.start, c.period.end)
-        if k not in known and (c.period.start or c.period.end):
+        if k not in known:
             known.add(k)
             periods.append(Period(start=c.period.start, end=c.period.end, text=None))
     return Document(doc=meta.doc, url=meta.url, title=meta.title, published=published,

@@ -105,6 +105,27 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     return None  # last_years: resolved against the article's phases in find_time_exprs
 
 
+@cache
+def _publication_patterns() -> tuple[list[regex.Pattern[str]], list[regex.Pattern[str]]]:
+    pub = load_toml("periods.toml")["publication"]
+    return [regex.compile(p) for p in pub["text"]], [regex.compile(p) for p in pub["url"]]
+
+
+def reference_date(text: str, url: str | None, published: date | None) -> date | None:
+    """The date "đến nay" refers to: the publication date, else the last day of the month of
+    publication when only that is known (a "date 2022-10" line, a /202112/ folder in the URL)."""
+    if published is not None:
+        return published
+    text_pats, url_pats = _publication_patterns()
+    found = [m for p in text_pats if (m := p.search(text[:2000]))]
+    if not found and url:
+        found = [m for p in url_pats if (m := p.search(url))]
+    if not found:
+        return None
+    y, m = int(found[0].group("y")), int(found[0].group("m"))
+    return _last_day(y, m)
+
+
 def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
     pats, exclude, window = _data()
     found: list[TimeExpr] = []
