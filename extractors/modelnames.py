@@ -643,7 +643,7 @@ def _fields(found: list[Found], lay: Layout) -> None:
             first_sent = next((s for s in lay.sentences if s.start == para.start), None)
             if first_sent is not None and first_sent.end <= first.start:
                 hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
-                code = hits[0] if hits else None
+                code = hits[0] if hits and len(set(hits)) == 1 else None
         for f in members:
             f.field = code
 
