@@ -510,8 +510,16 @@ def _bound(lay: Layout, c: Candidate) -> str:
     return "exact"
 
 
-def _own_period(times: list[TimeExpr], zone: tuple[int, int], c: Candidate) -> PeriodRef | None:
+def _own_period(times: list[TimeExpr], zone: tuple[int, int], c: Candidate, own_start: int) -> PeriodRef | None:
+    """The time words of the count's own clause: right before it, right after its noun ("khen
+    thưởng 18 mô hình giai đoạn 2020-2022"), then anywhere in its zone (GUIDELINES §4.6 rule 1)."""
     usable = [t for t in times if t.reporting and t.period is not None]
+    own = [t for t in usable if own_start <= t.start < c.start]
+    if own:
+        return own[-1].period
+    own = [t for t in usable if c.end <= t.start < c.after_end]
+    if own:
+        return own[0].period
     own = [t for t in usable if zone[0] <= t.start < c.start]
     if own:
         return own[-1].period
@@ -582,11 +590,15 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.metric, c.metric_hit = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
-        c.period = _own_period(times, zone, c)
+        c.period = _own_period(times, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
         c.extra["caption"] = _is_caption(lay, c)
+    for i, c in enumerate(cands):
+        if c.pair is not None and c.pair > i:
+            _share(c, cands[c.pair])
+            _share(cands[c.pair], c)
     # 3. statements made twice
     _merge_restatements(cands)
     # 4. inheritance, in text order so that a part sees its total's final slots
@@ -598,7 +610,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.parent is not None:
             _inherit(c, cands[c.parent], lay, cands)
         elif c.pair is not None and c.pair < i:
-            _share(c, cands[c.pair])
+            _share(c, cands[c.pair])  # the second of a pair takes the first's inherited verb
         else:
             if c.metric is None and previous is not None and c.sentence_start == previous.sentence_start \
                     and previous.metric in ("recognized", "commended", "registered") \
@@ -630,9 +642,6 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 and c.holder is None:
             last_total = c
         previous = c
-    for c in cands:
-        if c.pair is not None and c.pair > cands.index(c):
-            _share(c, cands[c.pair])
     _other_fields(cands)
     for c in cands:
         if c.merged:

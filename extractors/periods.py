@@ -163,7 +163,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
         elif after:
             e.period = after[0].period
         else:
-            n = regex.match(r"\d+", e.text)
+            n = regex.search(r"\d+", e.text)
             if n and published:
                 y0 = published.year - int(n.group()) + 1
                 e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
