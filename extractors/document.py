@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from .counts import Candidate, extract_counts, find_candidates
-from .gazetteer import Unit, province_unit
+from .gazetteer import Unit, province_unit, site_of_url
 from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
-from .localities import Resolved, find_mentions, resolve, to_locality
+from .localities import Resolved, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
@@ -75,16 +75,21 @@ def extract(text: str, meta: Meta) -> Document:
     """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed)."""
     lay = layout(text)
     published = meta.published
-    mentions = find_mentions(lay)
-    res = resolve(mentions, meta.source_province, published.isoformat() if published else None)
-    province = province_unit(res.province) if res.province else None
+    site = site_of_url(meta.url)
+    mentions = find_mentions(lay, meta.title)
+    res = resolve(mentions, meta.source_province, published.isoformat() if published else None, site)
+    province = province_unit(res.province, res.system) if res.province else None
     cands = find_candidates(lay)
     primary = _primary(lay, cands, res, province)
 
     localities: list[Locality] = []
-    named_province = any(u.level == "province" for u in res.units())
-    for u in res.units():
+    named = res.units()
+    named_province = province in named
+    for u in named:
         localities.append(to_locality(u, primary=(primary == u)))
+    url_unit = site_unit(lay, res, site)
+    if url_unit is not None:
+        localities.append(to_locality(url_unit, primary=(primary == url_unit), inferred=True))
     if province is not None and not named_province:
         localities.append(to_locality(province, primary=(primary == province), inferred=True))
     localities.sort(key=lambda loc: (not loc.primary, ["province", "district", "commune"].index(loc.level)))

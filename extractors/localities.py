@@ -55,6 +55,10 @@ class Mention:
     former: bool = False
     unknown: bool = False  # a type word and a name the gazetteer does not hold
     in_title: bool = False  # found in a title that is not part of the text (offsets -1)
+    # the found name is a prefix of a longer run of capitalised words that could itself be a unit
+    # the gazetteer lacks ("xã Trung Hòa Nam" where only a "Trung Hòa" exists): that run's end
+    alt_end: int | None = None
+    alt_name: str | None = None
 
 
 @dataclass
@@ -118,7 +122,7 @@ def _org_heads() -> regex.Pattern[str]:
 
 
 _WORD = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*(?:['’‘]\p{L}[\p{L}\p{M}]*)?|\d+)")
-_SEP = regex.compile(r"(?: - | -|- |-| )")
+_SEP = regex.compile(r"(?: *- *| +)")
 
 
 def _name_words(text: str, pos: int, limit: int | None = None) -> list[tuple[int, int]]:
@@ -136,11 +140,22 @@ def _name_words(text: str, pos: int, limit: int | None = None) -> list[tuple[int
     return out
 
 
+@cache
+def _same_level(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """Kinds of the levels ``kinds`` denote: a unit whose type changed ("xã" that became a
+    "phường", "thị xã" that became a "thành phố") is still found by its full name."""
+    levels = {lvl for k in kinds for lvl in _kind_levels().get(k, set())}
+    return tuple(sorted(k for k, lv in _kind_levels().items() if lv & levels))
+
+
 def _longest_unit(text: str, pos: int, kinds: tuple[str, ...]) -> tuple[int, tuple[Unit, ...]] | None:
     words = _name_words(text, pos)
     for n in range(len(words), 0, -1):
         end = words[n - 1][1]
         found = lookup(text[pos:end], kinds)
+        if not found and n > 1:
+            levels = {lvl for k in kinds for lvl in _kind_levels().get(k, set())}
+            found = tuple(u for u in lookup(text[pos:end], _same_level(kinds)) if u.level in levels)
         if found:
             return end, found
     return None
@@ -214,7 +229,12 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             n_end = u_end
         else:
             n_end, found = hit
-            group.append(Mention(m.end(), n_end, text[m.end():n_end], kinds, found, rule))
+            u_end = _unknown_name(text, m.end(), kinds)
+            alt = u_end if u_end is not None and u_end > n_end else None
+            group.append(Mention(m.end(), n_end, text[m.end():n_end], kinds, found, rule, alt_end=alt,
+                                 alt_name=text[m.end():alt] if alt is not None else None))
+            if alt is not None and not _LIST_SEP.match(text, n_end) and _LIST_SEP.match(text, alt):
+                n_end = alt
         # a list continued by bare names of the same kind: "huyện Lạc Thủy, Lạc Sơn"
         while True:
             parent = _parent(text, n_end, group[-1])
@@ -260,11 +280,30 @@ def _title_lead(title: str, offset: int, text: str) -> Mention | None:
     return None
 
 
+_BARE_PAREN = regex.compile(r"\(\s*(?P<name>\p{Lu}[\p{L}\p{M}]*(?:[ -]\p{Lu}[\p{L}\p{M}]*){0,3})\s*\)")
+
+
+def _bare_in_parens(text: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
+    """Bare names in parentheses ("hoa đào (Thanh Đình)"): kept by :func:`resolve` only when they
+    fall inside the article's own area (a district of its province, a commune of a named district)."""
+    out: list[Mention] = []
+    for m in _BARE_PAREN.finditer(text, start, end):
+        s, e = m.span("name")
+        if any(t.start <= s < t.end for t in taken):
+            continue
+        found = lookup(text[s:e])
+        if found:
+            out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in found})), found, "unit-paren-bare"))
+    return out
+
+
 def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
     for para in lay.paragraphs:
-        out.extend(_scan(text, lay.folded, para.start, para.end))
+        found = _scan(text, lay.folded, para.start, para.end)
+        out.extend(found)
+        out.extend(_bare_in_parens(text, para.start, para.end, found))
     if title and title.strip():
         title = title.strip()
         at = text.find(title)
@@ -348,6 +387,8 @@ def choose_province(mentions: list[Mention], source_province: str | None = None,
     score: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
     for i, m in enumerate(mentions):
+        if m.rule == "unit-paren-bare":
+            continue
         pool = _pool(m, system, published)
         by_p: dict[str, float] = {}
         for u in pool:
@@ -410,6 +451,8 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
                 near = [u for u in local if (u.system, u.district_code) in districts]
                 local = near or local
             pool = local
+            if not pool and m.rule == "unit-paren-bare":
+                continue
             if not pool:
                 elsewhere = {u.province for u in cands}
                 known_parent = len(elsewhere) == 1 and (
@@ -418,6 +461,8 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
                 if level == "province" or known_parent:
                     pool = cands
                 elif level == "commune" and province and not m.in_list:
+                    if m.alt_end is not None and m.alt_name:  # the longer run is the unit's name
+                        m.end, m.name = m.alt_end, m.alt_name
                     m.unit = _synthetic(replace(m, kinds=tuple(sorted({u.kind for u in cands}))),
                                         province, SYSTEM_2008 if m.former else system)
                     continue
@@ -427,14 +472,22 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
             m.unit = pool[0]
             if level == "province":
                 named_provinces.add(m.unit.name)
-            if level == "district":
+            if level == "district" and m.rule != "unit-paren-bare":
                 districts.add((m.unit.system, m.unit.code))
+    for m in mentions:  # a bare name in parentheses counts only inside the article's own area
+        if m.rule == "unit-paren-bare" and m.unit is not None:
+            u = m.unit
+            inside = (province_in(u, system) == province and (
+                u.level != "commune" or (u.system, u.district_code) in districts or u.system == SYSTEM_2025))
+            if not inside:
+                m.unit = None
     for m in mentions:
         if m.unknown and m.unit is None and province:
             m.unit = _synthetic(m, province, SYSTEM_2008 if m.former else system)
     kept = [m for m in mentions if m.unit is not None]
-    return Resolved(province, [m for m in kept if m.rule != "unit-parent"], system,
-                    [m for m in kept if m.rule == "unit-parent"])
+    side = ("unit-parent", "unit-paren-bare")
+    return Resolved(province, [m for m in kept if m.rule not in side], system,
+                    [m for m in kept if m.rule in side])
 
 
 def to_locality(u: Unit, primary: bool = False, inferred: bool = False) -> Locality:

@@ -36,7 +36,7 @@ def _same(expected: Any, got: Any) -> bool:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_spec(case: dict[str, Any]) -> None:
     pub = date.fromisoformat(case["published"]) if case.get("published") else None
-    meta = Meta(doc=case["id"], published=pub, source_province=case.get("source_province"))
+    meta = Meta(doc=case["id"], published=pub, **{k: case.get(k) for k in ("url", "title", "source_province")})
     doc = extract(case["text"], meta).model_dump(mode="json")
     for kind in ("counts", "periods", "localities", "models"):
         if kind not in case:
