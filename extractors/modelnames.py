@@ -244,6 +244,11 @@ def _list_cue() -> regex.Pattern[str]:
 
 
 @cache
+def _list_mark() -> regex.Pattern[str]:
+    return phrase_regex(_m()["list_marks"])  # type: ignore[arg-type]
+
+
+@cache
 def _list_word_end() -> regex.Pattern[str]:
     return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["list_words"]) + r")\s*:?\s*$")
 
@@ -331,7 +336,7 @@ def _list_end() -> regex.Pattern[str]:
     return regex.compile(r"[!?]|…|\.\.\.|" + _period())
 
 
-def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
+def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[Found]:
     """Unquoted items of a list of models opened by a colon ("Tiêu biểu như các mô hình: A tại xã
     X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase."""
     text, folded = lay.text, lay.folded
@@ -351,11 +356,14 @@ def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
                 bounds.append((pos, list_start + sep.start()))
                 pos = list_start + sep.end()
             bounds.append((pos, list_end))
-            context = folded[max(para.start, cue.start() - 200):cue.end()]
+            sent = lay.sentence_at(cue.start())
+            context = folded[sent.start if sent else para.start:cue.end()]
             opens_model = bool(_ITEM_HEAD.match(folded, list_start, list_end))
-            if not ("mô hình" in context or "điển hình" in context or opens_model):
+            if not ("mô hình" in context or "điển hình" in context or opens_model) \
+                    or _blocked(context):
                 continue
-            if len(bounds) < 2 and "mô hình" not in cue.group() and not opens_model:
+            if "mô hình" not in cue.group() and not opens_model and (
+                    len(bounds) < 2 or not _list_mark().search(context)):
                 continue
             for i_s, i_e in bounds:
                 ws = regex.match(r"\s*", folded[i_s:i_e])
@@ -369,8 +377,8 @@ def _listed(lay: Layout, quoted: list[Found]) -> list[Found]:
                     start = head.end()
                 rest = folded[start:i_e]
                 if not rest or _generic().match(rest) or _movement().match(rest) \
-                        or _is_place_at(lay, start, i_e):
-                    continue
+                        or _is_place_at(lay, start, i_e) or any(mm.start == start for mm in mentions):
+                    continue  # an item opening with a place names no model
                 end = _name_end(lay, start, i_e, commas=False)
                 end = i_e if end is None else end
                 name = clean_name(text[start:end])
@@ -715,7 +723,7 @@ def _item_places(lay: Layout, found: list[Found], mentions: list[Mention]) -> No
 
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     quoted = _quoted(lay)
-    listed = _listed(lay, quoted)
+    listed = _listed(lay, quoted, mentions)
     found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
     for i, f in enumerate(found):
         nxt = found[i + 1].start if i + 1 < len(found) else len(lay.text)
