@@ -93,6 +93,11 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
 
 
 @cache
+def _type_rules() -> frozenset[str]:
+    return frozenset(r["id"] for r in lexicon()["unit_type"])
+
+
+@cache
 def _standalone() -> list[tuple[regex.Pattern[str], str, str, str]]:
     out = []
     for s in lexicon()["units"].get("standalone", []):
@@ -380,12 +385,14 @@ def choose_province(mentions: list[Mention], source_province: str | None = None,
                     signals: tuple[str, ...] = ()) -> str | None:
     """The province that explains most mentions, weighted by their level.
 
-    ``source_province`` and ``signals`` (site provinces) add the ``source`` weight. Ties go to the
-    province explaining the earliest mention, then to the name: never to hash order.
+    ``source_province`` and ``signals`` (site provinces) add the ``source`` weight. A tie goes to a
+    province that some mention or signal names unambiguously, then to the one explaining the
+    earliest mention, then to the name: never to hash order.
     """
     weights = lexicon()["units"]["weights"]
     score: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
+    sure: set[str] = set()
     for i, m in enumerate(mentions):
         if m.rule == "unit-paren-bare":
             continue
@@ -398,14 +405,20 @@ def choose_province(mentions: list[Mention], source_province: str | None = None,
         for p in sorted(by_p):
             score[p] += by_p[p] / len(by_p) ** 0.5
             first.setdefault(p, i)
+        if len(by_p) == 1:
+            sure.update(by_p)
     for i, p in enumerate(x for x in (source_province, *signals) if x):
         mapped = map_province(p, system)
         if mapped:
             score[mapped] += weights["source"]
             first.setdefault(mapped, len(mentions) + i)
+            sure.add(mapped)
     if not score:
         return None
-    return min(score, key=lambda p: (-round(score[p], 9), first[p], p))
+    top = max(round(v, 9) for v in score.values())
+    tied = sorted(p for p in score if round(score[p], 9) == top)
+    tied = [p for p in tied if p in sure] or tied
+    return min(tied, key=lambda p: (first[p], p))
 
 
 def _synthetic(m: Mention, province: str, system: str) -> Unit | None:
@@ -436,6 +449,11 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
         pool = _pool(m, system, published)
         pool = [u for u in pool if _valid_at(u, published)] or pool
         if not pool:
+            # a name found only among the other system's units (a 2025 commune's name in a 2019
+            # article): a unit the 2008 list lacks, placed like any other unknown one
+            if m.candidates and not m.in_list and m.rule in _type_rules() and all(
+                    k in _UNKNOWN_KINDS for k in m.kinds):
+                m.unknown = True
             continue
         local_levels = [u.level for u in pool if province_in(u, system) == province]
         level = min(local_levels or [u.level for u in pool], key=_LEVELS.index)
