@@ -643,17 +643,61 @@ def _fields(found: list[Found], lay: Layout) -> None:
             nxt = last.attach_end + stop.start()
         outro = _field_hits(lay, last.attach_end, min(sent.end, nxt), frules, quotes)
         code = intro[-1] if intro else (outro[0] if outro else None)
-        # 3. a "lĩnh vực X" heading earlier in the paragraph
+        # 3. a "lĩnh vực X" heading earlier in the paragraph, or a sentence opening "Về X:"
         if code is None:
             code = _heading_field(lay, para.start, first.start, quotes)
+        if code is None:
+            code = _opening_field(lay, para.start, first.start)
         # 4. the paragraph's opening sentence
         if code is None:
             first_sent = next((s for s in lay.sentences if s.start == para.start), None)
             if first_sent is not None and first_sent.end <= first.start:
                 hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
                 code = hits[0] if hits and len(set(hits)) == 1 else None
+        # 5. a heading line of its own right before the paragraph ("Lĩnh vực kinh tế")
+        if code is None and para_i:
+            code = _heading_line(lay, lay.paragraphs[para_i - 1])
         for f in members:
             f.field = code
+
+
+_OPENING = regex.compile(r"(?:về|đối với|trên|trong)\s+(?:các\s+)?(?:lĩnh vực\s+)?(?P<topic>[^:,.;]{2,60}?)\s*[:,]")
+
+
+def _only_field(lay: Layout, start: int, end: int) -> str | None:
+    """The field that the words in [start, end) name, when they are nothing but one field's words."""
+    hits = [h for h in find_all(field_rules(), lay.folded, start, end) if h.rule.code]
+    if not hits or len({h.rule.code for h in hits}) != 1:
+        return None
+    rest = lay.folded[start:end]
+    for h in sorted(hits, key=lambda h: -h.start):
+        rest = rest[:h.start - start] + " " * (h.end - h.start) + rest[h.end - start:]
+    return hits[0].rule.code if regex.fullmatch(r"[\s,\-–và]*", rest) else None
+
+
+def _opening_field(lay: Layout, start: int, end: int) -> str | None:
+    """A sentence of the paragraph opening with its field: "Về văn hóa - xã hội: có các mô hình …"."""
+    code = None
+    for sent in lay.sentences:
+        if not start <= sent.start < end:
+            continue
+        m = _OPENING.match(lay.folded, sent.start, min(end, sent.end))
+        if m:
+            code = _only_field(lay, m.start("topic"), m.end("topic")) or code
+    return code
+
+
+def _heading_line(lay: Layout, para: Span) -> str | None:
+    """A short line that only names a field ("Lĩnh vực kinh tế", "2. Về an ninh - quốc phòng:")."""
+    line = lay.folded[para.start:para.end]
+    if len(line.split()) > 12:
+        return None
+    m = regex.match(r"\s*(?:(?:\d+|[a-zđ]|[ivx]+)[.)]\s*|[*•+\-–]\s*)?(?:(?:về|đối với|trên|trong)\s+)?"
+                    r"(?:các\s+)?(?:lĩnh vực\s+)?", line)
+    head = para.start + (m.end() if m else 0)
+    tail = regex.search(r"[\s:.]*$", line)
+    end = para.start + (tail.start() if tail else len(line))
+    return _only_field(lay, head, end) if head < end else None
 
 
 def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> str | None:
