@@ -79,6 +79,7 @@ def extract(text: str, meta: Meta) -> Document:
     mentions = find_mentions(lay, meta.title)
     res = resolve(mentions, meta.source_province, published.isoformat() if published else None, site)
     province = province_unit(res.province, res.system) if res.province else None
+    url_unit = site_unit(lay, res, site)
     cands = find_candidates(lay)
     primary = _primary(lay, cands, res, province)
 
@@ -87,7 +88,6 @@ def extract(text: str, meta: Meta) -> Document:
     named_province = province in named
     for u in named:
         localities.append(to_locality(u, primary=(primary == u)))
-    url_unit = site_unit(lay, res, site)
     if url_unit is not None:
         localities.append(to_locality(url_unit, primary=(primary == url_unit), inferred=True))
     if province is not None and not named_province:

@@ -73,7 +73,7 @@ class Resolved:
     def units(self) -> list[Unit]:
         seen: dict[tuple[str, str, str | None, str], Unit] = {}
         for m in sorted(self.mentions + self.qualifiers, key=lambda x: (x.start, x.end)):
-            if m.unit is not None:
+            if m.unit is not None and m.rule != "unit-url":
                 u = m.unit
                 seen.setdefault((u.level, u.name, u.code, u.province), u)
         return list(seen.values())
@@ -471,6 +471,11 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
             pool = local
             if not pool and m.rule == "unit-paren-bare":
                 continue
+            if not pool and level != "province" and province:
+                # the type changed ("xã" that is now a "phường"): the same name, level and system
+                pool = [u for u in lookup(m.name, _same_level(m.kinds))
+                        if u.level == level and u.system == cands[0].system
+                        and province_in(u, system) == province]
             if not pool:
                 elsewhere = {u.province for u in cands}
                 known_parent = len(elsewhere) == 1 and (
@@ -545,5 +550,8 @@ def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
     for para in lay.paragraphs:
         for m in pat.finditer(lay.folded, para.start, para.end):
             if m.group("kind") == fold(u.kind):
+                # what "toàn huyện" and a count's bare type word refer to: a mention without a
+                # place in the text (offsets -1), so the primary unit can be this one
+                res.mentions.append(Mention(-1, -1, u.name, (u.kind,), (u,), "unit-url", unit=u))
                 return u
     return None
