@@ -2,7 +2,7 @@
 locality and period.
 
 A count is a number followed by a model noun ("215 mô hình", "1.240 lượt mô hình"), or a number of
-holders ("29 tập thể", "26 cá nhân") inside the split of such a count. Extraction runs in stages:
+holders ("41 tập thể", "17 cá nhân") inside the split of such a count. Extraction runs in stages:
 
 1. **Candidates** (:func:`find_candidates`): every count, with its holder, and the *part-of* link
    of each part of a breakdown to its total: a split in parentheses, the items after "trong đó" /
@@ -64,7 +64,7 @@ def _holder_words() -> dict[str, str]:
 
 @cache
 def _holder_count_regex() -> regex.Pattern[str]:
-    """A number of holders: "29 tập thể", "26 cá nhân" (a count only inside a split)."""
+    """A number of holders: "41 tập thể", "17 cá nhân" (a count only inside a split)."""
     alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
     return regex.compile(rf"(?<![\w.,/])(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s+(?P<head>{alts})(?![\w])")
 
@@ -176,8 +176,8 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     pos = head_end + len(after) - len(stripped)
     if any(h.start == pos and h.rule.code for h in find_all(field_rules(), lay.folded, pos, pos + 40)):
         return False
-    if stripped[0] in "\"“”'‘’":
-        return True
+    if stripped[0] in "\"“”'‘’" or stripped[0].isdigit():
+        return True  # "12 mô hình “Chính quyền thân thiện”", "25 mô hình 5 không 3 sạch"
     return stripped[0].isupper() and not stripped.startswith(("Dân vận", "DVK"))
 
 
@@ -219,7 +219,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
 
 
 def _model_and_typical_split(cands: list[Candidate]) -> None:
-    """"7.520 mô hình, điển hình …, trong đó 4.250 mô hình và 3.270 điển hình": the movement's
+    """"930 mô hình, điển hình …, trong đó 610 mô hình và 320 điển hình": the movement's
     convention (SPEC §1.3) makes the mô hình collective and the điển hình individual."""
     groups: dict[int, list[Candidate]] = {}
     for c in cands:
@@ -234,7 +234,7 @@ def _model_and_typical_split(cands: list[Candidate]) -> None:
 
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
-    """"tặng Bằng khen 28 tập thể, 12 cá nhân": holders outside a split are awards, not counts."""
+    """"tặng Bằng khen 19 tập thể, 23 cá nhân": holders outside a split are awards, not counts."""
     keep = [not (c.extra.get("holder_head") and c.parent is None and c.pair is None) for c in cands]
     for i, c in enumerate(cands):
         if c.parent is not None and not keep[c.parent]:
@@ -252,7 +252,7 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
-    """Models under appraisal or proposed ("đi kiểm tra 2 mô hình do … đề cử"): not results (SPEC §4)."""
+    """Models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử"): not results (SPEC §4)."""
     before = lay.folded[max(0, start - 40):start]
     after = lay.folded[end:min(seg_end, end + 80)]
     after = regex.split(r"[,;(]", after, maxsplit=1)[0]
@@ -261,7 +261,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
 
 
 def _holders(lay: Layout, cands: list[Candidate]) -> None:
-    """Holder words after the noun ("54 mô hình cá nhân") or before the number ("tập thể 316 mô
+    """Holder words after the noun ("23 mô hình cá nhân") or before the number ("tập thể 221 mô
     hình"), and pairs "N tập thể và M điển hình" (the noun of the second counts for both)."""
     for c in cands:
         if c.holder is not None:
@@ -303,7 +303,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
     In its own sentence a part follows its total after a part cue or an opening parenthesis; a
     sentence that opens with a part cue ("Trong đó, …") breaks down the last total of the sentences
-    just before that states no field of its own (a caption "… có 82 mô hình kinh tế" between the
+    just before that states no field of its own (a caption "… có 90 mô hình kinh tế" between the
     two is skipped). A part never has a verb of its own before its number."""
     total: int | None = None  # the last count that can be broken down in its sentence
     open_total: int | None = None  # the last count without a field: what "Trong đó, …" breaks down
@@ -337,8 +337,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             c.parent = cands[c.pair].parent
             continue
         if c.extra.get("holder_head"):
-            total, scope = None, False  # "khen thưởng 03 tập thể và 15 cá nhân": awards, no total
-        elif not _is_increase(lay, c):  # "…, tăng 34 mô hình so với năm 2021" breaks nothing down
+            total, scope = None, False  # "khen thưởng 04 tập thể và 11 cá nhân": awards, no total
+        elif not _is_increase(lay, c):  # "…, tăng 45 mô hình so với năm 2022" breaks nothing down
             total, scope = i, False
             if not _states_field(lay, c):
                 open_total = i
@@ -350,7 +350,7 @@ def _is_increase(lay: Layout, c: Candidate) -> bool:
 
 
 def _states_field(lay: Layout, c: Candidate) -> bool:
-    """A count of one field ("82 mô hình kinh tế") is no total of a breakdown that follows."""
+    """A count of one field ("90 mô hình kinh tế") is no total of a breakdown that follows."""
     c.after_end = _after(lay, c, c.seg_end)
     code, _ = _field(lay, (c.seg_start, c.seg_end), c)
     return code not in (None, "all")
@@ -426,7 +426,7 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
         if m.group() == "(":
             close = lay.folded.find(")", m.end(), end)
             if close > 0 and not _metric_hits(lay.folded, m.end(), close):
-                pos = close + 1  # a split "(29 tập thể, 26 cá nhân)": the clause goes on after it
+                pos = close + 1  # a split "(31 tập thể, 9 cá nhân)": the clause goes on after it
                 continue
         if m.group() in (",", "và"):
             nxt = regex.match(r"\s*", lay.folded[m.end():]).end() + m.end()  # type: ignore[union-attr]
@@ -454,8 +454,8 @@ def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]
 def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> tuple[str | None, int]:
     """The metric the count's own words give (and where), None when they give none.
 
-    Anchored words win ("tăng 276", "6 mô hình mới"); else the strongest phrase of the count's own
-    words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 274 mô hình" is built).
+    Anchored words win ("tăng 120", "9 mô hình mới"); else the strongest phrase of the count's own
+    words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 287 mô hình" is built).
     """
     before = lay.folded[zone[0]:c.start]
     for rule, before_re, after_re in metric_rules():
@@ -512,7 +512,7 @@ def _bound(lay: Layout, c: Candidate) -> str:
 
 def _own_period(times: list[TimeExpr], zone: tuple[int, int], c: Candidate, own_start: int) -> PeriodRef | None:
     """The time words of the count's own clause: right before it, right after its noun ("khen
-    thưởng 18 mô hình giai đoạn 2020-2022"), then anywhere in its zone (GUIDELINES §4.6 rule 1)."""
+    thưởng 21 mô hình giai đoạn 2019-2023"), then anywhere in its zone (GUIDELINES §4.6 rule 1)."""
     usable = [t for t in times if t.reporting and t.period is not None]
     own = [t for t in usable if own_start <= t.start < c.start]
     if own:
@@ -556,7 +556,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
 
 def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     """A count without field words in a paragraph about one field ("Trong lĩnh vực phát triển
-    kinh tế, … Đã xây dựng được N mô hình"): that field, when the paragraph names only it."""
+    kinh tế, … Đã xây dựng được 450 mô hình"): that field, when the paragraph names only it."""
     para = lay.paragraphs[c.para]
     codes = set()
     for m in regex.finditer(r"lĩnh vực\s+", lay.folded[para.start:c.sentence_start]):
@@ -671,7 +671,7 @@ def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) ->
     if c.level is None and c.metric == t.metric:
         c.level = t.level
     if c.field in (None, "all") and t.field not in (None, "all") and c.holder is not None:
-        c.field = t.field  # "61 mô hình và 10 điển hình" of a total of one field
+        c.field = t.field  # "50 mô hình và 14 điển hình" of a total of one field
     c.period = t.period
     if c.locality is None:
         c.locality = t.locality
@@ -688,7 +688,7 @@ def _previous_sibling(c: Candidate, cands: list[Candidate]) -> Candidate | None:
 
 
 def _share(a: Candidate, b: Candidate) -> None:
-    """The members of a pair "159 tập thể và 62 điển hình" share their verb, level and period."""
+    """The members of a pair "120 tập thể và 45 điển hình" share their verb, level and period."""
     for name in ("metric", "level", "period", "field"):
         va, vb = getattr(a, name), getattr(b, name)
         if va in (None, "all", "built") and vb not in (None, "all"):
@@ -724,7 +724,7 @@ def _merge_restatements(cands: list[Candidate]) -> None:
 
     - the same number twice with one mention giving no verb (a headline, a repeat): one record, its
       slots completed from both;
-    - a rounded number in a headline or caption ("hơn 500") next to the exact one (501): dropped.
+    - a rounded number in a headline or caption ("hơn 300") next to the exact one (312): dropped.
     """
     for i, c in enumerate(cands):
         if c.parent is not None or c.pair is not None or c.merged:
@@ -739,6 +739,9 @@ def _merge_restatements(cands: list[Candidate]) -> None:
                 continue
             if c.metric is not None and d.metric is not None and c.metric != d.metric:
                 continue
+            if any(getattr(c, n) not in (None, "all") and getattr(d, n) not in (None, "all", getattr(c, n))
+                   for n in ("field", "level")):
+                continue  # "20 mô hình kinh tế … công nhận 20 mô hình văn hóa": two statements
             for name in ("field", "level", "period", "locality", "metric"):
                 if getattr(d, name) in (None, "all"):
                     setattr(d, name, getattr(c, name))
