@@ -320,8 +320,11 @@ def site_of_url(url: str | None) -> Site | None:
         province = hit[0]
     if hit is not None and hit[1] > 0 and province == hit[0]:
         # the labels before the province: a district's portal ("sondong.bacgiang.gov.vn")
-        for label in labels[:hit[1]]:
-            found = [u for u in _units_by_slug(province).get(slug(label), ()) if u.level == "district"]
+        # ... and before the district, a commune's ("xaphuocan.honquan.binhphuoc.gov.vn")
+        for label in reversed(labels[:hit[1]]):
+            found = [u for u in _units_by_slug(province).get(slug(label), ())
+                     if (u.level == "district" and unit is None)
+                     or (u.level == "commune" and unit is not None and u.district_code == unit.code)]
             if len({u.code for u in found}) == 1:
                 unit = found[0]
     if province is None and len(labels) >= 2:

@@ -266,14 +266,17 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
     return out
 
 
-def _title_lead(title: str, offset: int, text: str) -> Mention | None:
-    """The bare unit name that leads a title ("Cao Bằng: …", "Hội An có …"): a province or district."""
+def _title_lead(title: str, offset: int, text: str, colon_only: bool = False) -> Mention | None:
+    """The bare unit name that leads a title ("Cao Bằng: …", "Hội An có …"): a province or district.
+
+    ``colon_only``: only the "Name: …" form (a first line taken for the headline)."""
     lead = len(title) - len(title.lstrip(" \"“'‘"))
     words = _name_words(title, lead)
+    follow = r"\s*:\s" if colon_only else r"\s*(?:[:–—-]\s|\s+\p{Ll})"
     for n in range(len(words), 0, -1):
         end = words[n - 1][1]
         rest = title[end:]
-        if not regex.match(r"\s*(?:[:–—-]\s|\s+\p{Ll})", rest):
+        if not regex.match(follow, rest):
             continue
         found = tuple(u for u in lookup(title[lead:end]) if u.level in ("province", "district"))
         if found:
@@ -309,6 +312,13 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         found = _scan(text, lay.folded, para.start, para.end)
         out.extend(found)
         out.extend(_bare_in_parens(text, para.start, para.end, found))
+    if not (title and title.strip()) and len(lay.paragraphs) > 1:
+        first = lay.paragraphs[0]
+        line = text[first.start:first.end]
+        if len(line) <= 200 and not line.rstrip().endswith("."):
+            lead = _title_lead(line, first.start, text, colon_only=True)
+            if lead is not None and not any(m.start <= lead.start < m.end for m in out):
+                out.append(lead)
     if title and title.strip():
         title = title.strip()
         at = text.find(title)

@@ -74,6 +74,7 @@ def test_slug() -> None:
     ("https://sonla.dcs.vn/a", "Sơn La", None),
     ("https://camlo.quangtri.gov.vn/tin/a", "Quảng Trị", ("huyện", "Cam Lộ")),
     ("https://camlo.quangtri.gov.vn/Xa-Cam-Thanh/a.html", "Quảng Trị", ("xã", "Cam Thành")),
+    ("https://camthanh.camlo.quangtri.gov.vn/a.html", "Quảng Trị", ("xã", "Cam Thành")),
     ("http://kontumtv.vn/a", "Kon Tum", None),
     ("https://thuathienhue.gov.vn/a", "Thừa Thiên Huế", None),
     ("https://baria-vungtau.gov.vn/a", "Bà Rịa - Vũng Tàu", None),
