@@ -22,6 +22,8 @@ from .text import QUOTES, clean_name, key
 
 _OPENERS = "“‘\"”"
 _QUOTE_MARK = regex.compile("[" + regex.escape(QUOTES + "‘’") + "]")
+# one quote mark: a quote character, doubled or not ("‘‘", "’’"), or two apostrophes ("''")
+_QUOTE_RUN = regex.compile("(?P<q>[" + regex.escape(QUOTES + "‘’") + "])(?P=q)*|''")
 
 
 @dataclass
@@ -30,6 +32,7 @@ class Quote:
     start: int  # first character of the name
     end: int  # end of the name (exclusive)
     close: int | None  # index of the closing quote character, None when it never closes
+    close_end: int | None = None  # end of the closing mark ("’’" is one mark)
 
 
 @dataclass
@@ -50,11 +53,12 @@ class Found:
 
 
 # --- quotes -------------------------------------------------------------------------------------
-def _is_open(text: str, i: int, end: int) -> bool | None:
+def _is_open(text: str, i: int, j: int, end: int) -> bool | None:
+    """Whether the quote mark text[i:j] opens (True), closes (False) or cannot tell (None)."""
     prev = text[i - 1] if i > 0 else " "
-    nxt = text[i + 1] if i + 1 < end else " "
+    nxt = text[j] if j < end else " "
     prev_space = prev.isspace() or prev in "([{,;:–-…" or prev in QUOTES
-    next_space = nxt.isspace() or nxt in ".,;:)]}…!?" or i + 1 >= end
+    next_space = nxt.isspace() or nxt in ".,;:)]}…!?" or j >= end
     if prev_space and not next_space:
         return True
     if next_space and not prev_space:
@@ -68,38 +72,30 @@ def _is_open(text: str, i: int, end: int) -> bool | None:
 
 
 def find_quotes(text: str, span: Span) -> list[Quote]:
-    marks = [m.start() for m in _QUOTE_MARK.finditer(text, span.start, span.end)]
-    kinds = [_is_open(text, i, span.end) for i in marks]
+    marks = [(m.start(), m.end()) for m in _QUOTE_RUN.finditer(text, span.start, span.end)]
+    kinds = [_is_open(text, i, j, span.end) for i, j in marks]
     out: list[Quote] = []
     k = 0
     expect_open = True
     while k < len(marks):
-        i, kind = marks[k], kinds[k]
+        (i, i_end), kind = marks[k], kinds[k]
         if kind is None:
             kind = expect_open
         if not kind:
             k += 1
             continue
-        # find its close before the next opening
+        # its close is the next mark, unless that one opens
         j = k + 1
-        close = None
-        while j < len(marks):
-            kj = kinds[j]
-            if kj is None:
-                kj = False
-            if kj is False:
-                close = marks[j]
-                break
-            break
-        if close is not None:
-            start = i + 1
+        if j < len(marks) and kinds[j] is not True:
+            close, close_end = marks[j]
+            start = i_end
             while start < close and text[start].isspace():
                 start += 1
-            out.append(Quote(i, start, close, close))
+            out.append(Quote(i, start, close, close, close_end))
             k = j + 1
             expect_open = True
         else:
-            out.append(Quote(i, i + 1, span.end, None))
+            out.append(Quote(i, i_end, span.end, None))
             k += 1
     return out
 
@@ -281,7 +277,8 @@ def _quoted(lay: Layout) -> list[Found]:
                 end = stop if stop is not None else min(para.end, q.start + 200)
                 ev_end, after = end, end
             else:
-                end, ev_end, after = q.close, q.close + 1, q.close + 1
+                close_end = q.close_end if q.close_end is not None else q.close + 1
+                end, ev_end, after = q.close, close_end, close_end
             name = clean_name(text[q.start:end])
             if not name or len(name.split()) > 40:
                 continue
@@ -475,8 +472,22 @@ def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int
     return [(s, e) for s, e in items if e > s]
 
 
+@cache
+def _size() -> regex.Pattern[str]:
+    words = _alternation(_m()["size_words"])
+    bounds = _alternation([w for ws in lexicon()["bounds"].values() for w in ws])
+    return regex.compile(rf"(?:{words})(?:\s+(?:{bounds}))?\s+[\d.,]+\s*[\p{{L}}\d]*(?:\s+\d)?,?")
+
+
+@cache
+def _unit_word_names() -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + _alternation(lexicon()["owners"]["names_with_unit_word"]) + r")\s*$")
+
+
 def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> None:
     text, folded = lay.text, lay.folded
+    mentions = [mm for mm in mentions
+                if not _unit_word_names().search(folded, max(0, mm.start - 16), mm.start)]
     para_end = next((p.end for p in lay.paragraphs if p.start <= f.start < p.end), len(text))
     limit = min(para_end, next_start)
     pos = f.after
@@ -487,9 +498,13 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                if f.start <= m.start < f.end and m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
     seen_owner = seen_place = False
-    for _ in range(3):
+    for _ in range(4):
         ws = regex.match(r"\s*", folded[pos:limit])
         pos += ws.end() if ws else 0
+        size = _size().match(folded, pos, limit)
+        if size:  # "quy mô 50 con" between the name and its owner
+            pos = size.end()
+            continue
         if folded.startswith("(", pos):
             close = folded.find(")", pos, limit)
             inner = folded[pos + 1:close] if close > 0 else ""
