@@ -252,12 +252,23 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
-    """Models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử"): not results (SPEC §4)."""
+    """Not a result: models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử",
+    SPEC §4), people attending ("150 điển hình tiên tiến về dự hội nghị"), or a year or date
+    followed by the noun ("năm 2023 mô hình … được triển khai")."""
     before = lay.folded[max(0, start - 40):start]
     after = lay.folded[end:min(seg_end, end + 80)]
     after = regex.split(r"[,;(]", after, maxsplit=1)[0]
-    return bool(words("counts", "appraisal_before").search(before.rsplit(",", 1)[-1])
-                or words("counts", "appraisal_after").search(after))
+    if words("counts", "appraisal_before").search(before.rsplit(",", 1)[-1]) \
+            or words("counts", "appraisal_after").search(after) or _DATE_WORD_BEFORE.search(before):
+        return True
+    clause = max(lay.folded.rfind(",", 0, start), lay.folded.rfind(";", 0, start), start - 80, 0)
+    if _metric_hits(lay.folded, clause, start):
+        return False  # "đã lựa chọn 80 mô hình về dự Hội nghị": chosen, and so commended
+    return bool(words("counts", "attendance_before").search(before)
+                or words("counts", "attendance_after").search(after))
+
+
+_DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|đến)\s*(?:\d+\s*[-/–]\s*)?$")
 
 
 def _holders(lay: Layout, cands: list[Candidate]) -> None:
