@@ -93,6 +93,11 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
 
 
 @cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(fold(a) for a in lexicon()["abbreviations"])
+
+
+@cache
 def _type_rules() -> frozenset[str]:
     return frozenset(r["id"] for r in lexicon()["unit_type"])
 
@@ -226,15 +231,16 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             continue
         hit = _longest_unit(text, m.end(), kinds)
         group: list[Mention] = []
+        full_word = "." not in m.group("type") and m.group("type") not in _abbreviations()  # not "tp", "p."
         if hit is None:
-            u_end = _unknown_name(text, m.end(), kinds)
+            u_end = _unknown_name(text, m.end(), kinds) if full_word else None
             if u_end is None:
                 continue
             group.append(Mention(m.end(), u_end, text[m.end():u_end], kinds, (), rule, unknown=True))
             n_end = u_end
         else:
             n_end, found = hit
-            u_end = _unknown_name(text, m.end(), kinds)
+            u_end = _unknown_name(text, m.end(), kinds) if full_word else None
             alt = u_end if u_end is not None and u_end > n_end else None
             group.append(Mention(m.end(), n_end, text[m.end():n_end], kinds, found, rule, alt_end=alt,
                                  alt_name=text[m.end():alt] if alt is not None else None))
