@@ -465,7 +465,9 @@ def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int
     pos = start
     for m in regex.finditer(r"\s*,\s*|\s+và\s+", folded[start:end]):
         nxt = folded[start + m.end():end]
-        if _owner_heads().match(nxt) or _villages().match(nxt) or _UNIT_TYPE.match(nxt + " "):
+        unit = _UNIT_TYPE.match(nxt + " ")
+        named_unit = unit is not None and _names_place(text, start + m.end() + unit.end())
+        if _owner_heads().match(nxt) or _villages().match(nxt) or named_unit:
             items.append((pos, start + m.start()))
             pos = start + m.end()
     items.append((pos, end))
@@ -514,6 +516,17 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 spans.append((pos + 1, close, not (_quantity().match(inner) or after_unit)))
                 pos = close + 1
                 continue
+            # a long description in parentheses, to the ";" that ends the item: its units are the
+            # model's, and a "của X" closing it names the owner
+            semi = folded.rfind(";", pos, limit)
+            region_end = semi if semi > pos else limit
+            spans.append((pos + 1, region_end, False))
+            own = list(regex.finditer(r"(?<![\w])của\s+", folded[pos:region_end]))
+            if own:
+                o_start = pos + own[-1].end()
+                stop = _owner_stops().search(folded, o_start, region_end)
+                spans.append((o_start, stop.start() if stop else region_end, True))
+            pos = region_end
             break
         m = regex.match(r"(?:trên địa bàn\s+)?(?:của|do)\s+", folded[pos:limit])
         if m and not seen_owner:
