@@ -292,13 +292,22 @@ def _quoted(lay: Layout) -> list[Found]:
                     and not _cue_end().search(before)):
                 prev_blocked_end, prev_model_end = ev_end, None
                 continue
-            is_model = bool(_cue_end().search(before)) or (
+            # "mô hình của Chi hội “X”": the model carries its owner's quoted name
+            owned = _NAMED_OWNER.search(before)
+            is_model = bool(_cue_end().search(before)) or bool(owned) or (
                 gap_model is not None and _continues(gap_model))
             if not is_model:
                 continue
-            out.append(Found(name, q.open, ev_end, after, _sentence_index(lay, q.open), True))
+            found = Found(name, q.open, ev_end, after, _sentence_index(lay, q.open), True)
+            if owned:
+                o_start = q.open - (len(before) - owned.start("owner"))
+                found.owners = [text[o_start:ev_end].strip()]
+            out.append(found)
             prev_model_end, prev_blocked_end = ev_end, None
     return out
+
+
+_NAMED_OWNER = regex.compile(r"(?<![\w])mô hình\s+của\s+(?P<owner>[^\"',.;:()]{2,50}?)\s*$")
 
 
 def _blocked(before: str) -> bool:
@@ -656,8 +665,8 @@ def _fields(found: list[Found], lay: Layout) -> None:
         cut = sent.start + own_colon.start() if own_colon else first.start
         prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, cut) + 1 for p in ";:"))
         intro = _field_hits(lay, prev_end, first.start, frules + _topic_rules(), quotes)
-        if not intro and ";" in lay.folded[sent.start:first.start]:
-            # a later item of a list "…: A; B; C" takes the clause that introduces the list
+        if not intro:
+            # an item of a list "…: A; B; C" takes the clause that introduces the list
             colon = lay.folded.rfind(":", sent.start, first.start)
             if colon >= 0:
                 list_start = max(lay.folded.rfind(p, sent.start, colon) + 1 for p in ";:")
