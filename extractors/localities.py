@@ -33,6 +33,8 @@ from .gazetteer import (
     lookup,
     max_name_words,
     province_unit,
+    units,
+    units_2025,
 )
 from .layout import Layout
 from .lexicon import lexicon
@@ -311,6 +313,35 @@ def _bare_in_parens(text: str, start: int, end: int, taken: list[Mention]) -> li
     return out
 
 
+@cache
+def _province_regex() -> regex.Pattern[str]:
+    names = sorted({fold(u.name) for u in units() + units_2025() if u.level == "province"}, key=len, reverse=True)
+    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])")
+
+
+_PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
+_NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
+
+
+def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
+    """Province names without a type word ("tại Hà Giang"): only a fallback signal of the
+    article's province (SPEC §1.1 inferred), used when no unit and no site places it."""
+    out: list[Mention] = []
+    for m in _province_regex().finditer(folded, start, end):
+        s, e = m.span()
+        if not text[s].isupper() or any(t.start <= s < t.end for t in taken):
+            continue
+        prev = _PREV_WORD.search(text, max(0, s - 30), s)
+        nxt = _NEXT_WORD.match(text, e)
+        if (prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper()):
+            continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
+        found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
+        if found:
+            out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in found})), found,
+                               "unit-bare-province"))
+    return out
+
+
 def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
@@ -318,6 +349,7 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         found = _scan(text, lay.folded, para.start, para.end)
         out.extend(found)
         out.extend(_bare_in_parens(text, para.start, para.end, found))
+        out.extend(_bare_provinces(text, lay.folded, para.start, para.end, found))
     if not (title and title.strip()) and len(lay.paragraphs) > 1:
         first = lay.paragraphs[0]
         line = text[first.start:first.end]
@@ -405,6 +437,15 @@ def choose_province(mentions: list[Mention], source_province: str | None = None,
     province that some mention or signal names unambiguously, then to the one explaining the
     earliest mention, then to the name: never to hash order.
     """
+    named = [m for m in mentions if m.rule != "unit-bare-province"]
+    chosen = _choose(named, source_province, system, published, signals)
+    if chosen is None:  # nothing else places the article: province names without a type word
+        chosen = _choose([m for m in mentions if m.rule == "unit-bare-province"], None, system, published, ())
+    return chosen
+
+
+def _choose(mentions: list[Mention], source_province: str | None, system: str, published: str | None,
+            signals: tuple[str, ...]) -> str | None:
     weights = lexicon()["units"]["weights"]
     score: dict[str, float] = defaultdict(float)
     first: dict[str, int] = {}
@@ -453,9 +494,11 @@ def _synthetic(m: Mention, province: str, system: str) -> Unit | None:
 
 def resolve(mentions: list[Mention], source_province: str | None = None,
             published: str | None = None, site: Site | None = None) -> Resolved:
+    every = mentions
+    mentions = [m for m in every if m.rule != "unit-bare-province"]
     system = article_system(mentions, published)
     signals = (site.province,) if site else ()
-    province = choose_province(mentions, source_province, system, published, signals)
+    province = choose_province(every, source_province, system, published, signals)
     named_provinces: set[str] = set()
     districts: set[tuple[str, str | None]] = set()
     if site and site.unit is not None and site.unit.level == "district":
