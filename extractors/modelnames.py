@@ -484,6 +484,26 @@ def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int
 
 
 @cache
+def _unit_word() -> regex.Pattern[str]:
+    """A unit's type word, bare or named ("xã", "phường, xã", "huyện Lạc Sơn")."""
+    words = [w for r in lexicon()["unit_type"] for w in r["words"]]
+    return regex.compile(r"^(?:" + _alternation(words) + r")(?![\w])")
+
+
+def _owner_list_end(lay: Layout, start: int, end: int) -> int:
+    """An owner phrase goes on past a comma only into another owner, a unit or a village
+    ("của anh A, thôn B, xã C"; "của Đoàn Thanh niên, Hội CCB"), else it ends there."""
+    text, folded = lay.text, lay.folded
+    for m in regex.finditer(r",\s*", folded[start:end]):
+        nxt = start + m.end()
+        rest = folded[nxt:end]
+        if not (_owner_heads().match(rest) or _villages().match(rest) or _unit_word().match(rest)
+                or _names_place(text, nxt)):
+            return start + m.start()
+    return end
+
+
+@cache
 def _size() -> regex.Pattern[str]:
     words = _alternation(_m()["size_words"])
     bounds = _alternation([w for ws in lexicon()["bounds"].values() for w in ws])
@@ -542,7 +562,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             seen_owner = True
             o_start = pos + m.end()
             stop = _owner_stops().search(folded, o_start, limit)
-            o_end = stop.start() if stop else limit
+            o_end = _owner_list_end(lay, o_start, stop.start() if stop else limit)
             spans.append((o_start, o_end, True))
             pos = o_end
             continue
