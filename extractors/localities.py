@@ -120,6 +120,13 @@ def _former() -> regex.Pattern[str]:
 
 
 @cache
+def _former_before() -> regex.Pattern[str]:
+    """A phrase of ``[units] former_before`` right before a unit ("Trước sáp nhập, xã A …")."""
+    alts = "|".join(regex.escape(fold(f)) for f in sorted(lexicon()["units"]["former_before"], key=len, reverse=True))
+    return regex.compile(rf"(?<![\w])(?:{alts})\s*,?\s*(?:(?:của|tại|ở|thuộc)\s+)?(?:các\s+)?$")
+
+
+@cache
 def _kind_levels() -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for _, word, level in lexicon()["units"]["kinds"]:
@@ -263,7 +270,7 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             l_end, l_found = nxt
             group.append(Mention(sep.end(), l_end, text[sep.end():l_end], kinds, l_found, rule, in_list=True))
             n_end = l_end
-        if _former().match(folded, n_end):
+        if _former().match(folded, n_end) or _former_before().search(folded, max(0, m.start() - 40), m.start()):
             for g in group:
                 g.former = True
         else:
