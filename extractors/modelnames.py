@@ -114,7 +114,12 @@ def _alternation(words: object) -> str:
 
 @cache
 def _cue_end() -> regex.Pattern[str]:
-    return regex.compile(r"(?:" + _alternation(_m()["cues"]) + r")\s*:?\s*$")
+    """A cue right before a quote, maybe with a qualifier or the movement's name between
+    ("mô hình điểm “…”", "mô hình dân vận khéo “…”", "Mô hình “Dân vận khéo” “…”")."""
+    movement = _alternation(lexicon()["counts"]["movement_names"])
+    quals = _alternation(_m()["cue_qualifiers"])
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["cues"]) + r")(?:\s+(?:" + quals + r"))?"
+                         r"(?:\s*\"?(?:" + movement + r")\"?)?\s*:?\s*$")
 
 
 @cache
@@ -542,7 +547,11 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
                 # a quantity "(135 triệu đồng)" or a unit's parent "xã A (huyện B)" names no owner
                 after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
-                spans.append((pos + 1, close, not (_quantity().match(inner) or after_unit)))
+                lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
+                i_start = pos + 1 + (lead.end() if lead else 0)
+                stop = _owner_stops().search(folded, i_start, close) if i_start > pos + 1 else None
+                spans.append((i_start, stop.start() if stop else close,
+                              not (_quantity().match(inner) or after_unit)))
                 pos = close + 1
                 continue
             # a long description in parentheses, to the ";" that ends the item: its units are the
