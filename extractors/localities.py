@@ -197,6 +197,14 @@ def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
     return end
 
 
+_ITEM_END = regex.compile(r"\s*(?:[,;.)…]|và\s|$)")
+
+
+@cache
+def _not_first() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon()["units"]["unknown_not_first"])
+
+
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
 _PAREN = regex.compile(r"\s*\(\s*")
@@ -266,10 +274,21 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
                 break
             nxt = _longest_unit(text, sep.end(), kinds)
             if nxt is None:
-                break
+                # a unit the gazetteer lacks, as a list item: "xã Tuấn Đạo, Vĩnh Khương;"
+                u_end = _unknown_name(text, sep.end(), kinds) if full_word else None
+                if (u_end is None or not _ITEM_END.match(text, u_end)
+                        or fold(text[sep.end():u_end]).split()[0] in _not_first()):
+                    break
+                group.append(Mention(sep.end(), u_end, text[sep.end():u_end], kinds, (), rule,
+                                     in_list=True, unknown=True))
+                n_end = u_end
+                continue
             l_end, l_found = nxt
-            group.append(Mention(sep.end(), l_end, text[sep.end():l_end], kinds, l_found, rule, in_list=True))
-            n_end = l_end
+            u_end = _unknown_name(text, sep.end(), kinds) if full_word else None
+            alt = u_end if u_end is not None and u_end > l_end and _ITEM_END.match(text, u_end) else None
+            group.append(Mention(sep.end(), l_end, text[sep.end():l_end], kinds, l_found, rule, in_list=True,
+                                 alt_end=alt, alt_name=text[sep.end():alt] if alt is not None else None))
+            n_end = alt if alt is not None and not _LIST_SEP.match(text, l_end) else l_end
         if _former().match(folded, n_end) or _former_before().search(folded, max(0, m.start() - 40), m.start()):
             for g in group:
                 g.former = True
@@ -549,7 +568,7 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
                     or any((u.system, u.district_code) in districts for u in cands))
                 if level == "province" or known_parent:
                     pool = cands
-                elif level == "commune" and province and not m.in_list:
+                elif level == "commune" and province and (not m.in_list or m.alt_end is not None):
                     if m.alt_end is not None and m.alt_name:  # the longer run is the unit's name
                         m.end, m.name = m.alt_end, m.alt_name
                     m.unit = _synthetic(replace(m, kinds=tuple(sorted({u.kind for u in cands}))),
