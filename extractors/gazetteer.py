@@ -229,6 +229,7 @@ class Site:
 
     province: str
     unit: Unit | None = None
+    unit_2025: Unit | None = None  # the 2025-system commune the host or path names, if any
 
 
 @cache
@@ -259,6 +260,18 @@ def _units_by_slug(province: str) -> dict[str, tuple[Unit, ...]]:
     out: dict[str, list[Unit]] = {}
     for u in units():
         if u.province == province and u.level != "province":
+            out.setdefault(slug(u.name), []).append(u)
+            out.setdefault(slug(u.kind + u.name), []).append(u)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _communes_2025_by_slug(province_2008: str) -> dict[str, tuple[Unit, ...]]:
+    """2025 communes of the 2025 province covering ``province_2008``, by slug (with and without type)."""
+    p = province_unit(province_2008, SYSTEM_2008)
+    out: dict[str, list[Unit]] = {}
+    for u in units_2025():
+        if p is not None and u.province == p.successor and u.level == "commune":
             out.setdefault(slug(u.name), []).append(u)
             out.setdefault(slug(u.kind + u.name), []).append(u)
     return {k: tuple(v) for k, v in out.items()}
@@ -333,13 +346,22 @@ def site_of_url(url: str | None) -> Site | None:
             province, unit = d.province, d
     if province is None:
         return None
+    new_unit: Unit | None = None
+    if hit is not None and hit[1] > 0 and province == hit[0]:
+        for label in labels[:hit[1]]:  # a 2025 commune's portal ("eakar.daklak.gov.vn")
+            found25 = _communes_2025_by_slug(province).get(slug(label), ())
+            if len({u.code for u in found25}) == 1:
+                new_unit = found25[0]
     # a path segment naming a unit with its type word: "/Xa-Phuoc-An/"
     for seg in unquote(parts.path).split("/"):
         s = slug(seg)
-        if not s or not regex.match(r"^(xa|phuong|thitran|huyen|quan|thixa|thanhpho)", s):
+        if not s or not regex.match(r"^(xa|phuong|thitran|huyen|quan|thixa|thanhpho|dackhu)", s):
             continue
         found = [u for u in _units_by_slug(province).get(s, ())
                  if unit is None or u.district_code == unit.code or u == unit]
         if len({u.code for u in found}) == 1:
             unit = found[0]
-    return Site(province, unit)
+        found25 = _communes_2025_by_slug(province).get(s, ())
+        if len({u.code for u in found25}) == 1:
+            new_unit = found25[0]
+    return Site(province, unit, new_unit)

@@ -312,7 +312,9 @@ def _title_lead(title: str, offset: int, text: str, colon_only: bool = False) ->
         rest = title[end:]
         if not regex.match(follow, rest):
             continue
-        found = tuple(u for u in lookup(title[lead:end]) if u.level in ("province", "district"))
+        # a province or district; in the 2025 system, communes stand directly under provinces
+        found = tuple(u for u in lookup(title[lead:end])
+                      if u.level in ("province", "district") or u.system == SYSTEM_2025)
         if found:
             start = offset + lead if offset >= 0 else -1
             stop = offset + end if offset >= 0 else -1
@@ -624,10 +626,10 @@ def _type_only() -> regex.Pattern[str]:
 def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
     """The unit a URL names, when the body refers to a unit of its kind only by the type word
     ("Đảng bộ xã", "toàn huyện") and names none of its level (SPEC §4: inferred units)."""
-    if site is None or site.unit is None:
+    if site is None:
         return None
-    u = site.unit
-    if res.system != u.system or (res.province and province_in(u, res.system) != res.province):
+    u = site.unit_2025 if res.system == SYSTEM_2025 else site.unit
+    if u is None or (res.province and province_in(u, res.system) != res.province):
         return None
     if any(x.level == u.level for x in res.units()):
         return None

@@ -136,3 +136,21 @@ def test_resolution_does_not_depend_on_hash_seed(tmp_path: Path) -> None:
     doc = json.loads(outs.pop())
     provinces = {loc["province"] for loc in doc["localities"]}
     assert len(provinces) == 1
+
+
+@pytest.mark.parametrize(("published", "want"), [
+    ("2025-10-01", ("xã", "Ea Kar", SYSTEM_2025)),
+    ("2023-10-01", ("huyện", "Ea Kar", SYSTEM_2008)),
+])
+def test_portal_unit_in_the_article_system(published: str, want: tuple[str, str, str]) -> None:
+    """A unit's portal host names a 2008 district and a 2025 commune alike: the article's system decides."""
+    from datetime import date
+
+    from extractors import Meta, extract
+
+    doc = extract("Đảng bộ xã đã xây dựng 20 mô hình; toàn huyện có 80 mô hình.",
+                  Meta(doc="x", url="https://eakar.daklak.gov.vn/tin/a.html",
+                       published=date.fromisoformat(published)))
+    got = [(loc.kind, loc.name, loc.system) for loc in doc.localities if loc.level != "province"]
+    assert got == [want]
+    assert all(loc.inferred for loc in doc.localities)
