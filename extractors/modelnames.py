@@ -271,7 +271,8 @@ def _sentence_index(lay: Layout, pos: int) -> int:
 def _quoted(lay: Layout) -> list[Found]:
     text, folded = lay.text, lay.folded
     out: list[Found] = []
-    for para in lay.paragraphs:
+    bullets = set(_bullet_items(lay))
+    for para_i, para in enumerate(lay.paragraphs):
         prev_model_end: int | None = None
         prev_blocked_end: int | None = None
         for q in find_quotes(text, para):
@@ -299,7 +300,9 @@ def _quoted(lay: Layout) -> list[Found]:
                 continue
             # "mô hình của Chi hội “X”": the model carries its owner's quoted name
             owned = _NAMED_OWNER.search(before)
-            is_model = bool(_cue_end().search(before)) or bool(owned) or (
+            bullet_head = para_i in bullets and bool(
+                _BULLET_HEAD.fullmatch(folded, para.start, q.open))
+            is_model = bool(_cue_end().search(before)) or bool(owned) or bullet_head or (
                 gap_model is not None and _continues(gap_model))
             if not is_model:
                 continue
@@ -312,6 +315,7 @@ def _quoted(lay: Layout) -> list[Found]:
     return out
 
 
+_BULLET_HEAD = regex.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+(?:mô hình\s*)?")
 _NAMED_OWNER = regex.compile(r"(?<![\w])mô hình\s+của\s+(?P<owner>[^\"',.;:()]{2,50}?)\s*$")
 
 
@@ -377,27 +381,63 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
                     len(bounds) < 2 or not _list_mark().search(context)):
                 continue
             for i_s, i_e in bounds:
-                ws = regex.match(r"\s*", folded[i_s:i_e])
-                start = i_s + (ws.end() if ws else 0)
-                if _QUOTE_MARK.search(text, start, i_e) or any(i_s <= f.start < i_e for f in quoted):
-                    continue  # quoted names are read by the quoted pass
-                head = _ITEM_HEAD.match(folded, start, i_e)
-                if head is not None:
-                    if head.group("plural"):
-                        continue
-                    start = head.end()
-                rest = folded[start:i_e]
-                if not rest or _generic().match(rest) or _movement().match(rest) \
-                        or _is_place_at(lay, start, i_e) or any(mm.start == start for mm in mentions):
-                    continue  # an item opening with a place names no model
-                end = _name_end(lay, start, i_e, commas=False)
-                end = i_e if end is None else end
-                name = clean_name(text[start:end])
-                if not name or len(name.split()) > 20 or not name[0].isalnum() \
-                        or regex.search(r"(?<![\w])mô hình(?![\w])", fold(name)):
-                    continue  # prose that mentions models is not a model's name
-                out.append(Found(name, start, end, end, _sentence_index(lay, start), False))
+                item = _list_item(lay, i_s, i_e, quoted, mentions)
+                if item is not None:
+                    out.append(item)
+    # a list in lines of its own: "Các mô hình tiêu biểu:" then "- Nuôi gà thả vườn (xã A)" …
+    for i in _bullet_items(lay):
+        para = lay.paragraphs[i]
+        marker = _BULLET.match(folded, para.start, para.end)
+        start = marker.end() if marker else para.start
+        stop = _list_end().search(folded, start, para.end)
+        semi = folded.find(";", start, para.end)
+        end = min(x for x in (stop.start() if stop else para.end, semi if semi >= 0 else para.end))
+        item = _list_item(lay, start, end, quoted, mentions)
+        if item is not None:
+            out.append(item)
     return out
+
+
+_BULLET = regex.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+")
+
+
+def _bullet_items(lay: Layout) -> list[int]:
+    """Paragraphs that are the bulleted items of a list of models opened by a line ending in ":"."""
+    out: list[int] = []
+    opened = False
+    for i, para in enumerate(lay.paragraphs):
+        line = lay.folded[para.start:para.end].rstrip()
+        if opened and _BULLET.match(line):
+            out.append(i)
+            continue
+        opened = line.endswith(":") and ("mô hình" in line or "điển hình" in line) and not _blocked(line)
+    return out
+
+
+def _list_item(lay: Layout, i_s: int, i_e: int, quoted: list[Found],
+               mentions: list[Mention]) -> Found | None:
+    """The unquoted model an item of a list names, up to its place or owner phrase."""
+    text, folded = lay.text, lay.folded
+    ws = regex.match(r"\s*", folded[i_s:i_e])
+    start = i_s + (ws.end() if ws else 0)
+    if _QUOTE_MARK.search(text, start, i_e) or any(i_s <= f.start < i_e for f in quoted):
+        return None  # quoted names are read by the quoted pass
+    head = _ITEM_HEAD.match(folded, start, i_e)
+    if head is not None:
+        if head.group("plural"):
+            return None
+        start = head.end()
+    rest = folded[start:i_e]
+    if not rest or _generic().match(rest) or _movement().match(rest) \
+            or _is_place_at(lay, start, i_e) or any(mm.start == start for mm in mentions):
+        return None  # an item opening with a place names no model
+    end = _name_end(lay, start, i_e, commas=False)
+    end = i_e if end is None else end
+    name = clean_name(text[start:end])
+    if not name or len(name.split()) > 20 or not name[0].isalnum() \
+            or regex.search(r"(?<![\w])mô hình(?![\w])", fold(name)):
+        return None  # prose that mentions models is not a model's name
+    return Found(name, start, end, end, _sentence_index(lay, start), False)
 
 
 def _skip_movement(lay: Layout, start: int, limit: int) -> int:
