@@ -354,7 +354,7 @@ def _list_end() -> regex.Pattern[str]:
 def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[Found]:
     """Unquoted items of a list of models opened by a colon ("Tiêu biểu như các mô hình: A tại xã
     X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase."""
-    text, folded = lay.text, lay.folded
+    folded = lay.folded
     out: list[Found] = []
     for para in lay.paragraphs:
         for cue in _list_cue().finditer(folded, para.start, para.end):
