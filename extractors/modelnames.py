@@ -2,9 +2,13 @@
 
 A model is a quoted name in a model context (after "mô hình", in a list "tiêu biểu như …", or
 continuing such a list), an unquoted "mô hình <description>" followed by its owner or place
-("mô hình trồng hoa lan trong nhà lưới của anh …"), or the name after a count of its instances
-("6 mô hình Làng bản văn hóa"). Cue, blocker, stop and owner words are data
-(``[models]``, ``[owners]``, ``[[model_topic]]`` in ``data/lexicon.toml``).
+("mô hình trồng hoa lan trong nhà lưới của anh …"), an unquoted item of a list of models opened by a
+colon and split at ";" ("Tiêu biểu như các mô hình: A tại xã X; B của Hội Y; …") or in bulleted
+lines, or the name after a count of its instances ("6 mô hình Làng bản văn hóa"). An unquoted or
+unclosed name ends before its place phrase (a cue "tại / ở …", or a unit or village word before a
+name: "xã Tân Lập", not "xã hội") or its owner phrase ("của …"). A caption that repeats a model of
+the body gives way to the body's mention. Cue, blocker, stop and owner words are data
+(``[models]``, ``[owners]``, ``[[model_topic]]``, ``[model_field]`` in ``data/lexicon.toml``).
 """
 
 from __future__ import annotations
@@ -315,7 +319,9 @@ def _quoted(lay: Layout) -> list[Found]:
     return out
 
 
-_BULLET_HEAD = regex.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+(?:mô hình\s*)?")
+_MARKER = r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+"  # a bullet or a number opening a line
+_BULLET = regex.compile(_MARKER)
+_BULLET_HEAD = regex.compile(_MARKER + r"(?:mô hình\s*)?")
 _NAMED_OWNER = regex.compile(r"(?<![\w])mô hình\s+của\s+(?P<owner>[^\"',.;:()]{2,50}?)\s*$")
 
 
@@ -396,9 +402,6 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         if item is not None:
             out.append(item)
     return out
-
-
-_BULLET = regex.compile(r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+")
 
 
 def _bullet_items(lay: Layout) -> list[int]:
