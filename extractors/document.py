@@ -10,7 +10,7 @@ from .counts import Candidate, extract_counts, find_candidates
 from .gazetteer import Unit, province_unit, site_of_url
 from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
-from .localities import Resolved, find_mentions, resolve, site_unit, to_locality
+from .localities import Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
@@ -80,6 +80,7 @@ def extract(text: str, meta: Meta) -> Document:
     res = resolve(mentions, meta.source_province, published.isoformat() if published else None, site)
     province = province_unit(res.province, res.system) if res.province else None
     url_unit = site_unit(lay, res, site)
+    add_bare_communes(lay, res, published.isoformat() if published else None)
     cands = find_candidates(lay)
     primary = _primary(lay, cands, res, province)
 

@@ -642,3 +642,58 @@ def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
                 res.mentions.append(Mention(-1, -1, u.name, (u.kind,), (u,), "unit-url", unit=u))
                 return u
     return None
+
+
+# --- bare names of communes ----------------------------------------------------------------------
+
+@cache
+def _before_bare() -> regex.Pattern[str]:
+    """Words right before a name that make it a village's or another unit's name, not a commune's."""
+    words = (set(lexicon()["models"]["villages"]) | set(lexicon()["units"]["bare_not_after"])
+             | {w for r in lexicon()["unit_type"] for w in r["words"]})
+    alts = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(a) for a in alts) + r")\s*$")
+
+
+def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) -> None:
+    """Communes named without their type word ("mỳ, miến Hùng Lô"), when they belong to a district
+    the article names with its type word: added to ``res.qualifiers`` (localities of the article,
+    not what a count is about). Not inside quotes (a bare name in a model's name is not a unit),
+    not after a village or type word, not part of a longer capitalised name (2008 system only:
+    the 2025 system has no districts)."""
+    if res.system != SYSTEM_2008:
+        return
+    districts = {m.unit.code for m in res.mentions
+                 if m.unit is not None and m.unit.level == "district" and m.rule in _type_rules()}
+    if not districts:
+        return
+    by_name: dict[str, list[Unit]] = defaultdict(list)
+    for u in units():
+        if u.level == "commune" and u.district_code in districts:
+            by_name[fold(u.name)].append(u)
+    if not by_name:
+        return
+    have = {(u.level, u.name, u.province) for u in res.units()}
+    taken = [(m.start, m.end) for m in res.mentions + res.qualifiers]
+    pat = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in sorted(by_name, key=len, reverse=True))
+                        + r")(?![\w])")
+    text, folded = lay.text, lay.folded
+    for para in lay.paragraphs:
+        for m in pat.finditer(folded, para.start, para.end):
+            s, e = m.span()
+            if any(a <= s < b for a, b in taken) or not all(w[:1].isupper() for w in text[s:e].split()):
+                continue
+            prev = _PREV_WORD.search(text, max(0, s - 30), s)
+            nxt = _NEXT_WORD.match(text, e)
+            if (prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper()):
+                continue
+            if folded.count('"', para.start, s) % 2 or _before_bare().search(folded, max(para.start, s - 25), s):
+                continue
+            cands = sorted(by_name[m.group()], key=lambda u: (not _valid_at(u, published), u.code or ""))
+            if len({u.code for u in cands if _valid_at(u, published)} or {cands[0].code}) != 1:
+                continue
+            u = cands[0]
+            if (u.level, u.name, u.province) in have:
+                continue
+            have.add((u.level, u.name, u.province))
+            res.qualifiers.append(Mention(s, e, text[s:e], (u.kind,), (u,), "unit-bare-commune", unit=u))
