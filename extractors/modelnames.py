@@ -156,14 +156,14 @@ _UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị 
 
 
 def _stop_regex(words: list[str]) -> regex.Pattern[str]:
-    """Literal stop words; a period stops only where it ends a sentence ("P.Thu Thủy" goes on)."""
+    """Literal stop words; a period stops only where it ends a sentence ("P.Tân Phong" goes on)."""
     return regex.compile("|".join(_period() if w == "." else regex.escape(fold(w)) for w in words))
 
 
 @cache
 def _period() -> str:
     """A period that ends a sentence: not in "P.Thu", "1.000", nor after an abbreviated unit type
-    ("P. Nghi Hải", "TP. Vinh")."""
+    ("P. Tân Phong", "TP. Hòa Lạc")."""
     abbr = [fold(w)[:-1] for w in _m()["place_words"] if w.endswith(".")]  # type: ignore[attr-defined]
     alts = "|".join(regex.escape(a) for a in abbr) or "(?!x)x"
     return rf"(?<!(?<![\w])(?:{alts}))\.(?![\d\p{{L}}])"
@@ -588,7 +588,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             close = folded.find(")", pos, limit)
             inner = folded[pos + 1:close] if close > 0 else ""
             if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
-                # a quantity "(135 triệu đồng)" or a unit's parent "xã A (huyện B)" names no owner
+                # a quantity "(40 triệu đồng)" or a unit's parent "xã A (huyện B)" names no owner
                 after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
                 lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
                 i_start = pos + 1 + (lead.end() if lead else 0)
@@ -818,7 +818,7 @@ def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, in
         words = lay.folded[clause_start:m.start()].split(",")[-1].split()
         clause = regex.split(r"[.;…!?]", lay.folded[clause_start:end])[0]
         if len(words) > 7 or _count_of_models().search(clause):
-            continue  # a breakdown of a total ("60 điển hình trên lĩnh vực kinh tế") is no heading
+            continue  # a breakdown of a total ("25 điển hình trên lĩnh vực văn hóa") is no heading
         scope = min(end, m.end() + 60, m.start() + len(clause))
         hits = _field_hits(lay, m.end(), scope, field_rules(), quotes)
         if hits and len(set(hits)) == 1:  # a heading names one field; "kinh tế, nông thôn mới" is none

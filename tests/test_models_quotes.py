@@ -21,11 +21,11 @@ def _names(text: str) -> list[tuple[str, bool]]:
     ('mô hình "Bếp ăn tình thương” của Hội', [("Bếp ăn tình thương", True)]),
     ("mô hình ”Khéo vận động hội viên” của Hội", [("Khéo vận động hội viên", True)]),
     ("mô hình ‘Nuôi gà’ của anh Lâm", [("Nuôi gà", True)]),
-    ("mô hình ‘‘Tổ phụ nữ tiết kiệm’’ của Chi hội", [("Tổ phụ nữ tiết kiệm", True)]),
+    ("mô hình ‘‘Tổ vay vốn xoay vòng’’ của Chi hội", [("Tổ vay vốn xoay vòng", True)]),
     ("mô hình “Nhà nhân ái'' của Hội", [("Nhà nhân ái", True)]),
     ("các mô hình: “Chợ 0 đồng,” “Tủ bánh mì”", [("Chợ 0 đồng,", True), ("Tủ bánh mì", True)]),
-    ("mô hình “Đường hoa tại thôn 3, mô hình “Camera”", [("Đường hoa tại thôn 3, mô hình ", False),
-                                                         ("Camera", True)]),
+    ("mô hình “Vườn hoa tại thôn 3, mô hình “Loa phường”", [("Vườn hoa tại thôn 3, mô hình ", False),
+                                                         ("Loa phường", True)]),
 ])
 def test_find_quotes_pairs_marks(text: str, want: list[tuple[str, bool]]) -> None:
     got = _names(text)
