@@ -198,7 +198,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
-            if not_results.search(lay.folded[seg_start:m.start()]) or _is_candidate(lay, m.start(), m.end(), seg_end):
+            if not_results.search(lay.folded[seg_start:m.start()]) or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                                    head=m.group("head")))
@@ -251,7 +251,7 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
+def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
     """Not a result: models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử",
     SPEC §4), people attending ("150 điển hình tiên tiến về dự hội nghị"), or a year or date
     followed by the noun ("năm 2023 mô hình … được triển khai")."""
@@ -261,7 +261,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_end: int) -> bool:
     if words("counts", "appraisal_before").search(before.rsplit(",", 1)[-1]) \
             or words("counts", "appraisal_after").search(after) or _DATE_WORD_BEFORE.search(before):
         return True
-    clause = max(lay.folded.rfind(",", 0, start), lay.folded.rfind(";", 0, start), start - 80, 0)
+    clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
     if _metric_hits(lay.folded, clause, start):
         return False  # "đã lựa chọn 80 mô hình về dự Hội nghị": chosen, and so commended
     return bool(words("counts", "attendance_before").search(before)
@@ -504,7 +504,10 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         hits = [h for h in find_all(level_rules(), lay.folded, c.seg_start, c.start) if free(h.start)][-1:]
         actor_re, units = _actor_regex()
         actors = [m for m in actor_re.finditer(lay.folded, c.seg_start, c.start) if free(m.start())]
-        if actors and (not hits or actors[-1].start() > hits[-1].start):
+        after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
+        if after is not None:
+            code = units[after.group("unit")]
+        elif actors and (not hits or actors[-1].start() > hits[-1].start):
             code = units[actors[-1].group("unit")]
         elif hits:
             code = hits[-1].rule.code
@@ -555,7 +558,11 @@ def _context_period(lay: Layout, times: list[TimeExpr], c: Candidate, first_in_s
 
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
                   province: LocalityRef | None) -> LocalityRef | None:
-    named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None]
+    named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None
+             and not _closed_aside(lay, m.end, c.start)]
+    # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it
+    while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
+        named.pop()
     if named:
         u = named[-1].unit
         assert u is not None
@@ -563,6 +570,27 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     if province is not None and words("counts", "province_scope").search(lay.folded[c.seg_start:c.start]):
         return province
     return None
+
+
+def _closed_aside(lay: Layout, pos: int, end: int) -> bool:
+    """A mention inside a parenthesis closed before ``end`` ("(gồm tỉnh A và tỉnh B trước sáp
+    nhập)") qualifies what stands before it; a count after it is not about it."""
+    between = lay.folded[pos:end]
+    return between.count(")") > between.count("(")
+
+
+_LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
+
+
+def qualifies(lay: Layout, unit: Mention, parent: Mention) -> bool:
+    """``parent`` is named right after ``unit`` as the unit it belongs to ("phường X, tỉnh Y")."""
+    u, p = unit.unit, parent.unit
+    if u is None or p is None or _LEVEL_RANK[p.level] >= _LEVEL_RANK[u.level]:
+        return False
+    if p.level == "province" and u.province != p.name:
+        return False
+    gap = lay.folded[unit.end:parent.start]
+    return bool(regex.fullmatch(r"\s*[,(–-]?\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã)\s*)?", gap))
 
 
 def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
@@ -815,4 +843,4 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
     return out
 
 
-__all__ = ["Candidate", "extract_counts", "find_candidates"]
+__all__ = ["Candidate", "extract_counts", "find_candidates", "qualifies"]

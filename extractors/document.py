@@ -6,8 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from .counts import Candidate, extract_counts, find_candidates
-from .gazetteer import Unit, province_unit, site_of_url
+from .counts import Candidate, extract_counts, find_candidates, qualifies
+from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
 from .localities import Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
@@ -29,17 +29,31 @@ class Meta:
 
 
 def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None) -> Unit | None:
-    """The unit the article reports on: the scope of its first count, else its most named unit."""
-    mentions = res.mentions
+    """The unit the article reports on: the scope of its first count, else its most named unit.
+
+    In the 2008 system the candidates are provinces and districts (communes only where a count's
+    scope says "toàn xã"); in the 2025 system they are the units in force (provinces, communes,
+    wards), never a former unit the article also names."""
+    mentions = [m for m in res.mentions if m.unit is not None]
+    if res.system == SYSTEM_2025:
+        mentions = [m for m in mentions if m.unit is not None and m.unit.system == SYSTEM_2025]
     province_scope = phrase_regex(lexicon()["counts"]["province_scope"])
     primary_scope = phrase_regex(lexicon()["counts"]["primary_scope"])
-    freq = Counter(m.unit for m in mentions if m.unit and m.unit.level != "commune")
+    communes_count = res.system == SYSTEM_2025
+
+    def allowed(u: Unit | None) -> bool:
+        return u is not None and u.level != "province" and (communes_count or u.level != "commune")
+
+    freq = Counter(m.unit for m in mentions if allowed(m.unit))
+    every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
     for c in cands:
         if c.parent is not None:
             continue
         seg = lay.folded[c.seg_start:c.start]
-        named = [m for m in mentions if c.seg_start <= m.start < c.start and m.unit
-                 and m.unit.level != "commune"]
+        named = [m for m in mentions if c.seg_start <= m.start < c.start
+                 and (allowed(m.unit) or (m.unit is not None and m.unit.level == "province"))]
+        while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
+            named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
         if named:
             return named[-1].unit
         if province is not None and province_scope.search(seg):
@@ -47,9 +61,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         scope = list(primary_scope.finditer(seg))
         if scope:
             word = scope[-1].group().replace("toàn ", "")
-            kinds = [u for u in freq if u.kind == word]
+            kinds = [u for u in every if u is not None and u.kind == word]
             if kinds:
-                return max(kinds, key=lambda u: freq[u])
+                return max(kinds, key=lambda u: every[u])
     if freq:
         return freq.most_common(1)[0][0]
     return province
