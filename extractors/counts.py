@@ -198,7 +198,8 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
-            if not_results.search(lay.folded[seg_start:m.start()]) or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
+            if not_results.search(lay.folded[seg_start:m.start()]) \
+                    or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                                    head=m.group("head")))
