@@ -492,9 +492,11 @@ def _choose(mentions: list[Mention], source_province: str | None, system: str, p
             first.setdefault(p, i)
         if len(by_p) == 1:
             sure.update(by_p)
+    seen: set[str] = set()  # the pipeline's site and the URL naming one province count once
     for i, p in enumerate(x for x in (source_province, *signals) if x):
         mapped = map_province(p, system)
-        if mapped:
+        if mapped and mapped not in seen:
+            seen.add(mapped)
             score[mapped] += weights["source"]
             first.setdefault(mapped, len(mentions) + i)
             sure.add(mapped)
