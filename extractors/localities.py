@@ -1,19 +1,27 @@
 """Localities: mentions of administrative units in the body, resolved against the gazetteer.
 
-A mention is a type word ("huyện", "TP", "Thành ủy" …, rules ``[[unit_type]]`` of
-``data/lexicon.toml``) followed by a capitalised name found in the gazetteer, a bare name that
-continues a list opened by a type word ("các phường: Dân Chủ, Quỳnh Lâm"), a bare parent in
-parentheses ("xã Lùng Tám (Quản Bạ)"), a fixed form ("TPHCM", ``[units] standalone``), or the
-bare name that leads the title ("Cao Bằng: …"). A type word followed by a name the gazetteer does
-not hold (units dissolved in 2019–2020) is still a unit, with a null code, in the article's province.
+A mention is a type word ("huyện", "TP", "Thành ủy", "Huyện đoàn" …, rules ``[[unit_type]]`` of
+``data/lexicon.toml``; "P.Thu Thủy", "TP.HCM" may touch their name) followed by a capitalised name
+found in the gazetteer (space-, hyphen- and tone-insensitively; a unit whose type changed is found by
+its full name), a bare name that continues a list opened by a type word ("các phường: Dân Chủ,
+Quỳnh Lâm"), a bare parent in parentheses ("xã Lùng Tám (Quản Bạ)"), a fixed form ("TPHCM",
+``[units] standalone``), or the bare name that leads the title ("Cao Bằng: …"). A type word
+followed by a name the gazetteer does not hold (units dissolved in 2019–2020) is still a unit,
+with a null code, in the article's province. Side units, localities of the article that no count
+is about, are kept apart (``Resolved.qualifiers``): parents in parentheses, bare names in
+parentheses inside the article's own area, and bare names of communes of a district the article
+names (:func:`add_bare_communes`). Province names without a type word only place an article that
+nothing else places.
 
 Each unit is resolved in the administrative system in force at publication (SPEC §1.1): the
-2025 system from 2025-07-01, except a unit called former ("huyện X cũ") and any district, which
-are 2008-system units; without a date, the system the named units fit. The same name exists in
-many provinces, so mentions are resolved together: the article's province is the one that explains
-most mentions (weighted by level, plus the site's province from the pipeline and from the URL);
-each mention then takes its unit in that province, preferring the districts the article names.
-Every choice is made on sorted keys, so the result never depends on hash order.
+2025 system from 2025-07-01, except a unit called former ("huyện X cũ", "Trước sáp nhập, xã A")
+and any district, which are 2008-system units; without a date, the system the named units fit.
+The same name exists in many provinces, so mentions are resolved together: the article's province
+is the one that explains most mentions (weighted by level, plus the site's province from the
+pipeline and from the URL, :func:`~extractors.gazetteer.site_of_url`); each mention then takes its
+unit in that province, preferring the districts the article names. The unit a URL names is inferred
+where the body names its unit only by the type word (:func:`site_unit`). Every choice is made on
+sorted keys, so the result never depends on hash order.
 """
 
 from __future__ import annotations
@@ -68,8 +76,9 @@ class Resolved:
     province: str | None
     mentions: list[Mention] = field(default_factory=list)
     system: str = SYSTEM_2008
-    # units named only as a parent in parentheses ("xã Lùng Tám (Quản Bạ)"): localities of the
-    # article, but not what a following count or model is about, so kept out of ``mentions``
+    # side units (a parent in parentheses "xã Lùng Tám (Quản Bạ)", bare names in parentheses or of
+    # a named district's communes): localities of the article, but not what a following count or
+    # model is about, so kept out of ``mentions``
     qualifiers: list[Mention] = field(default_factory=list)
 
     def units(self) -> list[Unit]:
