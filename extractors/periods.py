@@ -143,6 +143,9 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 before = before.rsplit(";", 1)[-1]
                 if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2"):
                     expr.reporting = False
+                if published is not None and expr.period is not None and expr.period.end is not None \
+                        and expr.period.start is not None and expr.period.start.year > published.year:
+                    expr.reporting = False  # "giai đoạn 2026-2030, phấn đấu …": a plan, not a result
                 found.append(expr)
     found.sort(key=lambda e: e.start)
     _resolve_relative(found, published)
@@ -151,9 +154,18 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
 
 
 def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
-    """"N năm qua" / "nhiệm kỳ qua": the phase the article names, else N years to publication."""
+    """"N năm qua" / "nhiệm kỳ qua": the phase the article names, else N years to publication;
+    a bare "trong năm": the year named last before it, else the year of publication."""
     phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
+    years = [e for e in found if e.kind == "year" and e.reporting and e.period]
     for e in found:
+        if e.kind == "the_year":
+            earlier = [y for y in years if y.start < e.start]
+            if earlier:
+                e.period = earlier[-1].period
+            elif published is not None:
+                e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
+            continue
         if e.kind != "last_years":
             continue
         before = [p for p in phases if p.start < e.start]
