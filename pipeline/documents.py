@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -47,15 +48,40 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
         return {}, raw
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
+            block = lines[1:i]
             try:
-                meta = yaml.safe_load("\n".join(lines[1:i])) or {}
+                meta = yaml.safe_load("\n".join(block)) or {}
             except yaml.YAMLError as exc:
-                raise BadFrontMatter(f"invalid YAML front matter: {exc}".split("\n")[0], path=path,
-                                     hint="fix the lines between the two ---") from exc
+                plain = _plain_front_matter(block)  # "title: Chợ Mới: …" is not YAML, but is clear
+                if plain is None:
+                    raise BadFrontMatter(f"invalid YAML front matter: {exc}".split("\n")[0], path=path,
+                                         hint="fix the lines between the two --- (quote a value "
+                                              "that holds ': ')") from exc
+                meta = plain
             if not isinstance(meta, dict):
                 raise BadFrontMatter("front matter is not a mapping", path=path)
             return meta, "\n".join(lines[i + 1:])
     raise BadFrontMatter("front matter opened with --- is never closed", path=path)
+
+
+_PLAIN_LINE = re.compile(r"^(url|title|published|source)\s*:\s*(.*?)\s*$")
+
+
+def _plain_front_matter(block: list[str]) -> dict[str, object] | None:
+    """Front matter written as plain ``key: value`` lines, one per known key (a title with a
+    colon of its own is common and not valid YAML); None when a line is anything else."""
+    out: dict[str, object] = {}
+    for line in block:
+        if not line.strip():
+            continue
+        m = _PLAIN_LINE.match(line)
+        if m is None or m.group(1) in out:
+            return None
+        value = m.group(2)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[m.group(1)] = value
+    return out
 
 
 def from_text(raw: str, doc: str, *, path: str | None = None) -> SourceDoc:

@@ -1,0 +1,41 @@
+"""Front matter of saved ``.txt`` articles: YAML, or the plain ``key: value`` lines people write."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from pipeline.documents import read_path
+from pipeline.errors import BadFrontMatter
+
+
+def _write(tmp_path: Path, head: str, body: str = "Toàn huyện có 12 mô hình.") -> Path:
+    p = tmp_path / "a.txt"
+    p.write_text(f"---\n{head}\n---\n{body}\n", encoding="utf-8")
+    return p
+
+
+def test_yaml_front_matter(tmp_path: Path) -> None:
+    doc = read_path(_write(tmp_path, 'url: https://example.vn/x\ntitle: "Tân Kỳ: 12 mô hình"\npublished: 2024-01-05'))
+    assert (doc.url, doc.title, doc.published) == ("https://example.vn/x", "Tân Kỳ: 12 mô hình", date(2024, 1, 5))
+
+
+def test_a_title_with_a_colon_is_read_as_written(tmp_path: Path) -> None:
+    # not valid YAML ("mapping values are not allowed here"), but unambiguous key: value lines
+    doc = read_path(_write(tmp_path, "url: https://example.vn/y\ntitle: Tân Kỳ: Công nhận 12 mô hình\n"
+                                     "published: 2024-02-29"))
+    assert doc.title == "Tân Kỳ: Công nhận 12 mô hình"
+    assert doc.published == date(2024, 2, 29)
+    assert doc.url == "https://example.vn/y"
+
+
+def test_front_matter_that_is_neither_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(BadFrontMatter, match="invalid YAML front matter"):
+        read_path(_write(tmp_path, "title: [unclosed\nsomething else"))
+
+
+def test_a_repeated_key_is_not_guessed(tmp_path: Path) -> None:
+    with pytest.raises(BadFrontMatter):
+        read_path(_write(tmp_path, "title: A: b\ntitle: C: d"))
