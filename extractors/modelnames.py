@@ -156,17 +156,34 @@ _UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị 
 
 
 def _stop_regex(words: list[str]) -> regex.Pattern[str]:
-    """Literal stop words; a period stops only where it ends a sentence ("P.Tân Phong" goes on)."""
-    return regex.compile("|".join(_period() if w == "." else regex.escape(fold(w)) for w in words))
+    """Literal stop words; a period is checked by ``_ends_sentence`` where it matches."""
+    return regex.compile("|".join(regex.escape(fold(w)) for w in words))
 
 
 @cache
-def _period() -> str:
-    """A period that ends a sentence: not in "P.Thu", "1.000", nor after an abbreviated unit type
-    ("P. Tân Phong", "TP. Hòa Lạc")."""
+def _abbreviation_end() -> regex.Pattern[str]:
+    """An abbreviated unit type right before a period ("P", "TP" of "P. Tân Phong", "TP.Vinh")."""
     abbr = [fold(w)[:-1] for w in _m()["place_words"] if w.endswith(".")]  # type: ignore[attr-defined]
-    alts = "|".join(regex.escape(a) for a in abbr) or "(?!x)x"
-    return rf"(?<!(?<![\w])(?:{alts}))\.(?![\d\p{{L}}])"
+    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(a) for a in abbr) + r")$")
+
+
+def _ends_sentence(lay: Layout, pos: int) -> bool:
+    """Whether the period at ``pos`` ends a sentence: not in "1.000", "v.v", "P.Tân Phong" or
+    "P. Tân Phong"; yes before a capital even without a space ("… mới.Các mô hình")."""
+    text = lay.text
+    nxt = text[pos + 1] if pos + 1 < len(text) else " "
+    if nxt.isdigit() or (nxt.isalpha() and not nxt.isupper()):
+        return False
+    return not _abbreviation_end().search(lay.folded, max(0, pos - 4), pos)
+
+
+def _first_stop(lay: Layout, pattern: regex.Pattern[str], start: int, end: int) -> regex.Match[str] | None:
+    """The first match of a stop pattern in [start, end), skipping periods that end no sentence."""
+    for m in pattern.finditer(lay.folded, start, end):
+        if m.group() == "." and not _ends_sentence(lay, m.start()):
+            continue
+        return m
+    return None
 
 
 @cache
@@ -220,8 +237,8 @@ def _name_end(lay: Layout, start: int, limit: int, commas: bool = True) -> int |
         stop = m.group("lit")
         if stop == "," and not commas:
             continue
-        if stop == "." and not _period_re().match(folded, m.start()):
-            continue  # "P.Nghi", "1.000", "P. Nghi"
+        if stop == "." and not _ends_sentence(lay, m.start()):
+            continue  # "P.Tân Phong", "1.000"
         if stop.strip() in ("ở", "tại") and _place_not_after().search(folded, max(0, m.start() - 12), m.start()):
             continue
         return m.start()
@@ -347,14 +364,9 @@ _INSTANCE = regex.compile(r"(?<![\w.,])\d+\s+mô hình\s+")
 
 _ITEM_HEAD = regex.compile(
     r"(?:(?:cùng|và|với)\s+)?(?P<plural>(?:các|những|nhiều|một số)\s+)?(?:mô hình|điển hình)\s+")
-@cache
-def _period_re() -> regex.Pattern[str]:
-    return regex.compile(_period())
-
-
-@cache
-def _list_end() -> regex.Pattern[str]:
-    return regex.compile(r"[!?]|…|\.\.\.|" + _period())
+_LIST_END = regex.compile(r"[!?]|…|\.\.\.|\.")
+_CLAUSE_END = regex.compile(r"[;:…!?]|\.")
+_PLACE_END = regex.compile(r"[;…(]|\.| đã | được | đang | góp phần | mang lại ")
 
 
 def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[Found]:
@@ -366,7 +378,7 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         for cue in _list_cue().finditer(folded, para.start, para.end):
             first = regex.match(r"\s*", folded[cue.end():para.end])
             list_start = cue.end() + (first.end() if first else 0)
-            stop = _list_end().search(folded, list_start, para.end)
+            stop = _first_stop(lay, _LIST_END, list_start, para.end)
             list_end = stop.start() if stop else para.end
             bounds = []
             pos = list_start
@@ -395,7 +407,7 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         para = lay.paragraphs[i]
         marker = _BULLET.match(folded, para.start, para.end)
         start = marker.end() if marker else para.start
-        stop = _list_end().search(folded, start, para.end)
+        stop = _first_stop(lay, _LIST_END, start, para.end)
         semi = folded.find(";", start, para.end)
         end = min(x for x in (stop.start() if stop else para.end, semi if semi >= 0 else para.end))
         item = _list_item(lay, start, end, quoted, mentions)
@@ -492,9 +504,9 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
             if _generic().match(rest) or _movement().match(rest):
                 continue
             clause_end = para.end
-            cm = regex.search(r"[;:…!?]|" + _period(), folded[start:para.end])
+            cm = _first_stop(lay, _CLAUSE_END, start, para.end)
             if cm:
-                clause_end = start + cm.start()
+                clause_end = cm.start()
             attach = _attach_start(lay, start, clause_end)
             if _category().match(rest) and not (
                     attach and attach[1] == "owner"
@@ -504,7 +516,8 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
             if attach is None and not (instance and text[start].isupper()):
                 continue
             if attach is not None:
-                end = attach[0]
+                verb = _name_end(lay, start, attach[0], commas=False)  # "nuôi bò được triển khai tại …"
+                end = attach[0] if verb is None else verb
             else:
                 stop = regex.search(r",| và | gắn với | để | nhằm ", folded[start:clause_end])
                 end = start + stop.start() if stop else clause_end
@@ -592,7 +605,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
                 lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
                 i_start = pos + 1 + (lead.end() if lead else 0)
-                stop = _owner_stops().search(folded, i_start, close) if i_start > pos + 1 else None
+                stop = _first_stop(lay, _owner_stops(), i_start, close) if i_start > pos + 1 else None
                 spans.append((i_start, stop.start() if stop else close,
                               not (_quantity().match(inner) or after_unit)))
                 pos = close + 1
@@ -605,7 +618,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             own = list(regex.finditer(r"(?<![\w])của\s+", folded[pos:region_end]))
             if own:
                 o_start = pos + own[-1].end()
-                stop = _owner_stops().search(folded, o_start, region_end)
+                stop = _first_stop(lay, _owner_stops(), o_start, region_end)
                 spans.append((o_start, stop.start() if stop else region_end, True))
             pos = region_end
             break
@@ -613,7 +626,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
         if m and not seen_owner:
             seen_owner = True
             o_start = pos + m.end()
-            stop = _owner_stops().search(folded, o_start, limit)
+            stop = _first_stop(lay, _owner_stops(), o_start, limit)
             o_end = _owner_list_end(lay, o_start, stop.start() if stop else limit)
             spans.append((o_start, o_end, True))
             pos = o_end
@@ -625,9 +638,8 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 and not seen_place:
             seen_place = True
             p_start = pm.end() if pm else pos
-            stop = regex.search(r"[;…(]|" + _period() + r"| đã | được | đang | góp phần | mang lại ",
-                                folded[p_start:limit])
-            p_end = p_start + stop.start() if stop else limit
+            stop = _first_stop(lay, _PLACE_END, p_start, limit)
+            p_end = stop.start() if stop else limit
             spans.append((p_start, p_end, False))
             pos = p_end
             continue
