@@ -323,7 +323,12 @@ def _quoted(lay: Layout) -> list[Found]:
             owned = _NAMED_OWNER.search(before)
             bullet_head = para_i in bullets and bool(
                 _BULLET_HEAD.fullmatch(folded, para.start, q.open))
-            is_model = bool(_cue_end().search(before)) or bool(owned) or bullet_head or (
+            cue = _cue_end().search(before)
+            talk_start = lay.paragraphs[para_i - 1].start if para_i else para.start
+            if cue and not _MODEL_NOUN.search(cue.group()) and not _MODEL_NOUN.search(
+                    folded, max(talk_start, q.open - 300), q.open):
+                cue = None  # "các sản phẩm như “…”": a bare "như" needs models talked about
+            is_model = bool(cue) or bool(owned) or bullet_head or (
                 gap_model is not None and _continues(gap_model))
             if not is_model:
                 continue
@@ -339,6 +344,7 @@ def _quoted(lay: Layout) -> list[Found]:
 _MARKER = r"\s*(?:[-+•*–]|\d{1,2}[.)]|[a-zđ][.)])\s+"  # a bullet or a number opening a line
 _BULLET = regex.compile(_MARKER)
 _BULLET_HEAD = regex.compile(_MARKER + r"(?:mô hình\s*)?")
+_MODEL_NOUN = regex.compile(r"(?<![\w])(?:mô hình|điển hình)(?![\w])")
 _NAMED_OWNER = regex.compile(r"(?<![\w])mô hình\s+của\s+(?P<owner>[^\"',.;:()]{2,50}?)\s*$")
 
 
