@@ -24,10 +24,11 @@ __version__ = "0.1.0"
 
 @cache
 def extractor_version() -> str:
-    """The code version plus a digest of the rule data, so that a lexicon change re-extracts."""
+    """The code version plus a digest of the rule data and gazetteers, so that a lexicon or
+    gazetteer change re-extracts."""
     h = hashlib.sha256()
     data = resources.files(__package__).joinpath("data")
-    for name in sorted(p.name for p in data.iterdir() if p.name.endswith(".toml")):
+    for name in sorted(p.name for p in data.iterdir() if p.name.endswith((".toml", ".csv"))):
         h.update(name.encode())
         h.update(data.joinpath(name).read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"
