@@ -850,7 +850,7 @@ def _is_caption(lay: Layout, pos: int) -> bool:
     if i is None:
         return False
     p = lay.paragraphs[i]
-    line = lay.text[p.start:p.end].rstrip()
+    line = lay.text[p.start:p.end].rstrip().rstrip(QUOTES + "‘’)]")
     return bool(line) and line[-1] not in ".!?…:;" and len(line.split()) <= 40
 
 
