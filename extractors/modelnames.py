@@ -375,6 +375,32 @@ _CLAUSE_END = regex.compile(r"[;:…!?]|\.")
 _PLACE_END = regex.compile(r"[;…(]|\.| đã | được | đang | góp phần | mang lại ")
 
 
+_PLURAL_CUE = regex.compile(r"(?<![\w])(?:các|những) mô hình")
+
+
+def _comma_items(lay: Layout, start: int, end: int, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """A list "các mô hình: A, B, C" without ";" split at its commas, when every part is short; a
+    comma before a unit's bare name ("tại xã A, B") stays inside its item."""
+    folded = lay.folded
+    starts = {mm.start for mm in mentions}
+    parts: list[tuple[int, int]] = []
+    pos = start
+    for sep in regex.finditer(r",\s*|\s+và\s+", folded[start:end]):
+        at = start + sep.start()
+        if start + sep.end() in starts or folded[pos:at].count("(") > folded[pos:at].count(")"):
+            continue
+        parts.append((pos, at))
+        pos = start + sep.end()
+    parts.append((pos, end))
+    def name_words(s: int, e: int) -> int:
+        stop = _name_end(lay, s, e, commas=False)
+        return len(folded[s:e if stop is None else stop].split())
+
+    if len(parts) < 2 or any(name_words(s, e) > 8 for s, e in parts):
+        return []
+    return parts
+
+
 def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[Found]:
     """Unquoted items of a list of models opened by a colon ("Tiêu biểu như các mô hình: A tại xã
     X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase."""
@@ -404,6 +430,8 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
             if "mô hình" not in cue.group() and not opens_model and (
                     len(bounds) < 2 or not _list_mark().search(context)):
                 continue
+            if len(bounds) == 1 and _PLURAL_CUE.search(cue.group()):
+                bounds = _comma_items(lay, list_start, list_end, mentions) or bounds
             for i_s, i_e in bounds:
                 item = _list_item(lay, i_s, i_e, quoted, mentions)
                 if item is not None:
