@@ -209,9 +209,17 @@ def _place_word() -> regex.Pattern[str]:
     return regex.compile(r"(?:" + _alternation(_m()["place_words"]) + r")(?:(?<=\.)\s*|\s+)")
 
 
+@cache
+def _descriptor() -> regex.Pattern[str]:
+    return regex.compile(r"(?:" + _alternation(_m()["place_word_not_before"]) + r")(?![\w])")
+
+
 def _names_place(text: str, pos: int) -> bool:
-    """Whether a unit or village name (capitalised word or number) starts at ``pos``."""
-    return pos < len(text) and (text[pos].isupper() or text[pos].isdigit())
+    """Whether a unit or village name (capitalised word or number) starts at ``pos``, not a
+    description ("làng Văn hóa")."""
+    if not (pos < len(text) and (text[pos].isupper() or text[pos].isdigit())):
+        return False
+    return not _descriptor().match(fold(text[pos:pos + 16]))
 
 
 def _is_place_at(lay: Layout, pos: int, limit: int) -> int:
@@ -231,9 +239,9 @@ def _name_end(lay: Layout, start: int, limit: int, commas: bool = True) -> int |
     text, folded = lay.text, lay.folded
     for m in _name_stops().finditer(folded, start, limit):
         if m.group("place") is not None:
-            if _names_place(text, m.end()):
+            if m.start() > start and _names_place(text, m.end()):
                 return m.start()
-            continue
+            continue  # "xã hội"; or the name's own first word ("Làng Văn hóa …")
         stop = m.group("lit")
         if stop == "," and not commas:
             continue
