@@ -57,6 +57,11 @@ def _count_regex() -> regex.Pattern[str]:
 
 
 @cache
+def _ambiguous_words() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon()["counts"]["ambiguous_number_words"])
+
+
+@cache
 def _holder_words() -> dict[str, str]:
     c = lexicon()["counts"]
     return {**{fold(w): "collective" for w in c["collective"]}, **{fold(w): "individual" for w in c["individual"]}}
@@ -182,6 +187,8 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
 
 
 def _value(token: str) -> int | None:
+    if fold(token.strip()) in _ambiguous_words():
+        return None  # "một mô hình hay" is an article, "năm mô hình" may be "the year, models"
     v = parse_number(token.strip())
     if v is None or v != int(v) or not 0 <= v <= MAX_COUNT:
         return None

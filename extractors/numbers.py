@@ -38,6 +38,8 @@ def words_to_number(text: str) -> int | None:
     if not toks or any(t not in _UNITS and t not in ("mươi", "trăm", "nghìn", "ngàn", "linh", "lẻ")
                        for t in toks):
         return None
+    if toks[0] not in _UNITS:  # "hàng trăm", "mươi": a multiplier alone is no number
+        return None
     total, current, last = 0, 0, 0
     seen_digit = False
     for t in toks:

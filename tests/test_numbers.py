@@ -14,3 +14,11 @@ def test_parse_number(text: str, value: float) -> None:
 
 def test_not_a_number() -> None:
     assert parse_number("mô hình") is None
+
+
+def test_a_multiplier_alone_is_no_number() -> None:
+    from extractors.numbers import words_to_number
+
+    assert words_to_number("trăm") is None
+    assert words_to_number("nghìn") is None
+    assert words_to_number("một trăm linh năm") == 105
