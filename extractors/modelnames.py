@@ -600,10 +600,16 @@ def _owner_list_end(lay: Layout, start: int, end: int) -> int:
     for m in regex.finditer(r",\s*", folded[start:end]):
         nxt = start + m.end()
         rest = folded[nxt:end]
-        if not (_owner_heads().match(rest) or _villages().match(rest) or _unit_word().match(rest)
+        if _titles().match(rest) or not (
+                _owner_heads().match(rest) or _villages().match(rest) or _unit_word().match(rest)
                 or _names_place(text, nxt)):
             return start + m.start()
     return end
+
+
+@cache
+def _titles() -> regex.Pattern[str]:
+    return regex.compile(r"^(?:" + _alternation(lexicon()["owners"]["titles"]) + r")(?![\w])")
 
 
 @cache
