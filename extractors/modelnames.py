@@ -741,8 +741,31 @@ def _group(found: list[Found], lay: Layout) -> None:
             continue
         for f in members[:-1]:
             if not f.own_attachments:
-                f.owners = list(last.owners)
+                f.owners = [] if _other_group(f.name, last.owners) else list(last.owners)
                 f.localities = list(last.localities)
+
+
+@cache
+def _member_groups() -> regex.Pattern[str]:
+    return phrase_regex(lexicon()["owners"]["member_groups"])
+
+
+def _expand(text: str) -> str:
+    """Folded text with abbreviations spelled out ("CCB" -> "cựu chiến binh")."""
+    out = fold(text)
+    table = {**lexicon()["abbreviations"], **lexicon()["owners"]["group_abbreviations"]}
+    for short, long in table.items():
+        out = regex.sub(rf"(?<![\w]){regex.escape(fold(short))}(?![\w])", fold(long), out)
+    return out
+
+
+def _other_group(name: str, owners: list[str]) -> bool:
+    """Whether a model's name names a member group that none of the owners belongs to."""
+    groups = {m.group() for m in _member_groups().finditer(_expand(name))}
+    if not groups or not owners:
+        return False
+    owned = _expand(" ".join(owners))
+    return not any(g in owned for g in groups)
 
 
 # --- field --------------------------------------------------------------------------------------
