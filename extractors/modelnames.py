@@ -637,6 +637,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
     f.inner = [to_locality(m.unit) for m in mentions
                if f.start <= m.start < f.end and m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
+    parens: set[int] = set()  # starts of the spans that are a parenthesis after the name
     seen_owner = seen_place = False
     for _ in range(4):
         ws = regex.match(r"\s*", folded[pos:limit])
@@ -656,6 +657,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 stop = _first_stop(lay, _owner_stops(), i_start, close) if i_start > pos + 1 else None
                 spans.append((i_start, stop.start() if stop else close,
                               not (_quantity().match(inner) or after_unit)))
+                parens.add(i_start)
                 pos = close + 1
                 continue
             # a long description in parentheses, to the ";" that ends the item: its units are the
@@ -709,7 +711,9 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             if not item or _villages().match(fitem) or _UNIT_TYPE.match(fitem + " "):
                 continue
             inside = [mm for mm in span_mentions if i_s <= mm.start < i_e]
-            if inside and not inside[0].in_list:
+            if inside and s in parens and _owner_heads().match(fitem):
+                pass  # "“X” (Công an xã A)": a parenthesis names its organisation verbatim
+            elif inside and not inside[0].in_list:
                 cut = inside[0].start
                 tw = regex.search(r"\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn)\s*)$",
                                   folded[i_s:cut])
