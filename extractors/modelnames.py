@@ -400,6 +400,7 @@ def _comma_items(lay: Layout, start: int, end: int, mentions: list[Mention]) -> 
         parts.append((pos, at))
         pos = start + sep.end()
     parts.append((pos, end))
+
     def name_words(s: int, e: int) -> int:
         stop = _name_end(lay, s, e, commas=False)
         return len(folded[s:e if stop is None else stop].split())
