@@ -177,10 +177,16 @@ def _ends_sentence(lay: Layout, pos: int) -> bool:
     return not _abbreviation_end().search(lay.folded, max(0, pos - 4), pos)
 
 
-def _first_stop(lay: Layout, pattern: regex.Pattern[str], start: int, end: int) -> regex.Match[str] | None:
-    """The first match of a stop pattern in [start, end), skipping periods that end no sentence."""
+def _first_stop(lay: Layout, pattern: regex.Pattern[str], start: int, end: int,
+                lower_only: bool = False) -> regex.Match[str] | None:
+    """The first match of a stop pattern in [start, end), skipping periods that end no sentence;
+    with ``lower_only`` a stop word written with a capital is part of a name ("Sở Xây dựng",
+    "Hội Làm vườn", "Quỹ Hỗ trợ nông dân"), not the verb after it."""
     for m in pattern.finditer(lay.folded, start, end):
         if m.group() == "." and not _ends_sentence(lay, m.start()):
+            continue
+        word = regex.match(r"\s*(\p{L})", m.group())
+        if lower_only and word and lay.text[m.start() + word.start(1)].isupper():
             continue
         return m
     return None
@@ -655,7 +661,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
                 lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
                 i_start = pos + 1 + (lead.end() if lead else 0)
-                stop = _first_stop(lay, _owner_stops(), i_start, close) if i_start > pos + 1 else None
+                stop = _first_stop(lay, _owner_stops(), i_start, close, True) if i_start > pos + 1 else None
                 spans.append((i_start, stop.start() if stop else close,
                               not (_quantity().match(inner) or after_unit)))
                 parens.add(i_start)
@@ -669,7 +675,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             own = list(regex.finditer(r"(?<![\w])của\s+", folded[pos:region_end]))
             if own:
                 o_start = pos + own[-1].end()
-                stop = _first_stop(lay, _owner_stops(), o_start, region_end)
+                stop = _first_stop(lay, _owner_stops(), o_start, region_end, True)
                 spans.append((o_start, stop.start() if stop else region_end, True))
             pos = region_end
             break
@@ -677,7 +683,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
         if m and not seen_owner:
             seen_owner = True
             o_start = pos + m.end()
-            stop = _first_stop(lay, _owner_stops(), o_start, limit)
+            stop = _first_stop(lay, _owner_stops(), o_start, limit, True)
             o_end = _owner_list_end(lay, o_start, stop.start() if stop else limit)
             spans.append((o_start, o_end, True))
             pos = o_end
