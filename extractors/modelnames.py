@@ -600,6 +600,14 @@ def _unit_word() -> regex.Pattern[str]:
     return regex.compile(r"^(?:" + _alternation(words) + r")(?![\w])")
 
 
+@cache
+def _unit_word_end() -> regex.Pattern[str]:
+    """A unit's type word ending an owner before the unit's name ("Hội CCB P.", "Công an huyện ");
+    a committee ("Huyện ủy", "UBND xã") stays in the owner."""
+    words = [w for r in lexicon()["unit_type"] for w in r["words"] if "ủy" not in w and "ubnd" not in w]
+    return regex.compile(r"\s*(?<![\w])(?:" + _alternation(words) + r")\s*$")
+
+
 def _owner_list_end(lay: Layout, start: int, end: int) -> int:
     """An owner phrase goes on past a comma only into another owner, a unit or a village
     ("của anh A, thôn B, xã C"; "của Đoàn Thanh niên, Hội CCB"), else it ends there."""
@@ -722,8 +730,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 pass  # "“X” (Công an xã A)": a parenthesis names its organisation verbatim
             elif inside and not inside[0].in_list:
                 cut = inside[0].start
-                tw = regex.search(r"\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn)\s*)$",
-                                  folded[i_s:cut])
+                tw = _unit_word_end().search(folded[i_s:cut])
                 item = text[i_s:i_s + (tw.start() if tw else cut - i_s)].strip(" ,;:.…")
             elif inside:
                 continue
