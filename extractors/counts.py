@@ -218,6 +218,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.extra["holder_head"] = True
             found.append(c)
+        found.extend(_bare_field_items(lay, found, seg_start, seg_end, sent_start, para))
         found.sort(key=lambda c: c.start)
         out.extend(found)
     _holders(lay, out)
@@ -229,16 +230,41 @@ def find_candidates(lay: Layout) -> list[Candidate]:
 def _model_and_typical_split(cands: list[Candidate]) -> None:
     """"930 mô hình, điển hình …, trong đó 610 mô hình và 320 điển hình": the movement's
     convention (SPEC §1.3) makes the mô hình collective and the điển hình individual."""
-    groups: dict[int, list[Candidate]] = {}
+    groups: dict[tuple[int, int], list[Candidate]] = {}
     for c in cands:
         if c.parent is not None:
-            groups.setdefault(c.parent, []).append(c)
-    for parent, parts in groups.items():
+            groups.setdefault((c.parent, c.sentence_start), []).append(c)
+    for (parent, _), parts in groups.items():
         heads = sorted(p.head for p in parts)
         if len(parts) == 2 and heads == ["mô hình", "điển hình"] and all(p.holder is None for p in parts) \
                 and "điển hình" in cands[parent].head:
             for p in parts:
                 p.holder = "collective" if p.head == "mô hình" else "individual"
+
+
+_BARE_ITEM = regex.compile(r"\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)")
+
+
+def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
+                      sent_start: int, para: int) -> list[Candidate]:
+    """"kinh tế (61 mô hình), văn hóa - xã hội (47), quốc phòng - an ninh (26)": after a first
+    item "field (N noun)", the next items of the list give the field and a bare number."""
+    firsts = [c for c in found if lay.folded[:c.start].rstrip().endswith("(")
+              and find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)]
+    if not firsts:
+        return []
+    first = firsts[0]
+    out: list[Candidate] = []
+    for m in _BARE_ITEM.finditer(lay.folded, first.end, seg_end):
+        value = _value(m.group("num"))
+        before = lay.folded[max(first.end, m.start() - 50):m.start()]
+        hits = find_all(field_rules(), before)
+        if value is None or not hits or not regex.fullmatch(r"\s*", before[hits[-1].end:]):
+            continue
+        c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=first.head)
+        c.extra["bare"] = True
+        out.append(c)
+    return out
 
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
@@ -565,12 +591,24 @@ def _context_period(lay: Layout, times: list[TimeExpr], c: Candidate, first_in_s
 
 
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
-                  province: LocalityRef | None) -> LocalityRef | None:
+                  province: LocalityRef | None, primary: LocalityRef | None = None) -> LocalityRef | None:
     named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None
              and not _closed_aside(lay, m.end, c.start)]
     # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it
     while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
         named.pop()
+    scope = [m for m in words("counts", "primary_scope").finditer(lay.folded, zone[0], c.start)
+             if m.group().startswith("toàn ")]
+    if scope and (not named or named[-1].start < scope[-1].start()):
+        # "sau hợp nhất thành phố A, tỉnh B và tỉnh C, toàn thành phố có …": the unit of that kind
+        kind = scope[-1].group()[len("toàn "):]
+        of_kind = [m for m in named if m.unit is not None and m.unit.kind == kind]
+        if of_kind:
+            named = of_kind
+        elif primary is not None and primary.kind == kind:
+            return primary
+        else:
+            named = []
     if named:
         u = named[-1].unit
         assert u is not None
@@ -638,7 +676,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
         c.period = _own_period(times, zone, c, own_start)
-        c.locality = _own_locality(lay, zone, c, mentions, province)
+        c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
         c.extra["caption"] = _is_caption(lay, c)

@@ -28,6 +28,9 @@ class Meta:
     source_province: str | None = None
 
 
+_COMMUNE_WORDS = ("xã", "phường", "thị trấn", "đặc khu")
+
+
 def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None) -> Unit | None:
     """The unit the article reports on: the scope of its first count, else its most named unit.
 
@@ -58,7 +61,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             return named[-1].unit
         if province is not None and province_scope.search(seg):
             return province
-        scope = list(primary_scope.finditer(seg))
+        scope = [m for m in primary_scope.finditer(seg) if not seg[:m.start()].endswith("các ")
+                 and (m.group().startswith("toàn ") or m.group() not in _COMMUNE_WORDS
+                      or res.system == SYSTEM_2025)]  # "các xã đăng ký …" names no unit
         if scope:
             word = scope[-1].group().replace("toàn ", "")
             kinds = [u for u in every if u is not None and u.kind == word]

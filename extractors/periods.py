@@ -140,7 +140,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
-                before = before.rsplit(";", 1)[-1]
+                before = regex.split(r"[;,]", before)[-1]  # a clause of its own is not the document's date
                 if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2"):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \

@@ -80,11 +80,11 @@ def parse_vn_date(text: str) -> date | None:
 
 
 _DATELINE = re.compile(
-    r"^\s*(?:ngày đăng:?\s*|cập nhật:?\s*|thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
-    r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
-    r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?\s*$",
+    r"^\s*\(?\s*(?:ngày đăng:?\s*|cập nhật:?\s*|thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*[|,-]?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
+    r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?\s*\)?\s*$",
     re.I,
-)
+)  # "14:15 04/01/2024", "Ngày đăng: 27.08.2020", a portal's "(15:20 | 12/03/2019)"
 
 
 def find_dateline(text: str, max_lines: int = 12) -> date | None:

@@ -39,3 +39,15 @@ def test_front_matter_that_is_neither_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_repeated_key_is_not_guessed(tmp_path: Path) -> None:
     with pytest.raises(BadFrontMatter):
         read_path(_write(tmp_path, "title: A: b\ntitle: C: d"))
+
+
+@pytest.mark.parametrize("line, want", [
+    ("(15:20 | 12/03/2019)", date(2019, 3, 12)),
+    ("14:15 04/01/2024", date(2024, 1, 4)),
+    ("Ngày đăng: 05.06.2022", date(2022, 6, 5)),
+])
+def test_the_dateline_gives_the_publication_date(tmp_path: Path, line: str, want: date) -> None:
+    p = tmp_path / "b.txt"
+    p.write_text(f"Cổng thông tin điện tử huyện\n\nTổng kết phong trào\n\n{line}\n\nToàn huyện có 12 mô hình.\n",
+                 encoding="utf-8")
+    assert read_path(p).published == want
