@@ -4,10 +4,14 @@ A mention is a type word ("huyện", "TP", "Thành ủy", "Huyện đoàn" …, 
 ``data/lexicon.toml``; "P.Thu Thủy", "TP.HCM" may touch their name) followed by a capitalised name
 found in the gazetteer (space-, hyphen- and tone-insensitively; a unit whose type changed is found by
 its full name), a bare name that continues a list opened by a type word ("các phường: Dân Chủ,
-Quỳnh Lâm"), a bare parent in parentheses ("xã Lùng Tám (Quản Bạ)"), a fixed form ("TPHCM",
-``[units] standalone``), or the bare name that leads the title ("Cao Bằng: …"). A type word
-followed by a name the gazetteer does not hold (units dissolved in 2019–2020) is still a unit,
-with a null code, in the article's province. Side units, localities of the article that no count
+Quỳnh Lâm"), a bare parent in parentheses ("xã Minh Long (Hạ Lang)"), a fixed form ("TPHCM",
+``[units] standalone``), or the bare name that leads the title ("Cao Bằng: …"; it is the unit the
+body names with its type word under that name, and in a 2025-system article never a former unit
+the body does not name, :func:`_title_to_body`). A type word followed by a name the gazetteer does
+not hold (units dissolved in 2019–2020) is still a unit, with a null code, in the article's
+province, but only in articles published before ``[units] unknown_before`` or undated, and never
+when the name opens with capitalised ordinary words (``[units] unknown_not_names``: "xã Đạt
+Chuẩn …"). Side units, localities of the article that no count
 is about, are kept apart (``Resolved.qualifiers``): parents in parentheses, bare names in
 parentheses inside the article's own area, and bare names of communes of a district the article
 names (:func:`add_bare_communes`). Province names without a type word only place an article that
@@ -15,7 +19,10 @@ nothing else places.
 
 Each unit is resolved in the administrative system in force at publication (SPEC §1.1): the
 2025 system from 2025-07-01, except a unit called former ("huyện X cũ", "Trước sáp nhập, xã A")
-and any district, which are 2008-system units; without a date, the system the named units fit.
+and any district, which are 2008-system units; a "cũ" after the last item of a list or after the
+parent the list belongs to makes every item former ("thị trấn A, xã B và xã C của huyện D cũ",
+:func:`_mark_former`), and a name that is no unit in force in the article's province but was one
+of it before the reform is that former unit; without a date, the system the named units fit.
 The same name exists in many provinces, so mentions are resolved together: the article's province
 is the one that explains most mentions (weighted by level, plus the site's province from the
 pipeline and from the URL, :func:`~extractors.gazetteer.site_of_url`); each mention then takes its
@@ -40,6 +47,7 @@ from .gazetteer import (
     Unit,
     lookup,
     max_name_words,
+    name_key,
     province_unit,
     units,
     units_2025,
@@ -76,7 +84,7 @@ class Resolved:
     province: str | None
     mentions: list[Mention] = field(default_factory=list)
     system: str = SYSTEM_2008
-    # side units (a parent in parentheses "xã Lùng Tám (Quản Bạ)", bare names in parentheses or of
+    # side units (a parent in parentheses "xã Minh Long (Hạ Lang)", bare names in parentheses or of
     # a named district's communes): localities of the article, but not what a following count or
     # model is about, so kept out of ``mentions``
     qualifiers: list[Mention] = field(default_factory=list)
@@ -203,7 +211,22 @@ def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
     end = words[-1][1]
     if _org_heads().match(fold(text[pos:end])):
         return None
+    # ordinary words of a phrase, capitalised ("xã Đạt Chuẩn Nông thôn mới"): checked from each word
+    for s, _ in words:
+        if _not_names().match(" ".join(fold(text[s:s + 40]).replace("-", " ").split())):
+            return None
     return end
+
+
+@cache
+def _not_names() -> regex.Pattern[str]:
+    phrases = sorted({fold(p) for p in lexicon()["units"]["unknown_not_names"]}, key=len, reverse=True)
+    return regex.compile(r"(?:" + "|".join(regex.escape(p) for p in phrases) + r")(?![\w])")
+
+
+def _unknown_allowed(published: str | None) -> bool:
+    """Units the gazetteer lacks (dissolved 2019–2020) are named only in texts of those years."""
+    return published is None or published[:7] < lexicon()["units"]["unknown_before"]
 
 
 _ITEM_END = regex.compile(r"\s*(?:[,;.)…]|và\s|$)")
@@ -221,7 +244,7 @@ _PAREN_END = regex.compile(r"\s*\)")
 
 
 def _parent(text: str, end: int, m: Mention) -> Mention | None:
-    """A bare parent in parentheses right after a unit: "xã Lùng Tám (Quản Bạ)"."""
+    """A bare parent in parentheses right after a unit: "xã Minh Long (Hạ Lang)"."""
     op = _PAREN.match(text, end)
     if not op or not m.candidates:
         return None
@@ -249,6 +272,7 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             if found:
                 out.append(Mention(m.start(), m.end(), text[m.start():m.end()], (kind,), found, rule_id))
     taken = [(x.start, x.end) for x in out]
+    groups: list[_Group] = []
     for m in pat.finditer(folded, start, end):
         if any(s <= m.start() < e for s, e in taken):
             continue
@@ -298,15 +322,63 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             group.append(Mention(sep.end(), l_end, text[sep.end():l_end], kinds, l_found, rule, in_list=True,
                                  alt_end=alt, alt_name=text[sep.end():alt] if alt is not None else None))
             n_end = alt if alt is not None and not _LIST_SEP.match(text, l_end) else l_end
-        if _former().match(folded, n_end) or _former_before().search(folded, max(0, m.start() - 40), m.start()):
-            for g in group:
+        for g in group:  # "xã A cũ, B": an item called former on its own
+            if _former().match(folded, g.end):
                 g.former = True
-        else:
-            for g in group:
-                if _former().match(folded, g.end):
-                    g.former = True
+        groups.append(_Group(m.start(), n_end, group))
         out.extend(group)
+    _mark_former(folded, groups)
     return out
+
+
+@dataclass
+class _Group:
+    """The mentions one type word introduces (a unit and the bare list items after it)."""
+    start: int  # the type word's start
+    end: int  # the last item's end
+    mentions: list[Mention]
+
+    def levels(self) -> set[int]:
+        return {_LEVELS.index(lvl) for k in self.mentions[0].kinds for lvl in _kind_levels().get(k, set())}
+
+
+_CHAIN_GAP = regex.compile(r"\s*[,;]\s*(?:và\s+)?|\s+và\s+")
+_PARENT_GAP = regex.compile(r"\s*,?\s*(?:(?:của|thuộc)\s+(?:các\s+)?)?")
+
+
+def _link(folded: str, a: _Group, b: _Group) -> str | None:
+    """How group ``b`` follows group ``a``: "item" (the next item of one list, "thị trấn A, xã B và
+    xã C"), "parent" (the unit the list belongs to, "… của huyện D", "…, huyện D") or None."""
+    if b.start < a.end:
+        return None
+    gap = folded[a.end:b.start]
+    above = bool(a.levels()) and bool(b.levels()) and max(b.levels()) < min(a.levels())
+    if _CHAIN_GAP.fullmatch(gap) and not above:
+        return "item"
+    if _PARENT_GAP.fullmatch(gap) and above:
+        return "parent"
+    return None
+
+
+def _mark_former(folded: str, groups: list[_Group]) -> None:
+    """Former units (SPEC §1.1): a "cũ" / "trước sáp nhập" after the last item of a list, or after
+    the parent the list belongs to ("thị trấn A, xã B và xã C của huyện D cũ"), makes every unit of
+    the list former; so does a "Trước sáp nhập," before its first item."""
+    n = len(groups)
+    links = [_link(folded, groups[i], groups[i + 1]) for i in range(n - 1)]
+    back = [False] * n  # called former after it, or after a later item or parent of its list
+    for i in range(n - 1, -1, -1):
+        back[i] = bool(_former().match(folded, groups[i].end)) or (
+            i + 1 < n and links[i] is not None and back[i + 1])
+    fwd = [False] * n  # called former before it, or before an earlier item of its list
+    for i in range(n):
+        g = groups[i]
+        fwd[i] = bool(_former_before().search(folded, max(0, g.start - 40), g.start)) or (
+            i > 0 and links[i - 1] == "item" and fwd[i - 1])
+    for i, g in enumerate(groups):
+        if back[i] or fwd[i]:
+            for x in g.mentions:
+                x.former = True
 
 
 def _title_lead(title: str, offset: int, text: str, colon_only: bool = False) -> Mention | None:
@@ -574,6 +646,11 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
                 pool = [u for u in lookup(m.name, _same_level(m.kinds))
                         if u.level == level and u.system == cands[0].system
                         and province_in(u, system) == province]
+            if not pool and system == SYSTEM_2025 and level != "province" and province:
+                # no unit in force of that name in the province, but one before the reform: the
+                # former unit ("thị trấn A, xã B" of a merger), never a unit in force with no code
+                pool = [u for u in m.candidates if u.system == SYSTEM_2008 and u.level == level
+                        and province_in(u, system) == province]
             if not pool:
                 elsewhere = {u.province for u in cands}
                 known_parent = len(elsewhere) == 1 and (
@@ -581,7 +658,8 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
                     or any((u.system, u.district_code) in districts for u in cands))
                 if level == "province" or known_parent:
                     pool = cands
-                elif level == "commune" and province and (not m.in_list or m.alt_end is not None):
+                elif (level == "commune" and province and (not m.in_list or m.alt_end is not None)
+                      and _unknown_allowed(published)):
                     if m.alt_end is not None and m.alt_name:  # the longer run is the unit's name
                         m.end, m.name = m.alt_end, m.alt_name
                     m.unit = _synthetic(replace(m, kinds=tuple(sorted({u.kind for u in cands}))),
@@ -603,12 +681,38 @@ def resolve(mentions: list[Mention], source_province: str | None = None,
             if not inside:
                 m.unit = None
     for m in mentions:
-        if m.unknown and m.unit is None and province:
+        if m.unknown and m.unit is None and province and _unknown_allowed(published):
             m.unit = _synthetic(m, province, SYSTEM_2008 if m.former else system)
+    _title_to_body(mentions, system)
     kept = [m for m in mentions if m.unit is not None]
     side = ("unit-parent", "unit-paren-bare")
     return Resolved(province, [m for m in kept if m.rule not in side], system,
                     [m for m in kept if m.rule in side])
+
+
+def _title_to_body(mentions: list[Mention], system: str) -> None:
+    """A bare name leading the title is the unit the body names with its type word under that name
+    ("Tân Lập: …" over a body's "thị trấn Tân Lập" is the town, not the district). A unit in force
+    comes first: the body's, else the title's own; then a former unit the body names. In a
+    2025-system article a title name is never a former unit the body does not name (a district)."""
+    in_force: dict[str, Unit] = {}
+    former: dict[str, Unit] = {}
+    for m in sorted(mentions, key=lambda x: (x.start, x.end)):
+        if m.rule in _type_rules() and not m.in_title and m.unit is not None:
+            old = m.former or m.unit.system != system
+            (former if old else in_force).setdefault(name_key(m.unit.name), m.unit)
+    for m in mentions:
+        if m.rule != "unit-title-lead" or m.unit is None:
+            continue
+        k = name_key(m.unit.name)
+        if k in in_force:
+            m.unit = in_force[k]
+        elif m.unit.system == system:
+            continue
+        elif k in former:
+            m.unit = former[k]
+        elif system == SYSTEM_2025:
+            m.unit = None
 
 
 def to_locality(u: Unit, primary: bool = False, inferred: bool = False) -> Locality:
@@ -670,7 +774,8 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
     """Communes named without their type word ("mỳ, miến Hùng Lô"), when they belong to a district
     the article names with its type word: added to ``res.qualifiers`` (localities of the article,
     not what a count is about). Not inside quotes (a bare name in a model's name is not a unit),
-    not after a village or type word, not part of a longer capitalised name (2008 system only:
+    not after a village or type word, not part of a longer capitalised name, not the name of a
+    province or district the article names (2008 system only:
     the 2025 system has no districts)."""
     if res.system != SYSTEM_2008:
         return
@@ -685,6 +790,9 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
     if not by_name:
         return
     have = {(u.level, u.name, u.province) for u in res.units()}
+    # a bare name the article gives a province or district with its type word is that unit's
+    # ("Tân An có …" beside "tỉnh Tân An", "TP Tân An"), not a commune's of the same name
+    higher = {name_key(u.name) for u in res.units() if u.level != "commune"}
     taken = [(m.start, m.end) for m in res.mentions + res.qualifiers]
     pat = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in sorted(by_name, key=len, reverse=True))
                         + r")(?![\w])")
@@ -704,7 +812,7 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
             if len({u.code for u in cands if _valid_at(u, published)} or {cands[0].code}) != 1:
                 continue
             u = cands[0]
-            if (u.level, u.name, u.province) in have:
+            if (u.level, u.name, u.province) in have or name_key(u.name) in higher:
                 continue
             have.add((u.level, u.name, u.province))
             res.qualifiers.append(Mention(s, e, text[s:e], (u.kind,), (u,), "unit-bare-commune", unit=u))
