@@ -371,7 +371,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             elif total is not None and in_sentence and opens and cands[total].sentence_start == c.sentence_start:
                 parent = total
             elif (open_total is not None and not in_sentence
-                  and _part_cue_opening().match(lay.folded[c.sentence_start:c.start])
+                  and (_part_cue_opening().match(lay.folded[c.sentence_start:c.start])
+                       or words("counts", "breakdown_openers").search(lay.folded[c.sentence_start:c.start]))
                   and _sentences_apart(lay, cands[open_total], c) <= 4):
                 parent = open_total
             if parent is not None:
@@ -612,7 +613,8 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     if named:
         u = named[-1].unit
         assert u is not None
-        return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province)  # type: ignore[arg-type]
+        return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province,  # type: ignore[arg-type]
+                           system=u.system)  # type: ignore[arg-type]
     if province is not None and words("counts", "province_scope").search(lay.folded[c.seg_start:c.start]):
         return province
     return None
@@ -672,6 +674,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         zone = _zone(cands, i)
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = _own_before(lay, c, zone[0])
+        c.extra["lead"] = lay.text[own_start:c.start]
         c.metric, c.metric_hit = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
@@ -782,14 +785,14 @@ def _share(a: Candidate, b: Candidate) -> None:
 
 def _other_fields(cands: list[Candidate]) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
-    groups: dict[int, list[Candidate]] = {}
+    groups: dict[tuple[int, int], list[Candidate]] = {}
     for c in cands:
         if c.parent is not None and not c.merged:
-            groups.setdefault(c.parent, []).append(c)
+            groups.setdefault((c.parent, c.sentence_start), []).append(c)
     stop = words("counts", "not_field_words")
     rules = [r for r, _, _ in metric_rules()] + level_rules()
-    for parts in groups.values():
-        if sum(1 for p in parts if p.field not in (None, "all")) < 2:
+    for parts in groups.values():  # the parts one sentence lists
+        if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
         for p in parts:
             text = (p.field_text or "").strip()
@@ -797,6 +800,12 @@ def _other_fields(cands: list[Candidate]) -> None:
             if p.field in (None, "all") and p.metric != "increase" and text and text[:1].islower() \
                     and not stop.match(folded) and not find_all(rules, folded):
                 p.field = "other"
+                continue
+            lead = str(p.extra.get("lead", "")).strip(" ,;:-–()")
+            if p.field in (None, "all") and p.metric != "increase" and lead and not find_all(rules, fold(lead)) \
+                    and not stop.match(fold(lead)):
+                # "…, KT-XH 39 mô hình, …": a part of a field breakdown led by words of its own
+                p.field, p.field_text = "other", lead
 
 
 def _is_caption(lay: Layout, c: Candidate) -> bool:

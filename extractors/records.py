@@ -29,16 +29,18 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False)
 
 
+System = Literal["2008", "2025"]
+
+
 class LocalityRef(_Record):
-    """A unit as a count refers to it: enough to key it (SPEC §3: level, name, province)."""
+    """A unit as a count refers to it: enough to key it (SPEC §3: level, name, province), and the
+    system it is resolved in, so that a former unit and its namesake in force stay apart."""
 
     name: str
     kind: str
     level: Level
     province: str | None = None
-
-
-System = Literal["2008", "2025"]
+    system: System | None = None
 
 
 class Successor(_Record):
@@ -51,14 +53,14 @@ class Successor(_Record):
 class Locality(LocalityRef):
     """SPEC §1.1: an administrative unit named (or inferred) in the article."""
 
-    system: System | None = None
     code: str | None = None
     primary: bool = False
     inferred: bool = False
     successor: Successor | None = None
 
     def ref(self) -> LocalityRef:
-        return LocalityRef(name=self.name, kind=self.kind, level=self.level, province=self.province)
+        return LocalityRef(name=self.name, kind=self.kind, level=self.level, province=self.province,
+                           system=self.system)
 
 
 class PeriodRef(_Record):

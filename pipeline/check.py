@@ -72,7 +72,13 @@ def _verdict(total: dict[str, Any], parts_sum: int) -> str:
 
 
 def _loc(c: dict[str, Any]) -> tuple[Any, ...]:
-    return (c["locality_level"], c["locality_name"], c["province"])
+    """A count's unit; a former unit and its namesake in force (SPEC §1.1) are two units."""
+    return (c["locality_level"], c["locality_name"], c["province"], c.get("locality_system"))
+
+
+def _field(c: dict[str, Any]) -> tuple[Any, ...]:
+    """A count's field; two ``other`` groups with different words are two fields."""
+    return (c["field"], c["field_text"] if c["field"] == "other" else None)
 
 
 def _period(c: dict[str, Any]) -> tuple[Any, ...]:
@@ -109,7 +115,7 @@ def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
         # collective / individual splits
         splits: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
         for c in rows:
-            splits[(_loc(c), c["metric"], c["field"], c["level"], _period(c))].append(c)
+            splits[(_loc(c), c["metric"], _field(c), c["level"], _period(c))].append(c)
         for members in splits.values():
             totals = [c for c in members if c["holder"] is None]
             parts = [c for c in members if c["holder"] is not None]
@@ -119,7 +125,7 @@ def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
         # the same count stated twice with different values
         same: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
         for c in rows:
-            same[(_loc(c), c["metric"], c["field"], c["level"], c["holder"], _period(c))].append(c)
+            same[(_loc(c), c["metric"], _field(c), c["level"], c["holder"], _period(c))].append(c)
         for members in same.values():
             values = sorted({c["value"] for c in members})
             if len(values) > 1 and members[0]["metric"] in ("built", "registered"):
@@ -152,7 +158,7 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
     same: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for c in stock:
         if c["period_end"]:
-            same[(_loc(c), c["field"], _period(c))].append(c)
+            same[(_loc(c), _field(c), _period(c))].append(c)
     for members in same.values():
         docs = {c["document_id"] for c in members}
         if len(docs) < 2:
@@ -167,7 +173,7 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
     series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for c in stock:
         if c["period_end"] and c["bound"] == "exact":
-            series[(_loc(c), c["field"])].append(c)
+            series[(_loc(c), _field(c))].append(c)
     for members in series.values():
         members.sort(key=lambda c: c["period_end"])
         for a, b in zip(members, members[1:], strict=False):

@@ -69,7 +69,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             "id": int, "document_id": str, "value": int, "bound": str, "metric": str,
             "field": str, "field_text": str, "level": str, "holder": str,
             "locality_name": str, "locality_kind": str, "locality_level": str, "province": str,
-            "period_start": str, "period_end": str,
+            "locality_system": str, "period_start": str, "period_end": str,
             "text": str, "span_start": int, "span_end": int,
         }, pk="id", foreign_keys=fk)
     if "models" not in db.table_names():
@@ -80,6 +80,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table("model_localities").create({"id": int, "model_id": int, "document_id": str,
                                        **_LOCALITY_COLS},
                                       pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
+    if "locality_system" not in db.table("counts").columns_dict:  # a database of an earlier version
+        db.table("counts").add_column("locality_system", str)
     _crawl_schema(db)
     for table, cols in (("documents", ["content_hash"]), ("localities", ["document_id"]), ("localities", ["province"]),
                         ("periods", ["document_id"]), ("counts", ["document_id"]),
@@ -211,6 +213,7 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         "locality_kind": c.locality.kind if c.locality else None,
         "locality_level": c.locality.level if c.locality else None,
         "province": c.locality.province if c.locality else None,
+        "locality_system": c.locality.system if c.locality else None,
         "period_start": _d(c.period.start), "period_end": _d(c.period.end),
         "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
     for m in document.models:

@@ -34,6 +34,14 @@ ARTICLES = {
     "prov_2023.txt": ('published: "2024-01-03"',
                       "Đến hết năm 2023, toàn tỉnh Quảng Bình có 1.150 mô hình “Dân vận khéo” "
                       "(tăng 120 mô hình so với năm 2022)."),
+    # a former province and the province in force of the same name are two units (SPEC §1.1)
+    "former_namesake.txt": ('published: "2025-10-01"',
+                            "Trước sáp nhập, tỉnh Lâm Đồng (cũ) có 2.100 mô hình “Dân vận khéo”. Sau sáp "
+                            "nhập, toàn tỉnh Lâm Đồng hiện có 5.300 mô hình “Dân vận khéo”."),
+    # two "other" groups of one breakdown, each with its own words, are not one count twice
+    "two_others.txt": ('published: "2023-07-01"',
+                       "Đến nay, toàn huyện Quỳ Châu có 90 mô hình. Các mô hình tập trung ở các lĩnh vực: "
+                       "kinh tế 40 mô hình, KT-XH 30 mô hình, dân tộc, tôn giáo 20 mô hình."),
 }
 
 
@@ -105,3 +113,13 @@ def test_increase_against_the_earlier_count(findings: list[Finding]) -> None:
     [f] = of(findings, "increase", "prov_2023")
     assert f.severity == "warning" and f.arithmetic == "1150 - 1000 = 150; stated +120"
     assert f.documents == ["prov_2022", "prov_2023"]
+
+
+def test_former_unit_and_its_namesake_are_not_one_count(findings: list[Finding]) -> None:
+    assert of(findings, "stated_twice", "former_namesake") == []
+
+
+def test_other_groups_with_their_own_words_are_not_one_count(findings: list[Finding]) -> None:
+    assert of(findings, "stated_twice", "two_others") == []
+    [f] = of(findings, "field_breakdown", "two_others")
+    assert f.severity == "ok" and f.arithmetic == "40 + 30 + 20 = 90; total = 90"
