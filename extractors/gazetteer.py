@@ -148,9 +148,12 @@ def units_2025() -> tuple[Unit, ...]:
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 
 
+_KEY_GAPS = regex.compile(r"[\s\-'’‘`]+")
+
+
 def name_key(name: str) -> str:
     """A unit name's matching key: folded, without spaces, hyphens or apostrophes."""
-    return regex.sub(r"[\s\-'’‘`]+", "", key(name))
+    return _KEY_GAPS.sub("", key(name))
 
 
 @cache
