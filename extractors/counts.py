@@ -39,11 +39,12 @@ from .lexicon import (
     words,
 )
 from .localities import Mention
-from .numbers import WORDS_RE, parse_number
+from .numbers import WORDS_BODY, parse_number
 from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
 
-_NUM = r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+|" + WORDS_RE.pattern.replace("(?P<words>", "(?:") + ")"
+# digits and their spaces, or number words (which carry their spaces): no backtracking between them
+_NUM = r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s+|(?<!\w)(?P<num>" + WORDS_BODY + r")\s*)"
 
 #: the largest number taken as a count of models (a longer digit string is an identifier or noise)
 MAX_COUNT = 10_000_000
@@ -53,7 +54,7 @@ MAX_COUNT = 10_000_000
 def _count_regex() -> regex.Pattern[str]:
     heads = sorted((fold(h) for h in lexicon()["counts"]["heads"]), key=len, reverse=True)
     body = "|".join(regex.escape(h) for h in heads)
-    return regex.compile(rf"(?<![\w.,/]){_NUM}\s+(?:lượt\s+)?(?P<head>{body})(?![\w])")
+    return regex.compile(rf"(?<![\w.,/]){_NUM}(?:lượt\s+)?(?P<head>{body})(?![\w])")
 
 
 @cache
@@ -127,7 +128,7 @@ def _actor_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     return regex.compile(rf"(?<![\w])(?:{h})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"), units
 
 
-@dataclass
+@dataclass(eq=False)  # identity: a candidate is one place in the text
 class Candidate:
     start: int  # of the number
     end: int  # of the head noun
@@ -186,6 +187,16 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     return stripped[0].isupper() and not stripped.startswith(("Dân vận", "DVK"))
 
 
+#: how far back (characters) the words before a count are read: a clause longer than this is run-on
+#: text, and a bounded look keeps the cost of every count constant
+LOOKBACK = 400
+
+
+def _back(lay: Layout, start: int, pos: int) -> str:
+    """The folded text before ``pos`` back to ``start``, at most :data:`LOOKBACK` characters."""
+    return lay.folded[max(start, pos - LOOKBACK):pos]
+
+
 def _value(token: str) -> int | None:
     if fold(token.strip()) in _ambiguous_words():
         return None  # "một mô hình hay" is an article, "năm mô hình" may be "the year, models"
@@ -205,7 +216,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
-            if not_results.search(lay.folded[seg_start:m.start()]) \
+            if not_results.search(_back(lay, seg_start, m.start())) \
                     or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
@@ -372,7 +383,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 parent = total
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded[c.sentence_start:c.start])
-                       or words("counts", "breakdown_openers").search(lay.folded[c.sentence_start:c.start]))
+                       or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
                   and _sentences_apart(lay, cands[open_total], c) <= 4):
                 parent = open_total
             if parent is not None:
@@ -410,14 +421,28 @@ def _sentences_apart(lay: Layout, a: Candidate, b: Candidate) -> int:
         return 99
 
 
-def _zone(cands: list[Candidate], i: int) -> tuple[int, int]:
-    """(start, end) of the text a candidate owns in its clause."""
-    c = cands[i]  # a total's clause runs over its parts; a part's ends at its neighbours
-    same = [x for x in cands if x.seg_start == c.seg_start and x is not c
-            and (c.parent is not None or x.parent is None)]
-    prev_end = max((x.end for x in same if x.end <= c.start), default=c.seg_start)
-    next_start = min((x.start for x in same if x.start >= c.end), default=c.seg_end)
-    return prev_end, next_start
+def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
+    """(start, end) of the text each candidate owns in its clause: from the end of the count before
+    it to the start of the count after it. A total's clause runs over its parts; a part's ends at
+    its neighbours. One pass per clause (candidates are in text order)."""
+    out: list[tuple[int, int]] = []
+    by_seg: dict[int, list[int]] = {}
+    for i, c in enumerate(cands):
+        by_seg.setdefault(c.seg_start, []).append(i)
+    zone: dict[int, tuple[int, int]] = {}
+    for idx in by_seg.values():
+        for pool_all in (True, False):  # parts see every count, totals only the other totals
+            pool = [i for i in idx if pool_all or cands[i].parent is None]
+            for k, i in enumerate(pool):
+                c = cands[i]
+                if (c.parent is not None) != pool_all:
+                    continue
+                before = (cands[j].end for j in reversed(pool[:k]) if cands[j].end <= c.start)
+                after = (cands[j].start for j in pool[k + 1:] if cands[j].start >= c.end)
+                zone[i] = (next(before, c.seg_start), next(after, c.seg_end))
+    for i in range(len(cands)):
+        out.append(zone[i])
+    return out
 
 
 _LEAD_IN = regex.compile(
@@ -615,7 +640,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         assert u is not None
         return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province,  # type: ignore[arg-type]
                            system=u.system)  # type: ignore[arg-type]
-    if province is not None and words("counts", "province_scope").search(lay.folded[c.seg_start:c.start]):
+    if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
         return province
     return None
 
@@ -670,8 +695,10 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     for c in cands:
         first_in_sentence.setdefault(c.sentence_start, c.start)
     # 2. own slots
+    zones = _zones(cands)
+    captions: dict[int, bool] = {}
     for i, c in enumerate(cands):
-        zone = _zone(cands, i)
+        zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = _own_before(lay, c, zone[0])
         c.extra["lead"] = lay.text[own_start:c.start]
@@ -682,7 +709,9 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
-        c.extra["caption"] = _is_caption(lay, c)
+        if c.para not in captions:
+            captions[c.para] = _is_caption(lay, c)
+        c.extra["caption"] = captions[c.para]
     for i, c in enumerate(cands):
         if c.pair is not None and c.pair > i:
             _share(c, cands[c.pair])
@@ -718,7 +747,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.metric = "built"
         if c.field is None and c.parent is None and c.pair is None and c.metric == "built" \
                 and not any(x.parent == i for x in cands) \
-                and not words("counts", "scope_words").search(lay.folded[c.sentence_start:c.start]):
+                and not words("counts", "scope_words").search(_back(lay, c.sentence_start, c.start)):
             c.field = _paragraph_field(lay, c)
         if c.period is None:
             c.period = _context_period(lay, times, c, first_in_sentence[c.sentence_start], published)

@@ -14,10 +14,10 @@ _UNITS = {
     "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10,
 }
 _WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
-WORDS_RE = regex.compile(
-    rf"(?<!\w)(?P<words>(?:(?:{_WORD}|mươi|trăm|nghìn|ngàn|linh|lẻ)(?:\s+|(?=\W)|$))+)",
-    regex.IGNORECASE,
-)
+#: a number in words, each word with the spaces after it: at most 12 words (every number below a
+#: million fits) and possessive, so a long run of number words costs linear time, not a backtrack
+WORDS_BODY = rf"(?:(?:{_WORD}|mươi|trăm|nghìn|ngàn|linh|lẻ)(?:\s+|(?=\W)|$)){{1,12}}+"
+WORDS_RE = regex.compile(rf"(?<!\w)(?P<words>{WORDS_BODY})", regex.IGNORECASE)
 
 
 def parse_number(token: str) -> float | None:
