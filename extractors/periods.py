@@ -7,6 +7,7 @@ terms of office, comparison baselines: the ``[exclude]`` table).
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from dataclasses import dataclass
 from datetime import date
@@ -129,13 +130,16 @@ def reference_date(text: str, url: str | None, published: date | None) -> date |
 def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
     pats, exclude, window = _data()
     found: list[TimeExpr] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []  # the spans taken, sorted and disjoint: an overlap is a neighbour's
+    ends: list[int] = []
     for para in lay.paragraphs:
         for rule, kind, pat in pats:
             for m in pat.finditer(lay.folded, para.start, para.end):
-                if any(m.start() < e and s < m.end() for s, e in taken):
-                    continue
-                taken.append((m.start(), m.end()))
+                k = bisect.bisect_left(starts, m.start())
+                if (k < len(starts) and starts[k] < m.end()) or (k > 0 and ends[k - 1] > m.start()):
+                    continue  # an earlier pattern took these words
+                starts.insert(k, m.start())
+                ends.insert(k, m.end())
                 g = {k: v for k, v in m.groupdict().items()}
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
