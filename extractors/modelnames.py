@@ -7,7 +7,10 @@ colon and split at ";" ("Tiêu biểu như các mô hình: A tại xã X; B củ
 lines, or the name after a count of its instances ("6 mô hình Làng bản văn hóa"). An unquoted or
 unclosed name ends before its place phrase (a cue "tại / ở …", or a unit or village word before a
 name: "xã Tân Lập", not "xã hội") or its owner phrase ("của …"). A caption that repeats a model of
-the body gives way to the body's mention. Cue, blocker, stop and owner words are data
+the body gives way to the body's mention. Field words after "mô hình" ("N mô hình AN-QP") and
+ordinals ("mô hình thứ 7") are no names; an apostrophe inside a word ("Ê’đê") is no quote mark. A
+group's field comes from the clause that introduces it (several fields listed after "lĩnh vực"
+make it null), never from what an amount given went to. Cue, blocker, stop and owner words are data
 (``[models]``, ``[owners]``, ``[[model_topic]]``, ``[model_field]`` in ``data/lexicon.toml``).
 """
 
@@ -25,9 +28,11 @@ from .records import Locality, Model
 from .text import QUOTES, clean_name, key
 
 _OPENERS = "“‘\"”"
-_QUOTE_MARK = regex.compile("[" + regex.escape(QUOTES + "‘’") + "]")
+# an apostrophe between two letters is part of a word ("Ê’đê", "H'Mông"), not a quote mark
+_IN_WORD = r"(?!(?<=\p{L})['’](?=\p{L}))"
+_QUOTE_MARK = regex.compile(_IN_WORD + "[" + regex.escape(QUOTES + "‘’") + "]")
 # one quote mark: a quote character, doubled or not ("‘‘", "’’"), or two apostrophes ("''")
-_QUOTE_RUN = regex.compile("(?P<q>[" + regex.escape(QUOTES + "‘’") + "])(?P=q)*|''")
+_QUOTE_RUN = regex.compile(_IN_WORD + "(?:(?P<q>[" + regex.escape(QUOTES + "‘’") + "])(?P=q)*|'')")
 
 
 @dataclass
@@ -266,7 +271,28 @@ def _owner_stops() -> regex.Pattern[str]:
 
 @cache
 def _generic() -> regex.Pattern[str]:
-    return regex.compile(r"^(?:" + _alternation(_m()["generic_heads"]) + r")(?![\w])")
+    """Words after "mô hình" that name no model: generic words, or an ordinal ("thứ 7", "số 3")."""
+    ordinal = r"(?:" + _alternation(_m()["ordinal_heads"]) + r")\s*(?:\d+|[ivxl]+|" \
+        + _alternation(_m()["ordinal_numbers"]) + r")"
+    return regex.compile(r"^(?:" + _alternation(_m()["generic_heads"]) + r"|" + ordinal + r")(?![\w])")
+
+
+@cache
+def _field_words() -> regex.Pattern[str]:
+    """Field words and their abbreviations ("an ninh - quốc phòng", "AN-QP", "KT", "KT-XH"); not the
+    phrases that only block a field ("xã hội hóa", "nhà văn hóa")."""
+    every = {fold(p) for r in lexicon()["field"] for p in r["phrases"]}
+    phrases = {fold(p) for r in lexicon()["field"] if r["code"] for p in r["phrases"]}
+    for short, long in lexicon()["abbreviations"].items():
+        if fold(long) in every or fold(short) in every:
+            phrases |= {fold(short), fold(long)}
+    return regex.compile(r"(?<![\w])(?:" + _alternation(phrases) + r")(?![\w])")
+
+
+def _only_field_words(folded_name: str) -> bool:
+    """Whether a name is nothing but field words: a category ("AN-QP", "KT, VH-XH"), not a model."""
+    rest = regex.sub(r"(?<![\w])và(?![\w])", " ", _field_words().sub(" ", folded_name))
+    return bool(_field_words().search(folded_name)) and not regex.search(r"[\p{L}\d]", rest)
 
 
 @cache
@@ -492,16 +518,26 @@ def _list_item(lay: Layout, i_s: int, i_e: int, quoted: list[Found],
             return None
         start = head.end()
     rest = folded[start:i_e]
-    if not rest or _generic().match(rest) or _movement().match(rest) \
+    if not rest or (_generic().match(rest) and not _movement().match(rest)) \
             or _is_place_at(lay, start, i_e) or any(mm.start == start for mm in mentions):
         return None  # an item opening with a place names no model
     end = _name_end(lay, start, i_e, commas=False)
     end = i_e if end is None else end
     name = clean_name(text[start:end])
     if not name or len(name.split()) > 20 or not name[0].isalnum() \
-            or regex.search(r"(?<![\w])mô hình(?![\w])", fold(name)):
-        return None  # prose that mentions models is not a model's name
+            or regex.search(r"(?<![\w])mô hình(?![\w])", fold(name)) or _only_field_words(fold(name)):
+        return None  # prose that mentions models is not a model's name; field words are a category
+    movement = _movement().match(fold(name))
+    if movement:  # the movement's own name is no model; "Dân vận khéo trong chỉnh trang …" is one
+        tail = fold(name)[movement.end():].strip(" \"'")
+        if not tail or not tail[0].isalpha() or (_generic().match(tail) and not _movement_link().match(tail)):
+            return None
     return Found(name, start, end, end, _sentence_index(lay, start), False)
+
+
+@cache
+def _movement_link() -> regex.Pattern[str]:
+    return regex.compile(r"^(?:" + _alternation(_m()["movement_links"]) + r")(?![\w])")
 
 
 def _skip_movement(lay: Layout, start: int, limit: int) -> int:
@@ -557,11 +593,13 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
             if cm:
                 clause_end = cm.start()
             attach = _attach_start(lay, start, clause_end)
-            if _category().match(rest) and not (
+            instance = _INSTANCE.search(folded, max(para.start, m.start() - 8), m.end() + 1)
+            if instance and _field_words().match(rest):
+                continue  # "2 mô hình AN-QP", "18 mô hình kinh tế": a count by field, no name
+            if (_category().match(rest) or _field_words().match(rest)) and not (
                     attach and attach[1] == "owner"
                     and _owner_heads().match(regex.sub(r"^\s*của\s+", "", folded[attach[0]:clause_end]))):
                 continue
-            instance = _INSTANCE.search(folded, max(para.start, m.start() - 8), m.end() + 1)
             if attach is None and not (instance and text[start].isupper()):
                 continue
             if attach is not None:
@@ -571,7 +609,7 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
                 stop = regex.search(r",| và | gắn với | để | nhằm ", folded[start:clause_end])
                 end = start + stop.start() if stop else clause_end
             name = clean_name(text[start:end])
-            if not name or len(name.split()) > 25:
+            if not name or len(name.split()) > 25 or _only_field_words(fold(name)):
                 continue
             out.append(Found(name, start, end, end, _sentence_index(lay, start), False))
     return out
@@ -794,6 +832,8 @@ def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
     for h in find_all(rules, lay.folded, start, end):
         if not h.rule.code or any(s <= h.start < e for s, e in quotes):
             continue
+        if _given_amount().search(lay.folded, max(start, h.start - 40), h.start):
+            continue  # "đóng góp 2 tỷ đồng xây dựng nông thôn mới": what the amount went to
         back = lay.folded[max(start, h.start - 60):h.start]
         found_ignore = list(ignore.finditer(back))
         last = found_ignore[-1] if found_ignore else None
@@ -805,6 +845,47 @@ def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
                 continue
         out.append(h.rule.code)
     return out
+
+
+@cache
+def _given_amount() -> regex.Pattern[str]:
+    """An amount of money, land or work right before field words (``[model_field] given_units``)."""
+    units = _alternation(lexicon()["model_field"]["given_units"])
+    return regex.compile(r"(?<![\w])\d[\d.,]*\s*(?:(?:triệu|tỷ|nghìn|ngàn)\s+)?(?:" + units + r")\s+$")
+
+
+def _clause_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[bool, str | None]:
+    """The field the clause [start, end) introducing a group names: (decided, code). A "lĩnh vực"
+    in it decides by the fields its phrase lists: one is the group's, several make it mixed
+    ("tập trung vào lĩnh vực phát triển KT-XH, bảo đảm AN-QP, xây dựng đô thị văn minh" -> null);
+    else the last field words of the clause."""
+    rules = field_rules() + _topic_rules()
+    heads = list(_HEADING.finditer(lay.folded, start, end))
+    if heads:
+        codes = _listed_fields(lay, heads[-1].end(), end, quotes)
+        if codes:
+            return True, codes[0] if len(codes) == 1 else None
+    hits = _field_hits(lay, start, end, rules, quotes)
+    return (True, hits[-1]) if hits else (False, None)
+
+
+def _listed_fields(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> list[str]:
+    """The distinct fields of the enumeration opening at ``start`` ("kinh tế, văn hóa và …",
+    "phát triển KT-XH, bảo đảm AN-QP"): field words joined by commas, "và" or up to two words."""
+    codes: list[str] = []
+    pos = start
+    for h in find_all(field_rules(), lay.folded, start, end):
+        if any(s <= h.start < e for s, e in quotes):
+            break
+        gap = lay.folded[pos:h.start]
+        if pos > start and not regex.fullmatch(r"\s*[,;/&–-]?\s*(?:và\s+)?(?:\S+\s+){0,2}", gap):
+            break
+        if pos == start and len(gap.split()) > 2:
+            break
+        if h.rule.code and h.rule.code not in codes:
+            codes.append(h.rule.code)
+        pos = h.end
+    return codes
 
 
 @cache
@@ -837,35 +918,36 @@ def _fields(found: list[Found], lay: Layout) -> None:
                                  lay.folded[sent.start:first.start])
         cut = sent.start + own_colon.start() if own_colon else first.start
         prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, cut) + 1 for p in ";:"))
-        intro = _field_hits(lay, prev_end, first.start, frules + _topic_rules(), quotes)
-        if not intro:
+        decided, code = _clause_field(lay, prev_end, first.start, quotes)
+        if not decided:
             # an item of a list "…: A; B; C" takes the clause that introduces the list
             colon = lay.folded.rfind(":", sent.start, first.start)
             if colon >= 0:
                 list_start = max(lay.folded.rfind(p, sent.start, colon) + 1 for p in ";:")
-                intro = _field_hits(lay, max(list_start, sent.start), colon,
-                                    frules + _topic_rules(), quotes)
+                decided, code = _clause_field(lay, max(list_start, sent.start), colon, quotes)
         # 2. the clause after the group, to the end of its sentence
         nxt = min((g.start for g in found if g.start > last.end and g.group != last.group),
                   default=sent.end)
         stop = regex.search(r"[;!?]|\.(?!\d)|…(?=\s*\p{Lu})", lay.text[last.attach_end:nxt])
         if stop:
             nxt = last.attach_end + stop.start()
-        outro = _field_hits(lay, last.attach_end, min(sent.end, nxt), frules, quotes)
-        code = intro[-1] if intro else (outro[0] if outro else None)
+        if not decided:
+            outro = _field_hits(lay, last.attach_end, min(sent.end, nxt), frules, quotes)
+            code = outro[0] if outro else None
+            decided = code is not None
         # 3. a "lĩnh vực X" heading earlier in the paragraph, or a sentence opening "Về X:"
-        if code is None:
+        if not decided and code is None:
             code = _heading_field(lay, para.start, first.start, quotes)
-        if code is None:
+        if not decided and code is None:
             code = _opening_field(lay, para.start, first.start)
         # 4. the paragraph's opening sentence
-        if code is None:
+        if not decided and code is None:
             first_sent = next((s for s in lay.sentences if s.start == para.start), None)
             if first_sent is not None and first_sent.end <= first.start:
                 hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
                 code = hits[0] if hits and len(set(hits)) == 1 else None
         # 5. a heading line of its own right before the paragraph ("Lĩnh vực kinh tế")
-        if code is None and para_i:
+        if not decided and code is None and para_i:
             code = _heading_line(lay, lay.paragraphs[para_i - 1])
         for f in members:
             f.field = code

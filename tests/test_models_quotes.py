@@ -26,6 +26,9 @@ def _names(text: str) -> list[tuple[str, bool]]:
     ("các mô hình: “Chợ 0 đồng,” “Tủ bánh mì”", [("Chợ 0 đồng,", True), ("Tủ bánh mì", True)]),
     ("mô hình “Vườn hoa tại thôn 3, mô hình “Loa phường”", [("Vườn hoa tại thôn 3, mô hình ", False),
                                                          ("Loa phường", True)]),
+    # an apostrophe between two letters is part of a word, not a closing mark
+    ("mô hình “Bản Ê’đê đoàn kết” và ‘Nhà H’Mông’", [("Bản Ê’đê đoàn kết", True), ("Nhà H’Mông", True)]),
+    ("mô hình “Phụ nữ K'Ho giữ rừng tại thôn 2", [("Phụ nữ K'Ho giữ rừng tại thôn 2", False)]),
 ])
 def test_find_quotes_pairs_marks(text: str, want: list[tuple[str, bool]]) -> None:
     got = _names(text)
