@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench
+.PHONY: run test lint install clean bench bench-adversarial
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)  ## throughput, peak memory and the naive baseline (a few minutes; prints its figures)
 	$(BIN)/python -m bench.bench
+
+bench-adversarial: $(STAMP)  ## extraction cost on crafted text (ms/KB beside real articles; linear or not)
+	$(BIN)/python -m bench.adversarial
 
 clean:
 	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm
