@@ -560,17 +560,24 @@ def _skip_movement(lay: Layout, start: int, limit: int) -> int:
     return pos + ws.end()
 
 
+_GAP = regex.compile(r"\s+")
+_OWNER_OR_SIZE = regex.compile(r"(?:của|quy mô)\s")
+#: how far (characters) after "mô hình" an unquoted name and its owner or place phrase are looked
+#: for: a description longer than this is running text, and the bound keeps each match's cost fixed
+MAX_UNQUOTED = 300
+
+
 def _attach_start(lay: Layout, start: int, end: int) -> tuple[int, str] | None:
     """The first owner or place phrase after an unquoted name: (its position, "owner" / "place")."""
     folded = lay.folded
-    for m in regex.finditer(r"\s+", folded[start:end]):
-        pos = start + m.end()
+    for m in _GAP.finditer(folded, start, end):
+        pos = m.end()
         if folded.startswith("(", pos):
-            return start + m.start(), "paren"
-        if regex.match(r"(?:của|quy mô)\s", folded[pos:end]):
-            return start + m.start(), "owner" if folded.startswith("của", pos) else "place"
+            return m.start(), "paren"
+        if _OWNER_OR_SIZE.match(folded, pos, end):
+            return m.start(), "owner" if folded.startswith("của", pos) else "place"
         if _is_place_at(lay, pos, end):
-            return start + m.start(), "place"
+            return m.start(), "place"
     return None
 
 
@@ -588,8 +595,8 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
             rest = folded[start:para.end]
             if _generic().match(rest) or _movement().match(rest):
                 continue
-            clause_end = para.end
-            cm = _first_stop(lay, _CLAUSE_END, start, para.end)
+            clause_end = min(para.end, start + MAX_UNQUOTED)
+            cm = _first_stop(lay, _CLAUSE_END, start, clause_end)
             if cm:
                 clause_end = cm.start()
             attach = _attach_start(lay, start, clause_end)
