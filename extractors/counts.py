@@ -29,6 +29,7 @@ import regex
 
 from .layout import Layout
 from .lexicon import (
+    alternation,
     field_rules,
     find_all,
     fold,
@@ -52,8 +53,7 @@ MAX_COUNT = 10_000_000
 
 @cache
 def _count_regex() -> regex.Pattern[str]:
-    heads = sorted((fold(h) for h in lexicon()["counts"]["heads"]), key=len, reverse=True)
-    body = "|".join(regex.escape(h) for h in heads)
+    body = alternation(lexicon()["counts"]["heads"])
     return regex.compile(rf"(?<![\w.,/]){_NUM}(?:lượt\s+)?(?P<head>{body})(?![\w])")
 
 
@@ -71,19 +71,19 @@ def _holder_words() -> dict[str, str]:
 @cache
 def _holder_count_regex() -> regex.Pattern[str]:
     """A number of holders: "41 tập thể", "17 cá nhân" (a count only inside a split)."""
-    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    alts = alternation(_holder_words())
     return regex.compile(rf"(?<![\w.,/])(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s+(?P<head>{alts})(?![\w])")
 
 
 @cache
 def _holder_before_regex() -> regex.Pattern[str]:
-    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    alts = alternation(_holder_words())
     return regex.compile(rf"(?<![\w])(?P<h>{alts})\s*:?\s*$")
 
 
 @cache
 def _holder_after_regex() -> regex.Pattern[str]:
-    alts = "|".join(regex.escape(w) for w in sorted(_holder_words(), key=len, reverse=True))
+    alts = alternation(_holder_words())
     return regex.compile(rf"\s*(?P<h>{alts})(?![\w])")
 
 
@@ -105,7 +105,7 @@ def _part_cue() -> regex.Pattern[str]:
 
 @cache
 def _part_cue_opening() -> regex.Pattern[str]:
-    alts = "|".join(regex.escape(fold(w)) for w in sorted(lexicon()["counts"]["part_cues"], key=len, reverse=True))
+    alts = alternation(lexicon()["counts"]["part_cues"])
     return regex.compile(rf"^[\s\-–•*]*(?:{alts})(?![\w])")
 
 
@@ -123,8 +123,7 @@ def _actor_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
         heads.extend(fold(h) for h in rule["heads"])
         for u in rule["units"]:
             units[fold(u)] = rule["code"]
-    h = "|".join(regex.escape(x) for x in sorted(set(heads), key=len, reverse=True))
-    u = "|".join(regex.escape(x) for x in sorted(units, key=len, reverse=True))
+    h, u = alternation(heads), alternation(units)
     return regex.compile(rf"(?<![\w])(?:{h})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"), units
 
 

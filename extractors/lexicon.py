@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -21,6 +22,11 @@ def load_toml(name: str) -> dict[str, Any]:
 @cache
 def lexicon() -> dict[str, Any]:
     return load_toml("lexicon.toml")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """Folded words as one regex alternation, each once, longest first (so a longer phrase wins)."""
+    return "|".join(regex.escape(w) for w in sorted({fold(w) for w in words}, key=len, reverse=True))
 
 
 def phrase_regex(phrases: list[str]) -> regex.Pattern[str]:

@@ -53,7 +53,7 @@ from .gazetteer import (
     units_2025,
 )
 from .layout import Layout
-from .lexicon import lexicon
+from .lexicon import alternation, lexicon
 from .records import Locality, Successor
 from .text import clean_name, fold
 
@@ -125,21 +125,21 @@ def _type_rules() -> frozenset[str]:
 def _standalone() -> list[tuple[regex.Pattern[str], str, str, str]]:
     out = []
     for s in lexicon()["units"].get("standalone", []):
-        alts = "|".join(regex.escape(fold(f)) for f in sorted(s["forms"], key=len, reverse=True))
+        alts = alternation(s["forms"])
         out.append((regex.compile(rf"(?<![\w.])(?:{alts})(?![\w])"), s["id"], s["kind"], s["name"]))
     return out
 
 
 @cache
 def _former() -> regex.Pattern[str]:
-    alts = "|".join(regex.escape(fold(f)) for f in sorted(lexicon()["units"]["former"], key=len, reverse=True))
+    alts = alternation(lexicon()["units"]["former"])
     return regex.compile(rf"\s*,?\s*(?:{alts})(?![\w])")
 
 
 @cache
 def _former_before() -> regex.Pattern[str]:
     """A phrase of ``[units] former_before`` right before a unit ("Trước sáp nhập, xã A …")."""
-    alts = "|".join(regex.escape(fold(f)) for f in sorted(lexicon()["units"]["former_before"], key=len, reverse=True))
+    alts = alternation(lexicon()["units"]["former_before"])
     return regex.compile(rf"(?<![\w])(?:{alts})\s*,?\s*(?:(?:của|tại|ở|thuộc)\s+)?(?:các\s+)?$")
 
 

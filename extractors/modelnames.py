@@ -22,7 +22,7 @@ from functools import cache
 import regex
 
 from .layout import Layout, Span
-from .lexicon import PhraseRule, field_rules, find_all, fold, lexicon, phrase_regex
+from .lexicon import PhraseRule, alternation, field_rules, find_all, fold, lexicon, phrase_regex
 from .localities import Mention, to_locality
 from .records import Locality, Model
 from .text import QUOTES, clean_name, key
@@ -117,8 +117,7 @@ def _m() -> dict[str, object]:
 
 def _alternation(words: object) -> str:
     """Folded words as one regex alternation, longest first."""
-    folded = sorted({fold(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
-    return "|".join(regex.escape(w) for w in folded)
+    return alternation(words)  # type: ignore[arg-type]
 
 
 @cache
