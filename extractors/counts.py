@@ -307,7 +307,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
     if _metric_hits(lay.folded, clause, start):
-        return False  # "đã lựa chọn 80 mô hình về dự Hội nghị": chosen, and so commended
+        return False  # "đã lựa chọn 65 mô hình về dự Hội nghị": chosen, and so commended
     return bool(words("counts", "attendance_before").search(before)
                 or words("counts", "attendance_after").search(after))
 
@@ -832,7 +832,7 @@ def _other_fields(cands: list[Candidate]) -> None:
             lead = str(p.extra.get("lead", "")).strip(" ,;:-–()")
             if p.field in (None, "all") and p.metric != "increase" and lead and not find_all(rules, fold(lead)) \
                     and not stop.match(fold(lead)):
-                # "…, KT-XH 39 mô hình, …": a part of a field breakdown led by words of its own
+                # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
 
 
