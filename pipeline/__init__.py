@@ -12,13 +12,17 @@ from typing import Any
 
 from .errors import (
     BadFrontMatter,
+    BinaryInput,
     DatabaseBusy,
+    DatabaseMissing,
     DvkError,
     GoldError,
     InputError,
+    NetworkError,
     RegistryError,
     StoreError,
     UnreadableInput,
+    UsageError,
 )
 
 _LAZY = {
@@ -38,8 +42,8 @@ _LAZY = {
 }
 
 __all__ = [
-    "BadFrontMatter", "DatabaseBusy", "DvkError", "GoldError", "InputError", "RegistryError", "StoreError",
-    "UnreadableInput", *sorted(_LAZY),
+    "BadFrontMatter", "BinaryInput", "DatabaseBusy", "DatabaseMissing", "DvkError", "GoldError", "InputError",
+    "NetworkError", "RegistryError", "StoreError", "UnreadableInput", "UsageError", *sorted(_LAZY),
 ]
 
 

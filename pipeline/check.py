@@ -145,7 +145,7 @@ def record_findings(documents: Iterable[Document]) -> list[Finding]:
     try:
         with transaction(db):
             for d in documents:
-                write_document(db, d, text="", content_hash="", extractor_version="")
+                write_document(db, d, text="", content_hash="", extractor_version="", key=f"id:{d.doc}")
         return within_article(_counts(db))
     finally:
         db.close()

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import DvkError
+from .errors import DvkError, UsageError
 
 app = typer.Typer(
     name="dvk",
@@ -29,6 +29,26 @@ def _fail(exc: DvkError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+URL_OPTION = typer.Option("--url", help="The article's URL (a single file saved by hand): its identity "
+                                        "in the database, and the site's cleaning profile.")
+PUBLISHED_OPTION = typer.Option("--published", help="Publication date YYYY-MM-DD (replaces the file's).")
+SOURCE_OPTION = typer.Option("--source", help="The registry site id (or host) the file comes from.")
+
+
+def _given(url: str | None, published: str | None, source: str | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from .run import Given
+
+    day = None
+    if published is not None:
+        try:
+            day = date.fromisoformat(published)
+        except ValueError:
+            raise UsageError(f"--published {published!r} is not a date", hint="write YYYY-MM-DD") from None
+    return Given(url=url, published=day, source=source)
+
+
 @app.command()
 def run(
     paths: Annotated[
@@ -38,45 +58,67 @@ def run(
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning and extraction.")] = 1,
+    url: Annotated[Optional[str], URL_OPTION] = None,  # noqa: UP045
+    published: Annotated[Optional[str], PUBLISHED_OPTION] = None,  # noqa: UP045
+    source: Annotated[Optional[str], SOURCE_OPTION] = None,  # noqa: UP045
 ) -> None:
     """Clean, extract and store documents, then print a summary per document.
+
+    Exit status (README, "Exit codes"): 3 when an input failed (the others are stored), 1 when a
+    fact-check finding is an error, 6 when another run holds the database.
 
     Example: dvk run corpus/ --db data/dvk.db
     """
     from .check import run_checks
+    from .errors import FINDING_ERROR, INPUT, worst
     from .run import run as run_job
-    from .store import open_db
+    from .store import db_lock, open_db
     from .summary import print_findings, print_run_summary
 
     try:
-        result = run_job(paths, db, force=force, workers=workers)
+        result = run_job(paths, db, force=force, workers=workers, given=_given(url, published, source))
         print_run_summary(result, db)
-        database = open_db(db)
-        print_findings(run_checks(database))
-        database.close()
+        with db_lock(db):
+            database = open_db(db)
+            findings = run_checks(database)
+            database.close()
+        print_findings(findings)
     except DvkError as exc:
         _fail(exc)
-    if result.failed:
-        raise typer.Exit(1)
+    code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * any(f.severity == "error" for f in findings))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
 def extract(
-    paths: Annotated[list[Path], typer.Argument(help="Files (.txt/.html) or - for standard input.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt/.html) or - for standard input "
+                                                    "(HTML or text, told apart by the content).")],
+    url: Annotated[Optional[str], URL_OPTION] = None,  # noqa: UP045
+    published: Annotated[Optional[str], PUBLISHED_OPTION] = None,  # noqa: UP045
+    source: Annotated[Optional[str], SOURCE_OPTION] = None,  # noqa: UP045
 ) -> None:
     """Print one JSON object per document (SPEC §2), JSON Lines on standard output.
+
+    A PDF or other binary file is refused with one line on standard error; the other files are
+    still printed, and the exit status is then 3.
 
     Example: dvk extract corpus/*.txt > predictions.jsonl
     """
     from .documents import expand, read_path
-    from .run import extract_source
+    from .run import check_given, extract_source
     from .sources import load_registry
 
+    try:
+        given = _given(url, published, source)
+        check_given(paths, given)
+    except DvkError as exc:
+        _fail(exc)
     registry = load_registry()
     failed = 0
     for path in expand(paths):
         try:
-            src = read_path(path, registry)
+            src = read_path(path, registry, url=given.url, published=given.published, source=given.source)
             document = extract_source(src, registry)
         except DvkError as exc:
             typer.echo(f"dvk: error: {exc}", err=True)
@@ -111,8 +153,9 @@ def crawl(
 
     Obeys robots.txt, waits between requests to a host, retries transient errors, sends conditional
     requests for pages it has seen, and resumes a run that was stopped. Raw HTML is kept (compressed)
-    in the pages table; the fetch log is in fetch_log. Exits 1 when no page could be fetched at all
-    (a dead link or two is normal on news sites and only shows in the summary).
+    in the pages table; the fetch log is in fetch_log. Exits 7 when no page could be fetched at all
+    (a dead link or two is normal on news sites and only shows in the summary), 1 when a
+    fact-check finding is an error.
 
     Example: dvk crawl https://baohoabinh.com.vn/ --max-pages 200 --db data/dvk.db
     """
@@ -138,14 +181,18 @@ def crawl(
             with crawl_progress() as on_page:
                 result = crawl_job(database, registry, urls or [], settings=settings, max_pages=max_pages,
                                    on_page=on_page, sites=site or [])
+            errors = 0
             if result.changed_documents:
-                run_checks(database)
+                errors = sum(f.severity == "error" for f in run_checks(database))
             database.close()
         print_crawl_summary(result)
     except DvkError as exc:
         _fail(exc)
-    if result.pages and not result.fetched:
-        raise typer.Exit(1)  # nothing could be fetched at all
+    from .errors import FINDING_ERROR, NETWORK, worst
+
+    code = worst([NETWORK] * bool(result.pages and not result.fetched) + [FINDING_ERROR] * bool(errors))
+    if code:
+        raise typer.Exit(code)
 
 
 @app.command()
@@ -161,8 +208,9 @@ def nightly(
 
     Only new or changed documents are processed (content hash and extractor version); a new
     extractor version re-extracts stored pages from their raw HTML without fetching. Failures are
-    rows in the errors table, each run a row in runs. Exit status: 0 when nothing failed, 1 when
-    something did (the summary says what), 6 when another run holds the database.
+    rows in the errors table, each run a row in runs. Exit status (README, "Exit codes"): 0 when
+    nothing failed, 3 when an input failed, 7 when the crawl fetched nothing, 1 when a fact-check
+    finding is an error (the summary says what), 6 when another run holds the database.
 
     Example: dvk nightly --db data/dvk.db --workers 2
     """
@@ -178,8 +226,8 @@ def nightly(
     except DvkError as exc:
         _fail(exc)
     print_nightly_summary(result)
-    if result.errors:
-        raise typer.Exit(1)
+    if result.exit_code():
+        raise typer.Exit(result.exit_code())
 
 
 @app.command()
@@ -193,13 +241,15 @@ def check(
     Example: dvk check --db data/dvk.db --problems
     """
     from .check import run_checks
-    from .store import open_db
+    from .store import db_lock, open_db, require_db
     from .summary import print_findings
 
     try:
-        database = open_db(db)
-        findings = run_checks(database)
-        database.close()
+        require_db(db)
+        with db_lock(db):  # findings are written: one writer at a time, like run and nightly
+            database = open_db(db, create=False)
+            findings = run_checks(database)
+            database.close()
     except DvkError as exc:
         _fail(exc)
     if only_problems:
@@ -223,15 +273,20 @@ def export(
 
     Example: dvk export --format csv -o counts.csv
     """
+    from .errors import InputError
     from .export import rows, write
     from .store import open_db
 
     try:
-        database = open_db(db)
+        database = open_db(db, create=False)
         if output is None:
             write(sys.stdout, rows(database, table), fmt)
         else:
-            with output.open("w", encoding="utf-8", newline="") as fh:
+            try:
+                fh = output.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(output)) from exc
+            with fh:
                 write(fh, rows(database, table), fmt)
     except DvkError as exc:
         _fail(exc)

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .clean import _to_date, clean_html, decode_html, find_dateline
-from .errors import BadFrontMatter, UnreadableInput
+from .errors import BadFrontMatter, BinaryInput, UnreadableInput
 from .sources import Registry, Site, load_registry
 
 SUFFIXES = (".txt", ".html", ".htm")
@@ -98,13 +98,17 @@ def from_text(raw: str, doc: str, *, path: str | None = None) -> SourceDoc:
 
 
 def from_html(data: bytes, doc: str, *, path: str | None = None, url: str | None = None,
-              registry: Registry | None = None, header_charset: str | None = None) -> SourceDoc:
+              registry: Registry | None = None, header_charset: str | None = None,
+              source: str | None = None) -> SourceDoc:
     html = decode_html(data, header_charset, path=path)
     registry = registry or load_registry()
-    site = registry.find(None, url) if url else None
-    if site is None and url is None:  # a saved page: the registry's site whose profile finds a body in it
-        site = _guess_site(html, registry)
-    return from_page(html, doc, site, url=url, path=path)
+    site = registry.find(source, url) if url or source else None
+    if site is None and url is None and source is None:  # a saved page: the registry's site whose
+        site = _guess_site(html, registry)                 # profile finds a body in it
+    src = from_page(html, doc, site, url=url, path=path)
+    if src.source is None and source:
+        src.source = source
+    return src
 
 
 def from_page(html: str, doc: str, site: Site | None, *, url: str | None = None,
@@ -130,24 +134,93 @@ def _guess_site(html: str, registry: Registry):  # type: ignore[no-untyped-def]
     return None
 
 
-def read_path(path: Path, registry: Registry | None = None) -> SourceDoc:
-    """Read one ``.txt`` or ``.html`` file (``-`` reads standard input as text)."""
+_HTML_START = re.compile(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S)
+_HTML_TAG = re.compile(rb"<(?:head|body|div|p|article|section|main|meta|title|span|table|h[1-6]|ul|li|br"
+                       rb"|script|style|a\s+href)[\s>/]", re.I)
+_BOM = b"\xef\xbb\xbf"
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are: ``pdf``, ``binary`` (NUL bytes), ``html`` (a doctype or ``<html>`` at
+    the top, or at least three typical tags in the first 4 KB of a text without front matter),
+    else ``text``."""
+    head = data[:4096]
+    if head.startswith(_BOM):
+        head = head[len(_BOM):]
+    if head.lstrip().startswith(b"%PDF-"):
+        return "pdf"
+    if b"\x00" in data[:65536]:
+        return "binary"
+    if _HTML_START.match(head):
+        return "html"
+    if not head.lstrip().startswith(b"---") and len(_HTML_TAG.findall(head)) >= 3:
+        return "html"
+    return "text"
+
+
+def read_path(path: Path, registry: Registry | None = None, *, url: str | None = None,
+              published: date | None = None, source: str | None = None) -> SourceDoc:
+    """Read one ``.txt`` or ``.html`` file, or ``-`` for standard input (HTML or text, by its
+    content). ``url``, ``published`` and ``source`` replace what the file says (a page saved by
+    hand); the URL also chooses the site's cleaning profile."""
     if str(path) == "-":
-        return from_text(sys.stdin.read(), "stdin", path="-")
+        return read_bytes(sys.stdin.buffer.read(), "stdin", path="-", registry=registry, url=url,
+                          published=published, source=source)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"cannot read: {exc.strerror or exc}", path=str(path)) from exc
+    return read_bytes(data, path.stem, path=str(path), suffix=path.suffix.lower(), registry=registry,
+                      url=url, published=published, source=source)
+
+
+def read_bytes(data: bytes, doc: str, *, path: str, suffix: str = "", registry: Registry | None = None,
+               url: str | None = None, published: date | None = None,
+               source: str | None = None) -> SourceDoc:
+    """One document from its bytes: a PDF or binary file is refused (``BinaryInput``); ``.html``
+    and ``.htm`` files, and any other whose content is HTML, are cleaned as pages."""
+    where = "standard input" if path == "-" else "the file"
     if not data.strip():
-        raise UnreadableInput("the file is empty", path=str(path))
-    if path.suffix.lower() in (".html", ".htm"):
-        return from_html(data, path.stem, path=str(path), registry=registry)
+        raise UnreadableInput(f"{where} is empty", path=path)
+    kind = sniff(data)
+    if kind in ("pdf", "binary"):
+        what = "a PDF" if kind == "pdf" else "binary data (NUL bytes)"
+        raise BinaryInput(f"{where} is {what}, not an article's text",
+                          path=path, hint="save the article as .txt or .html, e.g. pdftotext file.pdf file.txt")
+    if suffix in (".html", ".htm") or kind == "html":
+        src = from_html(data, doc, path=path, registry=registry, url=url, source=source)
+    else:
+        try:
+            raw = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UnreadableInput(f"not UTF-8 text (byte {exc.start})", path=path,
+                                  hint="convert it with iconv -f <encoding> -t utf-8") from exc
+        src = from_text(raw, doc, path=path)
+        if url:
+            src.url = url
+        if source:
+            src.source = source
+    if published is not None:
+        src.published = published
+    return src
+
+
+def front_matter_url(path: Path) -> str | None:
+    """The ``url`` of a ``.txt`` file's front matter, or None (also when the file cannot be read:
+    reading it properly reports that)."""
+    if path.suffix.lower() != ".txt":
+        return None
     try:
-        raw = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise UnreadableInput(f"not UTF-8 text (byte {exc.start})", path=str(path),
-                              hint="convert it with iconv -f <encoding> -t utf-8") from exc
-    return from_text(raw, path.stem, path=str(path))
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+        raw = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
+        if not raw.startswith("---"):
+            return None
+        meta, _ = split_front_matter(path.read_text(encoding="utf-8").lstrip("\ufeff"), path=str(path))
+    except (OSError, UnicodeDecodeError, BadFrontMatter):
+        return None
+    url = meta.get("url")
+    return str(url).strip() if url else None
 
 
 def expand(paths: Iterable[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:

@@ -1,13 +1,21 @@
-"""The errors a user of dvk can meet, as one small tree::
+"""The errors a user of dvk can meet, as one small tree, and the exit code of every outcome::
 
-    DvkError                      every error dvk raises on purpose (exit code 2 unless stated)
-    ├── InputError                an input file or stream cannot be used
-    │   ├── UnreadableInput       missing, unreadable, not UTF-8 text, empty       (exit 3)
-    │   └── BadFrontMatter        the YAML front matter of a .txt file is invalid  (exit 3)
-    ├── RegistryError             the site registry (sources.toml) is invalid
+    DvkError                      every error dvk raises on purpose                 (exit 2)
+    ├── UsageError                an option or argument that cannot be used         (exit 2)
+    ├── RegistryError             the site registry (sources.toml) is invalid       (exit 2)
+    ├── InputError                an input file or stream cannot be used            (exit 3)
+    │   ├── UnreadableInput       missing, unreadable, not UTF-8 text, empty
+    │   ├── BinaryInput           a PDF or other binary file, not an article
+    │   └── BadFrontMatter        the YAML front matter of a .txt file is invalid
     ├── StoreError                the SQLite database cannot be opened or written   (exit 4)
+    │   ├── DatabaseMissing       no database at the path a reading command was given (exit 4)
     │   └── DatabaseBusy          another dvk run holds the database's write lock   (exit 6)
-    └── GoldError                 a gold file is missing or does not validate       (exit 5)
+    ├── GoldError                 a gold or predictions file is missing or invalid  (exit 5)
+    └── NetworkError              nothing could be fetched, or serve's port is taken (exit 7)
+
+``EXIT_CODES`` is the one table of exit codes, the same for every command (the README prints
+it). A command that processes several inputs goes on after a bad one and exits at the end with
+the code of the most serious outcome, in the order of ``EXIT_PRECEDENCE``.
 
 Every error carries its context (the path, the document) and says what to do; the CLI prints it
 on one line and exits with ``exit_code``.
@@ -15,9 +23,43 @@ on one line and exits with ``exit_code``.
 
 from __future__ import annotations
 
+OK = 0
+FINDING_ERROR = 1
+USAGE = 2
+INPUT = 3
+DATABASE = 4
+GOLD = 5
+BUSY = 6
+NETWORK = 7
+
+EXIT_CODES: dict[int, str] = {
+    OK: "success (for check, run, crawl and nightly: no fact-check finding is an error)",
+    FINDING_ERROR: "the data was stored, but a fact-check finding is an `error` (check, run, crawl, nightly)",
+    USAGE: "usage or configuration: an unknown option or value, an unknown table or format, an invalid "
+           "site registry",
+    INPUT: "an input could not be used (missing, unreadable, empty, not UTF-8, a PDF or other binary "
+           "file, invalid front matter, an extraction failure) or the output file cannot be written; "
+           "the other inputs were processed",
+    DATABASE: "database: missing (check, export, serve), or it cannot be opened or written",
+    GOLD: "a gold or predictions file is missing or invalid (score)",
+    BUSY: "another dvk run holds the database's write lock (run, nightly, crawl, check)",
+    NETWORK: "network: no page at all could be fetched (crawl, nightly), or serve's port is in use",
+}
+
+# several outcomes in one run: the first of these that applies is the exit code
+EXIT_PRECEDENCE = (INPUT, NETWORK, FINDING_ERROR)
+
+
+def worst(codes: list[int]) -> int:
+    """The exit code of a run with these outcomes (0 when there are none)."""
+    for code in EXIT_PRECEDENCE:
+        if code in codes:
+            return code
+    return max(codes, default=OK)
+
 
 class DvkError(Exception):
-    exit_code = 2
+    exit_code = USAGE
 
     def __init__(self, message: str, *, path: str | None = None, hint: str | None = None):
         self.path = path
@@ -33,11 +75,19 @@ class DvkError(Exception):
         return msg
 
 
+class UsageError(DvkError):
+    exit_code = USAGE
+
+
 class InputError(DvkError):
-    exit_code = 3
+    exit_code = INPUT
 
 
 class UnreadableInput(InputError):
+    pass
+
+
+class BinaryInput(InputError):
     pass
 
 
@@ -46,16 +96,24 @@ class BadFrontMatter(InputError):
 
 
 class RegistryError(DvkError):
-    pass
+    exit_code = USAGE
 
 
 class StoreError(DvkError):
-    exit_code = 4
+    exit_code = DATABASE
+
+
+class DatabaseMissing(StoreError):
+    pass
 
 
 class DatabaseBusy(StoreError):
-    exit_code = 6
+    exit_code = BUSY
 
 
 class GoldError(DvkError):
-    exit_code = 5
+    exit_code = GOLD
+
+
+class NetworkError(DvkError):
+    exit_code = NETWORK

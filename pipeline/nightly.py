@@ -33,6 +33,7 @@ class NightlyResult:
     files: list[Outcome] = field(default_factory=list)
     pages: list[Outcome] = field(default_factory=list)
     findings: int = 0
+    finding_errors: int = 0  # findings of severity error (stored ones when the checks were not re-run)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, source, reason)
 
     def counts(self) -> dict[str, int]:
@@ -44,7 +45,22 @@ class NightlyResult:
             out["crawl_requests"] = self.crawl.requests
         out["errors"] = len(self.errors)
         out["findings"] = self.findings
+        out["finding_errors"] = self.finding_errors
         return out
+
+    def exit_code(self) -> int:
+        """README "Exit codes": 3 when an input failed, 7 when the crawl fetched nothing, 1 when a
+        finding is an error, else 0."""
+        from .errors import FINDING_ERROR, INPUT, NETWORK, worst
+
+        codes = []
+        if any(stage == "extract" for stage, _, _ in self.errors):
+            codes.append(INPUT)
+        if self.crawl is not None and self.crawl.pages and not self.crawl.fetched:
+            codes.append(NETWORK)
+        if self.finding_errors:
+            codes.append(FINDING_ERROR)
+        return worst(codes)
 
     @property
     def changed(self) -> bool:
@@ -75,8 +91,8 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
                     db.table("errors").insert_all({"run_id": run_id, "source": p.url, "stage": "fetch",
                                                    "reason": p.reason, "at": now_iso()} for p in failed)
                 result.errors += [("fetch", p.url, p.reason or "") for p in failed]
-            files = process(db, file_items(db, list(inputs) if inputs else [CORPUS]), registry=registry,
-                            workers=workers, run_id=run_id, on_batch=on_batch)
+            items = file_items(db, list(inputs) if inputs else [CORPUS], registry=registry)
+            files = process(db, items, registry=registry, workers=workers, run_id=run_id, on_batch=on_batch)
             result.files = files.outcomes
             pages = process(db, stale_page_items(db, extractor_version()), registry=registry, workers=workers,
                             run_id=run_id, on_batch=on_batch)
@@ -84,7 +100,12 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
             result.errors += [("extract", o.path, o.error or "") for o in [*result.files, *result.pages]
                               if o.status == "failed"]
             if result.changed:
-                result.findings = len(run_checks(db))
+                found = run_checks(db)
+                result.findings = len(found)
+                result.finding_errors = sum(f.severity == "error" for f in found)
+            elif "findings" in db.table_names():
+                result.finding_errors = db.execute("SELECT count(*) FROM findings WHERE severity = 'error'"
+                                                   ).fetchone()[0]
             status = "finished"
         finally:
             finish_run(db, run_id, result.counts(), status)

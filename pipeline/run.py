@@ -12,6 +12,7 @@ new extractor version re-extracts everything without fetching again.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import sqlite3
 import sys
@@ -20,16 +21,18 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import sqlite_utils
 
 from extractors import Document, Meta, extract, extractor_version
 
-from .documents import SourceDoc, expand, from_html, read_path
-from .errors import DvkError
+from .documents import SourceDoc, expand, from_html, front_matter_url, read_bytes, read_path
+from .errors import DvkError, UsageError
 from .sources import Registry, load_registry
-from .store import finish_run, now_iso, open_db, start_run, transaction, write_document
+from .store import finish_run, now_iso, open_db, start_run, stored_by_key, transaction, write_document
+from .urls import canonical
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 BATCH = 25  # documents per worker task and per transaction
@@ -44,10 +47,34 @@ def extract_source(src: SourceDoc, registry: Registry) -> Document:
 
 def documents_of(paths: Iterable[Path]) -> list[Path]:
     """Input files; when a folder holds an article as both .txt and .html, the .txt is taken."""
-    files = list(expand(paths))
-    stems_with_txt = {p.with_suffix("") for p in files if p.suffix.lower() == ".txt"}
-    return [p for p in files
+    return [p for p, _ in rooted_documents(paths)]
+
+
+def rooted_documents(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Input files, each with its name relative to the input root: a folder argument's own name
+    and the path under it (``corpus/000_x.txt``, ``saved/a/index.html``), a file argument's
+    folder and name (``my/x.txt``); ``-`` for standard input."""
+    files: list[tuple[Path, str]] = []
+    for p in paths:
+        if str(p) != "-" and p.is_dir():
+            root = p.resolve().name
+            files += [(q, f"{root}/{q.relative_to(p).as_posix()}") for q in expand([p])]
+        elif str(p) == "-":
+            files.append((p, "-"))
+        else:
+            files.append((p, f"{p.resolve().parent.name}/{p.name}".lstrip("/")))
+    stems_with_txt = {p.with_suffix("") for p, _ in files if p.suffix.lower() == ".txt"}
+    return [(p, rel) for p, rel in files
             if p.suffix.lower() == ".txt" or str(p) == "-" or p.with_suffix("") not in stems_with_txt]
+
+
+@dataclass(frozen=True)
+class Given:
+    """What the command line says of a single input file saved by hand (``--url`` …)."""
+
+    url: str | None = None
+    published: date | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +88,12 @@ class Item:
     url: str | None = None
     raw_zlib: bytes | None = None
     charset: str | None = None
+    source_key: str | None = None  # what identifies the document (URL, file:<path>, stdin:<hash>)
+    data: bytes | None = None  # standard input, read once
+    path: str | None = None  # the file's resolved path, stored
+    published: date | None = None
+    source: str | None = None
+    error: str | None = None  # refused before reading
 
 
 @dataclass
@@ -81,6 +114,8 @@ class _Done:
     content_hash: str | None = None
     source: str | None = None
     path: str | None = None  # the file it came from (None for a stored page)
+    doc_id: str | None = None
+    source_key: str | None = None
 
 
 @dataclass
@@ -107,18 +142,25 @@ def _init_worker(registry: Registry) -> None:
 
 
 def _process(item: Item, registry: Registry, version: str) -> _Done:
+    if item.error is not None:
+        return _Done(Outcome(item.key, None, "failed", error=item.error))
     try:
         if item.raw_zlib is not None:
             src = from_html(zlib.decompress(item.raw_zlib), item.doc, url=item.url, registry=registry,
                             header_charset=item.charset)
+        elif item.data is not None:
+            src = read_bytes(item.data, "stdin", path="-", registry=registry, url=item.url,
+                             published=item.published, source=item.source)
         else:
-            src = read_path(Path(item.key), registry)
+            src = read_path(Path(item.key), registry, url=item.url, published=item.published,
+                            source=item.source)
         content_hash = src.content_hash
         if not item.force and item.state == (content_hash, version):
-            return _Done(Outcome(item.key, src.doc, "unchanged"))
+            return _Done(Outcome(item.key, item.doc, "unchanged"))
         document = extract_source(src, registry)
-        return _Done(Outcome(item.key, src.doc, "changed" if item.state else "new"), document, src.text,
-                     content_hash, src.source, path=item.key if item.raw_zlib is None else None)
+        return _Done(Outcome(item.key, item.doc, "changed" if item.state else "new"), document, src.text,
+                     content_hash, src.source, path=item.path if item.raw_zlib is None else None,
+                     doc_id=item.doc, source_key=item.source_key)
     except DvkError as exc:
         return _Done(Outcome(item.key, None, "failed", error=str(exc)))
     except Exception as exc:  # an extractor bug on one document never stops the batch
@@ -169,7 +211,8 @@ def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, ru
                 db.execute("SAVEPOINT document")
                 try:
                     write_document(db, d.document, text=d.text, content_hash=d.content_hash,
-                                   extractor_version=version, source=d.source, path=d.path)
+                                   extractor_version=version, source=d.source, path=d.path,
+                                   doc_id=d.doc_id, key=d.source_key)
                 except sqlite3.IntegrityError as exc:  # this document's records only; the batch goes on
                     db.execute("ROLLBACK TO document")
                     d.outcome.status, d.outcome.error = "failed", f"{d.outcome.path}: cannot store: {exc}"
@@ -179,11 +222,62 @@ def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, ru
                                            "reason": d.outcome.error, "at": now_iso()})
 
 
-def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = False) -> Iterator[Item]:
-    for path in documents_of(paths):
-        doc = "stdin" if str(path) == "-" else path.stem
-        row = db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?", [doc]).fetchone()
-        yield Item(key=str(path), doc=doc, state=(row[0], row[1]) if row else None, force=force)
+def _short(text: str | bytes, n: int = 8) -> str:
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()[:n]
+
+
+def _free_id(db: sqlite_utils.Database, label: str, key: str, taken: dict[str, str]) -> str:
+    """The id a new document is stored under: its label (the file stem) when no other document
+    has it, else the label and a hash of its source key."""
+    for candidate in (label, *(f"{label}-{_short(key, n)}" for n in (8, 16, 64))):
+        if candidate not in taken and db.execute("SELECT 1 FROM documents WHERE id = ?",
+                                                 [candidate]).fetchone() is None:
+            return candidate
+    raise DvkError(f"no free document id for {key}")  # 64 hex digits of SHA-256 collided
+
+
+def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = False,
+               given: Given | None = None, registry: Registry | None = None) -> Iterator[Item]:
+    """One item per input file, with the identity it is stored under (README, "Document
+    identity"): the source key is the canonical URL when known (``--url`` or the front matter),
+    else ``file:`` and the path relative to the input root (with a hash of the resolved path
+    when that name is already another file's), or ``stdin:`` and a hash of the content. A
+    document of another source is never replaced."""
+    given = given or Given()
+    tracking = registry.crawler.tracking_params if registry else ()
+    taken: dict[str, str] = {}  # id -> source key, assigned in this run
+    keys: dict[str, str] = {}  # source key -> the input that has it in this run
+    for path, rel in rooted_documents(paths):
+        data = resolved = None
+        if str(path) == "-":
+            data = sys.stdin.buffer.read()
+            label, url = "stdin", given.url
+            key = f"stdin:{_short(data, 16)}"
+        else:
+            label, resolved = path.stem, str(path.resolve())
+            url = given.url or front_matter_url(path)
+            key = f"file:{rel}"
+            row = stored_by_key(db, key)
+            other = keys.get(key)
+            if (other is not None and other != resolved) or (
+                    row is not None and row[3] and Path(row[3]).is_absolute() and row[3] != resolved):
+                key = f"file:{rel}#{_short(resolved)}"  # the same name, another file: not the same source
+        if url:
+            try:
+                key = canonical(url, tracking)
+            except ValueError:
+                key = url
+        if key in keys and keys[key] != (resolved or "-"):
+            yield Item(key=str(path), doc=label, error=f"{path}: the same source ({key}) as {keys[key]} in "
+                       "this run; one document per source")
+            continue
+        keys[key] = resolved or "-"
+        row = stored_by_key(db, key)
+        doc_id = row[0] if row else _free_id(db, label, key, taken)
+        taken[doc_id] = key
+        yield Item(key=str(path), doc=doc_id, state=(row[1], row[2]) if row else None, force=force,
+                   url=given.url, source_key=key, data=data, path=resolved, published=given.published,
+                   source=given.source)
 
 
 def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = False) -> Iterator[Item]:
@@ -217,19 +311,29 @@ def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Regis
     return result
 
 
+def check_given(paths: list[Path], given: Given) -> None:
+    """``--url`` names one document: only with a single file (or ``-``)."""
+    if given.url and (len(paths) != 1 or (str(paths[0]) != "-" and paths[0].is_dir())):
+        raise UsageError("--url applies to a single file (or -), not to "
+                         + (f"{len(paths)} inputs" if len(paths) != 1 else "a folder"))
+
+
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
-        force: bool = False, workers: int = 1) -> RunResult:
+        force: bool = False, workers: int = 1, given: Given | None = None) -> RunResult:
     """Process files (default: the bundled corpus) into the database at ``db_path``."""
     from .store import db_lock
 
     registry = registry or load_registry()
+    paths = list(paths or [CORPUS])
+    if given is not None:
+        check_given(paths, given)
     with db_lock(db_path):
         db = open_db(db_path)
         run_id = start_run(db, "run", extractor_version())
         status = "interrupted"
         result = RunResult(run_id=run_id)
         try:
-            result = process(db, file_items(db, paths or [CORPUS], force), registry=registry,
+            result = process(db, file_items(db, paths, force, given, registry), registry=registry,
                              workers=workers, run_id=run_id)
             status = "finished"
         finally:

@@ -10,7 +10,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from .errors import DvkError
+from .errors import NetworkError
 
 
 def metadata_for(db_path: Path) -> dict:  # type: ignore[type-arg]
@@ -21,10 +21,25 @@ def metadata_for(db_path: Path) -> dict:  # type: ignore[type-arg]
     return meta
 
 
+def check_port(port: int, host: str = "127.0.0.1") -> None:
+    """The port is free on the host (else ``NetworkError``, exit 7), so a busy port is one line
+    and a documented exit code rather than uvicorn's traceback and its exit status 3."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise NetworkError(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+                               hint="another server uses it; choose another with --port") from exc
+
+
 def command(db_path: Path, port: int) -> list[str]:
     """The datasette command line; the metadata is written next to nothing the user owns."""
-    if not db_path.exists():
-        raise DvkError("no database to serve", path=str(db_path), hint="run `dvk run` first")
+    from .store import require_db
+
+    require_db(db_path)
+    check_port(port)
     meta_file = Path(tempfile.mkdtemp(prefix="dvk-datasette-")) / "metadata.json"
     meta_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
     exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))

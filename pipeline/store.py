@@ -25,7 +25,7 @@ import sqlite_utils
 
 from extractors.records import Document
 
-from .errors import DatabaseBusy, StoreError
+from .errors import DatabaseBusy, DatabaseMissing, StoreError
 
 DEFAULT_DB = Path("data/dvk.db")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -33,9 +33,15 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 _LOCALITY_COLS = {"name": str, "kind": str, "level": str, "province": str, "code": str}
 
 
-def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
-    """Open (creating if needed) the database with its schema, WAL and foreign keys on."""
+def open_db(path: Path | str = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
+    """Open the database with its schema, WAL and foreign keys on.
+
+    ``create=False`` (commands that only read or check a database: ``check``, ``export``,
+    ``serve``) refuses a path where no dvk database is, so a mistyped ``--db`` is an error
+    instead of a new empty database."""
     path = Path(path)
+    if not create and str(path) != ":memory:":
+        require_db(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=30)
@@ -50,13 +56,34 @@ def open_db(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
     return db
 
 
+def require_db(path: Path) -> None:
+    """A dvk database exists at ``path`` (else ``DatabaseMissing``, exit 4), without creating one."""
+    hint = "check --db, or create it with `dvk run` (or `dvk nightly`, `dvk crawl`)"
+    if not path.is_file():
+        raise DatabaseMissing("no database here", path=str(path), hint=hint)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
+                                 ).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"not an SQLite database: {exc}", path=str(path), hint=hint) from exc
+    if found is None:
+        raise DatabaseMissing("not a dvk database (no documents table)", path=str(path), hint=hint)
+
+
 def ensure_schema(db: sqlite_utils.Database) -> None:
     if "documents" not in db.table_names():
         db.table("documents").create({
-            "id": str, "url": str, "source": str, "title": str, "published": str, "path": str,
-            "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
+            "id": str, "source_key": str, "url": str, "source": str, "title": str, "published": str,
+            "path": str, "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
         }, pk="id")
         db.table("documents").enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
+    if "source_key" not in db.table("documents").columns_dict:  # a database of an earlier version
+        _add_source_keys(db)
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_documents_source_key ON documents(source_key)")
     fk = [("document_id", "documents", "id")]
     if "localities" not in db.table_names():
         db.table("localities").create({"id": int, "document_id": str, **_LOCALITY_COLS,
@@ -90,6 +117,30 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("models", ["field"]), ("model_localities", ["model_id"]),
                         ("model_localities", ["province"])):
         db.table(table).create_index(cols, if_not_exists=True)
+
+
+def legacy_key(url: str | None, path: str | None, doc_id: str) -> str:
+    """The source key of a document stored before keys existed (id = file stem)."""
+    if url:
+        return url
+    if path and path != "-":
+        p = Path(path)
+        return f"file:{p.parent.name}/{p.name}" if p.parent.name else f"file:{p.name}"
+    return f"id:{doc_id}"
+
+
+def _add_source_keys(db: sqlite_utils.Database) -> None:
+    """Give every document of an earlier database its source key (URL, or the file's folder and
+    name); two documents that would share one keep keys of their own ids."""
+    db.table("documents").add_column("source_key", str)
+    seen: set[str] = set()
+    for doc_id, url, path in db.execute("SELECT id, url, path FROM documents ORDER BY id").fetchall():
+        key = legacy_key(url, path, doc_id)
+        if key in seen:
+            key = f"id:{doc_id}"
+        seen.add(key)
+        db.execute("UPDATE documents SET source_key = ? WHERE id = ?", [key, doc_id])
+    db.conn.commit()
 
 
 def _crawl_schema(db: sqlite_utils.Database) -> None:
@@ -165,6 +216,13 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
         conn.execute("COMMIT")
 
 
+def stored_by_key(db: sqlite_utils.Database, key: str) -> tuple[str, str, str, str | None] | None:
+    """(id, content hash, extractor version, path) of the document with this source key."""
+    row = db.execute("SELECT id, content_hash, extractor_version, path FROM documents WHERE source_key = ?",
+                     [key]).fetchone()
+    return (row[0], row[1], row[2], row[3]) if row else None
+
+
 def stored_state(db: sqlite_utils.Database, doc_id: str) -> tuple[str, str] | None:
     row = db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?",
                      [doc_id]).fetchone()
@@ -177,25 +235,38 @@ def _d(value: Any) -> str | None:
 
 def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
                   content_hash: str, extractor_version: str, source: str | None = None,
-                  path: str | None = None) -> None:
+                  path: str | None = None, doc_id: str | None = None, key: str | None = None) -> None:
     """Insert or replace one document and all its records, atomically."""
     with transaction(db):
         write_document(db, document, text=text, content_hash=content_hash,
-                       extractor_version=extractor_version, source=source, path=path)
+                       extractor_version=extractor_version, source=source, path=path, doc_id=doc_id, key=key)
+
+
+class OtherSource(sqlite3.IntegrityError):
+    """A document would replace a stored document of another source."""
 
 
 def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
                    content_hash: str, extractor_version: str, source: str | None = None,
-                   path: str | None = None) -> None:
-    """Like ``save_document`` but inside the caller's transaction."""
-    doc_id = document.doc
+                   path: str | None = None, doc_id: str | None = None, key: str | None = None) -> None:
+    """Like ``save_document`` but inside the caller's transaction.
+
+    ``doc_id`` is the stored id (default: the record's ``doc``); ``key`` the source key that
+    identifies the document (default: the stored one, else its URL, else ``id:<id>``). A row of
+    this id with another source key is never replaced (``OtherSource``)."""
+    doc_id = doc_id or document.doc
+    stored = db.execute("SELECT source_key FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if key is None:
+        key = stored[0] if stored and stored[0] else (document.url or f"id:{doc_id}")
+    elif stored is not None and stored[0] not in (None, key):
+        raise OtherSource(f"document id {doc_id} is another source's ({stored[0]}), not {key}")
     model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
     if model_ids:
         db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
     for table in ("localities", "periods", "counts", "models"):
         db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
     db.table("documents").upsert({
-        "id": doc_id, "url": document.url, "source": source, "title": document.title,
+        "id": doc_id, "source_key": key, "url": document.url, "source": source, "title": document.title,
         "published": _d(document.published), "path": path, "text": text,
         "content_hash": content_hash, "extractor_version": extractor_version,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),

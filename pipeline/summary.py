@@ -164,7 +164,8 @@ def print_nightly_summary(result: NightlyResult) -> None:
         table.add_row(label, *(str(c.get(k, 0)) for k in ("new", "changed", "unchanged", "failed")))
     console.print(table)
     checks = f"findings: {counts['findings']}" if result.changed else "nothing changed, checks not re-run"
-    console.print(f"{checks}; errors: {counts['errors']}", highlight=False)
+    console.print(f"{checks}; findings that are errors: {counts['finding_errors']}; "
+                  f"failed inputs and fetches: {counts['errors']}", highlight=False)
     for stage, source, reason in result.errors[:10]:
         console.print(f"[red]{stage} failed[/red] {source}: {reason}", highlight=False)
     if len(result.errors) > 10:
