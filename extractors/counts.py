@@ -45,7 +45,8 @@ from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
 
 # digits and their spaces, or number words (which carry their spaces): no backtracking between them
-_NUM = r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s+|(?<!\w)(?P<num>" + WORDS_BODY + r")\s*)"
+_NUM = (r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:/\d{1,3}(?:\.\d{3})*)?\s+"  # "7/12 mô hình": 7 of the 12
+        r"|(?<!\w)(?P<num>" + WORDS_BODY + r")\s*)")
 
 #: the largest number taken as a count of models (a longer digit string is an identifier or noise)
 MAX_COUNT = 10_000_000
@@ -84,7 +85,7 @@ def _holder_before_regex() -> regex.Pattern[str]:
 @cache
 def _holder_after_regex() -> regex.Pattern[str]:
     alts = alternation(_holder_words())
-    return regex.compile(rf"\s*(?P<h>{alts})(?![\w])")
+    return regex.compile(rf"\s*(?:của\s+)?(?P<h>{alts})(?![\w])")  # "8 mô hình (của) tập thể"
 
 
 @cache
@@ -252,26 +253,41 @@ def _model_and_typical_split(cands: list[Candidate]) -> None:
                 p.holder = "collective" if p.head == "mô hình" else "individual"
 
 
-_BARE_ITEM = regex.compile(r"\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)")
+_BARE_ITEM = regex.compile(
+    r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
+    r"(?=\s*(?:[,;.)]|và(?![\w])|$)))")
+_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm)?\s*$")
+_FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:")
 
 
 def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
                       sent_start: int, para: int) -> list[Candidate]:
-    """"kinh tế (61 mô hình), văn hóa - xã hội (47), quốc phòng - an ninh (26)": after a first
-    item "field (N noun)", the next items of the list give the field and a bare number."""
-    firsts = [c for c in found if lay.folded[:c.start].rstrip().endswith("(")
-              and find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)]
-    if not firsts:
+    """Items of a field list that give a bare number: "kinh tế (61 mô hình), văn hóa - xã hội
+    (47), quốc phòng - an ninh (26)", "lĩnh vực kinh tế có 14 mô hình, văn hóa - xã hội 22", or
+    "198 mô hình với 3 nhóm lĩnh vực: phát triển kinh tế (87), …". The list opens with an item
+    "field N noun" or with "lĩnh vực:" after a count; each bare number follows its field words."""
+    if not found:
         return []
-    first = firsts[0]
+    first = next((c for c in found if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)),
+                 None)
+    opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end)
+    if first is None and opener is None:
+        return []
+    scan_from = first.end if first is not None else opener.end()  # type: ignore[union-attr]
+    if first is not None and opener is not None and opener.start() < first.start:
+        scan_from = opener.end()
+    head = (first or found[0]).head
+    taken = {c.start for c in found}
     out: list[Candidate] = []
-    for m in _BARE_ITEM.finditer(lay.folded, first.end, seg_end):
-        value = _value(m.group("num"))
-        before = lay.folded[max(first.end, m.start() - 50):m.start()]
-        hits = find_all(field_rules(), before)
-        if value is None or not hits or not regex.fullmatch(r"\s*", before[hits[-1].end:]):
+    for m in _BARE_ITEM.finditer(lay.folded, scan_from, seg_end):
+        if m.start("num") in taken:
             continue
-        c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=first.head)
+        value = _value(m.group("num"))
+        before = lay.folded[max(scan_from, m.start() - 50):m.start()]
+        hits = [h for h in find_all(field_rules(), before) if h.rule.code]
+        if value is None or not hits or not _FIELD_ITEM_GAP.fullmatch(before[hits[-1].end:]):
+            continue
+        c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head)
         c.extra["bare"] = True
         out.append(c)
     return out
@@ -302,7 +318,8 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     before = lay.folded[max(0, start - 40):start]
     after = lay.folded[end:min(seg_end, end + 80)]
     after = regex.split(r"[,;(]", after, maxsplit=1)[0]
-    if words("counts", "appraisal_before").search(before.rsplit(",", 1)[-1]) \
+    own = before.rsplit(",", 1)[-1]
+    if words("counts", "appraisal_before").search(own) or words("counts", "per_unit_before").search(before) \
             or words("counts", "appraisal_after").search(after) or _DATE_WORD_BEFORE.search(before):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
@@ -708,6 +725,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
+        c.extra["restated"] = bool(words("counts", "restatement_before").search(lay.folded[max(0, c.start - 30):c.start]))
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
         c.extra["caption"] = captions[c.para]
@@ -746,7 +764,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.metric = "built"
         if c.field is None and c.parent is None and c.pair is None and c.metric == "built" \
                 and not any(x.parent == i for x in cands) \
-                and not words("counts", "scope_words").search(_back(lay, c.sentence_start, c.start)):
+                and not words("counts", "scope_words").search(_back(lay, c.sentence_start, c.start)) \
+                and not any(c.sentence_start <= m.start < c.start for m in mentions):
             c.field = _paragraph_field(lay, c)
         if c.period is None:
             c.period = _context_period(lay, times, c, first_in_sentence[c.sentence_start], published)
@@ -786,8 +805,8 @@ def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) ->
             c.metric = t.metric
     if c.level is None and c.metric == t.metric:
         c.level = t.level
-    if c.field in (None, "all") and t.field not in (None, "all") and c.holder is not None:
-        c.field = t.field  # "50 mô hình và 14 điển hình" of a total of one field
+    if c.field in (None, "all") and t.field not in (None, "all"):
+        c.field = t.field  # "50 mô hình và 14 điển hình", "trong đó 48 … được công nhận" of a one-field total
     c.period = t.period
     if c.locality is None:
         c.locality = t.locality
@@ -856,7 +875,7 @@ def _merge_restatements(cands: list[Candidate]) -> None:
                 continue
             if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality):
                 continue
-            weak_c = c.metric is None or c.extra["title"]
+            weak_c = c.metric is None or c.extra["title"] or bool(c.extra.get("restated"))
             if not weak_c or (d.metric is None and not c.extra["title"]) or (c.extra["title"] and d.extra["title"]):
                 continue
             if c.metric is not None and d.metric is not None and c.metric != d.metric:
@@ -911,7 +930,10 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
         assert c.count is not None
         count = c.count
         if c.parent is not None and c.parent in kept_of:
-            count.period = kept_of[c.parent].period
+            total = kept_of[c.parent]
+            count.period = total.period
+            if count.level is None and count.metric == total.metric:
+                count.level = total.level
         k = _key(count)
         if k in seen and (seen[k].level is None or count.level is None or seen[k].level == count.level):
             kept = seen[k]
