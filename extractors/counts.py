@@ -725,7 +725,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
-        c.extra["restated"] = bool(words("counts", "restatement_before").search(lay.folded[max(0, c.start - 30):c.start]))
+        c.extra["restated"] = bool(words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start)))
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
         c.extra["caption"] = captions[c.para]
