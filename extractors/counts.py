@@ -194,7 +194,7 @@ LOOKBACK = 400
 
 def _back(lay: Layout, start: int, pos: int) -> str:
     """The folded text before ``pos`` back to ``start``, at most :data:`LOOKBACK` characters."""
-    return lay.folded[max(start, pos - LOOKBACK):pos]
+    return lay.folded[max(start, pos - LOOKBACK, 0):pos]
 
 
 def _value(token: str) -> int | None:
