@@ -78,6 +78,8 @@ def run(
     try:
         result = run_job(paths, db, force=force, workers=workers, given=_given(url, published, source))
         print_run_summary(result, db)
+        for o in result.failed:  # one line each on standard error, as for extract
+            typer.echo(f"dvk: error: {o.error}", err=True)
         with db_lock(db):
             database = open_db(db)
             findings = run_checks(database)
