@@ -21,6 +21,7 @@ Words come from ``data/lexicon.toml`` (``[[field]]``, ``[[metric]]``, ``[[level]
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from functools import cache
@@ -600,33 +601,46 @@ def _bound(lay: Layout, c: Candidate) -> str:
     return "exact"
 
 
-def _own_period(times: list[TimeExpr], zone: tuple[int, int], c: Candidate, own_start: int) -> PeriodRef | None:
+class _Times:
+    """The reporting time expressions of the article in text order, found by position (bisect)."""
+
+    def __init__(self, times: list[TimeExpr]) -> None:
+        self.items = sorted((t for t in times if t.reporting and t.period is not None), key=lambda t: t.start)
+        self.starts = [t.start for t in self.items]
+
+    def within(self, start: int, end: int) -> list[TimeExpr]:
+        return self.items[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, max(start, end))]
+
+
+def _own_period(lay: Layout, times: _Times, zone: tuple[int, int], c: Candidate,
+                own_start: int) -> PeriodRef | None:
     """The time words of the count's own clause: right before it, right after its noun ("khen
-    thưởng 21 mô hình giai đoạn 2019-2023"), then anywhere in its zone (GUIDELINES §4.6 rule 1)."""
-    usable = [t for t in times if t.reporting and t.period is not None]
-    own = [t for t in usable if own_start <= t.start < c.start]
+    thưởng 21 mô hình giai đoạn 2019-2023"), then anywhere in its zone (GUIDELINES §4.6 rule 1),
+    except inside a parenthesis after it, which belongs to its parts ("87 mô hình (năm 2010: …")."""
+    own = times.within(own_start, c.start)
     if own:
         return own[-1].period
-    own = [t for t in usable if c.end <= t.start < c.after_end]
+    def outside(t: TimeExpr) -> bool:
+        between = lay.folded[c.end:t.start]
+        return between.count("(") <= between.count(")")
+
+    own = [t for t in times.within(c.end, c.after_end) if outside(t)]
     if own:
         return own[0].period
-    own = [t for t in usable if zone[0] <= t.start < c.start]
+    own = times.within(zone[0], c.start)
     if own:
         return own[-1].period
-    own_after = [t for t in usable if c.end <= t.start < zone[1]]
-    if own_after:
-        return own_after[0].period
-    return None
+    own = [t for t in times.within(c.end, zone[1]) if outside(t)]
+    return own[0].period if own else None
 
 
-def _context_period(lay: Layout, times: list[TimeExpr], c: Candidate, first_in_sentence: int,
+def _context_period(lay: Layout, times: _Times, c: Candidate, first_in_sentence: int,
                     published: PeriodRef) -> PeriodRef:
-    usable = [t for t in times if t.reporting and t.period is not None]
-    opening = [t for t in usable if c.sentence_start <= t.start < first_in_sentence]
+    opening = times.within(c.sentence_start, first_in_sentence)
     if opening:
         return opening[0].period  # type: ignore[return-value]
     para = lay.paragraphs[c.para]
-    earlier = [t for t in usable if para.start <= t.start < c.sentence_start]
+    earlier = times.within(para.start, c.sentence_start)
     if earlier:
         return earlier[-1].period  # type: ignore[return-value]
     return published
@@ -711,6 +725,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     for c in cands:
         first_in_sentence.setdefault(c.sentence_start, c.start)
     # 2. own slots
+    reporting = _Times(times)
     zones = _zones(cands)
     captions: dict[int, bool] = {}
     for i, c in enumerate(cands):
@@ -721,7 +736,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.metric, c.metric_hit = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
-        c.period = _own_period(times, zone, c, own_start)
+        c.period = _own_period(lay, reporting, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
@@ -768,7 +783,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 and not any(c.sentence_start <= m.start < c.start for m in mentions):
             c.field = _paragraph_field(lay, c)
         if c.period is None:
-            c.period = _context_period(lay, times, c, first_in_sentence[c.sentence_start], published)
+            c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
         if c.locality is None:
             c.locality = primary
         if c.metric not in ("recognized", "commended", "registered"):
@@ -807,7 +822,8 @@ def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) ->
         c.level = t.level
     if c.field in (None, "all") and t.field not in (None, "all"):
         c.field = t.field  # "50 mô hình và 14 điển hình", "trong đó 48 … được công nhận" of a one-field total
-    c.period = t.period
+    if c.period is None:  # a part dated on its own ("năm 2011: 31 mô hình") keeps its year
+        c.period = t.period
     if c.locality is None:
         c.locality = t.locality
 
@@ -929,9 +945,10 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
             continue
         assert c.count is not None
         count = c.count
-        if c.parent is not None and c.parent in kept_of:
-            total = kept_of[c.parent]
-            count.period = total.period
+        if c.parent is not None and c.parent in kept_of and kept_of[c.parent] is not cands[c.parent].count:
+            total = kept_of[c.parent]  # its total restates an earlier one: follow that record
+            if count.period == cands[c.parent].count.period:  # type: ignore[union-attr]
+                count.period = total.period
             if count.level is None and count.metric == total.metric:
                 count.level = total.level
         k = _key(count)

@@ -17,6 +17,7 @@ import regex
 
 from .layout import Layout
 from .lexicon import load_toml, phrase_regex
+from .numbers import words_to_number
 from .records import Period, PeriodRef
 
 
@@ -144,7 +145,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
-                before = regex.split(r"[;,]", before)[-1]  # a clause of its own is not the document's date
+                before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
                 if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2"):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
@@ -179,9 +180,10 @@ def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
         elif after:
             e.period = after[0].period
         else:
-            n = regex.search(r"\d+", e.text)
-            if n and published:
-                y0 = published.year - int(n.group()) + 1
+            n = regex.search(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười", e.text.lower())
+            n_years = (int(n.group()) if n.group().isdigit() else words_to_number(n.group())) if n else None
+            if n_years and published:
+                y0 = published.year - n_years + 1
                 e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
 
 
