@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import sqlite3
 import sys
 import zlib
@@ -57,12 +58,12 @@ def rooted_documents(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     files: list[tuple[Path, str]] = []
     for p in paths:
         if str(p) != "-" and p.is_dir():
-            root = p.resolve().name
+            root = Path(os.path.abspath(p)).name
             files += [(q, f"{root}/{q.relative_to(p).as_posix()}") for q in expand([p])]
         elif str(p) == "-":
             files.append((p, "-"))
         else:
-            files.append((p, f"{p.resolve().parent.name}/{p.name}".lstrip("/")))
+            files.append((p, f"{Path(os.path.abspath(p)).parent.name}/{p.name}".lstrip("/")))
     stems_with_txt = {p.with_suffix("") for p, _ in files if p.suffix.lower() == ".txt"}
     return [(p, rel) for p, rel in files
             if p.suffix.lower() == ".txt" or str(p) == "-" or p.with_suffix("") not in stems_with_txt]

@@ -257,7 +257,10 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
     doc_id = doc_id or document.doc
     stored = db.execute("SELECT source_key FROM documents WHERE id = ?", [doc_id]).fetchone()
     if key is None:
-        key = stored[0] if stored and stored[0] else (document.url or f"id:{doc_id}")
+        key = stored[0] if stored and stored[0] else document.url
+        if key is None or (stored is None and db.execute(
+                "SELECT 1 FROM documents WHERE source_key = ?", [key]).fetchone() is not None):
+            key = f"id:{doc_id}"  # the URL is another document's already: this one keeps its own
     elif stored is not None and stored[0] not in (None, key):
         raise OtherSource(f"document id {doc_id} is another source's ({stored[0]}), not {key}")
     model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
