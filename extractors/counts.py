@@ -320,8 +320,9 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     after = lay.folded[end:min(seg_end, end + 80)]
     after = regex.split(r"[,;(]", after, maxsplit=1)[0]
     own = before.rsplit(",", 1)[-1]
+    done = bool(_DONE.search(own))  # "đã chọn 150 mô hình … để biểu dương": chosen, and so commended
     if words("counts", "appraisal_before").search(own) or words("counts", "per_unit_before").search(before) \
-            or words("counts", "appraisal_after").search(after) or _DATE_WORD_BEFORE.search(before):
+            or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
     if _metric_hits(lay.folded, clause, start):
@@ -330,6 +331,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
                 or words("counts", "attendance_after").search(after))
 
 
+_DONE = regex.compile(r"(?<![\w])(?:đã|vừa)(?![\w])")
 _DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|đến)\s*(?:\d+\s*[-/–]\s*)?$")
 
 
@@ -416,6 +418,11 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             total, scope = i, False
             if not _states_field(lay, c):
                 open_total = i
+            if _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start):
+                scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
+
+
+_SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:

@@ -10,7 +10,7 @@ from .counts import Candidate, extract_counts, find_candidates, qualifies
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, layout
 from .lexicon import lexicon, phrase_regex
-from .localities import Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
+from .localities import Mention, Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
@@ -47,7 +47,13 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     def allowed(u: Unit | None) -> bool:
         return u is not None and u.level != "province" and (communes_count or u.level != "commune")
 
-    freq = Counter(m.unit for m in mentions if allowed(m.unit))
+    # a province counts too, except where it only qualifies the unit before it ("xã A, tỉnh B")
+    qualifying = {id(b) for a, b in zip(mentions, mentions[1:], strict=False) if qualifies(lay, a, b)}
+
+    def counted(m: Mention) -> bool:
+        return allowed(m.unit) or (m.unit is not None and m.unit.level == "province" and id(m) not in qualifying)
+
+    freq = Counter(m.unit for m in mentions if counted(m))
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
     for c in cands:
         if c.parent is not None:
