@@ -1,6 +1,8 @@
 """The SQLite store (sqlite-utils): documents and their records, with evidence spans.
 
-Tables: ``documents`` (one row per article, keyed by id, with content hash and extractor version),
+Tables: ``documents`` (one row per article, keyed by id, with its unique ``source_key`` — canonical
+URL, ``file:<path under the input root>`` or ``stdin:<hash>``, README "Document identity" — and
+content hash and extractor version),
 ``localities``, ``periods``, ``counts``, ``models``, ``model_localities``; every record row points
 at its document (foreign keys on). Re-extracting a document replaces its records in one
 transaction, and a document whose hash and extractor version are unchanged is left alone, so
