@@ -10,7 +10,11 @@ name: "xã Tân Lập", not "xã hội") or its owner phrase ("của …"). A ca
 the body gives way to the body's mention. Field words after "mô hình" ("N mô hình AN-QP") and
 ordinals ("mô hình thứ 7") are no names; an apostrophe inside a word ("Ê’đê") is no quote mark. A
 group's field comes from the clause that introduces it (several fields listed after "lĩnh vực"
-make it null), never from what an amount given went to. Cue, blocker, stop and owner words are data
+make it null), never from what an amount given went to. A parenthesis is an owner only when it opens
+with an organisation or a person; a bare "ông" / "chị" is none; an item with a place phrase of its
+own keeps it; a unit in the body that recognised a model ("được Huyện ủy A công nhận") is not its
+place; a body mention keeps its caption's owner and place when it names none, and a bare name after
+"ở" is a unit the article names with its type. Cue, blocker, stop and owner words are data
 (``[models]``, ``[owners]``, ``[[model_topic]]``, ``[model_field]`` in ``data/lexicon.toml``).
 """
 
@@ -667,6 +671,36 @@ def _owner_list_end(lay: Layout, start: int, end: int) -> int:
 
 
 @cache
+def _pronoun() -> regex.Pattern[str]:
+    return regex.compile(r"(?:" + _alternation(lexicon()["owners"]["pronouns"]) + r")")
+
+
+@cache
+def _recognised() -> regex.Pattern[str]:
+    """A recognising body's name before a unit: "được Ban Thường vụ Huyện ủy " (``[models]
+    recognised_after``), the body opening with a capital."""
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["recognised_after"]) + r")\s+(?P<body>[^,;:.()\"]{0,40})$")
+
+
+def _by_recogniser(lay: Layout, mm: Mention) -> bool:
+    """Whether a unit is named inside the body that recognised a model ("được Huyện ủy A công
+    nhận"), not as the model's place."""
+    m = _recognised().search(lay.folded, max(0, mm.start - 50), mm.start)
+    if m is None:
+        return False
+    body = m.start("body")
+    if body >= mm.start or not lay.text[body].isupper() or len(m.group("body").split()) > 5:
+        return False  # "được triển khai tại xã A": a verb, no body
+    return bool(_recognition().match(lay.folded, mm.end, min(len(lay.folded), mm.end + 60)))
+
+
+@cache
+def _recognition() -> regex.Pattern[str]:
+    """The verb of a recognition right after the body's unit ("… Huyện ủy A công nhận")."""
+    return regex.compile(r"[^,;:.()]{0,20}?(?<![\w])(?:" + _alternation(_m()["recognition_verbs"]) + r")(?![\w])")
+
+
+@cache
 def _titles() -> regex.Pattern[str]:
     return regex.compile(r"^(?:" + _alternation(lexicon()["owners"]["titles"]) + r")(?![\w])")
 
@@ -683,7 +717,8 @@ def _unit_word_names() -> regex.Pattern[str]:
     return regex.compile(r"(?<![\w])(?:" + _alternation(lexicon()["owners"]["names_with_unit_word"]) + r")\s*$")
 
 
-def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> None:
+def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int,
+            by_name: dict[str, list[Locality]]) -> None:
     text, folded = lay.text, lay.folded
     mentions = [mm for mm in mentions
                 if not _unit_word_names().search(folded, max(0, mm.start - 16), mm.start)]
@@ -697,6 +732,8 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                if f.start <= m.start < f.end and m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
     parens: set[int] = set()  # starts of the spans that are a parenthesis after the name
+    claimed: set[int] = set()  # starts of the spans that are the model's own even naming no unit
+    cued: set[int] = set()  # starts of the place phrases opened by a cue ("ở", "tại")
     seen_owner = seen_place = False
     for _ in range(4):
         ws = regex.match(r"\s*", folded[pos:limit])
@@ -714,8 +751,14 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
                 i_start = pos + 1 + (lead.end() if lead else 0)
                 stop = _first_stop(lay, _owner_stops(), i_start, close, True) if i_start > pos + 1 else None
-                spans.append((i_start, stop.start() if stop else close,
-                              not (_quantity().match(inner) or after_unit)))
+                claims = not (_quantity().match(inner) or after_unit)
+                # an owner opens with an organisation or a person ("(Hội Phụ nữ xã A)"); an
+                # explanation "(không để …)" or a share "(chiếm 36%)", "(35 mô hình)" names none
+                head = regex.sub(r"^\d[\d.,]*\s+", "", folded[i_start:close])  # "(45 hộ gia đình …)"
+                owner_paren = claims and bool(_owner_heads().match(head) or _titles().match(head))
+                spans.append((i_start, stop.start() if stop else close, owner_paren))
+                if claims:
+                    claimed.add(i_start)
                 parens.add(i_start)
                 pos = close + 1
                 continue
@@ -750,6 +793,9 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             stop = _first_stop(lay, _PLACE_END, p_start, limit)
             p_end = stop.start() if stop else limit
             spans.append((p_start, p_end, False))
+            claimed.add(p_start)  # "“A” ở thôn B, “C” của Hội D xã E": A has a place of its own
+            if pm:
+                cued.add(p_start)
             pos = p_end
             continue
         break
@@ -760,15 +806,20 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
             loc = to_locality(mm.unit)  # type: ignore[arg-type]
             if loc not in f.localities:
                 f.localities.append(loc)
-        if span_mentions or owner_phrase:
+        if not span_mentions and s in cued:
+            bare = _bare_unit(text[s:e], by_name)  # "… “X” ở Hải An": a unit the article names
+            if bare is not None and bare not in f.localities:
+                f.localities.append(bare)
+        if span_mentions or owner_phrase or s in claimed:
             f.own_attachments = True
         if not owner_phrase:
             continue
         for i_s, i_e in _split_items(text, folded, s, e):
             item = text[i_s:i_e].strip(" ,;:.…")
             fitem = fold(item)
-            if not item or _villages().match(fitem) or _UNIT_TYPE.match(fitem + " "):
-                continue
+            if not item or _villages().match(fitem) or _UNIT_TYPE.match(fitem + " ") \
+                    or _pronoun().fullmatch(fitem):
+                continue  # a village, a unit, or a bare "ông" / "chị" without a name
             inside = [mm for mm in span_mentions if i_s <= mm.start < i_e]
             if inside and s in parens and _owner_heads().match(fitem):
                 pass  # "“X” (Công an xã A)": a parenthesis names its organisation verbatim
@@ -780,6 +831,29 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int) -> 
                 continue
             if item and any(ch.isalpha() for ch in item):
                 f.owners.append(clean_name(item))
+
+
+_NAME_RUN = regex.compile(r"\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*)*")
+
+
+def _units_by_name(mentions: list[Mention]) -> dict[str, list[Locality]]:
+    """The units the article names, by their folded name."""
+    out: dict[str, list[Locality]] = {}
+    for mm in mentions:
+        if mm.unit is not None:
+            loc = to_locality(mm.unit)
+            same = out.setdefault(key(mm.unit.name), [])
+            if loc not in same:
+                same.append(loc)
+    return out
+
+
+def _bare_unit(phrase: str, by_name: dict[str, list[Locality]]) -> Locality | None:
+    """The unit a place phrase names by its bare name ("ở Hải An", a headline's way) when the
+    article names that one unit elsewhere with its type ("huyện Hải An")."""
+    m = _NAME_RUN.match(phrase)
+    units = by_name.get(key(m.group()), []) if m else []
+    return units[0] if len(units) == 1 else None
 
 
 def _group(found: list[Found], lay: Layout) -> None:
@@ -1064,12 +1138,14 @@ def _item_places(lay: Layout, found: list[Found], mentions: list[Mention]) -> No
 
 
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
+    mentions = [mm for mm in mentions if mm.start < 0 or not _by_recogniser(lay, mm)]
     quoted = _quoted(lay)
     listed = _listed(lay, quoted, mentions)
     found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
+    by_name = _units_by_name(mentions)
     for i, f in enumerate(found):
         nxt = found[i + 1].start if i + 1 < len(found) else len(lay.text)
-        _attach(lay, f, mentions, nxt)
+        _attach(lay, f, mentions, nxt, by_name)
     _group(found, lay)
     _sentence_place(lay, found, mentions)
     _item_places(lay, found, mentions)
@@ -1080,8 +1156,12 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
         locs = list(f.inner) + [loc for loc in f.localities if loc not in f.inner]
         k = key(f.name)
         if k in captions and not _is_caption(lay, f.start):
-            del out[k]  # a caption repeats a model of the body: the body's mention is the record
+            # a caption repeats a model of the body: the body's mention is the record, and keeps
+            # the caption's owner and place when it names none ("… “X” ở huyện A" as a heading)
+            cap = out.pop(k)
             captions.discard(k)
+            f.owners = f.owners or cap.owners
+            locs = locs or cap.localities
         if k in out:
             prev = out[k]
             prev.field = prev.field or f.field  # type: ignore[assignment]
