@@ -271,7 +271,8 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         return []
     first = next((c for c in found if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)),
                  None)
-    opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end)
+    opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
+        or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 40))
     if first is None and opener is None:
         return []
     scan_from = first.end if first is not None else opener.end()  # type: ignore[union-attr]
@@ -285,7 +286,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         value = _value(m.group("num"))
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
-        hits = [h for h in find_all(field_rules(), before) if h.rule.code]
+        hits = [h for h in find_all(field_rules() + level_rules(), before) if h.rule.code]
         if value is None or not hits or not _FIELD_ITEM_GAP.fullmatch(before[hits[-1].end:]):
             continue
         c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head)
@@ -383,9 +384,14 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     total: int | None = None  # the last count that can be broken down in its sentence
     open_total: int | None = None  # the last count without a field: what "Trong đó, …" breaks down
     scope = False  # a part cue or parenthesis has opened the parts of ``total``
+    list_total: int | None = None  # a count whose sentence ends with ":": bullet lines break it down
+    sentence_end = {x.start: x.end for x in lay.sentences}
     for i, c in enumerate(cands):
         if c.parent is not None:
             continue
+        if list_total is not None and not _BULLET.match(lay.folded, c.sentence_start) \
+                and c.sentence_start != cands[list_total].sentence_start:
+            list_total = None  # the bullet list has ended
         prev = cands[i - 1] if i else None
         if prev is not None:
             own_start, _ = _own_before(lay, c, prev.end)
@@ -405,6 +411,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                        or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
                   and _sentences_apart(lay, cands[open_total], c) <= 4):
                 parent = open_total
+            elif (list_total is not None and not in_sentence and _BULLET.match(lay.folded, c.sentence_start)
+                  and _sentences_apart(lay, cands[list_total], c) <= 12):
+                parent = list_total  # "… xây dựng mới 812 mô hình, cụ thể:" then "- Kinh tế: 345 mô hình;"
             if parent is not None:
                 c.parent, scope = parent, True
                 total = parent
@@ -420,8 +429,12 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 open_total = i
             if _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start):
                 scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
+            end = sentence_end.get(c.sentence_start)
+            if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
+                list_total = i
 
 
+_BULLET = regex.compile(r"\s*[-–•+*]\s*")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
 
 
@@ -800,6 +813,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             last_total = c
         previous = c
     _other_fields(cands)
+    _complementary_holders(cands)
     for c in cands:
         if c.merged:
             continue
@@ -851,6 +865,24 @@ def _share(a: Candidate, b: Candidate) -> None:
         va, vb = getattr(a, name), getattr(b, name)
         if va in (None, "all", "built") and vb not in (None, "all"):
             setattr(a, name, vb)
+
+
+def _complementary_holders(cands: list[Candidate]) -> None:
+    """Two parts that make up their total, one of them individual (or collective): the other is
+    the other holder ("21 mô hình của các chi hội, đoàn thể và 13 mô hình của cá nhân")."""
+    groups: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.parent is not None and not c.merged:
+            groups.setdefault(c.parent, []).append(c)
+    other = {"collective": "individual", "individual": "collective"}
+    for parent, parts in groups.items():
+        if len(parts) != 2 or sum(p.value for p in parts) != cands[parent].value:
+            continue
+        known = [p for p in parts if p.holder is not None]
+        if len(known) == 1:
+            unknown = parts[1] if parts[0] is known[0] else parts[0]
+            if unknown.field in (None, "all") and known[0].field in (None, "all"):
+                unknown.holder = other[known[0].holder]  # type: ignore[index]
 
 
 def _other_fields(cands: list[Candidate]) -> None:

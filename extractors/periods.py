@@ -104,6 +104,12 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=None, end=date(y, 12, 31)) if y else None
     if kind == "now":
         return PeriodRef(start=None, end=published)
+    if kind == "since":
+        y = year() or year("y2") or year("y3")
+        m = int(g.get("m") or 1)
+        if y is None or not 1 <= m <= 12 or published is None or date(y, m, 1) > published:
+            return None
+        return PeriodRef(start=date(y, m, 1), end=published)
     return None  # last_years: resolved against the article's phases in find_time_exprs
 
 
