@@ -580,8 +580,10 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
 
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
     """"Theo Ban Dân vận Huyện ủy X, …": a source quoted, not the body that acts."""
-    return [(m.start(), m.end()) for m in regex.finditer(r"(?<![\w])theo\s+[^,;.]{0,100},", lay.folded[:end])
-            if m.end() > start - 200]
+    return [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(lay.folded, max(0, start - 200), end)]
+
+
+_ATTRIBUTION = regex.compile(r"(?<![\w])theo\s+[^,;.]{0,100},")
 
 
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
@@ -598,9 +600,15 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         def free(pos: int) -> bool:
             return not any(s <= pos < e for s, e in attributions)
 
-        hits = [h for h in find_all(level_rules(), lay.folded, c.seg_start, c.start) if free(h.start)][-1:]
         actor_re, units = _actor_regex()
-        actors = [m for m in actor_re.finditer(lay.folded, c.seg_start, c.start) if free(m.start())]
+        hits, actors = [], []
+        # the clause first; a clause with no body of its own takes the sentence's ("Ban Thường vụ
+        # Tỉnh ủy tặng bằng khen cho 60 tập thể; biểu dương 50 mô hình")
+        for start in (c.seg_start, max(c.sentence_start, c.start - LOOKBACK)):
+            hits = [h for h in find_all(level_rules(), lay.folded, start, c.start) if free(h.start)][-1:]
+            actors = [m for m in actor_re.finditer(lay.folded, start, c.start) if free(m.start())]
+            if hits or actors:
+                break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
         if after is not None:
             code = units[after.group("unit")]

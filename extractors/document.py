@@ -31,7 +31,8 @@ class Meta:
 _COMMUNE_WORDS = ("xã", "phường", "thị trấn", "đặc khu")
 
 
-def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None) -> Unit | None:
+def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None,
+             title: tuple[int, int] = (0, 0)) -> Unit | None:
     """The unit the article reports on: the scope of its first count, else its most named unit.
 
     In the 2008 system the candidates are provinces and districts (communes only where a count's
@@ -54,6 +55,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         return allowed(m.unit) or (m.unit is not None and m.unit.level == "province" and id(m) not in qualifying)
 
     freq = Counter(m.unit for m in mentions if counted(m))
+    freq.update(m.unit for m in mentions if counted(m) and title[0] <= m.start < title[1])  # the headline's unit
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
     for c in cands:
         if c.parent is not None:
@@ -107,7 +109,8 @@ def extract(text: str, meta: Meta) -> Document:
     url_unit = site_unit(lay, res, site)
     add_bare_communes(lay, res, published.isoformat() if published else None)
     cands = find_candidates(lay)
-    primary = _primary(lay, cands, res, province)
+    title = _title_span(lay, meta.title)
+    primary = _primary(lay, cands, res, province, title)
 
     localities: list[Locality] = []
     named = res.units()
@@ -129,7 +132,7 @@ def extract(text: str, meta: Meta) -> Document:
         lay, cands, res.mentions, times, ref(primary), ref(province),
         PeriodRef(start=None, end=reference),
         city_is_province=bool(province and province.kind == "thành phố"),
-        title_span=_title_span(lay, meta.title),
+        title_span=title,
     )
     models = extract_models(lay, res.mentions)
     periods = reporting_periods(times)
