@@ -145,7 +145,6 @@ class Candidate:
     count: Count | None = None
     # own slots (None: the count's own words do not say)
     metric: str | None = None
-    metric_hit: int = -1
     field: str | None = None
     field_text: str | None = None
     level: str | None = None
@@ -290,7 +289,6 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         if value is None or not hits or not _FIELD_ITEM_GAP.fullmatch(before[hits[-1].end:]):
             continue
         c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head)
-        c.extra["bare"] = True
         out.append(c)
     return out
 
@@ -559,23 +557,22 @@ def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]
     return hits
 
 
-def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> tuple[str | None, int]:
-    """The metric the count's own words give (and where), None when they give none.
+def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> str | None:
+    """The metric the count's own words give, None when they give none.
 
     Anchored words win ("tăng 120", "9 mô hình mới"); else the strongest phrase of the count's own
     words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 287 mô hình" is built).
     """
-    before = lay.folded[zone[0]:c.start]
+    before = _back(lay, zone[0], c.start)
     for rule, before_re, after_re in metric_rules():
         if before_re is not None and before_re.search(before):
-            return rule.code, c.start
+            return rule.code
         if after_re is not None and after_re.match(lay.folded, c.end):
-            return rule.code, c.end
+            return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits:
-        return None, -1
-    rank, pos, code = min(hits)
-    return code, pos
+        return None
+    return min(hits)[2]
 
 
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
@@ -761,7 +758,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = _own_before(lay, c, zone[0])
         c.extra["lead"] = lay.text[own_start:c.start]
-        c.metric, c.metric_hit = _metric(lay, zone, c, own_start)
+        c.metric = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
         c.period = _own_period(lay, reporting, zone, c, own_start)
