@@ -49,8 +49,11 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
     for i in range(1, len(lines)):
         if lines[i].strip() == "---":
             block = lines[1:i]
+            if sum(len(x) + 1 for x in block) > MAX_FRONT_MATTER:
+                raise BadFrontMatter(f"front matter longer than {MAX_FRONT_MATTER // 1024} KiB", path=path,
+                                     hint="keep url, title, published and source only")
             try:
-                meta = yaml.safe_load("\n".join(block)) or {}
+                meta = yaml.load("\n".join(block), Loader=_FrontMatterLoader) or {}
             except yaml.YAMLError as exc:
                 plain = _plain_front_matter(block)  # "title: Chợ Mới: …" is not YAML, but is clear
                 if plain is None:
@@ -62,6 +65,28 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
                 raise BadFrontMatter("front matter is not a mapping", path=path)
             return meta, "\n".join(lines[i + 1:])
     raise BadFrontMatter("front matter opened with --- is never closed", path=path)
+
+
+#: the largest front matter read (url, title, published and source take a few hundred bytes)
+MAX_FRONT_MATTER = 64 * 1024
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML without aliases (an alias bomb of a few KB expands to gigabytes) and with dates kept
+    as the text written, so that an impossible date is reported, not a crash."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                              self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 _PLAIN_LINE = re.compile(r"^(url|title|published|source)\s*:\s*(.*?)\s*$")
@@ -89,7 +114,11 @@ def from_text(raw: str, doc: str, *, path: str | None = None) -> SourceDoc:
     meta, text = split_front_matter(raw, path=path)
     if not text.strip():
         raise UnreadableInput("the document is empty", path=path)
-    published = _to_date(meta.get("published")) or find_dateline(text)
+    try:
+        published = _to_date(meta.get("published")) or find_dateline(text)
+    except ValueError as exc:
+        raise BadFrontMatter(f"published: {meta.get('published')} is not a date ({exc})", path=path,
+                             hint="write it as YYYY-MM-DD") from exc
     def s(k: str) -> str | None:
         v = meta.get(k)
         return str(v) if v is not None else None

@@ -51,3 +51,20 @@ def test_the_dateline_gives_the_publication_date(tmp_path: Path, line: str, want
     p.write_text(f"Cổng thông tin điện tử huyện\n\nTổng kết phong trào\n\n{line}\n\nToàn huyện có 12 mô hình.\n",
                  encoding="utf-8")
     assert read_path(p).published == want
+
+
+def test_an_impossible_date_is_a_one_line_error(tmp_path: Path) -> None:
+    with pytest.raises(BadFrontMatter, match="2024-02-30 is not a date"):
+        read_path(_write(tmp_path, "published: 2024-02-30"))
+
+
+def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
+    # an alias bomb of a few KB would expand to gigabytes: aliases are not front matter
+    head = 'a: &a ["x", "x", "x"]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]'
+    with pytest.raises(BadFrontMatter, match="aliases"):
+        read_path(_write(tmp_path, head))
+
+
+def test_an_oversized_front_matter_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(BadFrontMatter, match="longer than"):
+        read_path(_write(tmp_path, "title: " + "x" * 70_000))
