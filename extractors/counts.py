@@ -229,6 +229,11 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.extra["holder_head"] = True
             found.append(c)
+        for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
+            value = _value(m.group("num"))
+            if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
+                found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
+                                       para, head="mô hình"))
         found.extend(_bare_field_items(lay, found, seg_start, seg_end, sent_start, para))
         found.sort(key=lambda c: c.start)
         out.extend(found)
@@ -253,6 +258,10 @@ def _model_and_typical_split(cands: list[Candidate]) -> None:
                 p.holder = "collective" if p.head == "mô hình" else "individual"
 
 
+#: "Tổng số mô hình toàn tỉnh hiện là 5.830": the number after the noun
+_NUMBER_AFTER_NOUN = regex.compile(
+    r"(?<![\w])(?:tổng\s+)?số\s+(?:lượng\s+)?mô hình(?:\s+[^\d,.;:()]{0,40}?)?\s+(?:là|đạt|lên|lên tới|lên đến)\s+"
+    r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]*\s*(?:%|phần trăm|hộ|người|tỷ|triệu|ha))(?!\s+mô hình)")
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:[,;.)]|và(?![\w])|$)))")
@@ -421,6 +430,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if c.extra.get("holder_head"):
             total, scope = None, False  # "khen thưởng 04 tập thể và 11 cá nhân": awards, no total
+        elif words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start)):
+            pass  # "xây dựng mới 35 mô hình, nâng tổng số lên 128 mô hình; cụ thể: …" breaks down the 35
         elif not _is_increase(lay, c):  # "…, tăng 45 mô hình so với năm 2022" breaks nothing down
             total, scope = i, False
             if not _states_field(lay, c):
@@ -434,6 +445,13 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
+
+
+def _is_restated(lay: Layout, c: Candidate) -> bool:
+    """"…, nâng tổng số lên 128 mô hình", "Trong số 12 mô hình được khen thưởng, có …": a number
+    stated before, restated here."""
+    return bool(words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start))
+                or _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:
@@ -583,6 +601,19 @@ def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int
 _ATTRIBUTION = regex.compile(r"(?<![\w])theo\s+[^,;.]{0,100},")
 
 
+@cache
+def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
+    table = {fold(w): code for w, code in lexicon()["counts"]["subject_units"]}
+    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?P<unit>" + alternation(table)
+                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội)"), table
+
+
+def _subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
+    """A bare unit word that opens the count's own clause as its subject: (kind word, level code)."""
+    m = _subject_regex()[0].match(lay.folded, start, end)
+    return (m.group("unit"), _subject_regex()[1][m.group("unit")]) if m else None
+
+
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
     recognitions and commendations the body that acts (GUIDELINES §4.4)."""
@@ -591,6 +622,9 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         hits = [h for h in find_all(level_rules(), lay.folded, own_start, c.start)
                 if lay.folded.startswith("cấp", h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
+    subject = _subject_unit(lay, own_start, c.start)
+    if code is None and subject is not None and metric in ("recognized", "commended"):
+        code = subject[1]  # "thành phố công nhận 21 mô hình": the unit that acts
     if code is None and metric in ("recognized", "commended"):
         attributions = _attribution_spans(lay, c.seg_start, c.start)
 
@@ -697,6 +731,10 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
                            system=u.system)  # type: ignore[arg-type]
     if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
         return province
+    own_start, _ = _own_before(lay, c, zone[0])
+    subject = _subject_unit(lay, own_start, c.start)
+    if subject is not None and subject[1] == "province" and province is not None:
+        return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
     return None
 
 
@@ -765,7 +803,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         c.extra["bound"] = _bound(lay, c)
         c.extra["title"] = title_span[0] <= c.start < title_span[1]
-        c.extra["restated"] = bool(words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start)))
+        c.extra["restated"] = _is_restated(lay, c)
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
         c.extra["caption"] = captions[c.para]

@@ -6,6 +6,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+import regex
+
 from .counts import Candidate, extract_counts, find_candidates, qualifies
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, layout
@@ -14,7 +16,7 @@ from .localities import Mention, Resolved, add_bare_communes, find_mentions, res
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
-from .text import fold
+from .text import fold, key
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Meta:
     source_province: str | None = None
 
 
-_COMMUNE_WORDS = ("xã", "phường", "thị trấn", "đặc khu")
+_TITLE_LEAD = regex.compile(r"\s*([^:\n]{2,40}?)\s*:\s")
 
 
 def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None,
@@ -54,6 +56,12 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     def counted(m: Mention) -> bool:
         return allowed(m.unit) or (m.unit is not None and m.unit.level == "province" and id(m) not in qualifying)
 
+    lead = _TITLE_LEAD.match(lay.text, title[0], title[1]) if title[1] > title[0] else None
+    if lead is not None:  # "Quảng Nam: Công nhận 45 mô hình …": the headline names the reported unit
+        known = [m.unit for m in mentions if m.unit is not None] + ([province] if province is not None else [])
+        named_lead = [u for u in known if key(u.name) == key(lead.group(1))]
+        if named_lead:
+            return sorted(named_lead, key=lambda u: ["province", "district", "commune"].index(u.level))[0]
     freq = Counter(m.unit for m in mentions if counted(m))
     freq.update(m.unit for m in mentions if counted(m) and title[0] <= m.start < title[1])  # the headline's unit
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
@@ -69,9 +77,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             return named[-1].unit
         if province is not None and province_scope.search(seg):
             return province
-        scope = [m for m in primary_scope.finditer(seg) if not seg[:m.start()].endswith("các ")
-                 and (m.group().startswith("toàn ") or m.group() not in _COMMUNE_WORDS
-                      or res.system == SYSTEM_2025)]  # "các xã đăng ký …" names no unit
+        scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …" names no unit
+                 if not seg[:m.start()].endswith(("các ", "những ", "nhiều ", "mỗi ", "các xã, "))
+                 and not seg.startswith(" hội", m.end())]  # "văn hóa - xã hội" is no commune
         if scope:
             word = scope[-1].group().replace("toàn ", "")
             kinds = [u for u in every if u is not None and u.kind == word]

@@ -105,11 +105,17 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     if kind == "now":
         return PeriodRef(start=None, end=published)
     if kind == "since":
-        y = year() or year("y2") or year("y3")
-        m = int(g.get("m") or 1)
-        if y is None or not 1 <= m <= 12 or published is None or date(y, m, 1) > published:
+        y = year() or year("y2") or year("y3") or year("y4")
+        start = _safe(lambda: date(y, int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1))) if y else None
+        if g.get("ey"):
+            end = _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
+        elif g.get("edy"):
+            end = _safe(lambda: date(int(g["edy"] or 0), int(g["edm"] or 0), int(g["ed"] or 0)))
+        else:
+            end = published
+        if start is None or (end is not None and start > end):
             return None
-        return PeriodRef(start=date(y, m, 1), end=published)
+        return PeriodRef(start=start, end=end)
     return None  # last_years: resolved against the article's phases in find_time_exprs
 
 
