@@ -239,8 +239,32 @@ def find_candidates(lay: Layout) -> list[Candidate]:
         out.extend(found)
     _holders(lay, out)
     _link_parts(lay, out)
+    _reparent_by_sum(lay, out)
     _model_and_typical_split(out)
     return _drop_unlinked_holders(out)
+
+
+def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """Parts linked to an increment ("xây dựng mới 1.027 mô hình, nâng tổng số lên 6.418 mô hình.
+    Trong đó, có 2.310 … kinh tế, …") whose values add up to more than it belong to the raised
+    total beside it, when that total holds them."""
+    children: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.parent is not None:
+            children.setdefault(c.parent, []).append(c)
+    for p, parts in children.items():
+        by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
+        total = sum(x.value for x in by_field)
+        if len(by_field) < 2 or total <= cands[p].value:
+            continue
+        for j in range(p + 1, len(cands)):
+            q = cands[j]
+            if q.sentence_start != cands[p].sentence_start:
+                break
+            if q.parent is None and q.value >= total and _raises_total(lay, q):
+                for x in parts:
+                    x.parent = j
+                break
 
 
 def _model_and_typical_split(cands: list[Candidate]) -> None:
@@ -430,7 +454,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if c.extra.get("holder_head"):
             total, scope = None, False  # "khen thưởng 04 tập thể và 11 cá nhân": awards, no total
-        elif words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start)):
+        elif _raises_total(lay, c):
             pass  # "xây dựng mới 35 mô hình, nâng tổng số lên 128 mô hình; cụ thể: …" breaks down the 35
         elif not _is_increase(lay, c):  # "…, tăng 45 mô hình so với năm 2022" breaks nothing down
             total, scope = i, False
@@ -450,8 +474,14 @@ _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng 
 def _is_restated(lay: Layout, c: Candidate) -> bool:
     """"…, nâng tổng số lên 128 mô hình", "Trong số 12 mô hình được khen thưởng, có …": a number
     stated before, restated here."""
-    return bool(words("counts", "restatement_before").search(_back(lay, c.start - 30, c.start))
-                or _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
+    return bool(_raises_total(lay, c) or _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
+
+
+def _raises_total(lay: Layout, c: Candidate) -> bool:
+    """"…, nâng tổng số (mô hình trên địa bàn) lên 128 mô hình": the new total, restated."""
+    back = _back(lay, c.start - 70, c.start)
+    return bool(words("counts", "restatement_before").search(back[-30:])
+                or (regex.search(r"(?<![\w])nâng\s+tổng", back) and regex.search(r"(?<![\w])lên\s*$", back)))
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:
@@ -971,8 +1001,9 @@ def _merge_restatements(cands: list[Candidate]) -> None:
         for j, d in enumerate(cands):
             if j == i or d.merged or d.parent is not None or d.pair is not None:
                 continue
-            if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality):
-                continue
+            if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality) \
+                    or "increase" in (c.metric, d.metric):
+                continue  # an increase restates no stock
             weak_c = c.metric is None or c.extra["title"] or bool(c.extra.get("restated"))
             if not weak_c or (d.metric is None and not c.extra["title"]) or (c.extra["title"] and d.extra["title"]):
                 continue
