@@ -491,8 +491,8 @@ def _is_increase(lay: Layout, c: Candidate) -> bool:
 
 def _states_field(lay: Layout, c: Candidate) -> bool:
     """A count of one field ("90 mô hình kinh tế") is no total of a breakdown that follows."""
-    c.after_end = _after(lay, c, c.seg_end)
-    code, _ = _field(lay, (c.seg_start, c.seg_end), c)
+    c.after_end = _after(lay, c, min(c.seg_end, c.end + LOOKBACK))
+    code, _ = _field(lay, (max(c.seg_start, c.start - LOOKBACK), min(c.seg_end, c.end + LOOKBACK)), c)
     return code not in (None, "all")
 
 
@@ -549,7 +549,7 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> tuple[str | None
         if h.start == pos:
             return (h.rule.code or None), None
         break
-    hits = [h for h in find_all(field_rules(), lay.folded, zone[0], c.start)]
+    hits = find_all(field_rules(), lay.folded, max(zone[0], c.start - LOOKBACK), c.start)
     if hits:
         k = len(hits) - 1  # the first field of an enumeration "kinh tế, xây dựng nông thôn mới và …"
         while k > 0 and _ENUM_GAP.match(lay.folded[hits[k - 1].end:hits[k].start]):
