@@ -234,7 +234,8 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
-        found.extend(_bare_field_items(lay, found, seg_start, seg_end, sent_start, para))
+        context = found or [c for c in out[-1:] if c.sentence_start == sent_start]  # "230 mô hình; trong đó …"
+        found.extend(_bare_field_items(lay, context, seg_start, seg_end, sent_start, para, carried=not found))
         found.sort(key=lambda c: c.start)
         out.extend(found)
     _holders(lay, out)
@@ -294,17 +295,24 @@ _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:")
 
 
 def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
-                      sent_start: int, para: int) -> list[Candidate]:
+                      sent_start: int, para: int, carried: bool = False) -> list[Candidate]:
     """Items of a field list that give a bare number: "kinh tế (61 mô hình), văn hóa - xã hội
     (47), quốc phòng - an ninh (26)", "lĩnh vực kinh tế có 14 mô hình, văn hóa - xã hội 22", or
     "198 mô hình với 3 nhóm lĩnh vực: phát triển kinh tế (87), …". The list opens with an item
     "field N noun" or with "lĩnh vực:" after a count; each bare number follows its field words."""
     if not found:
         return []
-    first = next((c for c in found if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)),
-                 None)
-    opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
-        or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 40))
+    if carried:  # the count stands in the clause before: this clause must open with a part cue
+        opener = _part_cue().match(lay.folded, seg_start + len(lay.folded[seg_start:seg_end]) -
+                                   len(lay.folded[seg_start:seg_end].lstrip()))
+        first = None
+        if opener is None:
+            return []
+    else:
+        first = next((c for c in found
+                      if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)), None)
+        opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
+            or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60))
     if first is None and opener is None:
         return []
     scan_from = first.end if first is not None else opener.end()  # type: ignore[union-attr]
