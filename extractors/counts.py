@@ -234,7 +234,8 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
-        context = found or [c for c in out[-1:] if c.sentence_start == sent_start]  # "230 mô hình; trong đó …"
+        # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
+        context = found or [c for c in out[-1:] if c.para == para]
         found.extend(_bare_field_items(lay, context, seg_start, seg_end, sent_start, para, carried=not found))
         found.sort(key=lambda c: c.start)
         out.extend(found)
@@ -289,7 +290,7 @@ _NUMBER_AFTER_NOUN = regex.compile(
     r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]*\s*(?:%|phần trăm|hộ|người|tỷ|triệu|ha))(?!\s+mô hình)")
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
-    r"(?=\s*(?:[,;.)]|và(?![\w])|$)))")
+    r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm)?\s*$")
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:")
 
@@ -537,7 +538,7 @@ def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
 
 
 _LEAD_IN = regex.compile(
-    r"^[\s:,(]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
+    r"^[\s:,(\-]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
     r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+)*$"
 )
 _AFTER_NOUN = regex.compile(
@@ -573,7 +574,7 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> tuple[str | None
 
 @cache
 def _clause_end() -> regex.Pattern[str]:
-    return regex.compile(r",|\(|;|\btrong đó\b|\bgồm\b|\bvà\b")
+    return regex.compile(r",|\(|;|:|\btrong đó\b|\bgồm\b|\bvà\b")
 
 
 def _after(lay: Layout, c: Candidate, end: int) -> int:
@@ -643,21 +644,27 @@ _ATTRIBUTION = regex.compile(r"(?<![\w])theo\s+[^,;.]{0,100},")
 def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     table = {fold(w): code for w, code in lexicon()["counts"]["subject_units"]}
     return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?P<unit>" + alternation(table)
-                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội)"), table
+                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội|có\s|hiện\s|hiện có)"), table
 
 
 def _subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     """A bare unit word that opens the count's own clause as its subject: (kind word, level code)."""
     m = _subject_regex()[0].match(lay.folded, start, end)
-    return (m.group("unit"), _subject_regex()[1][m.group("unit")]) if m else None
+    if m is None or not lay.text[m.end():m.end() + 1].islower():
+        return None  # "thị xã Vĩnh Châu có …" names a unit, it is no bare subject
+    return m.group("unit"), _subject_regex()[1][m.group("unit")]
 
 
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
     recognitions and commendations the body that acts (GUIDELINES §4.4)."""
+    zone_start = int(c.extra.get("zone_start", c.seg_start))  # type: ignore[call-overload]
+    # another count before it in the clause: its own "cấp …" after it is not this count's
+    # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
+    other_words_end = int(c.extra.get("prev_after", c.seg_start))  # type: ignore[call-overload]
     hits = find_all(level_rules(), lay.folded, c.end, c.after_end)[:1]
     if not hits:
-        hits = [h for h in find_all(level_rules(), lay.folded, own_start, c.start)
+        hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if lay.folded.startswith("cấp", h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
     subject = _subject_unit(lay, own_start, c.start)
@@ -673,9 +680,16 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         hits, actors = [], []
         # the clause first; a clause with no body of its own takes the sentence's ("Ban Thường vụ
         # Tỉnh ủy tặng bằng khen cho 60 tập thể; biểu dương 50 mô hình")
-        for start in (c.seg_start, max(c.sentence_start, c.start - LOOKBACK)):
-            hits = [h for h in find_all(level_rules(), lay.folded, start, c.start) if free(h.start)][-1:]
-            actors = [m for m in actor_re.finditer(lay.folded, start, c.start) if free(m.start())]
+        # with another count before it in the clause, first its own words, then what stands before
+        # that count (the body acting for both), never the other count's own "cấp …" after it
+        passes = [(c.seg_start, c.start), (max(c.sentence_start, c.start - LOOKBACK), c.start)]
+        if zone_start > c.seg_start:
+            before_other = lay.folded.rfind(" ", c.seg_start, zone_start)
+            passes = [(max(other_words_end, c.seg_start), c.start),
+                      (max(c.sentence_start, c.start - LOOKBACK), max(c.seg_start, before_other))]
+        for start, end in passes:
+            hits = [h for h in find_all(level_rules(), lay.folded, start, end) if free(h.start)][-1:]
+            actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())]
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
@@ -828,12 +842,17 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     # 2. own slots
     reporting = _Times(times)
     zones = _zones(cands)
+    last_in_seg: dict[int, Candidate] = {}
     captions: dict[int, bool] = {}
     for i, c in enumerate(cands):
         zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = _own_before(lay, c, zone[0])
         c.extra["lead"] = lay.text[own_start:c.start]
+        c.extra["zone_start"] = zone[0]
+        prev = last_in_seg.get(c.seg_start)
+        c.extra["prev_after"] = prev.after_end if prev is not None and prev.end <= c.start else c.seg_start
+        last_in_seg[c.seg_start] = c
         c.metric = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
