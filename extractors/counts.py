@@ -291,8 +291,8 @@ _NUMBER_AFTER_NOUN = regex.compile(
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
-_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm)?\s*$")
-_FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:")
+_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
+_FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
 
 
 def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
@@ -303,9 +303,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     "field N noun" or with "lĩnh vực:" after a count; each bare number follows its field words."""
     if not found:
         return []
-    if carried:  # the count stands in the clause before: this clause must open with a part cue
+    if carried:  # the count stands before: this clause opens with a part cue or "… lĩnh vực:"
         opener = _part_cue().match(lay.folded, seg_start + len(lay.folded[seg_start:seg_end]) -
-                                   len(lay.folded[seg_start:seg_end].lstrip()))
+                                   len(lay.folded[seg_start:seg_end].lstrip())) \
+            or _FIELD_LIST_OPENER.search(lay.folded, seg_start, min(seg_end, seg_start + LOOKBACK))
         first = None
         if opener is None:
             return []
@@ -313,7 +314,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         first = next((c for c in found
                       if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)), None)
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
-            or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60))
+            or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
+            or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start) and _SCOPE_END.search(
+                lay.folded, found[0].end, min(seg_end, found[0].end + 20)))  # "Trong số 24 mô hình này, …"
     if first is None and opener is None:
         return []
     scan_from = first.end if first is not None else opener.end()  # type: ignore[union-attr]
@@ -438,7 +441,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             own_verb = bool(_metric_hits(lay.folded, own_start, c.start))
             between = lay.folded[prev.end:c.start]
             in_sentence = c.sentence_start == prev.sentence_start
-            opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")")
+            opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")") \
+                or bool(_FIELD_LIST_OPENER.search(between))  # "1.126 mô hình – lĩnh vực kinh tế 402, …"
             parent: int | None = None
             if own_verb:
                 parent = None
@@ -477,6 +481,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
+_SCOPE_END = regex.compile(r"[^,;.]*?,")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
 
 
@@ -539,7 +544,7 @@ def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
 
 _LEAD_IN = regex.compile(
     r"^[\s:,(\-]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
-    r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+)*$"
+    r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+|với\s+|chiếm\s+)*$"
 )
 _AFTER_NOUN = regex.compile(
     r"\s*(?:[\"'“”]?\s*(?:dân vận khéo|dvk)\s*[\"'“”]?\s*)?(?:(?:thuộc|trong|trên|về|ở)\s+)?"
