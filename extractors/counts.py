@@ -1027,11 +1027,22 @@ def _merge_restatements(cands: list[Candidate]) -> None:
       slots completed from both;
     - a rounded number in a headline or caption ("hơn 300") next to the exact one (312): dropped.
     """
+    every: dict[int, list[int]] = {}  # by value: the mentions that can take a restatement
+    strong: dict[int, list[int]] = {}  # … and those with a verb or in the headline
+    for j, d in enumerate(cands):
+        if d.parent is None and d.pair is None:
+            every.setdefault(d.value, []).append(j)
+            if d.metric is not None or d.extra["title"]:
+                strong.setdefault(d.value, []).append(j)
     for i, c in enumerate(cands):
         if c.parent is not None or c.pair is not None or c.merged:
             continue
-        for j, d in enumerate(cands):
-            if j == i or d.merged or d.parent is not None or d.pair is not None:
+        if not (c.metric is None or c.extra["title"] or c.extra.get("restated")):
+            continue
+        pool = every if c.extra["title"] else strong  # a repeat without a verb needs one with it
+        for j in pool.get(c.value, []):
+            d = cands[j]
+            if j == i or d.merged:
                 continue
             if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality) \
                     or "increase" in (c.metric, d.metric):
