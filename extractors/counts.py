@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
-from dataclasses import field as dc_field
 from functools import cache
 
 import regex
@@ -152,7 +151,14 @@ class Candidate:
     locality: LocalityRef | None = None
     after_end: int = 0
     merged: bool = False
-    extra: dict[str, object] = dc_field(default_factory=dict)
+    holder_head: bool = False  # "41 tập thể": a number of holders, a count only inside a split
+    bound: str = "exact"
+    title: bool = False  # in the headline
+    caption: bool = False  # in a photo caption
+    restated: bool = False  # "nâng tổng số lên N", "Trong số N mô hình, …"
+    lead: str = ""  # its own words before the number
+    zone_start: int = 0
+    prev_after: int = 0  # where the own words of the count before it in the clause end
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -171,7 +177,7 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     """"6 mô hình Làng bản văn hóa", "100 … mô hình “Chính quyền thân thiện”": not counts."""
     after = lay.text[head_end:head_end + 60]
     folded_after = lay.folded[head_end:head_end + 60]
-    movement = phrase_regex(lexicon()["counts"]["movement_names"])
+    movement = words("counts", "movement_names")
     m = regex.match(r"\s*[\"“”']?\s*", after)
     rest = folded_after[m.end():] if m else folded_after
     if movement.match(rest):
@@ -227,7 +233,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                 continue
             c = Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
-            c.extra["holder_head"] = True
+            c.holder_head = True
             found.append(c)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
             value = _value(m.group("num"))
@@ -340,7 +346,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
     """"tặng Bằng khen 19 tập thể, 23 cá nhân": holders outside a split are awards, not counts."""
-    keep = [not (c.extra.get("holder_head") and c.parent is None and c.pair is None) for c in cands]
+    keep = [not (c.holder_head and c.parent is None and c.pair is None) for c in cands]
     for i, c in enumerate(cands):
         if c.parent is not None and not keep[c.parent]:
             keep[i] = False
@@ -398,7 +404,7 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
             c.holder = _holder_words()[m.group("h")]
     for i, c in enumerate(cands[:-1]):
         nxt = cands[i + 1]
-        if not c.extra.get("holder_head") or nxt.extra.get("holder_head"):
+        if not c.holder_head or nxt.holder_head:
             continue
         if nxt.sentence_start == c.sentence_start and regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*",
                                                                         lay.folded[c.end:nxt.start]):
@@ -429,6 +435,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     scope = False  # a part cue or parenthesis has opened the parts of ``total``
     list_total: int | None = None  # a count whose sentence ends with ":": bullet lines break it down
     sentence_end = {x.start: x.end for x in lay.sentences}
+    sentence_no = {x.start: k for k, x in enumerate(lay.sentences)}
     for i, c in enumerate(cands):
         if c.parent is not None:
             continue
@@ -453,10 +460,10 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded[c.sentence_start:c.start])
                        or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
-                  and _sentences_apart(lay, cands[open_total], c) <= 4):
+                  and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 4):
                 parent = open_total
             elif (list_total is not None and not in_sentence and _BULLET.match(lay.folded, c.sentence_start)
-                  and _sentences_apart(lay, cands[list_total], c) <= 12):
+                  and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 12):
                 parent = list_total  # "… xây dựng mới 812 mô hình, cụ thể:" then "- Kinh tế: 345 mô hình;"
             if parent is not None:
                 c.parent, scope = parent, True
@@ -465,7 +472,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
         if c.pair is not None and c.pair < i and cands[c.pair].parent is not None:
             c.parent = cands[c.pair].parent
             continue
-        if c.extra.get("holder_head"):
+        if c.holder_head:
             total, scope = None, False  # "khen thưởng 04 tập thể và 11 cá nhân": awards, no total
         elif _raises_total(lay, c):
             pass  # "xây dựng mới 35 mô hình, nâng tổng số lên 128 mô hình; cụ thể: …" breaks down the 35
@@ -505,17 +512,9 @@ def _is_increase(lay: Layout, c: Candidate) -> bool:
 
 def _states_field(lay: Layout, c: Candidate) -> bool:
     """A count of one field ("90 mô hình kinh tế") is no total of a breakdown that follows."""
-    c.after_end = _after(lay, c, min(c.seg_end, c.end + LOOKBACK))
-    code, _ = _field(lay, (max(c.seg_start, c.start - LOOKBACK), min(c.seg_end, c.end + LOOKBACK)), c)
+    code, _ = _field(lay, (max(c.seg_start, c.start - LOOKBACK), min(c.seg_end, c.end + LOOKBACK)), c,
+                     _after(lay, c, min(c.seg_end, c.end + LOOKBACK)))
     return code not in (None, "all")
-
-
-def _sentences_apart(lay: Layout, a: Candidate, b: Candidate) -> int:
-    starts = [s.start for s in lay.sentences]
-    try:
-        return starts.index(b.sentence_start) - starts.index(a.sentence_start)
-    except ValueError:
-        return 99
 
 
 def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
@@ -553,8 +552,10 @@ _AFTER_NOUN = regex.compile(
 _ENUM_GAP = regex.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
-def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> tuple[str | None, str | None]:
-    """(field code, None) from the count's own words; (None, words) when none is stated."""
+def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
+           after_end: int | None = None) -> tuple[str | None, str | None]:
+    """(field code, None) from the count's own words; (None, words) when none is stated
+    (``after_end``: where its words after the noun end, by default ``c.after_end``)."""
     after = _AFTER_NOUN.match(lay.folded, c.end, zone[1])
     pos = after.end() if after else c.end
     if after and after.group("all") and lay.folded[after.start("all") - 10:after.end()].find("lĩnh vực") >= 0:
@@ -573,7 +574,7 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate) -> tuple[str | None
         head = lay.folded[max(zone[0], h.start - 14):h.start]
         if h.rule.code and (_LEAD_IN.match(gap) or "lĩnh vực" in head):
             return h.rule.code, None
-    words_after = lay.text[c.end:c.after_end].strip(" ,:;“”\"'")
+    words_after = lay.text[c.end:c.after_end if after_end is None else after_end].strip(" ,:;“”\"'")
     return None, words_after or None
 
 
@@ -663,10 +664,10 @@ def _subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
     recognitions and commendations the body that acts (GUIDELINES §4.4)."""
-    zone_start = int(c.extra.get("zone_start", c.seg_start))  # type: ignore[call-overload]
+    zone_start = c.zone_start
     # another count before it in the clause: its own "cấp …" after it is not this count's
     # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
-    other_words_end = int(c.extra.get("prev_after", c.seg_start))  # type: ignore[call-overload]
+    other_words_end = c.prev_after
     hits = find_all(level_rules(), lay.folded, c.end, c.after_end)[:1]
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
@@ -853,22 +854,22 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = _own_before(lay, c, zone[0])
-        c.extra["lead"] = lay.text[own_start:c.start]
-        c.extra["zone_start"] = zone[0]
+        c.lead = lay.text[own_start:c.start]
+        c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)
-        c.extra["prev_after"] = prev.after_end if prev is not None and prev.end <= c.start else c.seg_start
+        c.prev_after = prev.after_end if prev is not None and prev.end <= c.start else c.seg_start
         last_in_seg[c.seg_start] = c
         c.metric = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
-        c.extra["bound"] = _bound(lay, c)
-        c.extra["title"] = title_span[0] <= c.start < title_span[1]
-        c.extra["restated"] = _is_restated(lay, c)
+        c.bound = _bound(lay, c)
+        c.title = title_span[0] <= c.start < title_span[1]
+        c.restated = _is_restated(lay, c)
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
-        c.extra["caption"] = captions[c.para]
+        c.caption = captions[c.para]
     for i, c in enumerate(cands):
         if c.pair is not None and c.pair > i:
             _share(c, cands[c.pair])
@@ -882,7 +883,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.merged:
             continue
         if c.parent is not None:
-            _inherit(c, cands[c.parent], lay, cands)
+            _inherit(i, cands)
         elif c.pair is not None and c.pair < i:
             _share(c, cands[c.pair])  # the second of a pair takes the first's inherited verb
         else:
@@ -923,7 +924,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.merged:
             continue
         c.count = Count(
-            value=c.value, bound=c.extra["bound"],  # type: ignore[arg-type]
+            value=c.value, bound=c.bound,  # type: ignore[arg-type]
             metric=c.metric,  # type: ignore[arg-type]
             field=c.field or "all",  # type: ignore[arg-type]
             field_text=c.field_text if c.field == "other" else None,
@@ -935,10 +936,13 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     return _dedupe(cands)
 
 
-def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) -> None:
+def _inherit(i: int, cands: list[Candidate]) -> None:
     """A part takes its total's slots, changing only what it states itself."""
+    c = cands[i]
+    assert c.parent is not None
+    t = cands[c.parent]
     if c.field not in (None, "all") or c.holder is not None or c.metric is None:
-        sibling = _previous_sibling(c, cands)
+        sibling = _previous_sibling(i, cands)
         if c.metric is None and sibling is not None and sibling.metric not in (None, t.metric) \
                 and c.level is not None:
             c.metric = sibling.metric  # "trong đó 1.200 mô hình được công nhận cấp xã, 350 … cấp huyện"
@@ -954,13 +958,14 @@ def _inherit(c: Candidate, t: Candidate, lay: Layout, cands: list[Candidate]) ->
         c.locality = t.locality
 
 
-def _previous_sibling(c: Candidate, cands: list[Candidate]) -> Candidate | None:
-    i = cands.index(c)
-    for x in reversed(cands[:i]):
-        if x.parent == c.parent and not x.merged:
-            return x
-        if cands.index(x) == c.parent:
+def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
+    """The part of the same total just before part ``i``."""
+    c = cands[i]
+    for j in range(i - 1, -1, -1):
+        if j == c.parent:
             return None
+        if cands[j].parent == c.parent and not cands[j].merged:
+            return cands[j]
     return None
 
 
@@ -1008,7 +1013,7 @@ def _other_fields(cands: list[Candidate]) -> None:
                     and not stop.match(folded) and not find_all(rules, folded):
                 p.field = "other"
                 continue
-            lead = str(p.extra.get("lead", "")).strip(" ,;:-–()")
+            lead = p.lead.strip(" ,;:-–()")
             if p.field in (None, "all") and p.metric != "increase" and lead and not find_all(rules, fold(lead)) \
                     and not stop.match(fold(lead)):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
@@ -1032,14 +1037,14 @@ def _merge_restatements(cands: list[Candidate]) -> None:
     for j, d in enumerate(cands):
         if d.parent is None and d.pair is None:
             every.setdefault(d.value, []).append(j)
-            if d.metric is not None or d.extra["title"]:
+            if d.metric is not None or d.title:
                 strong.setdefault(d.value, []).append(j)
     for i, c in enumerate(cands):
         if c.parent is not None or c.pair is not None or c.merged:
             continue
-        if not (c.metric is None or c.extra["title"] or c.extra.get("restated")):
+        if not (c.metric is None or c.title or c.restated):
             continue
-        pool = every if c.extra["title"] else strong  # a repeat without a verb needs one with it
+        pool = every if c.title else strong  # a repeat without a verb needs one with it
         for j in pool.get(c.value, []):
             d = cands[j]
             if j == i or d.merged:
@@ -1047,8 +1052,8 @@ def _merge_restatements(cands: list[Candidate]) -> None:
             if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality) \
                     or "increase" in (c.metric, d.metric):
                 continue  # an increase restates no stock
-            weak_c = c.metric is None or c.extra["title"] or bool(c.extra.get("restated"))
-            if not weak_c or (d.metric is None and not c.extra["title"]) or (c.extra["title"] and d.extra["title"]):
+            weak_c = c.metric is None or c.title or c.restated
+            if not weak_c or (d.metric is None and not c.title) or (c.title and d.title):
                 continue
             if c.metric is not None and d.metric is not None and c.metric != d.metric:
                 continue
@@ -1062,16 +1067,16 @@ def _merge_restatements(cands: list[Candidate]) -> None:
             _repoint(cands, i, j)
             break
     for i, c in enumerate(cands):
-        if c.merged or c.extra["bound"] == "exact" or not (c.extra["title"] or c.extra["caption"]):
+        if c.merged or c.bound == "exact" or not (c.title or c.caption):
             continue
-        for d in cands:
-            if d is c or d.merged or d.extra["bound"] != "exact" or d.extra["title"] or d.extra["caption"]:
+        for j, d in enumerate(cands):
+            if d is c or d.merged or d.bound != "exact" or d.title or d.caption:
                 continue
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
-                      "at_most": (c.value * 0.8, c.value)}[str(c.extra["bound"])]
+                      "at_most": (c.value * 0.8, c.value)}[c.bound]
             if lo <= d.value <= hi and d.holder == c.holder:
                 c.merged = True
-                _repoint(cands, i, cands.index(d))
+                _repoint(cands, i, j)
                 break
 
 

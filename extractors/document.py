@@ -11,7 +11,7 @@ import regex
 from .counts import Candidate, extract_counts, find_candidates, qualifies
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, layout
-from .lexicon import lexicon, phrase_regex
+from .lexicon import words
 from .localities import Mention, Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
@@ -43,8 +43,8 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     mentions = [m for m in res.mentions if m.unit is not None]
     if res.system == SYSTEM_2025:
         mentions = [m for m in mentions if m.unit is not None and m.unit.system == SYSTEM_2025]
-    province_scope = phrase_regex(lexicon()["counts"]["province_scope"])
-    primary_scope = phrase_regex(lexicon()["counts"]["primary_scope"])
+    province_scope = words("counts", "province_scope")
+    primary_scope = words("counts", "primary_scope")
     communes_count = res.system == SYSTEM_2025
 
     def allowed(u: Unit | None) -> bool:

@@ -26,7 +26,7 @@ from functools import cache
 import regex
 
 from .layout import Layout, Span
-from .lexicon import PhraseRule, alternation, field_rules, find_all, fold, lexicon, phrase_regex
+from .lexicon import PhraseRule, alternation, field_rules, find_all, fold, lexicon, phrase_regex, words
 from .localities import Mention, to_locality
 from .records import Locality, Model
 from .text import QUOTES, clean_name, key
@@ -907,7 +907,7 @@ def _other_group(name: str, owners: list[str]) -> bool:
 # --- field --------------------------------------------------------------------------------------
 def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
                 quotes: list[tuple[int, int]]) -> list[str]:
-    ignore = phrase_regex(lexicon()["model_field"]["ignore_after"])
+    ignore = words("model_field", "ignore_after")
     out = []
     for h in find_all(rules, lay.folded, start, end):
         if not h.rule.code or any(s <= h.start < e for s, e in quotes):
