@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench bench-adversarial
+.PHONY: run test lint install clean bench bench-adversarial bench-clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench: $(STAMP)  ## throughput, peak memory and the naive baseline (a few minute
 
 bench-adversarial: $(STAMP)  ## extraction cost on crafted text (ms/KB beside real articles; linear or not)
 	$(BIN)/python -m bench.adversarial
+
+bench-clean: $(STAMP)  ## the generic cleaner beside trafilatura (pip install trafilatura) on the same pages
+	$(BIN)/python -m bench.clean_compare
 
 clean:
 	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm

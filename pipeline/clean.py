@@ -8,11 +8,15 @@ furniture by tag and class names and keeps the densest block of paragraphs.
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 
 from .errors import UnreadableInput
+from .links import PageLinks, links_in
 from .sources import Profile
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
@@ -96,17 +100,45 @@ def find_dateline(text: str, max_lines: int = 12) -> date | None:
 
 
 # --- HTML --------------------------------------------------------------------------------------
-_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "figcaption", "blockquote",
-           "section", "article", "td", "br", "table", "ul", "ol", "figure", "header", "footer")
+_BLOCKS = frozenset(("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "figcaption", "blockquote",
+                     "section", "article", "td", "th", "br", "table", "ul", "ol", "dl", "dd", "dt", "figure",
+                     "header", "footer", "main", "aside", "nav", "form", "center", "pre", "address"))
 _JUNK_TAGS = ("script", "style", "noscript", "iframe", "svg", "button", "label", "input", "select",
               "textarea", "template", "link", "meta")
-_CHROME_NAMES = re.compile(
-    r"(^|[-_ ])(menu|nav|navbar|footer|header|breadcrumbs?|related|relate|other-?news|tin-?khac|"
-    r"comments?|binh-?luan|share|social|sidebar|side-?bar|banner|ads?|advert|tags?|toolbar|"
-    r"ribbon|login|search|weather|hotline|copyright|print|rate|vote|counter|view-?count|"
-    r"attach(ment)?s?|dinh-?kem|widget|popup|modal|cookie)([-_ ]|$)",
-    re.I,
-)
+_CONTROLS = ("input", "select", "textarea", "button")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_UNITS = frozenset(("li", "article", "tr", "div", "section", "dd", "td"))  # what holds one teaser
+_PRUNE = ("ul", "ol", "dl", "table", "div", "section", "li", "tr", "td", "aside", "nav", "form")
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_IMAGE_NAME = re.compile(r"^\S[^/\\]*\.(?:jpe?g|png|gif|bmp|webp|tiff?)$", re.I)
+
+
+@dataclass(frozen=True)
+class ChromeRules:
+    """What the generic cleaner takes for page furniture (``pipeline/data/chrome.toml``)."""
+
+    names: re.Pattern[str]  # class or id words of furniture (menu, toolbar, related …)
+    author_names: re.Pattern[str]  # class or id words of the author line
+    lines: re.Pattern[str]  # whole lines that are furniture ("Số lần đọc: 492", "In bài")
+    related: re.Pattern[str]  # headings of related-news lists ("Tin liên quan")
+    comments: re.Pattern[str]  # headings of comment sections ("Ý kiến bạn đọc")
+    max_line: int  # only lines up to this many characters are matched against ``lines``
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?:^|[-_ ])(?:" + "|".join(words) + r")(?:[-_ ]|$)", re.I)
+
+
+def _whole(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"^\s*(?:" + "|".join(f"(?:{p})" for p in patterns) + r")\s*[:.]?\s*$", re.I)
+
+
+@cache
+def chrome_rules() -> ChromeRules:
+    data = tomllib.loads((Path(__file__).parent / "data" / "chrome.toml").read_text(encoding="utf-8"))
+    return ChromeRules(names=_words(data["names"]), author_names=_words(data["author_names"]),
+                       lines=_whole(data["lines"]), related=_whole(data["related"]),
+                       comments=_whole(data["comments"]), max_line=int(data["max_line"]))
 
 
 @dataclass
@@ -116,16 +148,31 @@ class Cleaned:
     published: date | None = None
     author: str | None = None
     profile_matched: bool = False  # the site profile's body selector found the article
-    article_marked: bool = False  # the page says it is an article (og:type, <article>, articleBody)
+    article_marked: bool = False  # the page says it is an article (og:type, articleBody, one <article>)
     link_share: float = 0.0  # share of the body text that is link text (high on listing pages)
-    long_paragraphs: int = 0  # paragraphs of running text (80+ characters, not a link)
+    long_paragraphs: int = 0  # paragraphs of running text (60+ characters, few links)
+    running: int = 0  # characters of those paragraphs
+    teasers: int = 0  # small blocks each around one headline link (a listing's items)
+    teaser_share: float = 0.0  # share of the body text in such blocks
+    links: PageLinks | None = None  # the page's links (when asked for: one parse for both)
+
+    @property
+    def kind(self) -> str:
+        """``article`` or ``listing``, from the page's structure, never from its length alone: a
+        listing is mostly links, or mostly teasers (a headline link and a line or two, repeated),
+        or has no running text; an article is found by its profile, marked as one, or has a
+        title and a date, or three paragraphs of running text."""
+        if self.link_share >= 0.5 or self.running < 200:
+            return "listing"
+        if self.teasers >= 3 and self.teaser_share >= 0.5 and not self.profile_matched:
+            return "listing"
+        evidence = (self.profile_matched or self.article_marked
+                    or (self.title is not None and self.published is not None) or self.long_paragraphs >= 3)
+        return "article" if evidence else "listing"
 
     @property
     def is_article(self) -> bool:
-        """An article page, not a listing: found by its profile, marked as one or made of running
-        text; few links; some text."""
-        shaped = self.profile_matched or self.article_marked or self.long_paragraphs >= 3
-        return shaped and self.link_share < 0.5 and len(self.text) >= 200
+        return self.kind == "article"
 
 
 def _soup(html: str):  # type: ignore[no-untyped-def]
@@ -135,31 +182,68 @@ def _soup(html: str):  # type: ignore[no-untyped-def]
 
 
 def _text_of(node) -> str:  # type: ignore[no-untyped-def]
-    """Block-aware text: one line per paragraph-like element, spaces collapsed."""
+    """Block-aware text: one line per paragraph-like element, spaces collapsed (no recursion:
+    any depth of nesting)."""
     from bs4 import NavigableString, Tag
 
     parts: list[str] = []
-
-    def walk(n) -> None:  # type: ignore[no-untyped-def]
-        for child in n.children:
-            if isinstance(child, NavigableString):
-                if type(child).__name__ in ("Comment", "Doctype", "ProcessingInstruction"):
-                    continue
-                parts.append(str(child))
-            elif isinstance(child, Tag):
-                if child.name in _JUNK_TAGS:
-                    continue
-                block = child.name in _BLOCKS
-                if block:
-                    parts.append("\n")
-                walk(child)
-                if block:
-                    parts.append("\n")
-
-    walk(node)
+    stack: list[object] = list(reversed(node.contents))
+    while stack:
+        n = stack.pop()
+        if n is None:
+            parts.append("\n")
+        elif isinstance(n, NavigableString):
+            if type(n).__name__ not in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
+                parts.append(str(n))
+        elif isinstance(n, Tag) and n.name not in _JUNK_TAGS:
+            if n.name in _BLOCKS:
+                parts.append("\n")
+                stack.append(None)
+            stack.extend(reversed(n.contents))
     raw = "".join(parts).replace("\u00a0", " ").replace("\u200b", "")
     lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in raw.split("\n")]
     return "\n\n".join(ln for ln in lines if ln)
+
+
+@dataclass
+class _Stats:
+    total: int = 0  # characters of text (white space stripped)
+    link: int = 0  # of which inside <a>
+    running: int = 0  # characters of running-text paragraphs inside
+    paragraphs: int = 0
+    blocks: int = 0  # block elements inside
+
+
+def _stats(root) -> dict[int, _Stats]:  # type: ignore[no-untyped-def]
+    """Text statistics of every element under ``root``, in one bottom-up pass (linear time)."""
+    from bs4 import NavigableString, Tag
+
+    out: dict[int, _Stats] = {}
+    stack: list[tuple[Tag, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if not done:
+            stack.append((node, True))
+            stack.extend((c, False) for c in node.contents if isinstance(c, Tag) and c.name not in _JUNK_TAGS)
+            continue
+        s = _Stats()
+        for c in node.contents:
+            if isinstance(c, Tag):
+                cs = out.get(id(c))
+                if cs is not None:
+                    s.total += cs.total
+                    s.link += cs.link
+                    s.running += cs.running
+                    s.paragraphs += cs.paragraphs
+                    s.blocks += cs.blocks + (c.name in _BLOCKS)
+            elif isinstance(c, NavigableString) and type(c).__name__ == "NavigableString":
+                s.total += len(c.strip())
+        if node.name == "a":
+            s.link = s.total
+        if s.blocks == 0 and node.name in _BLOCKS and s.total - s.link >= 60 and s.link < 0.3 * s.total:
+            s.running, s.paragraphs = s.total - s.link, 1
+        out[id(node)] = s
+    return out
 
 
 def _first(soup, selectors: list[str]):  # type: ignore[no-untyped-def]
@@ -170,39 +254,209 @@ def _first(soup, selectors: list[str]):  # type: ignore[no-untyped-def]
     return None
 
 
-def _generic_body(soup):  # type: ignore[no-untyped-def]
+def _names(tag) -> str:  # type: ignore[no-untyped-def]
+    return " ".join([*(tag.get("class") or []), tag.get("id") or ""]).strip()
+
+
+def _plain(text: str) -> str:
+    """Lower case without tone or vowel marks, đ as d: what the chrome patterns are written in."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _gone(tag) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a tag was decomposed (``Tag.decomposed`` itself searches the subtree for a tag
+    named ``_decomposed`` when it was not: quadratic over a page)."""
+    return bool(tag.__dict__.get("_decomposed", False))
+
+
+def _up(tag, names: frozenset[str] | tuple[str, ...], limit: int = 40):  # type: ignore[no-untyped-def]
+    """The nearest ancestor named one of ``names``, looking at most ``limit`` levels up."""
+    node = tag.parent
+    for _ in range(limit):
+        if node is None or node.name in names:
+            return node
+        node = node.parent
+    return None
+
+
+def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-untyped-def]
+    """Remove what every site's pages carry around an article: hidden elements, navigation,
+    furniture named by class or id, form rows and comment forms, image file names, related-news
+    and comment sections. Returns the author line when one is marked as such. Linear in the
+    page: text sizes come from one ``_stats`` pass, never from a subtree walk per element."""
     for tag in soup.find_all(["nav", "header", "footer", "aside"]):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        names = " ".join([*(tag.get("class") or []), tag.get("id") or ""])
-        if names and _CHROME_NAMES.search(names) and tag.name not in ("body", "html", "article"):
+        if not _gone(tag):
             tag.decompose()
-    article = soup.find("article")
-    if article is not None and len(article.get_text(strip=True)) > 200:
-        return article
+    stats = _stats(soup)
+    author: str | None = None
+    for tag in soup.find_all(True):
+        if _gone(tag) or tag.name in ("body", "html"):
+            continue
+        style, names = tag.get("style") or "", _names(tag)
+        if tag.has_attr("hidden") or (style and _HIDDEN.search(style)):
+            tag.decompose()
+        elif names and rules.author_names.search(names) and tag.name != "article":
+            if stats[id(tag)].total <= 120:
+                author = author or tag.get_text(" ", strip=True) or None
+                tag.decompose()
+        elif names and rules.names.search(names) and tag.name != "article":
+            tag.decompose()
+    for control in soup.find_all(_CONTROLS):
+        if _gone(control):
+            continue
+        form = _up(control, ("form",))
+        if control.name == "textarea" and form is not None and stats[id(form)].total < 1500:
+            form.decompose()  # a comment form (an ASP.NET page is one big form: that one stays)
+            continue
+        row = _up(control, _BLOCKS)
+        if row is not None and row.name not in ("form", "body") and stats[id(row)].total < 100:
+            row.decompose()  # "Tin trong: ( ) Chuyên mục này ( ) Mọi chuyên mục", a search box
+    for a in soup.find_all("a"):
+        if not _gone(a) and stats[id(a)].total <= 200 and _IMAGE_NAME.match(a.get_text(strip=True)):
+            a.decompose()
+    for tag in soup.find_all([*_HEADINGS, "div", "p", "td", "th", "strong", "b", "span", "li", "dt"]):
+        if _gone(tag):
+            continue
+        st = stats[id(tag)]
+        if not st.total or st.total > 40 or st.blocks > 3:
+            continue
+        text = tag.get_text(" ", strip=True)
+        comments = rules.comments.match(_plain(text)) is not None
+        if not comments and rules.related.match(_plain(text)) is None:
+            continue
+        head = tag  # the heading's own block when it is an inline run ("<b>Tin liên quan</b>")
+        while head.name in ("strong", "b", "span") and head.parent is not None and \
+                stats[id(head.parent)].total == st.total:
+            head = head.parent
+        for sib in list(head.find_next_siblings(True)):
+            ss = stats.get(id(sib))
+            if comments or ss is None or ss.link >= 0.5 * ss.total:
+                sib.decompose()
+            else:
+                break
+        head.decompose()
+    return author
+
+
+def _generic_body(soup):  # type: ignore[no-untyped-def]
+    """The element around the article: the one <article> (or the one with most running text),
+    else the block with the most running text less twice its link text."""
+    stats = _stats(soup)
+    articles = [a for a in soup.find_all("article") if id(a) in stats]  # (not inside a removed one)
+    if articles:
+        best_article = max(articles, key=lambda a: stats[id(a)].running)
+        if stats[id(best_article)].running >= 200:
+            return best_article, stats
     best, best_score = soup.body or soup, 0.0
-    for tag in soup.find_all(["div", "td", "section", "main"]):
-        paras = tag.find_all("p", recursive=False) or tag.find_all("p")
-        text_len = sum(len(p.get_text(strip=True)) for p in paras)
-        links = sum(len(a.get_text(strip=True)) for a in tag.find_all("a"))
-        score = text_len - 2 * links
+    for tag in soup.find_all(["div", "td", "section", "main", "article"]):
+        s = stats.get(id(tag))
+        if s is None:
+            continue
+        score = s.running - 2 * s.link
         if score > best_score:
             best, best_score = tag, score
-    return best
+    return best, stats
+
+
+def _teasers(body, stats: dict[int, _Stats]) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Blocks of a listing's items under ``body``: the nearest item-like element around each
+    headline link (four words or more) when it is small (600 characters or less)."""
+    units: dict[int, int] = {}
+    for a in body.find_all("a"):
+        s = stats.get(id(a))
+        if s is None or s.total > 400 or len(a.get_text(" ", strip=True).split()) < 4:
+            continue
+        unit = _up(a, _UNITS, limit=20)
+        if unit is None or unit is body:
+            continue
+        u = stats.get(id(unit))
+        if u is not None and u.total <= 600:
+            units[id(unit)] = u.total
+    return len(units), sum(units.values())
+
+
+def _prune(body, stats: dict[int, _Stats]) -> None:  # type: ignore[no-untyped-def]
+    """Inside the chosen body: blocks that are mostly links (lists of other articles, menus)."""
+    for tag in body.find_all(_PRUNE):
+        if _gone(tag):
+            continue
+        s = stats.get(id(tag))
+        if s is not None and s.total and s.link >= 0.6 * s.total:
+            tag.decompose()
+
+
+_RIGHT = re.compile(r"text-align\s*:\s*right", re.I)
+
+
+def _trailing_author(body, stats: dict[int, _Stats]) -> str | None:  # type: ignore[no-untyped-def]
+    """The author line at the end of the body, taken out: a short last paragraph (a name, no
+    sentence) set apart by its look (bold, italic or right-aligned)."""
+    from bs4 import Tag
+
+    last = None
+    for tag in body.find_all(_BLOCKS):
+        s = stats.get(id(tag))
+        if not _gone(tag) and s is not None and s.total and s.blocks == 0:
+            last = tag
+    if last is None or last is body:
+        return None
+    text = last.get_text(" ", strip=True)
+    if len(text) > 60 or len(text.split()) > 8 or text[-1] in ".!?:;,…":
+        return None
+    kids = [c for c in last.contents if isinstance(c, Tag)]
+    styled = (str(last.get("align", "")).lower() == "right" or bool(_RIGHT.search(str(last.get("style", ""))))
+              or (len(kids) == 1 and kids[0].name in ("b", "strong", "em", "i")
+                  and kids[0].get_text(" ", strip=True) == text))
+    if not styled:
+        return None
+    last.decompose()
+    return text
+
+
+def _dateline_before(body, strings: int = 40) -> date | None:  # type: ignore[no-untyped-def]
+    """A dateline among the last text nodes before the body (between the title and the text)."""
+    for i, node in enumerate(body.find_all_previous(string=True)):
+        if i >= strings:
+            break
+        line = str(node).strip()
+        if line and len(line) <= 80 and _DATELINE.match(line):
+            return parse_vn_date(line)
+    return None
+
+
+def _drop_lines(text: str, rules: ChromeRules) -> str:
+    """Whole lines of furniture and datelines (the generic cleaner only)."""
+    def furniture(part: str) -> bool:
+        part = part.strip()
+        return not part or bool(rules.lines.match(_plain(part)) or _DATELINE.match(part) or _IMAGE_NAME.match(part))
+
+    keep = []
+    for line in text.split("\n\n"):  # "In bài | Gửi email", "12/05/2024 | Lượt xem: 1.284"
+        if len(line) <= rules.max_line and all(furniture(part) for part in line.split("|")):
+            continue
+        keep.append(line)
+    return "\n\n".join(keep)
 
 
 def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
     """The article text (paragraphs separated by blank lines) and its metadata."""
+    return parse_page(html, profile)
+
+
+def parse_page(html: str, profile: Profile | None = None, base_url: str | None = None,
+               max_links: int | None = None) -> Cleaned:
+    """``clean_html`` and, given the page's URL, its links (``Cleaned.links``) from the same parse."""
     soup = _soup(html)
+    links = links_in(soup, base_url, max_links=max_links) if base_url is not None else None
     for tag in soup.find_all(_JUNK_TAGS):
-        tag.decompose()
+        if tag.name not in _CONTROLS:
+            tag.decompose()
     profile = profile or Profile()
     og_type = soup.find("meta", attrs={"property": "og:type"})
     article_marked = bool(
         (og_type is not None and str(og_type.get("content", "")).lower() == "article")
-        or soup.find("article") is not None or soup.find(attrs={"itemprop": "articleBody"}) is not None)
+        or len(soup.find_all("article", limit=2)) == 1 or soup.find(attrs={"itemprop": "articleBody"}) is not None)
     title_node = _first(soup, profile.title) if profile.title else None
     date_node = _first(soup, profile.date) if profile.date else None
     author_node = _first(soup, profile.author) if profile.author else None
@@ -226,27 +480,41 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
 
     body = _first(soup, profile.body) if profile.body else None
     profile_matched = body is not None
+    rules = chrome_rules()
     if body is not None:
+        for tag in soup.find_all(_CONTROLS):
+            tag.decompose()
         for sel in profile.drop:
             for tag in body.select(sel):
                 tag.decompose()
+        stats = _stats(body)
     else:
-        body = _generic_body(soup)
-    if author_node is not None and not author_node.decomposed:
+        marked_author = _drop_furniture(soup, rules)
+        author = author or marked_author
+        for tag in soup.find_all(_CONTROLS):
+            tag.decompose()
+        body, stats = _generic_body(soup)
+    if author_node is not None and not _gone(author_node):
         author_node.decompose()
+    s = stats.get(id(body)) or _Stats()
+    teasers, teaser_text = _teasers(body, stats)
+    if not profile_matched:
+        _prune(body, stats)
+        author = _trailing_author(body, stats) or author
     text = unicodedata.normalize("NFC", _text_of(body))
     if published is None:
         published = find_dateline(text)
-    total = len(body.get_text(strip=True)) or 1
-    links = sum(len(a.get_text(strip=True)) for a in body.find_all("a"))
-    long_paragraphs = sum(1 for p in body.find_all(["p", "div"])
-                          if p.find(["p", "div"]) is None and len(p.get_text(strip=True)) >= 80
-                          and len("".join(a.get_text(strip=True) for a in p.find_all("a"))) < 20)
+    if published is None and not profile_matched:
+        published = _dateline_before(body)
+    if not profile_matched:
+        text = _drop_lines(text, rules)
+    total = s.total or 1
     return Cleaned(text=text, title=unicodedata.normalize("NFC", title) if title else None,
                    published=published,
                    author=unicodedata.normalize("NFC", author) if author else None,
                    profile_matched=profile_matched, article_marked=article_marked,
-                   link_share=links / total, long_paragraphs=long_paragraphs)
+                   link_share=s.link / total, long_paragraphs=s.paragraphs, running=s.running,
+                   teasers=teasers, teaser_share=min(1.0, teaser_text / total), links=links)
 
 
 def _to_date(value: object) -> date | None:

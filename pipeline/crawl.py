@@ -463,7 +463,7 @@ class Crawler:
               follow: bool = True) -> tuple[PageReport, Callable[[], None] | None]:
         host = host_key(url)
         site = self.registry.for_url(final)
-        page_links = html_links(html, got.final_url)
+        page_links = html_links(html, got.final_url, max_links=self.settings.max_links_per_page)
         # the document is named by the URL it was fetched from: a <link rel=canonical> is not trusted
         # (CMSs point every article at one listing URL); copies are found by their text instead
         doc_url = final

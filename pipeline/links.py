@@ -15,6 +15,7 @@ _FEED_SNIFF = re.compile(
 class PageLinks:
     links: list[str] = field(default_factory=list)  # absolute http(s) URLs, in page order, no repeats
     canonical: str | None = None  # <link rel="canonical">
+    dropped: int = 0  # distinct links beyond the cap, not taken
 
 
 def looks_like_feed(body: bytes) -> bool:
@@ -22,12 +23,22 @@ def looks_like_feed(body: bytes) -> bool:
     return _FEED_SNIFF.match(body[:2048]) is not None
 
 
-def html_links(html: str, base_url: str) -> PageLinks:
+#: links taken from one HTML page at most (a page of 100,000 links is a trap, not a listing)
+MAX_LINKS = 2000
+
+
+def html_links(html: str, base_url: str, *, max_links: int | None = None) -> PageLinks:
     """``<a href>``, ``<area href>`` and ``<link rel=next>`` as absolute URLs, resolved against
     ``<base href>`` when the page has one."""
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(html, "lxml")
+    return links_in(BeautifulSoup(html, "lxml"), base_url, max_links=max_links)
+
+
+def links_in(soup, base_url: str, *, max_links: int | None = None) -> PageLinks:  # type: ignore[no-untyped-def]
+    """The links of a parsed page (see ``html_links``); the first ``max_links`` distinct ones, and
+    how many more there were in ``PageLinks.dropped``."""
+    cap = MAX_LINKS if max_links is None else max_links
     base_tag = soup.find("base", href=True)
     base = absolute(base_url, str(base_tag["href"])) if base_tag is not None else None
     base = base or base_url
@@ -48,7 +59,10 @@ def html_links(html: str, base_url: str) -> PageLinks:
         url = url.split("#", 1)[0]
         if url not in seen:
             seen.add(url)
-            out.links.append(url)
+            if len(out.links) < cap:
+                out.links.append(url)
+            else:
+                out.dropped += 1
     return out
 
 

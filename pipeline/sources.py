@@ -52,6 +52,7 @@ class CrawlSettings:
     max_redirects: int = 5
     max_bytes: int = 5_000_000
     max_depth: int = 3
+    max_links_per_page: int = 2000  # links taken from one HTML page (the rest are counted, not queued)
     follow_article_links: bool = True  # False: only listings, feeds and sitemaps give new links
     revisit_after_hours: float = 168.0  # articles are re-fetched (conditionally) after this long
     max_failed_runs: int = 3  # transient failures are retried on this many later runs

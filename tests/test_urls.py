@@ -68,3 +68,10 @@ def test_retry_after_in_seconds_or_as_a_date() -> None:
     assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+def test_links_taken_from_one_page_are_capped() -> None:
+    page = "<html><body>" + "".join(f'<a href="/t/{i}.html">t</a>' for i in range(100_000)) + "</body></html>"
+    links = html_links(page, "http://h.vn/", max_links=500)
+    assert links.links[:2] == ["http://h.vn/t/0.html", "http://h.vn/t/1.html"] and len(links.links) == 500
+    assert links.dropped == 100_000 - 500

@@ -1,0 +1,90 @@
+"""The generic cleaner (every site without a profile): the article, no chrome line, in the four
+page styles of tests/pagestyles.py and on the corpus pages with their profiles switched off; and
+article or listing decided from a page's structure, not its length."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from extractors.text import fold
+from pipeline.clean import clean_html, decode_html
+
+from .conftest import CORPUS
+from .pagestyles import ARTICLES, CHROME, STYLES, Article, article_page, listing_page
+
+BODIES = Path(__file__).parent / "data" / "bodies"
+PAGES = sorted(CORPUS.glob("*.html"))
+# what each corpus page carries around its article (its profile drops these; here nothing does)
+CORPUS_CHROME = ("Các tin khác", "Tin liên quan", "Ý kiến bạn đọc", "Số lần đọc", ".bmp", ".jpg", "EmailPrintAa",
+                 "Sign In", "In bài", "Gửi email", "Quay lại", "Page Content", "Xem các tin đã đưa ngày",
+                 "Tin trong:", "Tin cùng chuyên mục", "Thăm dò ý kiến")
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(fold(text).split())
+
+
+def recall(got: str, want: str) -> float:
+    g, w = tokens(got), tokens(want)
+    return sum((g & w).values()) / sum(w.values())
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda a: f"{len(a.paragraphs)}p")
+def test_article_without_chrome_in_every_style(style: str, article: Article) -> None:
+    cleaned = clean_html(article_page(style, article))
+    assert cleaned.kind == "article", cleaned
+    assert recall(cleaned.text, "\n".join(article.paragraphs)) >= 0.98
+    lines = set(cleaned.text.split("\n\n"))
+    leaked = [c for c in CHROME if c in lines or any(c in ln and len(ln) < 2 * len(c) + 10 for ln in lines)]
+    assert not leaked, leaked
+    assert article.author not in lines  # the author line is not the article's text
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_short_articles_are_articles(style: str) -> None:
+    short = ARTICLES[0]  # two paragraphs, about 600 characters: the usual provincial news item
+    assert sum(len(p) for p in short.paragraphs) < 1000
+    assert clean_html(article_page(style, short)).kind == "article"
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("summaries", [True, False], ids=["teasers", "titles"])
+def test_listings_are_listings_in_every_style(style: str, summaries: bool) -> None:
+    page = listing_page(style, summaries=summaries)
+    cleaned = clean_html(page)
+    # a listing with lead sentences has as much running text as a short article: length does not decide
+    assert cleaned.kind == "listing", cleaned
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem[:3])
+def test_corpus_pages_without_their_profile(page: Path) -> None:
+    cleaned = clean_html(decode_html(page.read_bytes()), None)
+    want = (BODIES / f"{page.stem}.txt").read_text(encoding="utf-8")
+    assert recall(cleaned.text, want) >= 0.98
+    assert cleaned.kind == "article"
+    for marker in CORPUS_CHROME:
+        assert marker not in cleaned.text, marker
+
+
+@pytest.mark.parametrize("shape", ["nested", "nested-controls", "nested-headings", "nested-authors"])
+def test_cleaning_is_linear_in_nesting(shape: str) -> None:
+    """Doubling the nesting doubles the cost (at most 3× allowing for noise), never squares it."""
+    inner = {"nested": "<div>", "nested-controls": '<div><input type="text">',
+             "nested-headings": "<div><b>Tin liên quan</b>", "nested-authors": '<div class="author">'}[shape]
+
+    def cost(n: int) -> float:
+        page = "<html><body>" + inner * n + "<p>" + "chữ " * 50 + "</p>" + "</div>" * n + "</body></html>"
+        best = float("inf")
+        for _ in range(2):
+            t = time.perf_counter()
+            clean_html(page)
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    small, large = cost(1500), cost(6000)
+    assert large < 4 * 3 * small + 0.05, (small, large)
