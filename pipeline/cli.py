@@ -53,11 +53,12 @@ def _given(url: str | None, published: str | None, source: str | None):  # type:
 def run(
     paths: Annotated[
         Optional[list[Path]],  # noqa: UP045 - typer needs Optional
-        typer.Argument(help="Files or folders (.txt/.html); default: corpus/."),
+        typer.Argument(help="Files or folders (.txt/.html, web archives .warc/.warc.gz); default: corpus/."),
     ] = None,
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning and extraction.")] = 1,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Clean and extract on Dask: a scheduler's address (tcp://host:8786), or local:N for a local cluster of N worker processes; the database is the same.")] = None,  # noqa: UP045,E501
     url: Annotated[Optional[str], URL_OPTION] = None,  # noqa: UP045
     published: Annotated[Optional[str], PUBLISHED_OPTION] = None,  # noqa: UP045
     source: Annotated[Optional[str], SOURCE_OPTION] = None,  # noqa: UP045
@@ -76,7 +77,7 @@ def run(
     from .summary import print_findings, print_run_summary
 
     try:
-        result = run_job(paths, db, force=force, workers=workers, given=_given(url, published, source))
+        result = run_job(paths, db, force=force, workers=workers, given=_given(url, published, source), dask=dask)
         print_run_summary(result, db)
         for o in result.failed:  # one line each on standard error, as for extract
             typer.echo(f"dvk: error: {o.error}", err=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 from extractors import extractor_version
 
 from .crawl import Crawler, CrawlResult, PageReport
-from .run import CORPUS, Outcome, file_items, process, stale_page_items
+from .run import CORPUS, Outcome, input_items, process, stale_page_items
 from .sources import Registry
 from .store import db_lock, finish_run, now_iso, open_db, start_run, transaction
 
@@ -35,6 +35,7 @@ class NightlyResult:
     findings: int = 0
     finding_errors: int = 0  # findings of severity error (stored ones when the checks were not re-run)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, source, reason)
+    warc_skipped: int = 0  # records of the web archives among the inputs that were not read
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.status for o in [*self.files, *self.pages])
@@ -43,6 +44,8 @@ class NightlyResult:
             for k in ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "skipped", "failed"):
                 out[f"crawl_{k}"] = self.crawl.count(k)
             out["crawl_requests"] = self.crawl.requests
+        if self.warc_skipped:
+            out["warc_skipped"] = self.warc_skipped
         out["errors"] = len(self.errors)
         out["findings"] = self.findings
         out["finding_errors"] = self.finding_errors
@@ -91,9 +94,12 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
                     db.table("errors").insert_all({"run_id": run_id, "source": p.url, "stage": "fetch",
                                                    "reason": p.reason, "at": now_iso()} for p in failed)
                 result.errors += [("fetch", p.url, p.reason or "") for p in failed]
-            items = file_items(db, list(inputs) if inputs else [CORPUS], registry=registry)
-            files = process(db, items, registry=registry, workers=workers, run_id=run_id, on_batch=on_batch)
+            skipped: Counter[str] = Counter()
+            items = input_items(db, list(inputs) if inputs else [CORPUS], registry=registry, skipped=skipped)
+            files = process(db, items, registry=registry, workers=workers, run_id=run_id, on_batch=on_batch,
+                            skipped=skipped)
             result.files = files.outcomes
+            result.warc_skipped = sum(files.skipped.values())
             pages = process(db, stale_page_items(db, extractor_version()), registry=registry, workers=workers,
                             run_id=run_id, on_batch=on_batch)
             result.pages = pages.outcomes

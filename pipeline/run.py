@@ -24,6 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import sqlite_utils
 
@@ -34,6 +35,9 @@ from .errors import DvkError, UsageError
 from .sources import Registry, load_registry
 from .store import finish_run, now_iso, open_db, start_run, stored_by_key, transaction, write_document
 from .urls import canonical
+
+if TYPE_CHECKING:
+    from .warc import Capture
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 BATCH = 25  # documents per worker task and per transaction
@@ -95,13 +99,14 @@ class Item:
     published: date | None = None
     source: str | None = None
     error: str | None = None  # refused before reading
+    capture: Capture | None = None  # a record of a web archive: where it is
 
 
 @dataclass
 class Outcome:
     path: str
     doc: str | None
-    status: str  # new, changed, unchanged, failed
+    status: str  # new, changed, unchanged, failed; skipped (an archived page that is no article on the topic)
     error: str | None = None
 
 
@@ -117,12 +122,14 @@ class _Done:
     path: str | None = None  # the file it came from (None for a stored page)
     doc_id: str | None = None
     source_key: str | None = None
+    capture: Capture | None = None
 
 
 @dataclass
 class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     run_id: int | None = None
+    skipped: Counter[str] = field(default_factory=Counter)  # records of web archives not read, by reason
 
     @property
     def failed(self) -> list[Outcome]:
@@ -130,7 +137,10 @@ class RunResult:
 
     def counts(self) -> dict[str, int]:
         c = Counter(o.status for o in self.outcomes)
-        return {k: c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
+        out = {k: c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
+        if self.skipped:
+            out["skipped"] = sum(self.skipped.values())
+        return out
 
 
 # --- the worker side ------------------------------------------------------------------------------
@@ -146,6 +156,8 @@ def _process(item: Item, registry: Registry, version: str) -> _Done:
     if item.error is not None:
         return _Done(Outcome(item.key, None, "failed", error=item.error))
     try:
+        if item.capture is not None:
+            return _process_capture(item, registry, version)
         if item.raw_zlib is not None:
             src = from_html(zlib.decompress(item.raw_zlib), item.doc, url=item.url, registry=registry,
                             header_charset=item.charset)
@@ -168,8 +180,38 @@ def _process(item: Item, registry: Registry, version: str) -> _Done:
         return _Done(Outcome(item.key, None, "failed", error=f"{item.key}: internal error: {exc!r}"))
 
 
+def _process_capture(item: Item, registry: Registry, version: str) -> _Done:
+    """A page of a web archive: read its record again, decode and clean it like a crawled page;
+    kept (like the crawler's) when it is an article with a topic phrase in its title or text."""
+    from .crawl import on_topic
+    from .warc import capture_day, read_record
+
+    assert item.capture is not None
+    record = read_record(item.capture)
+    src = from_html(record.body, item.doc, url=item.url, registry=registry, header_charset=record.charset,
+                    path=item.key)
+    if not src.is_article:
+        return _Done(Outcome(item.key, None, "skipped", error="not an article"))
+    if not on_topic(registry.crawler, src.title, src.text):
+        return _Done(Outcome(item.key, None, "skipped", error="no topic phrase in the title or text"))
+    if src.published is None:
+        src.published = capture_day(item.capture)
+    content_hash = src.content_hash
+    if not item.force and item.state == (content_hash, version):
+        return _Done(Outcome(item.key, item.doc, "unchanged"))
+    document = extract_source(src, registry)
+    return _Done(Outcome(item.key, item.doc, "changed" if item.state else "new"), document, src.text,
+                 content_hash, src.source, path=item.capture.warc, doc_id=item.doc, source_key=item.source_key,
+                 capture=item.capture)
+
+
 def _process_batch(items: list[Item], version: str) -> list[_Done]:
     registry = _REGISTRY or load_registry()
+    return [_process(item, registry, version) for item in items]
+
+
+def _process_batch_with(items: list[Item], version: str, registry: Registry) -> list[_Done]:
+    """A batch on a worker that was given the registry with the task (Dask)."""
     return [_process(item, registry, version) for item in items]
 
 
@@ -185,22 +227,52 @@ def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield batch
 
 
-def _results(items: Iterable[Item], workers: int, registry: Registry, version: str) -> Iterator[list[_Done]]:
-    """Processed batches in input order, at most ``2 * workers`` batches in flight."""
-    if workers <= 1:
+class Pending(Protocol):
+    def result(self) -> list[_Done]: ...
+
+
+class Engine(Protocol):
+    """Where batches are cleaned and extracted: a local process pool or Dask workers
+    (``pipeline.cluster``). The store side is the same for all: results in input order."""
+
+    in_flight: int  # batches submitted and not yet stored, at most
+
+    def submit(self, batch: list[Item], version: str) -> Pending: ...
+
+    def close(self) -> None: ...
+
+
+class LocalPool:
+    """``workers`` processes on this machine (forked where the OS allows, so they start warm)."""
+
+    def __init__(self, workers: int, registry: Registry):
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,))
+        self.in_flight = 2 * workers
+
+    def submit(self, batch: list[Item], version: str) -> Future[list[_Done]]:
+        return self.pool.submit(_process_batch, batch, version)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+
+
+def _results(items: Iterable[Item], engine: Engine | None, registry: Registry,
+             version: str) -> Iterator[list[_Done]]:
+    """Processed batches in input order, at most ``engine.in_flight`` batches in flight (here,
+    one at a time, without an engine)."""
+    if engine is None:
         _init_worker(registry)
         for batch in _batches(items, BATCH):
             yield _process_batch(batch, version)
         return
-    ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(registry,)) as pool:
-        pending: deque[Future[list[_Done]]] = deque()
-        for batch in _batches(items, BATCH):
-            pending.append(pool.submit(_process_batch, batch, version))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().result()
-        while pending:
+    pending: deque[Pending] = deque()
+    for batch in _batches(items, BATCH):
+        pending.append(engine.submit(batch, version))
+        if len(pending) >= engine.in_flight:
             yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, run_id: int | None,
@@ -221,6 +293,10 @@ def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, ru
             if d.outcome.status == "failed":
                 db.table("errors").insert({"run_id": run_id, "source": d.outcome.path, "stage": stage,
                                            "reason": d.outcome.error, "at": now_iso()})
+            elif d.capture is not None and d.document is not None:
+                from .warc import write_capture
+
+                write_capture(db, d.doc_id or d.document.doc, d.capture)
 
 
 def _short(text: str | bytes, n: int = 8) -> str:
@@ -281,6 +357,32 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
                    source=given.source)
 
 
+def input_items(db: sqlite_utils.Database, paths: list[Path], force: bool = False, given: Given | None = None,
+                registry: Registry | None = None, skipped: Counter[str] | None = None) -> Iterator[Item]:
+    """Items of the input files and folders: pages and text files (``file_items``), then the
+    candidate pages of the web archives (``.warc``, ``.warc.gz``) among them or in the folders
+    (``pipeline.warc.warc_items``; ``skipped`` counts their other records)."""
+    from .warc import is_warc, warc_files
+
+    files = [p for p in paths if not (str(p) != "-" and is_warc(p))]
+    archives = warc_files(paths)
+    if archives and given is not None and (given.url or given.published or given.source):
+        raise UsageError("--url, --published and --source apply to a page saved by hand, not to a WARC file",
+                         hint="a WARC record names its URL and capture date itself")
+    return _input_items(db, files, archives, force, given, registry, skipped)
+
+
+def _input_items(db: sqlite_utils.Database, files: list[Path], archives: list[Path], force: bool,
+                 given: Given | None, registry: Registry | None, skipped: Counter[str] | None) -> Iterator[Item]:
+    if files:
+        yield from file_items(db, files, force, given, registry)
+    if archives:
+        from .warc import warc_items
+
+        yield from warc_items(db, archives, registry or load_registry(),
+                              skipped if skipped is not None else Counter(), force=force)
+
+
 def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = False) -> Iterator[Item]:
     """Stored crawled pages whose document was extracted by another extractor version (or all)."""
     if "pages" not in db.table_names():
@@ -300,15 +402,27 @@ def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = Fals
 
 
 def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Registry, workers: int = 1,
-            run_id: int | None = None, on_batch: Callable[[list[Outcome]], None] | None = None) -> RunResult:
+            run_id: int | None = None, on_batch: Callable[[list[Outcome]], None] | None = None,
+            engine: Engine | None = None, skipped: Counter[str] | None = None) -> RunResult:
+    """Process items with ``engine`` (default: a pool of ``workers`` local processes, or this
+    process alone) and store them; ``skipped`` (shared with the items' generator) counts what
+    was not read, and takes the archived pages the workers found to be no article on the topic."""
     version = extractor_version()
-    result = RunResult(run_id=run_id)
-    for done in _results(items, workers, registry, version):
-        store_results(db, done, version, run_id)
-        outcomes = [d.outcome for d in done]
-        result.outcomes.extend(outcomes)
-        if on_batch is not None:
-            on_batch(outcomes)
+    result = RunResult(run_id=run_id, skipped=skipped if skipped is not None else Counter())
+    own = engine is None and workers > 1
+    if own:
+        engine = LocalPool(workers, registry)
+    try:
+        for done in _results(items, engine, registry, version):
+            store_results(db, done, version, run_id)
+            outcomes = [d.outcome for d in done if d.outcome.status != "skipped"]
+            result.skipped.update(d.outcome.error or "" for d in done if d.outcome.status == "skipped")
+            result.outcomes.extend(outcomes)
+            if on_batch is not None:
+                on_batch(outcomes)
+    finally:
+        if own and engine is not None:
+            engine.close()
     return result
 
 
@@ -320,8 +434,10 @@ def check_given(paths: list[Path], given: Given) -> None:
 
 
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
-        force: bool = False, workers: int = 1, given: Given | None = None) -> RunResult:
-    """Process files (default: the bundled corpus) into the database at ``db_path``."""
+        force: bool = False, workers: int = 1, given: Given | None = None, dask: str | None = None) -> RunResult:
+    """Process files, folders and web archives (default: the bundled corpus) into the database
+    at ``db_path``, with ``workers`` local processes or on Dask (``dask``: a scheduler's address,
+    or ``local:N`` for a local cluster of N worker processes)."""
     from .store import db_lock
 
     registry = registry or load_registry()
@@ -333,11 +449,20 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
         run_id = start_run(db, "run", extractor_version())
         status = "interrupted"
         result = RunResult(run_id=run_id)
+        engine = None
         try:
-            result = process(db, file_items(db, paths, force, given, registry), registry=registry,
-                             workers=workers, run_id=run_id)
+            skipped: Counter[str] = Counter()
+            items = input_items(db, paths, force, given, registry, skipped)
+            if dask:
+                from .cluster import DaskEngine
+
+                engine = DaskEngine(dask, registry)
+            result = process(db, items, registry=registry, workers=workers, run_id=run_id, engine=engine,
+                             skipped=skipped)
             status = "finished"
         finally:
+            if engine is not None:
+                engine.close()
             finish_run(db, run_id, result.counts(), status)
             db.close()
     return result
