@@ -267,7 +267,7 @@ def check(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv or jsonl.")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl, or parquet (every record table into the folder -o DIR, partitioned by province).")] = "csv",  # noqa: E501
     table: Annotated[Optional[str], typer.Option("--table", help="Export this table instead of the flat counts.")] = None,  # noqa: UP045,E501
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default stdout.")] = None,  # noqa: UP045,E501
@@ -282,7 +282,9 @@ def export(
 
     try:
         database = open_db(db, create=False)
-        if output is None:
+        if fmt == "parquet":
+            _export_parquet(database, output, table)
+        elif output is None:
             write(sys.stdout, rows(database, table), fmt)
         else:
             try:
@@ -293,6 +295,15 @@ def export(
                 write(fh, rows(database, table), fmt)
     except DvkError as exc:
         _fail(exc)
+
+
+def _export_parquet(database, output: Path | None, table: str | None) -> None:  # type: ignore[no-untyped-def]
+    from .parquet import export_parquet
+
+    if output is None:
+        raise UsageError("--format parquet writes a folder of files", hint="pass -o DIR")
+    written = export_parquet(database, output, (table,) if table else None)
+    typer.echo(f"dvk: wrote {', '.join(f'{t} ({n} rows)' for t, n in written.items())} to {output}/", err=True)
 
 
 @app.command()

@@ -50,6 +50,9 @@ def print_run_summary(result: RunResult, db_path: Path) -> None:
     for o in result.outcomes:
         statuses[o.status] += 1
     console.print(", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
+    if result.skipped:
+        console.print("not read from the web archives: " + ", ".join(
+            f"{k}: {v}" for k, v in sorted(result.skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
     db.close()
 
 
