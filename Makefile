@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench bench-adversarial bench-clean
+.PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-adversarial: $(STAMP)  ## extraction cost on crafted text (ms/KB beside re
 
 bench-clean: $(STAMP)  ## the generic cleaner beside trafilatura (pip install trafilatura) on the same pages
 	$(BIN)/python -m bench.clean_compare
+
+bench-warc: $(STAMP)  ## WARC readers, read + prefilter on one core, --dask local:N against --workers N
+	$(BIN)/python -m bench.warc
 
 clean:
 	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm

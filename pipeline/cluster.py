@@ -18,8 +18,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from distributed import WorkerPlugin
+
 from .errors import NetworkError, UsageError
-from .run import Item, Outcome, _Done, _process_batch_with
+from .run import Item, Outcome, _Done, _init_worker, _process_batch
 from .sources import Registry
 
 
@@ -36,6 +38,19 @@ def parse_spec(spec: str) -> tuple[str, int | None]:
     return spec, None
 
 
+class _Registry(WorkerPlugin):  # type: ignore[misc]
+    """Gives each worker process the site registry when it starts, a restarted one too (data
+    scattered to the workers is lost with the worker that held it)."""
+
+    name = "dvk-registry"
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+
+    def setup(self, worker: Any) -> None:
+        _init_worker(self.registry)
+
+
 class _Batch:
     """One submitted batch; ``result()`` gives its items as failed when Dask gave up on it."""
 
@@ -44,6 +59,7 @@ class _Batch:
 
     def result(self) -> list[_Done]:
         from distributed import KilledWorker
+        from distributed.client import FutureCancelledError
 
         try:
             return self.future.result()  # type: ignore[no-any-return]
@@ -51,6 +67,9 @@ class _Batch:
             return [_Done(Outcome(item.key, None, "failed",
                                   error=f"{item.key}: its Dask task failed on every worker it was tried on "
                                         f"({exc})")) for item in self.batch]
+        except (FutureCancelledError, OSError) as exc:  # the scheduler is gone: stop, a rerun does the rest
+            raise NetworkError(f"lost the Dask scheduler: {exc}",
+                               hint="the documents stored so far are whole; run again to finish") from exc
 
 
 class DaskEngine:
@@ -77,10 +96,10 @@ class DaskEngine:
                                ) from exc
         workers = n or max(1, len(self.client.scheduler_info()["workers"]))
         self.in_flight = in_flight_per_worker * workers
-        [self.registry] = self.client.scatter([registry], broadcast=True)
+        self.client.register_plugin(_Registry(registry))
 
     def submit(self, batch: list[Item], version: str) -> _Batch:
-        return _Batch(self.client.submit(_process_batch_with, batch, version, self.registry, pure=False), batch)
+        return _Batch(self.client.submit(_process_batch, batch, version, pure=False), batch)
 
     def worker_pids(self) -> dict[str, int]:
         import os

@@ -210,11 +210,6 @@ def _process_batch(items: list[Item], version: str) -> list[_Done]:
     return [_process(item, registry, version) for item in items]
 
 
-def _process_batch_with(items: list[Item], version: str, registry: Registry) -> list[_Done]:
-    """A batch on a worker that was given the registry with the task (Dask)."""
-    return [_process(item, registry, version) for item in items]
-
-
 # --- the store side -------------------------------------------------------------------------------
 def _batches(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     batch: list[Item] = []
