@@ -73,7 +73,8 @@ def measure(name: str, fn: Callable[[str], str]) -> dict[str, float]:
     print(f"{'page':<14}{'recall':>8}{'precision':>11}{'ms':>8}  chrome left")
     for page, r, p, leaked, ms in rows:
         print(f"{page:<14}{r:>8.3f}{p:>11.3f}{ms:>8.1f}  {', '.join(leaked) or '-'}")
-    summary: dict[str, float] = {"min_recall": min(r[1] for r in rows), "mean_precision": statistics.mean(r[2] for r in rows),
+    summary: dict[str, float] = {"min_recall": min(r[1] for r in rows),
+               "mean_precision": statistics.mean(r[2] for r in rows),
                "pages_with_chrome": sum(1 for r in rows if r[3]), "pages": len(rows),
                "median_ms": statistics.median(r[4] for r in rows)}
     print(f"{name}: min recall {summary['min_recall']:.3f}, mean precision {summary['mean_precision']:.3f}, "
