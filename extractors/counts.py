@@ -59,6 +59,15 @@ def _count_regex() -> regex.Pattern[str]:
 
 
 @cache
+def _joint_number() -> regex.Pattern[str]:
+    """The first of two numbers sharing one noun: "36 và 14 mô hình" (not a year, date or ordinal)."""
+    lex = lexicon()["counts"]
+    return regex.compile(
+        rf"(?<![\w.,/])(?<!(?:{alternation(lex['joint_not_after'])})\s+)"
+        rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s+(?:{alternation(lex['joint_connectors'])})\s+$")
+
+
+@cache
 def _ambiguous_words() -> frozenset[str]:
     return frozenset(fold(w) for w in lexicon()["counts"]["ambiguous_number_words"])
 
@@ -159,6 +168,7 @@ class Candidate:
     lead: str = ""  # its own words before the number
     zone_start: int = 0
     prev_after: int = 0  # where the own words of the count before it in the clause end
+    joint: bool = False  # the first of two numbers sharing the next one's noun: "36 và 14 mô hình"
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -227,6 +237,10 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                                    head=m.group("head")))
+            joint = _joint_number().search(lay.folded, max(seg_start, m.start() - 30), m.start())
+            if joint and (v := _value(joint.group("num"))) is not None:  # "36 và 14 mô hình"
+                found.append(Candidate(joint.start("num"), joint.end("num"), v, seg_start, seg_end,
+                                       sent_start, para, head=m.group("head"), joint=True))
         for m in _holder_count_regex().finditer(lay.folded, seg_start, seg_end):
             value = _value(m.group("num"))
             if value is None or any(c.start <= m.start() < c.end for c in found):
@@ -449,7 +463,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             between = lay.folded[prev.end:c.start]
             in_sentence = c.sentence_start == prev.sentence_start
             opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")") \
-                or bool(_FIELD_LIST_OPENER.search(between))  # "1.126 mô hình – lĩnh vực kinh tế 402, …"
+                or bool(_FIELD_LIST_OPENER.search(between)) \
+                or _field_after_break(lay, between, own_start, c.start)
             parent: int | None = None
             if own_verb:
                 parent = None
@@ -485,6 +500,20 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
                 list_total = i
+
+
+def _field_after_break(lay: Layout, between: str, own_start: int, start: int) -> bool:
+    """"… có thêm 27 mô hình mới; lĩnh vực kinh tế 12 mô hình, văn hóa - xã hội 9, …": after a
+    semicolon or colon, a count whose own words open with a field is a part of the total before."""
+    if ";" not in between and ":" not in between:
+        return False
+    lead = _FIELD_LEAD.match(lay.folded, own_start, start)
+    at = lead.end() if lead else own_start
+    hits = find_all(field_rules(), lay.folded, at, start)
+    return bool(hits) and hits[0].start == at and hits[0].rule.code not in ("", "all")
+
+
+_FIELD_LEAD = regex.compile(r"[\s\-–•*]*(?:(?:ở|trên|trong|về)\s+)?(?:các\s+)?(?:lĩnh vực\s+)?")
 
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
@@ -783,10 +812,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         else:
             named = []
     if named:
-        u = named[-1].unit
-        assert u is not None
-        return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province,  # type: ignore[arg-type]
-                           system=u.system)  # type: ignore[arg-type]
+        return _ref(named[-1])
     if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
         return province
     own_start, _ = _own_before(lay, c, zone[0])
@@ -794,6 +820,36 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     if subject is not None and subject[1] == "province" and province is not None:
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
     return None
+
+
+def _ref(m: Mention) -> LocalityRef:
+    u = m.unit
+    assert u is not None
+    return LocalityRef(name=u.name, kind=u.kind, level=u.level, province=u.province,  # type: ignore[arg-type]
+                       system=u.system)  # type: ignore[arg-type]
+
+
+def _share_joint(cands: list[Candidate], zones: list[tuple[int, int]], mentions: list[Mention]) -> None:
+    """"Xã A, xã B … với 24 và 21 mô hình": the first number takes the second's noun and words; two
+    units named before them go to the numbers in turn ("respectively"), else both share one."""
+    for i, c in enumerate(cands[:-1]):
+        if not c.joint:
+            continue
+        d = cands[i + 1]
+        units = [m for m in mentions if c.sentence_start <= m.start < c.start and m.unit is not None]
+        own = [m for m in mentions if zones[i + 1][0] <= m.start < d.start and m.unit is not None]
+        # the last two units of one level ("phường A và phường B dẫn đầu thành phố C với …")
+        pairs = [same[-2:] for lvl in dict.fromkeys(m.unit.level for m in reversed(units) if m.unit)
+                 if len(same := [m for m in units if m.unit and m.unit.level == lvl]) >= 2]
+        if pairs and not own and pairs[0][0].unit != pairs[0][1].unit:
+            c.locality, d.locality = _ref(pairs[0][0]), _ref(pairs[0][1])
+        elif c.locality is not None and not own:
+            d.locality = c.locality
+        c.metric = c.metric or d.metric
+        if c.field is None:
+            c.field, c.field_text = d.field, d.field_text
+        c.level = c.level or d.level
+        c.period = c.period or d.period
 
 
 def _closed_aside(lay: Layout, pos: int, end: int) -> bool:
@@ -870,6 +926,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
         c.caption = captions[c.para]
+    _share_joint(cands, zones, mentions)
     for i, c in enumerate(cands):
         if c.pair is not None and c.pair > i:
             _share(c, cands[c.pair])
