@@ -68,6 +68,14 @@ def _joint_number() -> regex.Pattern[str]:
 
 
 @cache
+def _grouping_lead() -> regex.Pattern[str]:
+    """A count's own words that open with a grouping of units ("khối chính quyền", not "khối 8")."""
+    body = alternation(lexicon()["counts"]["grouping_words"])
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các)\s+)*(?P<group>(?:{body})\s+(?!\d)\w)",
+                         regex.IGNORECASE)
+
+
+@cache
 def _ambiguous_words() -> frozenset[str]:
     return frozenset(fold(w) for w in lexicon()["counts"]["ambiguous_number_words"])
 
@@ -1060,6 +1068,13 @@ def _other_fields(cands: list[Candidate]) -> None:
             groups.setdefault((c.parent, c.sentence_start), []).append(c)
     stop = words("counts", "not_field_words")
     rules = [r for r, _, _ in metric_rules()] + level_rules()
+    grouping = _grouping_lead()
+    for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
+        m = grouping.match(c.lead)
+        if m and not c.merged and c.field in (None, "all") and c.metric != "increase":
+            verb = find_all(rules, fold(c.lead), m.start("group"))
+            c.field = "other"
+            c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
     for parts in groups.values():  # the parts one sentence lists
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
