@@ -339,8 +339,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         if opener is None:
             return []
     else:
-        first = next((c for c in found
-                      if find_all(field_rules(), lay.folded, max(seg_start, c.start - 40), c.start)), None)
+        first = next((c for c in found  # "kinh tế 14 mô hình, …", "cấp tỉnh công nhận 45 mô hình, cấp huyện 210"
+                      if any(h.rule.code for h in find_all(field_rules() + level_rules(), lay.folded,
+                                                           max(seg_start, c.start - 40), c.start))), None)
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
             or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start) and _SCOPE_END.search(
