@@ -36,6 +36,7 @@ from .lexicon import (
     level_rules,
     lexicon,
     metric_rules,
+    movement_phrases,
     phrase_regex,
     words,
 )
@@ -183,10 +184,16 @@ def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
     """(start, end, sentence start, paragraph) of each ";"-clause of every body sentence."""
     out = []
     for s in lay.sentences:
-        pos = s.start
-        for m in regex.finditer(r";", lay.folded[s.start:s.end]):
-            out.append((pos, s.start + m.start(), s.start, s.para))
-            pos = s.start + m.end()
+        pos, depth = s.start, 0
+        for m in regex.finditer(r"[;()]", lay.folded[s.start:s.end]):
+            ch = m.group()
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0:  # "(cấp tỉnh 72; cấp huyện 604)" is one clause
+                out.append((pos, s.start + m.start(), s.start, s.para))
+                pos = s.start + m.end()
         out.append((pos, s.end, s.start, s.para))
     return out
 
@@ -195,7 +202,7 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     """"6 mô hình Làng bản văn hóa", "100 … mô hình “Chính quyền thân thiện”": not counts."""
     after = lay.text[head_end:head_end + 60]
     folded_after = lay.folded[head_end:head_end + 60]
-    movement = words("counts", "movement_names")
+    movement = phrase_regex(movement_phrases())
     m = regex.match(r"\s*[\"“”']?\s*", after)
     rest = folded_after[m.end():] if m else folded_after
     if movement.match(rest):
@@ -320,6 +327,7 @@ _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
+_PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,30}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
 
 
@@ -344,6 +352,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                                                            max(seg_start, c.start - 40), c.start))), None)
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
+            or _PAREN_AFTER.match(lay.folded, found[0].end, seg_end) \
             or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start) and _SCOPE_END.search(
                 lay.folded, found[0].end, min(seg_end, found[0].end + 20)))  # "Trong số 24 mô hình này, …"
     if first is None and opener is None:
@@ -706,7 +715,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
     # another count before it in the clause: its own "cấp …" after it is not this count's
     # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
     other_words_end = c.prev_after
-    hits = find_all(level_rules(), lay.folded, c.end, c.after_end)[:1]
+    paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
+    hits = find_all(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)[:1]
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if lay.folded.startswith("cấp", h.start)][-1:]
@@ -922,7 +932,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.lead = lay.text[own_start:c.start]
         c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)
-        c.prev_after = prev.after_end if prev is not None and prev.end <= c.start else c.seg_start
+        c.prev_after = c.seg_start if prev is None or prev.end > c.start else (
+            prev.after_end if prev.after_end <= c.start else prev.end)  # "… mô hình (cấp tỉnh 48; …)"
         last_in_seg[c.seg_start] = c
         c.metric = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)

@@ -109,5 +109,12 @@ def find_all(rules: list[PhraseRule], folded: str, start: int = 0, end: int | No
 
 
 @cache
+def movement_phrases() -> list[str]:
+    """The movement's names: its own ("dân vận khéo", "DVK") and every group's version of it."""
+    counts = lexicon()["counts"]
+    return list(counts["movement_names"]) + [f"{g} dân vận khéo" for g in counts["movement_groups"]]
+
+
+@cache
 def words(section: str, key: str) -> regex.Pattern[str]:
     return phrase_regex(lexicon()[section][key])

@@ -26,7 +26,17 @@ from functools import cache
 import regex
 
 from .layout import Layout, Span
-from .lexicon import PhraseRule, alternation, field_rules, find_all, fold, lexicon, phrase_regex, words
+from .lexicon import (
+    PhraseRule,
+    alternation,
+    field_rules,
+    find_all,
+    fold,
+    lexicon,
+    movement_phrases,
+    phrase_regex,
+    words,
+)
 from .localities import Mention, to_locality
 from .records import Locality, Model
 from .text import QUOTES, clean_name, key
@@ -128,7 +138,7 @@ def _alternation(words: object) -> str:
 def _cue_end() -> regex.Pattern[str]:
     """A cue right before a quote, maybe with a qualifier or the movement's name between
     ("mô hình điểm “…”", "mô hình dân vận khéo “…”", "Mô hình “Dân vận khéo” “…”")."""
-    movement = _alternation(lexicon()["counts"]["movement_names"])
+    movement = _alternation(movement_phrases())
     quals = _alternation(_m()["cue_qualifiers"])
     return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["cues"]) + r")(?:\s+(?:" + quals + r"))?"
                          r"(?:\s*\"?(?:" + movement + r")\"?)?\s*:?\s*$")
@@ -141,7 +151,7 @@ def _blocker_end() -> regex.Pattern[str]:
 
 @cache
 def _movement() -> regex.Pattern[str]:
-    return phrase_regex(lexicon()["counts"]["movement_names"])
+    return phrase_regex(movement_phrases())
 
 
 @cache
