@@ -43,6 +43,21 @@ def _data() -> tuple[list[tuple[str, str, regex.Pattern[str]]], regex.Pattern[st
     return pats, phrase_regex(data["exclude"]["before"]), int(data["exclude"]["window"])
 
 
+@cache
+def _plan_after() -> tuple[regex.Pattern[str], regex.Pattern[str], int]:
+    """Plan words that follow a time expression closely, and what may not stand between."""
+    ex = load_toml("periods.toml")["exclude"]
+    return phrase_regex(ex["after"]), regex.compile("|".join(ex["after_not_across"])), int(ex["after_window"])
+
+
+def _is_plan_after(lay: Layout, end: int, limit: int) -> bool:
+    plan, across, window = _plan_after()
+    text = lay.folded[end:min(limit, end + window)]
+    text = regex.split(r"[;.]", text)[0]
+    m = plan.search(text)
+    return m is not None and not across.search(text, 0, m.start())
+
+
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -77,7 +92,7 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return (PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
                 if published else None)
     if kind == "months":
-        y, n = year(), int(g["n"] or 0)
+        y, n = year() or (published.year if published and "y" not in g else None), int(g["n"] or 0)
         if y is None or not 1 <= n <= 12:
             return None
         return PeriodRef(start=date(y, 1, 1), end=_last_day(y, n))
@@ -105,7 +120,8 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     if kind == "now":
         return PeriodRef(start=None, end=published)
     if kind == "since":
-        y = year() or year("y2") or year("y3") or year("y4")
+        y = year() or year("y2") or year("y3") or year("y4") or (
+            published.year if published and g.get("ny") else None)  # "từ đầu năm đến nay"
         start = _safe(lambda: date(y, int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1))) if y else None
         if g.get("ey"):
             end = _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
@@ -158,7 +174,8 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
-                if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2"):
+                if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2") \
+                        or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
                         and expr.period.start is not None and expr.period.start.year > published.year:
