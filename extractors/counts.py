@@ -137,13 +137,19 @@ def _caption_regex() -> regex.Pattern[str]:
 def _actor_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     """An acting body followed by its unit word: "Ban Chỉ đạo … huyện" → district."""
     heads: list[str] = []
+    acting: list[str] = []  # bodies that may also own the models: they act only with a verb of acting
     units: dict[str, str] = {}
     for rule in lexicon()["level_actor"]:
         heads.extend(fold(h) for h in rule["heads"])
+        acting.extend(fold(h) for h in rule.get("heads_acting", []))
         for u in rule["units"]:
             units[fold(u)] = rule["code"]
-    h, u = alternation(heads), alternation(units)
-    return regex.compile(rf"(?<![\w])(?:{h})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"), units
+    h, a, u = alternation(heads), alternation(acting), alternation(units)
+    verbs = alternation(lexicon()["counts"]["acting_verbs"])
+    return regex.compile(
+        rf"(?<![\w])(?:(?:{h})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"
+        rf"|(?:{a})(?![\w])[^,;.:()]{{0,120}}?(?<![\w])(?P<unit>{u})(?![\w])"
+        rf"(?=[^,;.:()\d]{{0,40}}?(?<![\w])(?:{verbs})(?![\w])))"), units
 
 
 @dataclass(eq=False)  # identity: a candidate is one place in the text
@@ -327,7 +333,7 @@ _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
-_PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,30}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
+_PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
 
 
@@ -588,14 +594,27 @@ def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
     return out
 
 
-_LEAD_IN = regex.compile(
-    r"^[\s:,(\-]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
-    r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+|với\s+|chiếm\s+)*$"
-)
+@cache
+def _lead_in() -> regex.Pattern[str]:
+    """What may stand between a field and its number: "lĩnh vực kinh tế có 14", "+ Kinh tế: hơn 2.100"."""
+    bounds = alternation(w for ws in lexicon()["bounds"].values() for w in ws)
+    return regex.compile(
+        r"^[\s:,(\-]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
+        r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+|với\s+|chiếm\s+)*"
+        rf"(?:(?:{bounds})\s+)?$")
 _AFTER_NOUN = regex.compile(
     r"\s*(?:[\"'“”]?\s*(?:dân vận khéo|dvk)\s*[\"'“”]?\s*)?(?:(?:thuộc|trong|trên|về|ở)\s+)?"
     r"(?P<all>các\s+)?(?:lĩnh vực\s+|mặt\s+)?"
 )
+_NAMED_FIELD_BEFORE = regex.compile(
+    r"(?<![\w])lĩnh vực\s+(?P<x>[^\W\d][^,;:()\d]{2,50}?)\s*(?:(?:đã\s+)?(?:có|đạt|với|là|gồm|chiếm)\s*)?:?\s*$")
+_UNIT_WORD_BEFORE = regex.compile(
+    r"(?<![\w])(?:xã|phường|thôn|ấp|bản|khu phố|tổ dân phố|thị trấn|huyện|quận|tỉnh|thành phố|khối)\s+$")
+_NOT_A_FIELD_NAME = regex.compile(r"(?:của|này|đó|trên|khác|nào|các|và|được|đã|như|sau|theo)(?![\w])")
+_FIELD_AFTER_GAP = regex.compile(r"(?:[^\W\d]+\s+){1,3}")
+_NOT_FIELD_GAP = regex.compile(
+    r"(?<![\w])(?:của|tại|ở|do|thuộc|xã|phường|huyện|tỉnh|quận|thôn|ấp|bản|buôn|làng|thị trấn|thị xã|"
+    r"thành phố|được|đã|đang|với|cho|và|là|có|trong|trên)(?![\w])")
 _ENUM_GAP = regex.compile(r"^\s*(?:,|và|,\s*và)\s*$")
 
 
@@ -611,7 +630,15 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
         if h.start == pos:
             return (h.rule.code or None), None
         break
-    hits = find_all(field_rules(), lay.folded, max(zone[0], c.start - LOOKBACK), c.start)
+    # "9 mô hình hướng tới phát triển kinh tế", "25 mô hình bảo đảm an ninh trật tự": a field a few
+    # words on in its own words after the noun (not a place or an owner: "… ở xã An Ninh")
+    for h in find_all(field_rules(), lay.folded, pos, min(c.after_end, pos + 40)):
+        gap = lay.folded[pos:h.start]
+        if h.rule.code and _FIELD_AFTER_GAP.fullmatch(gap) and not _NOT_FIELD_GAP.search(gap):
+            return h.rule.code, None
+        break
+    hits = [h for h in find_all(field_rules(), lay.folded, max(zone[0], c.start - LOOKBACK), c.start)
+            if not _UNIT_WORD_BEFORE.search(lay.folded, max(0, h.start - 14), h.start)]  # "Xã An Ninh có …"
     if hits:
         k = len(hits) - 1  # the first field of an enumeration "kinh tế, xây dựng nông thôn mới và …"
         while k > 0 and _ENUM_GAP.match(lay.folded[hits[k - 1].end:hits[k].start]):
@@ -619,9 +646,17 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
         h, last = hits[k], hits[-1]
         gap = lay.folded[last.end:c.start]
         head = lay.folded[max(zone[0], h.start - 14):h.start]
-        if h.rule.code and (_LEAD_IN.match(gap) or "lĩnh vực" in head):
+        if h.rule.code and (_lead_in().match(gap) or "lĩnh vực" in head):
             return h.rule.code, None
-    words_after = lay.text[c.end:c.after_end if after_end is None else after_end].strip(" ,:;“”\"'")
+    words_after = lay.text[c.end:c.after_end if after_end is None else after_end].strip(" ,.:;“”\"'")
+    # "lĩnh vực xây dựng tổ chức Hội có 5 mô hình", "12 mô hình thuộc lĩnh vực bảo vệ môi trường":
+    # a field the article names as one, though no field of the SPEC's
+    named = _NAMED_FIELD_BEFORE.search(fold(c.lead)) if c.lead else None
+    if named is not None and not any(h.rule.code for h in find_all(field_rules(), fold(named.group("x")))) \
+            and not _NOT_A_FIELD_NAME.match(fold(named.group("x"))):
+        return "other", c.lead[named.start("x"):named.end("x")].strip()
+    if after is not None and "lĩnh vực" in lay.folded[after.start():after.end()] and words_after:
+        return "other", lay.text[pos:c.after_end if after_end is None else after_end].strip(" ,.:;“”\"'")
     return None, words_after or None
 
 
@@ -889,7 +924,8 @@ def qualifies(lay: Layout, unit: Mention, parent: Mention) -> bool:
     if p.level == "province" and u.province != p.name:
         return False
     gap = lay.folded[unit.end:parent.start]
-    return bool(regex.fullmatch(r"\s*[,(–-]?\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã)\s*)?", gap))
+    return bool(regex.fullmatch(  # "thành phố A (cũ), tỉnh B (cũ) có …"
+        r"\s*(?:\(\s*cũ\s*\)|cũ)?\s*[,(–-]?\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã)\s*)?", gap))
 
 
 def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
