@@ -5,15 +5,17 @@
 
 1. WARC readers: HTTP response bodies read per second by FastWARC and by warcio from the same
    file, gzipped per record (as Common Crawl) and uncompressed.
-2. Read and prefilter on one core (``pipeline.warc.scan``: read, decode, look for the topic
-   phrase): records per second and MB of HTML per second, on a file where one page in 20 is
-   about the movement (the others are the same synthetic pages with the phrase removed).
+2. Read and prefilter on one core (``pipeline.warc.scan`` with the phrases: read, decode, look
+   for the topic phrase, what a worker does before cleaning): records per second and MB of HTML
+   per second, on a file where one page in 20 is about the movement (the others are the same
+   synthetic pages with the phrase removed); and the headers-only pass of the one process that
+   writes the database (it lists the HTML responses and their offsets for the workers).
 3. End to end: ``dvk run`` on a WARC of N synthetic articles (all about the movement), each in a
    fresh process and a new database, with ``--workers 1``, ``--workers 2``, ``--dask local:1``
    and ``--dask local:2``: articles per second (the whole command, Dask's start-up included) and
    the ratio Dask/local at 2 workers; then a projection for N workers from the 1- and 2-worker
-   figures and the one-core reading rate of part 2 (the reading process is one core however many
-   workers there are).
+   figures, the one-core prefilter rate of part 2 (per worker) and the headers-only rate (one
+   process however many workers there are).
 """
 
 from __future__ import annotations
@@ -95,12 +97,15 @@ def readers(tmp: Path, records: int) -> dict[str, float]:
     topic = tuple(load_registry().crawler.topic)
     path = tmp / "r.warc.gz"
     skipped: Counter[str] = Counter()
-    t, kept = _best(lambda: list(scan(path, topic, skipped)))
+    t, kept = _best(lambda: list(scan(path, skipped, topic)))
     all_records = 1 + 2 * records  # warcinfo, and a request before each response
     figures["scan_records_per_s"] = all_records / t
     figures["scan_pages_per_s"] = records / t
     figures["scan_html_mb_per_s"] = html_mb / t
     figures["scan_kept"] = len(kept)  # type: ignore[arg-type]
+    t, listed = _best(lambda: list(scan(path, skipped)))  # the headers only: what the writing process reads
+    figures["headers_records_per_s"] = all_records / t
+    figures["headers_pages_per_s"] = records / t
     return figures
 
 
@@ -125,16 +130,20 @@ def end_to_end(tmp: Path, articles: int) -> dict[str, float]:
 
 
 def projection(r: dict[str, float], e: dict[str, float], share: float) -> list[str]:
-    """Articles/s for N workers: N × the 1-worker rate × the 2-worker efficiency, capped by the
-    one reading process (its pages/s × the share of pages that are candidates)."""
-    per_worker = e["dask1_articles_per_s"]
+    """Pages of a crawl per second for N workers. A worker spends 1/prefilter-rate on every page
+    and 1/article-rate more on a candidate (``share`` of the pages); the 1-worker article rate is
+    scaled by the measured 1 → 2 efficiency. The one writing process lists pages at its
+    headers-only rate whatever N is: the cap."""
+    per_worker_articles = e["dask1_articles_per_s"]
     efficiency = e["dask_scaling_1_to_2"] / 2
+    cost = 1 / r["scan_pages_per_s"] + share / per_worker_articles  # seconds per page on one worker
     lines = []
     for n in (1, 2, 8, 32, 128):
-        workers = n * per_worker * (efficiency if n > 1 else 1)
-        reader = r["scan_pages_per_s"]
-        lines.append(f"  N = {n:>3}: workers {workers:8.0f} articles/s; one reader {reader:6.0f} pages/s "
-                     f"= {reader * share:8.1f} candidate articles/s at {share:.1%} candidates")
+        workers = n * (efficiency if n > 1 else 1) / cost
+        cap = r["headers_pages_per_s"]
+        lines.append(f"  N = {n:>3}: {min(workers, cap):8.0f} pages/s ({'lister-bound' if cap < workers else 'workers'}"
+                     f"; workers {workers:.0f}, lister {cap:.0f}), {min(workers, cap) * share:7.2f} articles/s "
+                     f"at {share:.2%} candidates")
     return lines
 
 
@@ -153,7 +162,8 @@ def main() -> None:
                   f"{r[f'warcio_{kind}_records_per_s']:7.0f} records/s, ratio {r[f'ratio_{kind}']:.1f}×")
         print(f"2. read + prefilter on one core: {r['scan_records_per_s']:.0f} records/s "
               f"({r['scan_pages_per_s']:.0f} HTML pages/s, {r['scan_html_mb_per_s']:.1f} MB/s of HTML), "
-              f"{r['scan_kept']:.0f} of {args.records} kept")
+              f"{r['scan_kept']:.0f} of {args.records} kept; headers only (the lister): "
+              f"{r['headers_records_per_s']:.0f} records/s ({r['headers_pages_per_s']:.0f} HTML pages/s)")
         e = end_to_end(Path(tmp), args.articles)
         print(f"3. end to end, {args.articles} articles in one WARC (whole command, start-up included):")
         for name in ("workers1", "workers2", "dask1", "dask2"):

@@ -181,15 +181,19 @@ def _process(item: Item, registry: Registry, version: str) -> _Done:
 
 
 def _process_capture(item: Item, registry: Registry, version: str) -> _Done:
-    """A page of a web archive: read its record again, decode and clean it like a crawled page;
-    kept (like the crawler's) when it is an article with a topic phrase in its title or text."""
+    """A page of a web archive: read its record, decode it like a crawled page and prefilter it
+    (``pipeline.warc``); a candidate is cleaned and kept, like the crawler's pages, when it is
+    an article with a topic phrase in its title or text."""
     from .crawl import on_topic
-    from .warc import capture_day, read_record
+    from .documents import from_page
+    from .warc import capture_day, prefilter, read_record
 
     assert item.capture is not None
     record = read_record(item.capture)
-    src = from_html(record.body, item.doc, url=item.url, registry=registry, header_charset=record.charset,
-                    path=item.key)
+    page, why = prefilter(record.body, record.charset, tuple(registry.crawler.topic), path=item.key)
+    if page is None:  # the cheap test first: most pages of a crawl stop here
+        return _Done(Outcome(item.key, None, "skipped", error=why))
+    src = from_page(page, item.doc, registry.find(None, item.url), url=item.url, path=item.key)
     if not src.is_article:
         return _Done(Outcome(item.key, None, "skipped", error="not an article"))
     if not on_topic(registry.crawler, src.title, src.text):

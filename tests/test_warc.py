@@ -158,7 +158,7 @@ def test_prefilter_keeps_every_corpus_and_real_world_page(tmp_path: Path) -> Non
     pages += [(f"https://r.example.vn/{p.stem}.html", _wrapped(p.read_text(encoding="utf-8"))) for p in real]
     make_warc(tmp_path / "all.warc.gz", pages + other_pages(5))
     skipped: Counter[str] = Counter()
-    kept = [c.uri for c in scan(tmp_path / "all.warc.gz", TOPIC, skipped)]
+    kept = [c.uri for c in scan(tmp_path / "all.warc.gz", skipped, TOPIC)]
     assert kept == [uri for uri, _ in pages]
     assert skipped["prefilter: no topic phrase"] == 5
     if not real:
