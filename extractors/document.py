@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -10,12 +11,13 @@ import regex
 
 from .counts import Candidate, extract_counts, find_candidates, qualifies
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
-from .layout import Layout, layout
+from .layout import Layout, Span, layout
 from .lexicon import words
 from .localities import Mention, Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
+from .records import Span as Evidence
 from .text import fold, key
 
 
@@ -106,6 +108,26 @@ def _title_span(lay: Layout, title: str | None) -> tuple[int, int]:
     return 0, 0
 
 
+def sentence_of(lay: Layout, start: int | None, end: int | None) -> Evidence | None:
+    """The sentence(s) of the layout that hold the span ``start:end``; a span outside every
+    sentence (a headline, a line the layout left out) gets its line."""
+    if start is None or end is None:
+        return None
+    starts = [s.start for s in lay.sentences]
+    i = bisect_right(starts, start) - 1
+    if i >= 0 and lay.sentences[i].end > start:
+        j = i
+        while j + 1 < len(lay.sentences) and lay.sentences[j].end < end and lay.sentences[j + 1].start < end:
+            j += 1
+        span = Span(lay.sentences[i].start, max(lay.sentences[j].end, end))
+    else:
+        text = lay.text
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        span = Span(line_start, len(text) if line_end < 0 else line_end)
+    return Evidence(text=lay.text[span.start:span.end], start=span.start, end=span.end)
+
+
 def extract(text: str, meta: Meta) -> Document:
     """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed)."""
     lay = layout(text)
@@ -143,6 +165,10 @@ def extract(text: str, meta: Meta) -> Document:
         title_span=title,
     )
     models = extract_models(lay, res.mentions)
+    for c in counts:
+        c.sentence = sentence_of(lay, c.start, c.end)
+    for m in models:
+        m.sentence = sentence_of(lay, m.start, m.end)
     periods = reporting_periods(times)
     known = {(p.start, p.end) for p in periods}
     for c in counts:  # stock counts at publication are results too, (null, null) included (SPEC §4)

@@ -102,6 +102,9 @@ class Count(_Record):
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    # the whole sentence that holds the evidence (SPEC §1.3 ``sentence``, optional): kept for the
+    # store, the export and the findings, not printed by ``dvk extract`` (its output stays as it was)
+    sentence: Span | None = Field(default=None, exclude=True)
 
 
 class Model(_Record):
@@ -114,6 +117,7 @@ class Model(_Record):
     text: str | None = None
     start: int | None = None
     end: int | None = None
+    sentence: Span | None = Field(default=None, exclude=True)  # as for Count
 
 
 class Document(_Record):

@@ -54,8 +54,10 @@ def _counts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
 
 def _ev(c: dict[str, Any]) -> dict[str, Any]:
     return {"document": c["document_id"], "url": c["url"], "text": c["text"],
-            "start": c["span_start"], "end": c["span_end"], "value": c["value"],
-            "field": c["field"], "metric": c["metric"], "holder": c["holder"]}
+            "start": c["span_start"], "end": c["span_end"], "sentence": c.get("sentence"),
+            "sentence_start": c.get("sentence_start"), "sentence_end": c.get("sentence_end"),
+            "value": c["value"], "bound": c.get("bound"), "field": c["field"], "metric": c["metric"],
+            "holder": c["holder"]}
 
 
 def _verdict(total: dict[str, Any], parts_sum: int) -> str:
@@ -226,13 +228,58 @@ def increases(counts: list[dict[str, Any]]) -> list[Finding]:
     return out
 
 
+# what each number of a finding is, by its place in the finding's evidence (the last role repeats)
+ROLES: dict[str, tuple[str, ...]] = {
+    "field_breakdown": ("total", "part"), "holder_split": ("total", "part"), "stated_twice": ("statement",),
+    "cross_article": ("report",), "stock_backwards": ("earlier", "later"),
+    "district_vs_province": ("district", "province"), "increase": ("increase", "stock", "earlier stock"),
+}
+
+
+def role(kind: str, i: int) -> str:
+    roles = ROLES.get(kind, ("statement",))
+    return roles[min(i, len(roles) - 1)]
+
+
+def evidence_rows(finding_id: int, f: Finding, titles: dict[str, str]) -> Iterable[dict[str, Any]]:
+    """One row per number of a finding: its article (id, title, URL), role, value and sentence."""
+    from .labels import label
+
+    for i, ev in enumerate(f.evidence):
+        r = role(f.kind, i)
+        yield {"finding_id": finding_id, "kind": f.kind, "severity": f.severity, "role": r,
+               "role_vi": label("role", r), "value": ev["value"], "bound": ev.get("bound"),
+               "metric": ev["metric"], "field": ev["field"], "holder": ev["holder"],
+               "document_id": ev["document"], "title": titles.get(ev["document"]), "url": ev["url"],
+               "sentence": ev.get("sentence") or ev["text"], "text": ev["text"], "span_start": ev["start"],
+               "span_end": ev["end"], "sentence_start": ev.get("sentence_start"),
+               "sentence_end": ev.get("sentence_end")}
+
+
 def run_checks(db: sqlite_utils.Database) -> list[Finding]:
-    """Run every check, replace the ``findings`` table, and return the findings."""
+    """Run every check, replace the ``findings`` table (and ``finding_evidence``, one row per
+    number of each finding), and return the findings."""
+    from .labels import label
+
     counts = _counts(db)
     findings = within_article(counts) + across_articles(counts) + increases(counts)
     with db.conn:
+        db.execute("DROP TABLE IF EXISTS finding_evidence")
         db.execute("DROP TABLE IF EXISTS findings")
-        db.table("findings").create({"id": int, "kind": str, "severity": str, "message": str,
-                                     "arithmetic": str, "documents": str, "evidence": str}, pk="id")
-        db.table("findings").insert_all(f.row() for f in findings)
+        db.table("findings").create({"id": int, "kind": str, "kind_vi": str, "severity": str, "severity_vi": str,
+                                     "message": str, "arithmetic": str, "documents": str, "evidence": str},
+                                    pk="id")
+        db.table("finding_evidence").create({
+            "id": int, "finding_id": int, "kind": str, "severity": str, "role": str, "role_vi": str,
+            "value": int, "bound": str, "metric": str, "field": str, "holder": str, "document_id": str,
+            "title": str, "url": str, "sentence": str, "text": str, "span_start": int, "span_end": int,
+            "sentence_start": int, "sentence_end": int,
+        }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
+        titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
+        for i, f in enumerate(findings, 1):
+            db.table("findings").insert({"id": i, **f.row(), "kind_vi": label("kind", f.kind),
+                                         "severity_vi": label("severity", f.severity)})
+            db.table("finding_evidence").insert_all(evidence_rows(i, f, titles))
+        db.table("finding_evidence").create_index(["finding_id"])
+        db.table("finding_evidence").create_index(["document_id"])
     return findings

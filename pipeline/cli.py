@@ -18,7 +18,33 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("dvk")
+        except PackageNotFoundError:  # pragma: no cover - run from a checkout without installing
+            v = "unknown"
+        typer.echo(f"dvk {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", callback=_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """Turn Vietnamese news articles about the 'Dân vận khéo' movement into a checkable dataset."""
+
+
+QUIET_OPTION = typer.Option("--quiet", "-q", help="No progress, log lines or tables: only errors.")
+VERBOSE_OPTION = typer.Option("--verbose", "-v", help="One log line per document, on a terminal too.")
+JSON_OPTION = typer.Option("--json", help="Print the summary as one JSON object instead of tables.")
 
 DB_OPTION = typer.Option("--db", help="SQLite database file.", show_default=True)
 GOLD_DIR = Path(__file__).resolve().parent.parent / "gold"
@@ -62,8 +88,13 @@ def run(
     url: Annotated[Optional[str], URL_OPTION] = None,  # noqa: UP045
     published: Annotated[Optional[str], PUBLISHED_OPTION] = None,  # noqa: UP045
     source: Annotated[Optional[str], SOURCE_OPTION] = None,  # noqa: UP045
+    quiet: Annotated[bool, QUIET_OPTION] = False,
+    verbose: Annotated[bool, VERBOSE_OPTION] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """Clean, extract and store documents, then print a summary per document.
+
+    Progress: a bar on a terminal, one log line per document on standard error otherwise.
 
     Exit status (README, "Exit codes"): 3 when an input failed (the others are stored), 1 when a
     fact-check finding is an error, 6 when another run holds the database.
@@ -72,25 +103,45 @@ def run(
     """
     from .check import run_checks
     from .errors import FINDING_ERROR, INPUT, worst
+    from .progress import document_progress
+    from .run import CORPUS, documents_of
     from .run import run as run_job
     from .store import db_lock, open_db
     from .summary import print_findings, print_run_summary
 
     try:
-        result = run_job(paths, db, force=force, workers=workers, given=_given(url, published, source), dask=dask)
-        print_run_summary(result, db)
-        for o in result.failed:  # one line each on standard error, as for extract
-            typer.echo(f"dvk: error: {o.error}", err=True)
-        with db_lock(db):
+        given = _given(url, published, source)
+        total = None if any(str(p) == "-" for p in paths or []) else len(documents_of(paths or [CORPUS]))
+        with db_lock(db, share=True):  # one hold from the first document stored to the last finding
+            with document_progress("run", total, quiet=quiet or as_json, verbose=verbose) as on_batch:
+                result = run_job(paths, db, force=force, workers=workers, given=given, on_batch=on_batch,
+                                dask=dask)
             database = open_db(db)
             findings = run_checks(database)
             database.close()
-        print_findings(findings)
+        code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * any(f.severity == "error" for f in findings))
+        if as_json:
+            typer.echo(json.dumps(run_json(result, findings, db, code), ensure_ascii=False, indent=2))
+        elif not quiet:
+            print_run_summary(result, db)
+        for o in result.failed:  # one line each on standard error, as for extract
+            typer.echo(f"dvk: error: {o.error}", err=True)
+        if not quiet and not as_json:
+            print_findings(findings)
     except DvkError as exc:
         _fail(exc)
-    code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * any(f.severity == "error" for f in findings))
     if code:
         raise typer.Exit(code)
+
+
+def run_json(result, findings, db: Path, code: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    """``dvk run --json``: the run, each document's outcome, the findings by severity, the exit code."""
+    from collections import Counter
+
+    return {"db": str(db), "run_id": result.run_id, "counts": result.counts(),
+            "documents": [{"path": o.path, "document": o.doc, "status": o.status, "error": o.error}
+                          for o in result.outcomes],
+            "findings": dict(Counter(f.severity for f in findings)), "exit_code": code}
 
 
 @app.command()
@@ -108,8 +159,8 @@ def extract(
 
     Example: dvk extract corpus/*.txt > predictions.jsonl
     """
-    from .documents import expand, read_path
-    from .run import check_given, extract_source
+    from .documents import read_path
+    from .run import check_given, documents_of, extract_source
     from .sources import load_registry
 
     try:
@@ -119,7 +170,7 @@ def extract(
         _fail(exc)
     registry = load_registry()
     failed = 0
-    for path in expand(paths):
+    for path in documents_of(paths):  # a folder's article saved as .txt and .html: the .txt only
         try:
             src = read_path(path, registry, url=given.url, published=given.published, source=given.source)
             document = extract_source(src, registry)
@@ -206,6 +257,9 @@ def nightly(
     inputs: Annotated[Optional[list[Path]], typer.Option("--input", help="Local files or folders to process (repeatable); default: corpus/.")] = None,  # noqa: UP045,E501
     crawl: Annotated[bool, typer.Option("--crawl/--no-crawl", help="Crawl the registry's sites that have start_urls.")] = True,  # noqa: E501
     max_pages: Annotated[Optional[int], typer.Option("--max-pages", help="At most this many pages fetched; the rest waits for the next run.")] = None,  # noqa: UP045,E501
+    quiet: Annotated[bool, QUIET_OPTION] = False,
+    verbose: Annotated[bool, VERBOSE_OPTION] = False,
+    as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
     """The scheduled job: crawl what is new, clean, extract, store and check, in one locked run.
 
@@ -217,18 +271,28 @@ def nightly(
 
     Example: dvk nightly --db data/dvk.db --workers 2
     """
+    from contextlib import nullcontext
+
     from .nightly import nightly as nightly_job
+    from .progress import document_progress
     from .sources import load_registry
     from .summary import crawl_progress, print_nightly_summary
 
     try:
         registry = load_registry(sources)
-        with crawl_progress() as on_page:
+        silent = quiet or as_json
+        with (nullcontext(None) if silent else crawl_progress()) as on_page, \
+                document_progress("nightly", quiet=silent, verbose=verbose) as on_batch:
             result = nightly_job(db, registry, inputs=inputs, workers=workers, crawl=crawl,
-                                 max_pages=max_pages, on_page=on_page)
+                                 max_pages=max_pages, on_page=on_page, on_batch=on_batch)
     except DvkError as exc:
         _fail(exc)
-    print_nightly_summary(result)
+    if as_json:
+        typer.echo(json.dumps({"db": str(db), "run_id": result.run_id, "counts": result.counts(),
+                               "errors": [{"stage": a, "source": b, "reason": c} for a, b, c in result.errors],
+                               "exit_code": result.exit_code()}, ensure_ascii=False, indent=2))
+    elif not quiet:
+        print_nightly_summary(result)
     if result.exit_code():
         raise typer.Exit(result.exit_code())
 
@@ -267,32 +331,82 @@ def check(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="csv, jsonl, or parquet (every record table into the folder -o DIR, partitioned by province).")] = "csv",  # noqa: E501
-    table: Annotated[Optional[str], typer.Option("--table", help="Export this table instead of the flat counts.")] = None,  # noqa: UP045,E501
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, tsv, json (one array), jsonl (JSON Lines), or parquet (every record table into the folder -o DIR, partitioned by province); default csv.")] = None,  # noqa: UP045,E501
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV (the default).")] = False,
+    as_tsv: Annotated[bool, typer.Option("--tsv", help="Tab-separated values.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON array.")] = False,
+    as_nl: Annotated[bool, typer.Option("--nl", help="JSON Lines: one object per line.")] = False,
+    table: Annotated[Optional[str], typer.Option("--table", help="Export this table (or view) instead of the flat counts.")] = None,  # noqa: UP045,E501
+    models: Annotated[bool, typer.Option("--models", help="One flat row per named model (owners, units, province, URL).")] = False,  # noqa: E501
+    sql: Annotated[Optional[str], typer.Option("--sql", help="Export the result of this SQL query.")] = None,  # noqa: UP045,E501
+    bom: Annotated[bool, typer.Option("--bom", help="Start with a UTF-8 byte order mark (for Excel).")] = False,
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write; default stdout.")] = None,  # noqa: UP045,E501
 ) -> None:
-    """Export one flat row per count (locality, province, period, source URL, evidence), or a table.
+    """Export one flat row per count (title, URL, labels, locality, province, period, evidence
+    and its sentence), one per named model (--models), a table, or an SQL query's result.
 
-    Example: dvk export --format csv -o counts.csv
+    Example: dvk export --csv --bom -o counts.csv
     """
     from .errors import InputError
-    from .export import rows, write
+    from .export import query, write
     from .store import open_db
 
     try:
+        chosen = [f for f, on in (("csv", as_csv), ("tsv", as_tsv), ("json", as_json), ("jsonl", as_nl)) if on]
+        if fmt is not None:
+            chosen.append("jsonl" if fmt == "nl" else fmt)
+        if len(set(chosen)) > 1:
+            raise UsageError("choose one format: " + ", ".join(sorted(set(chosen))))
+        if sum((table is not None, models, sql is not None)) > 1:
+            raise UsageError("choose one of --table, --models and --sql")
+        form = chosen[0] if chosen else "csv"
         database = open_db(db, create=False)
-        if fmt == "parquet":
+        if form == "parquet":
+            if models or sql is not None:
+                raise UsageError("--format parquet exports the record tables (or --table), not --models or --sql")
             _export_parquet(database, output, table)
-        elif output is None:
-            write(sys.stdout, rows(database, table), fmt)
+            return
+        columns, records = query(database, table, sql=sql, flat="models" if models else "counts")
+        if output is None:
+            write(sys.stdout, records, form, columns=columns, bom=bom)
         else:
             try:
                 fh = output.open("w", encoding="utf-8", newline="")
             except OSError as exc:
                 raise InputError(f"cannot write: {exc.strerror or exc}", path=str(output)) from exc
             with fh:
-                write(fh, rows(database, table), fmt)
+                write(fh, records, form, columns=columns, bom=bom)
+    except DvkError as exc:
+        _fail(exc)
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, source key or URL.")],
+    db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="HTML file to write; default stdout.")] = None,  # noqa: UP045,E501
+) -> None:
+    """Write the article view as HTML: the cleaned text with every count, model, place and
+    period highlighted and labelled (spaCy displaCy), then the records with their sentences.
+
+    Example: dvk show 001_ec07e521c6b1b548 -o article.html
+    """
+    from .errors import InputError
+    from .show import render
+    from .store import open_db
+
+    try:
+        database = open_db(db, create=False)
+        page = render(database.conn, doc)
+        if output is None:
+            sys.stdout.write(page)
+        else:
+            try:
+                output.write_text(page, encoding="utf-8")
+            except OSError as exc:
+                raise InputError(f"cannot write: {exc.strerror or exc}", path=str(output)) from exc
+            typer.echo(f"dvk: wrote {output}", err=True)
     except DvkError as exc:
         _fail(exc)
 
@@ -309,22 +423,28 @@ def _export_parquet(database, output: Path | None, table: str | None) -> None:  
 @app.command()
 def serve(
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8001,
+    port: Annotated[int, typer.Option("--port", "-p", help="Port to listen on.")] = 8001,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (0.0.0.0: every interface).")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the database in a web browser.")] = False,
+    setting: Annotated[Optional[list[str]], typer.Option("--setting", help="A Datasette setting NAME=VALUE (repeatable), e.g. sql_time_limit_ms=5000.")] = None,  # noqa: UP045,E501
 ) -> None:
-    """Browse the database with Datasette on 127.0.0.1 (facets, full-text search, canned queries).
+    """Browse the database with Datasette (facets, search, canned queries, article views, chart).
 
-    Example: dvk serve --db data/dvk.db --port 8001
+    Example: dvk serve --db data/dvk.db --port 8001 --open
     """
-    import os
-
-    from .serve import command
+    from .serve import serve as serve_db
+    from .serve import settings_for
 
     try:
-        argv = command(db, port)
+        pairs = []
+        for item in setting or []:
+            name, eq, value = item.partition("=")
+            if not eq:
+                raise UsageError(f"--setting {item!r} is not NAME=VALUE")
+            pairs.append((name.strip(), value.strip()))
+        serve_db(db, host=host, port=port, settings=settings_for(pairs), open_browser=open_browser)
     except DvkError as exc:
         _fail(exc)
-    typer.echo(f"dvk: serving {db} at http://127.0.0.1:{port}/", err=True)
-    os.execv(argv[0], argv)
 
 
 @app.command()

@@ -433,10 +433,11 @@ def check_given(paths: list[Path], given: Given) -> None:
 
 
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
-        force: bool = False, workers: int = 1, given: Given | None = None, dask: str | None = None) -> RunResult:
+        force: bool = False, workers: int = 1, given: Given | None = None, dask: str | None = None,
+        on_batch: Callable[[list[Outcome]], None] | None = None) -> RunResult:
     """Process files, folders and web archives (default: the bundled corpus) into the database
     at ``db_path``, with ``workers`` local processes or on Dask (``dask``: a scheduler's address,
-    or ``local:N`` for a local cluster of N worker processes)."""
+    or ``local:N`` for a local cluster of N worker processes); ``on_batch`` hears each stored batch."""
     from .store import db_lock
 
     registry = registry or load_registry()
@@ -457,7 +458,7 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
 
                 engine = DaskEngine(dask, registry)
             result = process(db, items, registry=registry, workers=workers, run_id=run_id, engine=engine,
-                             skipped=skipped)
+                             skipped=skipped, on_batch=on_batch)
             status = "finished"
         finally:
             if engine is not None:

@@ -1,20 +1,23 @@
-"""Browsing with Datasette: the database served read-only on loopback, with metadata (table and
-column descriptions in Vietnamese and English, facets, full-text search, canned queries)."""
+"""Browsing with Datasette: the database served read-only, in this process, with metadata (table
+and column descriptions in Vietnamese and English, facets, full-text search, canned queries) and
+dvk's plugin (``datasette_plugin``: the article view, the totals chart, search that accepts any
+text). Nothing is written to disk: the metadata and the plugin are handed to Datasette directly."""
 
 from __future__ import annotations
 
 import json
-import shutil
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from .errors import NetworkError
+from .errors import NetworkError, UsageError
+
+DEFAULT_SETTINGS: dict[str, Any] = {"default_page_size": 100}
 
 
 def metadata_for(db_path: Path) -> dict:  # type: ignore[type-arg]
-    """The metadata file, keyed by the database name Datasette derives from the file name."""
+    """The metadata, keyed by the database name Datasette derives from the file name."""
     meta = json.loads(resources.files(__package__).joinpath("data").joinpath("datasette.json")
                       .read_text(encoding="utf-8"))
     meta["databases"] = {db_path.stem: meta["databases"]["dvk"]}
@@ -26,7 +29,13 @@ def check_port(port: int, host: str = "127.0.0.1") -> None:
     and a documented exit code rather than uvicorn's traceback and its exit status 3."""
     import socket
 
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except OSError as exc:
+        raise UsageError(f"--host {host!r} is not an address of this machine: {exc}") from None
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        # as uvicorn will: connections closing (TIME_WAIT) do not hold the port, a listener does
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError as exc:
@@ -34,14 +43,68 @@ def check_port(port: int, host: str = "127.0.0.1") -> None:
                                hint="another server uses it; choose another with --port") from exc
 
 
-def command(db_path: Path, port: int) -> list[str]:
-    """The datasette command line; the metadata is written next to nothing the user owns."""
+def settings_for(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Datasette settings (``--setting NAME VALUE``, as ``datasette serve`` takes them), each
+    value read as its default's type; an unknown name or a bad value is a usage error (exit 2)."""
+    from datasette.app import SETTINGS
+
+    known = {s.name: s.default for s in SETTINGS}
+    out = dict(DEFAULT_SETTINGS)
+    for name, value in pairs:
+        if name not in known:
+            raise UsageError(f"unknown Datasette setting {name!r}", hint="see `datasette --help-settings`")
+        default = known[name]
+        try:
+            if isinstance(default, bool):
+                if value.lower() not in ("1", "0", "on", "off", "true", "false"):
+                    raise ValueError(value)
+                out[name] = value.lower() in ("1", "on", "true")
+            elif isinstance(default, int):
+                out[name] = int(value)
+            else:
+                out[name] = value
+        except ValueError:
+            raise UsageError(f"Datasette setting {name} needs a {type(default).__name__}, not {value!r}") from None
+    return out
+
+
+def datasette_app(db_path: Path, settings: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
+    """The Datasette instance for this database, dvk's plugin registered."""
+    from datasette.app import Datasette
+    from datasette.plugins import pm
+
+    from . import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="dvk")
+    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings=settings or dict(DEFAULT_SETTINGS))
+
+
+def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, settings: dict[str, Any] | None = None,
+          open_browser: bool = False) -> None:
+    """Serve until interrupted (the database must exist; the port must be free)."""
+    import threading
+    import webbrowser
+
+    import uvicorn
+
     from .store import require_db
 
     require_db(db_path)
-    check_port(port)
-    meta_file = Path(tempfile.mkdtemp(prefix="dvk-datasette-")) / "metadata.json"
-    meta_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-    exe = shutil.which("datasette") or str(Path(sys.executable).with_name("datasette"))
-    return [exe, "serve", str(db_path), "-h", "127.0.0.1", "-p", str(port),
-            "--metadata", str(meta_file), "--setting", "default_page_size", "100"]
+    check_port(port, host)
+    ds = datasette_app(db_path, settings)
+    url = f"http://{host}:{port}/{db_path.stem}"
+    print(f"dvk: serving {db_path} at {url}", file=sys.stderr, flush=True)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, [url]).start()
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning")
+
+
+def command(db_path: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+    """The command line that serves this database (for tests and scripts), checked first: the
+    database exists and the port is free."""
+    from .store import require_db
+
+    require_db(db_path)
+    check_port(port, host)
+    return [sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path), "--port", str(port), "--host", host]

@@ -16,6 +16,7 @@ fold like the others; "đ" stays distinct from "d" (unicode61 does not fold it).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,6 +113,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if "locality_system" not in db.table("counts").columns_dict:  # a database of an earlier version
         db.table("counts").add_column("locality_system", str)
     _crawl_schema(db)
+    _evidence_schema(db)
     for table, cols in (("documents", ["content_hash"]), ("localities", ["document_id"]), ("localities", ["province"]),
                         ("periods", ["document_id"]), ("counts", ["document_id"]),
                         ("counts", ["province"]), ("counts", ["field"]), ("counts", ["metric"]),
@@ -119,6 +121,76 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         ("models", ["field"]), ("model_localities", ["model_id"]),
                         ("model_localities", ["province"])):
         db.table(table).create_index(cols, if_not_exists=True)
+
+
+# the sentence that holds each count's and model's evidence, and Vietnamese labels beside the codes
+_SENTENCE_COLS = {"sentence": str, "sentence_start": int, "sentence_end": int}
+_LABELLED = {"counts": ("field", "metric", "level", "holder", "bound"), "models": ("field",)}
+
+# one figure per unit, metric, recognising level and date: the exact figure of the latest
+# article first; ``reports`` is how many counts (in all articles) give a figure for it
+TOTALS_VIEW = """
+CREATE VIEW totals AS
+WITH ranked AS (
+  SELECT c.province, c.locality_level, c.locality_kind, c.locality_name, c.metric, c.metric_vi,
+         c.level, c.level_vi, c.bound, c.bound_vi, c.value, c.period_start, c.period_end,
+         substr(c.period_end, 1, 4) AS year, c.document_id, d.title, d.url, d.published,
+         c.sentence, c.id AS count_id,
+         row_number() OVER (PARTITION BY c.province, c.locality_level, c.locality_name, c.metric,
+                            coalesce(c.level, ''), c.period_end
+                            ORDER BY c.bound = 'exact' DESC, d.published DESC, c.document_id, c.id) AS rank,
+         count(*) OVER (PARTITION BY c.province, c.locality_level, c.locality_name,
+                        c.metric, coalesce(c.level, ''), c.period_end) AS reports
+  FROM counts c JOIN documents d ON d.id = c.document_id
+  WHERE c.field = 'all' AND c.holder IS NULL AND c.period_end IS NOT NULL AND c.locality_name IS NOT NULL
+)
+SELECT province, year, locality_level, locality_kind, locality_name, metric, metric_vi, level, level_vi,
+       bound, bound_vi, value, period_start, period_end, reports, document_id, title, url, published,
+       sentence, count_id
+FROM ranked WHERE rank = 1
+"""
+
+
+def _evidence_schema(db: sqlite_utils.Database) -> None:
+    """Columns added after the first version: sentences and labels (filled in for stored rows),
+    and the ``totals`` view (always the current definition)."""
+    from .labels import label
+
+    for table, coded in _LABELLED.items():
+        have = db.table(table).columns_dict
+        new = {**_SENTENCE_COLS, **{f"{c}_vi": str for c in coded}}
+        missing = [c for c in new if c not in have]
+        for col in missing:
+            db.table(table).add_column(col, new[col])
+        for col in coded:
+            if f"{col}_vi" in missing:
+                for code, in db.execute(f"SELECT DISTINCT [{col}] FROM [{table}] WHERE [{col}] IS NOT NULL").fetchall():
+                    db.execute(f"UPDATE [{table}] SET [{col}_vi] = ? WHERE [{col}] = ?", [label(col, code), code])
+    row = db.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'totals'").fetchone()
+    if row is None or row[0].strip() != TOTALS_VIEW.strip():  # written only when it changes
+        db.execute("DROP VIEW IF EXISTS totals")
+        db.execute(TOTALS_VIEW.strip())
+    db.conn.commit()
+
+
+def default_title(title: str | None, text: str, doc_id: str) -> str:
+    """The article's title, else the first line of its body (page chrome skipped; at most about
+    100 characters, cut at a word), else its id: a document is never shown untitled."""
+    if title and title.strip():
+        return title.strip()
+    from extractors.layout import body_lines
+    from extractors.text import fold
+
+    for span in body_lines(text, fold(text))[:1]:
+        line = text[span.start:span.end].strip()
+        return line if len(line) <= 100 else line[:100].rsplit(" ", 1)[0].rstrip(",;:-–") + " …"
+    return doc_id
+
+
+def _sentence(rec: Any) -> dict[str, Any]:
+    s = getattr(rec, "sentence", None)
+    return {"sentence": s.text if s else None, "sentence_start": s.start if s else None,
+            "sentence_end": s.end if s else None}
 
 
 def legacy_key(url: str | None, path: str | None, doc_id: str) -> str:
@@ -179,25 +251,37 @@ def _crawl_schema(db: sqlite_utils.Database) -> None:
         }, pk="id")
 
 
+_HELD: set[str] = set()  # lock files this process holds
+
+
 @contextmanager
-def db_lock(path: Path | str) -> Iterator[None]:
+def db_lock(path: Path | str, *, share: bool = False) -> Iterator[None]:
     """One writer at a time: a lock file beside the database (released by the OS if the process dies).
 
-    Readers such as Datasette are not blocked: WAL lets them read while a run writes.
+    Readers such as Datasette are not blocked: WAL lets them read while a run writes. A hold
+    taken with ``share=True`` is shared by the calls made inside it in this process (``dvk run``
+    stores, then checks, in one hold): their own ``db_lock`` is that hold.
     """
     from filelock import FileLock, Timeout
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path) + ".lock")
+    name = os.path.abspath(str(path) + ".lock")
+    if name in _HELD:  # a shared hold of this process
+        yield
+        return
+    lock = FileLock(name)
     try:
         lock.acquire(timeout=0)
     except Timeout as exc:
         raise DatabaseBusy("another dvk run is writing this database", path=str(path),
                            hint="wait for it to finish; the lock file is released when it stops") from exc
+    if share:
+        _HELD.add(name)
     try:
         yield
     finally:
+        _HELD.discard(name)
         lock.release()
 
 
@@ -256,6 +340,8 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
     ``doc_id`` is the stored id (default: the record's ``doc``); ``key`` the source key that
     identifies the document (default: the stored one, else its URL, else ``id:<id>``). A row of
     this id with another source key is never replaced (``OtherSource``)."""
+    from .labels import label
+
     doc_id = doc_id or document.doc
     stored = db.execute("SELECT source_key FROM documents WHERE id = ?", [doc_id]).fetchone()
     if key is None:
@@ -271,7 +357,8 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
     for table in ("localities", "periods", "counts", "models"):
         db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
     db.table("documents").upsert({
-        "id": doc_id, "source_key": key, "url": document.url, "source": source, "title": document.title,
+        "id": doc_id, "source_key": key, "url": document.url, "source": source,
+        "title": default_title(document.title, text, doc_id),
         "published": _d(document.published), "path": path, "text": text,
         "content_hash": content_hash, "extractor_version": extractor_version,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -291,12 +378,15 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         "province": c.locality.province if c.locality else None,
         "locality_system": c.locality.system if c.locality else None,
         "period_start": _d(c.period.start), "period_end": _d(c.period.end),
-        "text": c.text, "span_start": c.start, "span_end": c.end} for c in document.counts)
+        "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c),
+        "field_vi": label("field", c.field), "metric_vi": label("metric", c.metric),
+        "level_vi": label("level", c.level), "holder_vi": label("holder", c.holder),
+        "bound_vi": label("bound", c.bound)} for c in document.counts)
     for m in document.models:
         mid = db.table("models").insert({
             "document_id": doc_id, "name": m.name, "field": m.field,
             "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
-            "span_start": m.start, "span_end": m.end}).last_pk
+            "span_start": m.start, "span_end": m.end, **_sentence(m), "field_vi": label("field", m.field)}).last_pk
         db.table("model_localities").insert_all({
             "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
             "level": loc.level, "province": loc.province, "code": loc.code}

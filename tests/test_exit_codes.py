@@ -215,3 +215,27 @@ def test_crawl_that_fetches_nothing_is_exit_7(tmp_path: Path) -> None:
                        encoding="utf-8")
     out = dvk("crawl", f"http://127.0.0.9:{port}/", "--sources", str(sources), "--db", str(tmp_path / "c.db"))
     assert out.returncode == 7, out.stdout.decode() + out.stderr.decode()
+
+
+def test_run_holds_the_lock_from_storing_to_the_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No other writer between ``dvk run``'s documents and its findings: a writer started while
+    the run checks (its documents stored) is refused, so the lock is not released in between."""
+    from typer.testing import CliRunner
+
+    from pipeline import check, store
+    from pipeline.cli import app
+
+    db = tmp_path / "dvk.db"
+    seen: list[int] = []
+    real = check.run_checks
+
+    def probing(database):  # type: ignore[no-untyped-def]
+        seen.append(dvk("check", "--db", str(db)).returncode)  # another process, meanwhile
+        return real(database)
+
+    monkeypatch.setattr(check, "run_checks", probing)
+    result = CliRunner().invoke(app, ["run", str(CORPUS), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert seen == [6]
+    assert not store._HELD  # the shared hold ends with the run
+    assert dvk("check", "--db", str(db)).returncode == 0

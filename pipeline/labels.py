@@ -1,0 +1,21 @@
+"""Vietnamese labels of the codes (``data/labels.toml``): ``label("field", "economy")`` is "kinh tế"."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+
+
+@cache
+def labels() -> dict[str, dict[str, str]]:
+    text = resources.files(__package__).joinpath("data").joinpath("labels.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def label(kind: str, code: str | None) -> str | None:
+    """The Vietnamese label of ``code`` in the table ``kind`` (None for None; the code itself
+    when the table does not know it, so a new code is never shown blank)."""
+    if code is None:
+        return None
+    return labels()[kind].get(code, code)
