@@ -124,7 +124,7 @@ title: "Thạch Hà: mô hình dân vận khéo"
 published: "2024-02-01"
 ---
 Tính đến ngày 31/12/2023, huyện Thạch Hà có 152 mô hình “Dân vận khéo”.
-Toàn tỉnh Hà Tĩnh có 2.000 mô hình “Dân vận khéo”.
+Tính đến ngày 31/12/2023, toàn tỉnh Hà Tĩnh có 2.000 mô hình “Dân vận khéo”.
 """
 
 
