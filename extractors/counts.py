@@ -451,7 +451,7 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
                 nxt.holder = "individual" if c.holder == "collective" else "collective"
 
 
-def _own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
+def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     """The words before a count that are its own: back to the previous count or a clause break."""
     start = max(prev_end, c.seg_start)
     text = lay.folded[start:c.start]
@@ -482,7 +482,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             list_total = None  # the bullet list has ended
         prev = cands[i - 1] if i else None
         if prev is not None:
-            own_start, _ = _own_before(lay, c, prev.end)
+            own_start, _ = own_before(lay, c, prev.end)
             own_verb = bool(_metric_hits(lay.folded, own_start, c.start))
             between = lay.folded[prev.end:c.start]
             in_sentence = c.sentence_start == prev.sentence_start
@@ -705,13 +705,15 @@ def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]
 def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> str | None:
     """The metric the count's own words give, None when they give none.
 
-    Anchored words win ("tăng 120", "9 mô hình mới"); else the strongest phrase of the count's own
+    Anchored words win, those before the number first ("tăng 120", "đăng ký 41 mô hình mới",
+    "9 mô hình mới"); else the strongest phrase of the count's own
     words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 287 mô hình" is built).
     """
     before = _back(lay, zone[0], c.start)
-    for rule, before_re, after_re in metric_rules():
-        if before_re is not None and before_re.search(before):
+    for rule, before_re, _ in metric_rules():  # words right before the number first:
+        if before_re is not None and before_re.search(before):  # "đăng ký xây dựng 41 mô hình mới"
             return rule.code
+    for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end):
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
@@ -731,11 +733,14 @@ _ATTRIBUTION = regex.compile(r"(?<![\w])theo\s+[^,;.]{0,100},")
 @cache
 def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     table = {fold(w): code for w, code in lexicon()["counts"]["subject_units"]}
-    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?P<unit>" + alternation(table)
+    # a body of the unit as the subject: "Công an tỉnh đã xây dựng 58 mô hình"
+    bodies = alternation(h for r in lexicon()["level_actor"] for h in r.get("heads_acting", []))
+    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?:(?:toàn lực lượng\s+)?(?:"
+                         + bodies + r")\s+)?(?P<unit>" + alternation(table)
                          + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội|có\s|hiện\s|hiện có)"), table
 
 
-def _subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
+def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     """A bare unit word that opens the count's own clause as its subject: (kind word, level code)."""
     m = _subject_regex()[0].match(lay.folded, start, end)
     if m is None or not lay.text[m.end():m.end() + 1].islower():
@@ -756,7 +761,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if lay.folded.startswith("cấp", h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
-    subject = _subject_unit(lay, own_start, c.start)
+    subject = subject_unit(lay, own_start, c.start)
     if code is None and subject is not None and metric in ("recognized", "commended"):
         code = subject[1]  # "thành phố công nhận 21 mô hình": the unit that acts
     if code is None and metric in ("recognized", "commended"):
@@ -869,8 +874,8 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         return _ref(named[-1])
     if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
         return province
-    own_start, _ = _own_before(lay, c, zone[0])
-    subject = _subject_unit(lay, own_start, c.start)
+    own_start, _ = own_before(lay, c, zone[0])
+    subject = subject_unit(lay, own_start, c.start)
     if subject is not None and subject[1] == "province" and province is not None:
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
     return None
@@ -964,7 +969,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     for i, c in enumerate(cands):
         zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
-        own_start, _ = _own_before(lay, c, zone[0])
+        own_start, _ = own_before(lay, c, zone[0])
         c.lead = lay.text[own_start:c.start]
         c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)

@@ -9,7 +9,7 @@ from datetime import date
 
 import regex
 
-from .counts import Candidate, extract_counts, find_candidates, qualifies
+from .counts import Candidate, extract_counts, find_candidates, own_before, qualifies, subject_unit
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
 from .lexicon import words
@@ -77,7 +77,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
         if named:
             return named[-1].unit
-        if province is not None and province_scope.search(seg):
+        if province is not None and (province_scope.search(seg) or _province_subject(lay, c)):
             return province
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …" names no unit
                  if not seg[:m.start()].endswith(("các ", "những ", "nhiều ", "mỗi ", "các xã, "))
@@ -90,6 +90,13 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     if freq:
         return freq.most_common(1)[0][0]
     return province
+
+
+def _province_subject(lay: Layout, c: Candidate) -> bool:
+    """"Công an tỉnh đã xây dựng 58 mô hình": the province (or its body) is the count's subject."""
+    own_start, _ = own_before(lay, c, c.seg_start)
+    subject = subject_unit(lay, own_start, c.start)
+    return subject is not None and subject[1] == "province"
 
 
 def _title_span(lay: Layout, title: str | None) -> tuple[int, int]:
