@@ -95,6 +95,13 @@ def _holder_count_regex() -> regex.Pattern[str]:
 
 
 @cache
+def _holder_before_number() -> regex.Pattern[str]:
+    body = alternation(_holder_words())
+    return regex.compile(rf"(?<![\w])(?:(?:mô hình|điển hình)\s+)?(?P<holder>{body})\s*:?\s*"
+                         r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?=\s*(?:mô hình\s*)?(?:[,;.)]|và(?![\w])|$))")
+
+
+@cache
 def _holder_before_regex() -> regex.Pattern[str]:
     alts = alternation(_holder_words())
     return regex.compile(rf"(?<![\w])(?P<h>{alts})\s*:?\s*$")
@@ -277,13 +284,19 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                                        para, head="mô hình"))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para]
+        if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
+            for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
+                value = _value(m.group("num"))
+                if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
+                    found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
+                                           para, head="mô hình", holder=_holder_words()[m.group("holder")]))
         found.extend(_bare_field_items(lay, context, seg_start, seg_end, sent_start, para, carried=not found))
         found.sort(key=lambda c: c.start)
         out.extend(found)
     _holders(lay, out)
     _link_parts(lay, out)
     _reparent_by_sum(lay, out)
-    _model_and_typical_split(out)
+    _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
 
@@ -310,7 +323,7 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 break
 
 
-def _model_and_typical_split(cands: list[Candidate]) -> None:
+def _model_and_typical_split(lay: Layout, cands: list[Candidate]) -> None:
     """"930 mô hình, điển hình …, trong đó 610 mô hình và 320 điển hình": the movement's
     convention (SPEC §1.3) makes the mô hình collective and the điển hình individual."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
@@ -322,6 +335,13 @@ def _model_and_typical_split(cands: list[Candidate]) -> None:
         if len(parts) == 2 and heads == ["mô hình", "điển hình"] and all(p.holder is None for p in parts) \
                 and "điển hình" in cands[parent].head:
             for p in parts:
+                p.holder = "collective" if p.head == "mô hình" else "individual"
+    # "đã biểu dương 40 mô hình và 25 điển hình tiêu biểu": a split of its own, under one verb
+    for a, b in zip(cands, cands[1:], strict=False):
+        if a.parent is None and b.parent is None and a.seg_start == b.seg_start \
+                and {a.head, b.head} == {"mô hình", "điển hình"} and a.holder is None and b.holder is None \
+                and _ENUM_GAP.match(lay.folded[a.end:b.start]):
+            for p in (a, b):
                 p.holder = "collective" if p.head == "mô hình" else "individual"
 
 
