@@ -890,6 +890,14 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
             return primary
         else:
             named = []
+    if named and province is not None and any(  # "… Hội LHPN tỉnh B (cũ), hiện các cấp Hội trong tỉnh duy trì N"
+            m.start() >= named[-1].end for m in words("counts", "province_scope").finditer(
+                lay.folded, max(named[-1].end, c.start - LOOKBACK), c.start)):
+        return province
+    last = named[-1].unit if named else None
+    if last is not None and primary is not None and c.metric in ("commended", "recognized") \
+            and _LEVEL_RANK[last.level] < _LEVEL_RANK[primary.level] and _is_acting_body(lay, named[-1]):
+        return primary  # "UBND thành phố Đà Nẵng tặng Bằng khen cho 2 mô hình" of the commune reported on
     if named:
         return _ref(named[-1])
     if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
@@ -899,6 +907,13 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     if subject is not None and subject[1] == "province" and province is not None:
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
     return None
+
+
+def _is_acting_body(lay: Layout, m: Mention) -> bool:
+    """The unit names a body that acts ("UBND thành phố Đà Nẵng", "Ban Thường vụ Huyện ủy X")."""
+    actor_re, _ = _actor_regex()
+    return any(a.end() <= m.start <= a.end() + 2 or a.start() <= m.start < a.end()
+               for a in actor_re.finditer(lay.folded, max(0, m.start - 130), m.end))
 
 
 def _ref(m: Mention) -> LocalityRef:
