@@ -1181,7 +1181,13 @@ def _other_fields(cands: list[Candidate]) -> None:
 
 
 def _is_caption(lay: Layout, c: Candidate) -> bool:
+    """A photo caption, or a subheading: a short line of its own with no end punctuation and no
+    bullet ("Gần 6.000 mô hình trên các lĩnh vực"); a rounded number there restates one."""
     para = lay.paragraphs[c.para]
+    line = lay.folded[para.start:para.end].strip()
+    if 0 < c.para < len(lay.paragraphs) - 1 and len(line) <= 120 and "\n" not in line \
+            and not line.endswith((".", "!", "?", ":", ";", ",")) and not _BULLET.match(line):
+        return True
     return bool(_caption_regex().search(lay.folded[para.start:para.end]))
 
 
