@@ -51,6 +51,19 @@ class _Registry(WorkerPlugin):  # type: ignore[misc]
         _init_worker(self.registry)
 
 
+def _remote_batch(items: list[Item], version: str) -> list[_Done]:
+    """A batch on a Dask worker, which must run the extractor version of the writing process
+    (a worker machine with another dvk would store other records under this version)."""
+    from extractors import extractor_version
+
+    here = extractor_version()
+    if here != version:
+        return [_Done(Outcome(item.key, None, "failed", error=f"{item.key}: the Dask worker runs extractor "
+                              f"version {here}, not {version}: install the same dvk on every machine"))
+                for item in items]
+    return _process_batch(items, version)
+
+
 class _Batch:
     """One submitted batch; ``result()`` gives its items as failed when Dask gave up on it."""
 
@@ -99,7 +112,7 @@ class DaskEngine:
         self.client.register_plugin(_Registry(registry))
 
     def submit(self, batch: list[Item], version: str) -> _Batch:
-        return _Batch(self.client.submit(_process_batch, batch, version, pure=False), batch)
+        return _Batch(self.client.submit(_remote_batch, batch, version, pure=False), batch)
 
     def worker_pids(self) -> dict[str, int]:
         import os

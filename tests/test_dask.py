@@ -102,3 +102,16 @@ def test_unreachable_scheduler_is_a_network_error(tmp_path: Path) -> None:
     assert out.returncode == 7, out.stderr
     assert "Dask scheduler" in out.stderr and out.stderr.count("\n") == 1
     assert time.monotonic() - t0 < 30
+
+
+def test_a_worker_with_another_extractor_version_stores_nothing(tmp_path: Path) -> None:
+    from pipeline.run import Item
+
+    engine = DaskEngine("local:1", load_registry())
+    try:
+        page = sorted(CORPUS.glob("*.txt"))[0]
+        done = engine.submit([Item(key=str(page), doc=page.stem)], "0.0.0+other").result()
+    finally:
+        engine.close()
+    assert [d.outcome.status for d in done] == ["failed"] and done[0].document is None
+    assert "extractor version" in (done[0].outcome.error or "")

@@ -170,3 +170,13 @@ def test_heavy_engines_are_not_imported_by_the_cli_or_the_run() -> None:
             "print([m for m in ('dask', 'distributed', 'pyarrow', 'fastwarc', 'warcio') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_a_damaged_record_fails_the_file_after_the_records_before_it(tmp_path: Path) -> None:
+    warc = tmp_path / "cut.warc.gz"
+    offsets = make_warc(warc, corpus_pages()[:3], extras=False)
+    data = warc.read_bytes()
+    warc.write_bytes(data[:offsets[2] + 40] + b"garbage, not gzip" + data[offsets[2] + 40:])  # the third record
+    result = run([warc], tmp_path / "dvk.db")
+    assert result.counts()["new"] == 2
+    assert len(result.failed) == 1 and "damaged WARC record" in (result.failed[0].error or "")
