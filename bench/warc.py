@@ -8,8 +8,9 @@
 2. Read and prefilter on one core (``pipeline.warc.scan`` with the phrases: read, decode, look
    for the topic phrase, what a worker does before cleaning): records per second and MB of HTML
    per second, on a file where one page in 20 is about the movement (the others are the same
-   synthetic pages with the phrase removed); and the headers-only pass of the one process that
-   writes the database (it lists the HTML responses and their offsets for the workers).
+   synthetic pages with the phrase removed); and the lister: the one process that writes the
+   database reads the headers only and gives each HTML response its identity (canonical URL,
+   stored state, document id) and an item for the workers.
 3. End to end: ``dvk run`` on a WARC of N synthetic articles (all about the movement), each in a
    fresh process and a new database, with ``--workers 1``, ``--workers 2``, ``--dask local:1``
    and ``--dask local:2``: articles per second (the whole command, Dask's start-up included) and
@@ -103,7 +104,13 @@ def readers(tmp: Path, records: int) -> dict[str, float]:
     figures["scan_pages_per_s"] = records / t
     figures["scan_html_mb_per_s"] = html_mb / t
     figures["scan_kept"] = len(kept)  # type: ignore[arg-type]
-    t, listed = _best(lambda: list(scan(path, skipped)))  # the headers only: what the writing process reads
+    from pipeline.store import open_db
+    from pipeline.warc import warc_items
+
+    registry = load_registry()
+    db = open_db(tmp / "lister.db")  # the headers only, and each page's identity: what the writing process does
+    t, _ = _best(lambda: list(warc_items(db, [path], registry, Counter())))
+    db.close()
     figures["headers_records_per_s"] = all_records / t
     figures["headers_pages_per_s"] = records / t
     return figures
@@ -152,6 +159,7 @@ def main() -> None:
     ap.add_argument("--records", type=int, default=3000)
     ap.add_argument("--articles", type=int, default=300)
     ap.add_argument("--share", type=float, default=0.001, help="candidate pages per page read (projection)")
+    ap.add_argument("--no-end-to-end", action="store_true", help="parts 1 and 2 only")
     args = ap.parse_args()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     with tempfile.TemporaryDirectory(prefix="dvk-bench-warc-") as tmp:
@@ -162,8 +170,10 @@ def main() -> None:
                   f"{r[f'warcio_{kind}_records_per_s']:7.0f} records/s, ratio {r[f'ratio_{kind}']:.1f}×")
         print(f"2. read + prefilter on one core: {r['scan_records_per_s']:.0f} records/s "
               f"({r['scan_pages_per_s']:.0f} HTML pages/s, {r['scan_html_mb_per_s']:.1f} MB/s of HTML), "
-              f"{r['scan_kept']:.0f} of {args.records} kept; headers only (the lister): "
+              f"{r['scan_kept']:.0f} of {args.records} kept; the lister (headers and identities): "
               f"{r['headers_records_per_s']:.0f} records/s ({r['headers_pages_per_s']:.0f} HTML pages/s)")
+        if args.no_end_to_end:
+            return
         e = end_to_end(Path(tmp), args.articles)
         print(f"3. end to end, {args.articles} articles in one WARC (whole command, start-up included):")
         for name in ("workers1", "workers2", "dask1", "dask2"):
