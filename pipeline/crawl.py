@@ -306,15 +306,17 @@ class Crawler:
     async def _robots(self, any_url: str, fetcher: Fetcher) -> Robots:
         parts = any_url.split("/", 3)
         robots_url = "/".join(parts[:3]) + "/robots.txt"
-        got = await fetcher.get(robots_url, accept=None)
+        cap = self.settings.max_robots_bytes  # RFC 9309 §2.5: parse at least the first 500 KiB, ignore the rest
+        got = await fetcher.get(robots_url, accept=None, limit=cap)
         if got.outcome == "redirect_off" and got.final_url.endswith("/robots.txt"):
-            got = await fetcher.get(got.final_url, accept=None)  # e.g. to the www twin (RFC 9309: follow)
+            got = await fetcher.get(got.final_url, accept=None, limit=cap)  # e.g. to the www twin (RFC 9309)
         self.result.requests += len(got.attempts)
         with transaction(self.db):
             self._log(got)
         if got.outcome == "ok":
             try:
-                text = decode_html(got.body, got.charset) if got.body else ""
+                body = got.body.rsplit(b"\n", 1)[0] if got.truncated else got.body  # no half a last line
+                text = decode_html(body, got.charset) if body else ""
             except DvkError:
                 text = ""
             return Robots(self.agent_token, text)
@@ -351,6 +353,8 @@ class Crawler:
         except Exception as exc:  # noqa: BLE001 - recorded, and the crawl goes on
             got = Fetched(url=url, final_url=url, outcome="failed", reason=f"internal error: {exc!r}")
         self.result.requests += len(got.attempts)
+        if got.host_stalled:  # a request outran its deadline: this page fails, the host's others wait
+            self._paused.add(host_key(url))
         if got.host_paused:  # Retry-After too long: leave this host's pages queued for a later run
             self._paused.add(host_key(url))
             with transaction(self.db):

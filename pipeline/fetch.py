@@ -13,6 +13,15 @@ Transient errors (time-outs, connection errors, truncated bodies, 429 and 5xx) a
 exponential backoff and jitter; a ``Retry-After`` header is honoured (and also holds back the
 host's other requests). Redirects are followed by hand, up to ``max_redirects``, so a loop is
 seen and each hop is checked against robots.txt by the caller's ``allowed`` function.
+
+Nothing a server does can hold a crawl: each request has an overall ``deadline`` (connect to last
+byte, so a server that drips a byte a second is cut off, headers or body) and each URL a
+``page_deadline`` (its retries, waits and redirects included). A request cut off by its deadline
+is not retried in this run: the page fails as transient (a later run tries again) and
+``host_stalled`` tells the crawler to leave the host's other pages for a later run. Bodies are
+decoded here, not by httpx, one bounded piece at a time through every ``Content-Encoding`` layer
+(``gzip, gzip`` included), so a compression bomb is stopped at ``max_bytes`` decoded bytes
+without ever holding more than that in memory.
 """
 
 from __future__ import annotations
@@ -20,8 +29,9 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import zlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
@@ -34,6 +44,8 @@ from .urls import canonical, host_key, hostname, is_crawlable
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/gzip",
               "application/x-gzip")  # gzip: sitemap.xml.gz
+ACCEPT_ENCODING = "gzip, deflate"  # what _Decoder undoes (httpx would also offer br/zstd when installed)
+DECODE_PIECE = 64 * 1024  # the most one decompression step produces
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 507, 509, 520, 521, 522, 523, 524})
 
 
@@ -66,6 +78,8 @@ class Fetched:
     location: str | None = None
     retry_after: str | None = None  # the last Retry-After header seen
     host_paused: bool = False  # the host asked to wait longer than max_retry_after: stop it for this run
+    host_stalled: bool = False  # a request outran its deadline: the host's other pages wait for a later run
+    truncated: bool = False  # the body was cut at ``limit`` bytes (``get(..., limit=…)``)
     attempts: list[Attempt] = field(default_factory=list)
 
     @property
@@ -144,7 +158,7 @@ class Fetcher:
         self.gates: dict[str, HostGate] = {}
         self._random = random.Random(seed)
         self.client = client or httpx.AsyncClient(
-            headers={"User-Agent": user_agent, "Accept-Language": "vi,en;q=0.5",
+            headers={"User-Agent": user_agent, "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING,
                      "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
@@ -166,13 +180,16 @@ class Fetcher:
 
     async def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
                   allowed: Callable[[str], bool] | None = None,
-                  accept: tuple[str, ...] | None = HTML_TYPES + FEED_TYPES) -> Fetched:
+                  accept: tuple[str, ...] | None = HTML_TYPES + FEED_TYPES, limit: int | None = None) -> Fetched:
         """Fetch one URL politely; see the module docstring for the outcomes.
 
         ``accept``: the media types kept (others are skipped unread); None keeps any type.
+        ``limit``: keep the first ``limit`` decoded bytes of a longer body (``truncated``) instead
+        of skipping it as too large (robots.txt).
         """
         s = self.settings
         result = Fetched(url=url, final_url=url, outcome="failed")
+        page_end = time.monotonic() + s.page_deadline
         seen: Counter[str] = Counter([canonical(url)])
         current = url
         hops = 0
@@ -187,10 +204,24 @@ class Fetcher:
             started, t0 = time.time(), time.monotonic()
             retry_reason: str | None = None
             retry_wait: float | None = None
+            if time.monotonic() >= page_end:
+                return self._fail(result, f"page deadline: more than page_deadline {s.page_deadline:g} s for this "
+                                  "URL (retries and redirects included)", transient=True)
             try:
                 async with gate:
                     started, t0 = time.time(), time.monotonic()
-                    outcome = await self._one(current, headers, result, accept)
+                    budget = min(s.deadline, max(0.0, page_end - t0))
+                    try:
+                        async with asyncio.timeout(budget):
+                            outcome = await self._one(current, headers, result, accept, limit)
+                    except TimeoutError:
+                        whole = budget >= s.deadline
+                        reason = (f"deadline: no complete response within deadline {s.deadline:g} s" if whole else
+                                  f"page deadline: more than page_deadline {s.page_deadline:g} s for this URL")
+                        result.attempts.append(Attempt(current, started, time.monotonic() - t0, result.status,
+                                                       "error", reason))
+                        result.host_stalled = whole
+                        return self._fail(result, f"{reason}: left for a later run", transient=True)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
                 result.attempts.append(Attempt(current, started, time.monotonic() - t0, None, "error", str(exc)))
                 return self._fail(result, f"invalid URL: {exc}")
@@ -258,7 +289,7 @@ class Fetcher:
         return result
 
     async def _one(self, url: str, headers: dict[str, str], result: Fetched,
-                   accept: tuple[str, ...] | None) -> str:
+                   accept: tuple[str, ...] | None, limit: int | None = None) -> str:
         """One request; fills ``result`` and says what to do next (ok, retry, redirect, done)."""
         s = self.settings
         async with self.client.stream("GET", url, headers=headers) as resp:
@@ -284,20 +315,111 @@ class Fetcher:
             if accept is not None and media is not None and media not in accept:
                 self._skip(result, f"not HTML ({media})")
                 return "done"
+            cap = limit if limit is not None else s.max_bytes
             length = resp.headers.get("content-length")
-            if length and length.isdigit() and int(length) > s.max_bytes:
+            if limit is None and length and length.isdigit() and int(length) > s.max_bytes:
                 self._skip(result, f"too large ({int(length):,} bytes > max_bytes {s.max_bytes:,})")
+                return "done"
+            try:
+                decoder = _Decoder(resp.headers.get("content-encoding"), cap)
+            except _Unsupported as exc:
+                self._skip(result, str(exc))
                 return "done"
             chunks: list[bytes] = []
             size = 0
-            async for chunk in resp.aiter_bytes():
-                size += len(chunk)
-                if size > s.max_bytes:
-                    self._skip(result, f"too large (more than max_bytes {s.max_bytes:,} bytes)")
+            try:
+                async for raw in resp.aiter_raw():
+                    for piece in decoder.feed(raw):
+                        chunks.append(piece)
+                        size += len(piece)
+                        if size > cap:
+                            break
+                    if size > cap:
+                        break
+            except _TooLarge:
+                size = cap + 1
+            if size > cap:
+                if limit is None:
+                    self._skip(result, f"too large (more than max_bytes {s.max_bytes:,} bytes once decoded)")
                     return "done"
-                chunks.append(chunk)
-            result.body = b"".join(chunks)
+                result.truncated = True
+            result.body = b"".join(chunks)[:cap]
             result.etag = resp.headers.get("etag")
             result.last_modified = resp.headers.get("last-modified")
             result.outcome, result.reason = "ok", None
             return "ok"
+
+
+class _Unsupported(Exception):
+    """A Content-Encoding this fetcher does not undo."""
+
+
+class _TooLarge(Exception):
+    """An inner encoding layer grew past any body of the allowed size."""
+
+
+class _Inflate:
+    """One gzip or deflate layer, undone at most ``DECODE_PIECE`` bytes at a time."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS if kind == "gzip" else zlib.MAX_WBITS)
+        self._started = False
+        self._done = False
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        more = bool(data)
+        while more and not self._done:
+            try:
+                out = self._d.decompress(data, DECODE_PIECE)
+            except zlib.error as exc:
+                if self.kind == "deflate" and not self._started:  # raw deflate, without the zlib header
+                    self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._started = True
+                    continue
+                raise httpx.DecodingError(f"invalid {self.kind} data: {exc}") from exc
+            self._started = True
+            if self._d.eof:
+                rest = self._d.unused_data
+                if self.kind == "gzip" and rest.startswith(b"\x1f\x8b"):  # another gzip member
+                    self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                    data = rest
+                else:
+                    self._done = True  # bytes after the end of the stream are ignored, as browsers do
+                    data = b""
+            else:
+                data = self._d.unconsumed_tail
+            # go on while input is left, or while a full piece says more output may be pending
+            more = bool(data) or len(out) == DECODE_PIECE
+            if out:
+                yield out
+
+
+class _Decoder:
+    """The ``Content-Encoding`` layers of a body undone in a chain, piece by piece: no layer ever
+    holds more than ``DECODE_PIECE`` bytes at once, and an inner layer that grows past what any
+    body of ``cap`` bytes needs stops the transfer (``_TooLarge``)."""
+
+    def __init__(self, header: str | None, cap: int):
+        names = [e.strip().lower() for e in (header or "").split(",")]
+        names = [e for e in names if e and e != "identity"]
+        for e in names:
+            if e not in ("gzip", "x-gzip", "deflate"):
+                raise _Unsupported(f"unsupported Content-Encoding {e!r}")
+        self.layers = [_Inflate("gzip" if e == "x-gzip" else e) for e in reversed(names)]  # last applied first
+        self.sizes = [0] * len(self.layers)
+        self.inner_cap = 2 * cap + 1_000_000  # compressed data is never much larger than what it holds
+
+    def feed(self, data: bytes) -> Iterator[bytes]:
+        return self._push(0, data)
+
+    def _push(self, i: int, data: bytes) -> Iterator[bytes]:
+        if i == len(self.layers):
+            if data:
+                yield data
+            return
+        for piece in self.layers[i].feed(data):
+            self.sizes[i] += len(piece)
+            if i + 1 < len(self.layers) and self.sizes[i] > self.inner_cap:
+                raise _TooLarge
+            yield from self._push(i + 1, piece)

@@ -45,7 +45,10 @@ class CrawlSettings:
     delay: float = 1.0  # seconds between two requests to one host (robots.txt Crawl-delay wins if larger)
     concurrency_per_host: int = 1
     hosts_in_parallel: int = 8
-    timeout: float = 20.0
+    timeout: float = 20.0  # httpx's limit on each step (connect, one read, one write)
+    deadline: float = 60.0  # the most one request may take, first byte to last (a server dripping bytes)
+    page_deadline: float = 300.0  # the most one URL may take, its retries, waits and redirects included
+    max_robots_bytes: int = 512_000  # robots.txt is parsed from its first 500 KiB (RFC 9309 §2.5)
     retries: int = 4  # attempts after the first, on time-outs, connection errors, 429 and 5xx
     backoff: float = 1.0  # first retry waits about this long, doubling each time, plus jitter
     max_retry_after: float = 300.0  # a longer Retry-After defers the page to the next run
