@@ -79,7 +79,8 @@ def _given(url: str | None, published: str | None, source: str | None):  # type:
 def run(
     paths: Annotated[
         Optional[list[Path]],  # noqa: UP045 - typer needs Optional
-        typer.Argument(help="Files or folders (.txt/.html, web archives .warc/.warc.gz); default: corpus/."),
+        typer.Argument(help="Files or folders (.txt/.html, web archives .warc/.warc.gz); default: corpus/.",
+                       readable=False),  # an unreadable file: one line, exit 3
     ] = None,
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     force: Annotated[bool, typer.Option(help="Re-extract documents even when unchanged.")] = False,
@@ -147,7 +148,8 @@ def run_json(result, findings, db: Path, code: int) -> dict:  # type: ignore[no-
 @app.command()
 def extract(
     paths: Annotated[list[Path], typer.Argument(help="Files (.txt/.html) or - for standard input "
-                                                    "(HTML or text, told apart by the content).")],
+                                                    "(HTML or text, told apart by the content).",
+                                                readable=False)],  # an unreadable file: one line, exit 3
     url: Annotated[Optional[str], URL_OPTION] = None,  # noqa: UP045
     published: Annotated[Optional[str], PUBLISHED_OPTION] = None,  # noqa: UP045
     source: Annotated[Optional[str], SOURCE_OPTION] = None,  # noqa: UP045
@@ -254,7 +256,7 @@ def nightly(
     sources: Annotated[Optional[Path], typer.Option("--sources", help="Site registry (TOML); default: corpus/sources.toml.")] = None,  # noqa: UP045,E501
     db: Annotated[Path, DB_OPTION] = Path("data/dvk.db"),
     workers: Annotated[int, typer.Option("--workers", "-w", help="Processes for cleaning and extraction; the database is the same for any number.")] = 1,  # noqa: E501
-    inputs: Annotated[Optional[list[Path]], typer.Option("--input", help="Local files or folders to process (repeatable); default: corpus/.")] = None,  # noqa: UP045,E501
+    inputs: Annotated[Optional[list[Path]], typer.Option("--input", help="Local files or folders to process (repeatable); default: corpus/.", readable=False)] = None,  # noqa: UP045,E501
     crawl: Annotated[bool, typer.Option("--crawl/--no-crawl", help="Crawl the registry's sites that have start_urls.")] = True,  # noqa: E501
     max_pages: Annotated[Optional[int], typer.Option("--max-pages", help="At most this many pages fetched; the rest waits for the next run.")] = None,  # noqa: UP045,E501
     quiet: Annotated[bool, QUIET_OPTION] = False,
@@ -361,7 +363,7 @@ def export(
         if sum((table is not None, models, sql is not None)) > 1:
             raise UsageError("choose one of --table, --models and --sql")
         form = chosen[0] if chosen else "csv"
-        database = open_db(db, create=False)
+        database = open_db(db, readonly=True)  # never writes to the database, nor creates one
         if form == "parquet":
             if models or sql is not None:
                 raise UsageError("--format parquet exports the record tables (or --table), not --models or --sql")
@@ -397,7 +399,7 @@ def show(
     from .store import open_db
 
     try:
-        database = open_db(db, create=False)
+        database = open_db(db, readonly=True)  # never writes to the database, nor creates one
         page = render(database.conn, doc)
         if output is None:
             sys.stdout.write(page)

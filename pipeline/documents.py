@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 import unicodedata
@@ -195,6 +196,13 @@ def read_path(path: Path, registry: Registry | None = None, *, url: str | None =
     if str(path) == "-":
         return read_bytes(sys.stdin.buffer.read(), "stdin", path="-", registry=registry, url=url,
                           published=published, source=source)
+    if path.is_dir():  # a folder expand() could not list
+        try:
+            os.listdir(path)
+        except OSError as exc:
+            raise UnreadableInput(f"cannot read the folder: {exc.strerror or exc}", path=str(path),
+                                  hint="its files were not processed") from exc
+        raise UnreadableInput("a folder, not a file", path=str(path))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -253,9 +261,22 @@ def front_matter_url(path: Path) -> str | None:
 
 
 def expand(paths: Iterable[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
-    """Files of the given paths; folders give their documents in name order."""
+    """Files of the given paths; folders give their documents in name order, and a subfolder that
+    cannot be read is given as itself, so that reading it reports it as one bad input."""
     for p in paths:
         if str(p) != "-" and p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.suffix.lower() in suffixes and q.is_file())
+            yield from _walk(p, suffixes)
         else:
             yield p
+
+
+def _walk(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The documents under a folder, and the folders that could not be listed, in name order."""
+    found: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        found.append(Path(exc.filename) if exc.filename else top)
+
+    for folder, _, names in os.walk(top, onerror=unreadable):
+        found += [q for q in (Path(folder) / n for n in names) if q.suffix.lower() in suffixes and q.is_file()]
+    return sorted(found)

@@ -9,6 +9,7 @@
     │   └── BadFrontMatter        the YAML front matter of a .txt file is invalid
     ├── StoreError                the SQLite database cannot be opened or written   (exit 4)
     │   ├── DatabaseMissing       no database at the path a reading command was given (exit 4)
+    │   ├── NotDvkDatabase        another application's SQLite file: never written  (exit 4)
     │   └── DatabaseBusy          another dvk run holds the database's write lock   (exit 6)
     ├── GoldError                 a gold or predictions file is missing or invalid  (exit 5)
     └── NetworkError              nothing could be fetched, or serve's port is taken (exit 7)
@@ -40,7 +41,9 @@ EXIT_CODES: dict[int, str] = {
     INPUT: "an input could not be used (missing, unreadable, empty, not UTF-8, a PDF or other binary "
            "file, invalid front matter, an extraction failure) or the output file cannot be written; "
            "the other inputs were processed",
-    DATABASE: "database: missing (check, export, serve), or it cannot be opened or written",
+    DATABASE: "database: missing (check, export, serve), not a dvk database, made by an older dvk (export, "
+              "serve: `dvk check` brings it forward) or a newer one, or it cannot be opened or written "
+              "(a read-only file or folder)",
     GOLD: "a gold or predictions file is missing or invalid (score)",
     BUSY: "another dvk run holds the database's write lock (run, nightly, crawl, check)",
     NETWORK: "network: no page at all could be fetched (crawl, nightly), or serve's port is in use",
@@ -104,6 +107,10 @@ class StoreError(DvkError):
 
 
 class DatabaseMissing(StoreError):
+    pass
+
+
+class NotDvkDatabase(StoreError):
     pass
 
 

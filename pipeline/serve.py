@@ -77,7 +77,14 @@ def datasette_app(db_path: Path, settings: dict[str, Any] | None = None):  # typ
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="dvk")
-    return Datasette([str(db_path)], metadata=metadata_for(db_path), settings=settings or dict(DEFAULT_SETTINGS))
+    import os
+
+    # in a read-only folder SQLite cannot make the WAL index: the file is served as immutable
+    # (no one can be writing it there); Datasette names the database by its stem either way
+    writable = os.access(db_path.absolute().parent, os.W_OK)
+    files, immutables = ([str(db_path)], []) if writable else ([], [str(db_path)])
+    return Datasette(files, immutables=immutables, metadata=metadata_for(db_path),
+                     settings=settings or dict(DEFAULT_SETTINGS))
 
 
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, settings: dict[str, Any] | None = None,
@@ -88,9 +95,9 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, settings:
 
     import uvicorn
 
-    from .store import require_db
+    from .store import open_db
 
-    require_db(db_path)
+    open_db(db_path, readonly=True).close()  # a dvk database of this schema, else one line (exit 4)
     check_port(port, host)
     ds = datasette_app(db_path, settings)
     url = f"http://{host}:{port}/{db_path.stem}"
@@ -103,8 +110,8 @@ def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, settings:
 def command(db_path: Path, port: int, host: str = "127.0.0.1") -> list[str]:
     """The command line that serves this database (for tests and scripts), checked first: the
     database exists and the port is free."""
-    from .store import require_db
+    from .store import open_db
 
-    require_db(db_path)
+    open_db(db_path, readonly=True).close()
     check_port(port, host)
     return [sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db_path), "--port", str(port), "--host", host]

@@ -28,7 +28,7 @@ import sqlite_utils
 
 from extractors.records import Document
 
-from .errors import DatabaseBusy, DatabaseMissing, StoreError
+from .errors import DatabaseBusy, DatabaseMissing, NotDvkDatabase, StoreError
 
 DEFAULT_DB = Path("data/dvk.db")
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -36,56 +36,219 @@ FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 _LOCALITY_COLS = {"name": str, "kind": str, "level": str, "province": str, "code": str}
 
 
-def open_db(path: Path | str = DEFAULT_DB, *, create: bool = True) -> sqlite_utils.Database:
+#: ``PRAGMA application_id`` of every dvk database ("dvk" and 1), so that dvk knows its own files
+APPLICATION_ID = 0x64766B01
+#: ``PRAGMA user_version``: the schema this dvk writes. A database of an earlier dvk (a lower
+#: version, or 0 from before versions) is brought forward by any writing command: the tables,
+#: columns, indexes and triggers a new database has and it lacks are added (README "Database").
+SCHEMA_VERSION = 2
+_HINT = "check --db, or create it with `dvk run` (or `dvk nightly`, `dvk crawl`)"
+
+
+def open_db(path: Path | str = DEFAULT_DB, *, create: bool = True, readonly: bool = False
+            ) -> sqlite_utils.Database:
     """Open the database with its schema, WAL and foreign keys on.
 
-    ``create=False`` (commands that only read or check a database: ``check``, ``export``,
-    ``serve``) refuses a path where no dvk database is, so a mistyped ``--db`` is an error
-    instead of a new empty database."""
+    ``create=False`` (``check``) refuses a path where no dvk database is, so a mistyped ``--db``
+    is an error instead of a new empty database. ``readonly=True`` (``export``, ``serve``) opens
+    an existing dvk database without writing anything to it (in a read-only folder too); an older
+    schema is then a one-line error saying how to bring it forward. Any other SQLite file is
+    refused, never written (``NotDvkDatabase``, exit 4); an empty file is taken as a new database."""
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+        db.execute("PRAGMA foreign_keys = ON")
+        ensure_schema(db)
+        return db
     path = Path(path)
-    if not create and str(path) != ":memory:":
+    if not create or readonly:
         require_db(path)
+    if readonly:
+        return _open_readonly(path)
+    if path.exists():
+        _identify(path)  # another application's database is refused before anything is written
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=30)
         db = sqlite_utils.Database(conn)
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"made by a newer dvk (schema version {version}; this dvk knows up to "
+                             f"{SCHEMA_VERSION})", path=str(path), hint="use that dvk, or another --db")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a killed process
         ensure_schema(db)
+        db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("BEGIN IMMEDIATE")  # a read-only file fails here, not in the middle of a run
+        db.execute("ROLLBACK")
     except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot open the database: {exc}", path=str(path),
-                         hint="check the path and its permissions, or pass --db") from exc
+        raise _store_error(exc, path, "open") from exc
     return db
 
 
-def require_db(path: Path) -> None:
-    """A dvk database exists at ``path`` (else ``DatabaseMissing``, exit 4), without creating one."""
-    hint = "check --db, or create it with `dvk run` (or `dvk nightly`, `dvk crawl`)"
-    if not path.is_file():
-        raise DatabaseMissing("no database here", path=str(path), hint=hint)
+def _store_error(exc: Exception, path: Path, doing: str) -> StoreError:
+    """One line for what stops dvk from opening or writing the database (exit 4)."""
+    text = str(exc.strerror if isinstance(exc, OSError) and exc.strerror else exc)
+    if "readonly" in text or "read-only" in text or "Permission denied" in text or "Read-only" in text:
+        return StoreError(f"cannot {doing} the database for writing: {text}", path=str(path),
+                          hint="the file or its folder is read-only: use a writable --db (export and serve "
+                               "can read it where it is)")
+    return StoreError(f"cannot {doing} the database: {text}", path=str(path),
+                      hint="check the path and its permissions, or pass --db")
+
+
+def _identify(path: Path) -> str:
+    """``"dvk"`` (a dvk database, of any version) or ``"empty"`` (no tables: a new database), read
+    without writing; another application's file raises ``NotDvkDatabase``."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
         try:
-            found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'"
-                                 ).fetchone()
+            try:
+                app, tables = _probe(conn)
+            except sqlite3.OperationalError:
+                conn.close()  # a WAL database in a read-only folder: its -shm cannot be made
+                conn = sqlite3.connect(f"file:{_uri_path(path)}?immutable=1", uri=True)
+                app, tables = _probe(conn)
         finally:
             conn.close()
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc) or "malformed" in str(exc):
+            raise NotDvkDatabase(f"not an SQLite database: {exc}", path=str(path), hint=_HINT) from exc
+        raise _store_error(exc, path, "read") from exc
+    if app == APPLICATION_ID:
+        return "dvk"
+    if app == 0 and not tables:
+        return "empty"
+    if app == 0 and {"documents", "counts"} <= tables:  # made by a dvk of before application ids
+        return "dvk"
+    what = f"application id {app:#x}" if app else f"its tables: {', '.join(sorted(tables)[:5]) or 'none'}"
+    raise NotDvkDatabase(f"not a dvk database ({what}); dvk does not write to it", path=str(path),
+                         hint="check --db")
+
+
+def _probe(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+    app = conn.execute("PRAGMA application_id").fetchone()[0]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return int(app), tables
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.absolute()))
+
+
+def require_db(path: Path) -> None:
+    """A dvk database exists at ``path`` (else ``DatabaseMissing``, exit 4), without creating one
+    or writing to it; another application's SQLite file is ``NotDvkDatabase`` (exit 4)."""
+    if not path.is_file():
+        raise DatabaseMissing("no database here", path=str(path), hint=_HINT)
+    if _identify(path) == "empty":
+        raise DatabaseMissing("not a dvk database (an empty file)", path=str(path), hint=_HINT)
+
+
+def _open_readonly(path: Path) -> sqlite_utils.Database:
+    """A connection that cannot write: ``mode=ro``, or ``immutable=1`` where the folder is
+    read-only (then no other process can be writing it either); the schema must be current."""
+    conn: sqlite3.Connection | None = None
+    try:
+        for flags in ("mode=ro", "immutable=1"):
+            conn = sqlite3.connect(f"file:{_uri_path(path)}?{flags}", uri=True)
+            try:
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                break
+            except sqlite3.OperationalError:
+                conn.close()
+                conn = None
+                if flags == "immutable=1":
+                    raise
     except sqlite3.Error as exc:
-        raise StoreError(f"not an SQLite database: {exc}", path=str(path), hint=hint) from exc
-    if found is None:
-        raise DatabaseMissing("not a dvk database (no documents table)", path=str(path), hint=hint)
+        raise _store_error(exc, path, "read") from exc
+    assert conn is not None
+    db = sqlite_utils.Database(conn)
+    missing = missing_schema(db)
+    if missing:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        raise StoreError(f"made by an older dvk (schema version {version}, lacks {missing[0]}"
+                         f"{' and more' if len(missing) > 1 else ''}); this dvk reads version {SCHEMA_VERSION}",
+                         path=str(path), hint=f"bring it forward once with `dvk check --db {path}` "
+                                              "(or any dvk run on it)")
+    return db
+
+
+def fresh_schema() -> dict[str, dict[str, str]]:
+    """The tables (not virtual or FTS shadow tables) and columns with types of a new database."""
+    global _FRESH
+    if _FRESH is None:
+        db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+        ensure_schema(db)
+        _FRESH = _columns(db)
+        _FRESH_SQL.extend(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+                                     "ORDER BY rowid").fetchall())
+        db.close()
+    return _FRESH
+
+
+_FRESH: dict[str, dict[str, str]] | None = None
+_FRESH_SQL: list[tuple[str, str, str, str]] = []
+
+
+def _columns(db: sqlite_utils.Database) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for name, sql in db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall():
+        if (sql or "").upper().startswith("CREATE VIRTUAL") or name.startswith("documents_fts"):
+            continue
+        out[name] = {r[1]: r[2] for r in db.execute(f"PRAGMA table_info([{name}])")}
+    return out
+
+
+def missing_schema(db: sqlite_utils.Database) -> list[str]:
+    """What the database lacks of this dvk's schema (``table`` or ``table.column``)."""
+    have = _columns(db)
+    out = []
+    for table, cols in fresh_schema().items():
+        if table not in have:
+            out.append(f"table {table}")
+        else:
+            out += [f"column {table}.{c}" for c in cols if c not in have[table]]
+    return out
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Bring a database of an earlier dvk forward: the columns of this dvk's tables that it lacks
+    are added (empty; the next run re-extracts its documents, whose extractor version is older),
+    with document source keys filled in; missing tables, indexes and triggers follow in
+    ``ensure_schema``."""
+    fresh = fresh_schema()
+    have = _columns(db)
+    if "documents" in have and "source_key" not in have["documents"]:
+        _add_source_keys(db)
+        have = _columns(db)
+    own = {(t, c) for t, coded in _LABELLED.items()  # added and filled in by _evidence_schema
+           for c in [*_SENTENCE_COLS, *(f"{x}_vi" for x in coded)]}
+    for table, cols in fresh.items():
+        if table not in have:
+            continue
+        for col, typ in cols.items():
+            if col not in have[table] and (table, col) not in own:
+                db.execute(f"ALTER TABLE [{table}] ADD COLUMN [{col}] {typ}")
 
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
+    """Create what is missing of the schema (all of it in a new database); an older database's
+    tables get their missing columns first (``_migrate``)."""
+    if db.table_names():
+        _migrate(db)
     if "documents" not in db.table_names():
         db.table("documents").create({
             "id": str, "source_key": str, "url": str, "source": str, "title": str, "published": str,
             "path": str, "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
         }, pk="id")
         db.table("documents").enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
-    if "source_key" not in db.table("documents").columns_dict:  # a database of an earlier version
-        _add_source_keys(db)
+    if "documents_fts" not in db.table_names():  # a database of an earlier version without search
+        db.table("documents").enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
+        db.table("documents").populate_fts(["title", "text"])
     db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_documents_source_key ON documents(source_key)")
     fk = [("document_id", "documents", "id")]
     if "localities" not in db.table_names():
@@ -110,8 +273,6 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table("model_localities").create({"id": int, "model_id": int, "document_id": str,
                                        **_LOCALITY_COLS},
                                       pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
-    if "locality_system" not in db.table("counts").columns_dict:  # a database of an earlier version
-        db.table("counts").add_column("locality_system", str)
     _crawl_schema(db)
     _evidence_schema(db)
     for table, cols in (("documents", ["content_hash"]), ("localities", ["document_id"]), ("localities", ["province"]),
@@ -265,17 +426,21 @@ def db_lock(path: Path | str, *, share: bool = False) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     name = os.path.abspath(str(path) + ".lock")
     if name in _HELD:  # a shared hold of this process
         yield
         return
-    lock = FileLock(name)
+    if path.exists():
+        _identify(path)  # no lock file beside another application's database
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(name)
         lock.acquire(timeout=0)
     except Timeout as exc:
         raise DatabaseBusy("another dvk run is writing this database", path=str(path),
                            hint="wait for it to finish; the lock file is released when it stops") from exc
+    except OSError as exc:
+        raise _store_error(exc, path, "lock") from exc
     if share:
         _HELD.add(name)
     try:
