@@ -6,6 +6,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import regex
 
@@ -18,7 +19,7 @@ from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
 from .records import Span as Evidence
-from .text import fold, key
+from .text import fold, key, normalized
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,41 @@ def sentence_of(lay: Layout, start: int | None, end: int | None) -> Evidence | N
 
 
 def extract(text: str, meta: Meta) -> Document:
-    """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed)."""
+    """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed).
+
+    Any Unicode is taken, composed or not: the rules read the text composed (``text.normalized``,
+    NFC one cluster at a time), and every span (a count's or a model's ``start``/``end``) is an
+    offset into ``text`` as given, with the record's ``text`` equal to ``text[start:end]``. The
+    records of a decomposed (NFD) text are those of its NFC form, spans mapped back."""
+    composed, where = normalized(text)
+    document = _extract(composed, meta)
+    if composed is text:
+        return document
+    return _map_spans(document, text, where)
+
+
+def _map_spans(document: Document, text: str, where: list[tuple[int, int]]) -> Document:
+    """The spans of records found in the composed text, as offsets into the original ``text``."""
+    def span(start: int | None, end: int | None) -> dict[str, object]:
+        if start is None or end is None:
+            return {}
+        s = where[start][0] if start < len(where) else len(text)
+        e = where[end - 1][1] if end > start else s
+        return {"start": s, "end": e, "text": text[s:e]}
+
+    def mapped(rec: Any) -> Any:
+        update = span(rec.start, rec.end)
+        sent = getattr(rec, "sentence", None)
+        if sent is not None:  # the sentence that holds the evidence, mapped the same way
+            update["sentence"] = sent.model_copy(update=span(sent.start, sent.end))
+        return rec.model_copy(update=update)
+
+    counts = [mapped(c) for c in document.counts]
+    models = [mapped(m) for m in document.models]
+    return document.model_copy(update={"counts": counts, "models": models})
+
+
+def _extract(text: str, meta: Meta) -> Document:
     lay = layout(text)
     published = meta.published
     site = site_of_url(meta.url)

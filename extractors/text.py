@@ -2,6 +2,13 @@
 
 Every function that returns text for *matching* keeps the length of its input, so an offset found
 in the folded text is an offset in the original (evidence spans always point at the source).
+
+Any Unicode is taken: ``normalized`` composes a text one cluster (a character and the combining
+marks after it) at a time and says, for every character of the result, which characters of the
+input it came from, so ``extractors.extract`` reads composed text and still returns offsets into
+the text it was given, decomposed (NFD) or not. ``fold`` keeps the length of any text
+``normalized`` returns: ``İ`` (U+0130), the one character whose ``lower()`` is two, folds to
+``i``.
 """
 
 from __future__ import annotations
@@ -40,12 +47,46 @@ QUOTES = "\"“”„‟«»″〝〞＂"
 SINGLE_QUOTES = "‘’‚‛`´"
 _QUOTE_TABLE = str.maketrans({**{q: '"' for q in QUOTES}, **{q: "'" for q in SINGLE_QUOTES}})
 _SPACE_TABLE = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\t": " "})
+_DOTTED_I = str.maketrans({"\u0130": "I"})  # "İ".lower() is "i" and a combining dot: two characters
 _DASH_TABLE = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-"})
 
 
 def nfc(text: str) -> str:
-    """Unicode NFC (decomposed input such as ``"Hoa\\u0300"`` becomes ``"Hoà"``)."""
-    return unicodedata.normalize("NFC", text)
+    """Unicode NFC, one cluster at a time (decomposed input such as ``"Hoa\\u0300"`` becomes
+    ``"Hoà"``); the same as ``unicodedata.normalize("NFC", text)`` except that nothing composes
+    across two characters that both stand alone (Hangul jamo), so that ``normalized`` can map it."""
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return normalized(text)[0]
+
+
+def _clusters(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each character with the combining marks after it (a leading run of
+    marks is a cluster of its own)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(text)):
+        if not unicodedata.combining(text[i]):
+            out.append((start, i))
+            start = i
+    if text:
+        out.append((start, len(text)))
+    return out
+
+
+def normalized(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text composed (see ``nfc``) and, for each of its characters, the (start, end) of the
+    cluster of ``text`` it comes from. An NFC text comes back as itself with one-character
+    clusters."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, [(i, i + 1) for i in range(len(text))]
+    pieces: list[str] = []
+    where: list[tuple[int, int]] = []
+    for start, end in _clusters(text):
+        piece = unicodedata.normalize("NFC", text[start:end])
+        pieces.append(piece)
+        where.extend([(start, end)] * len(piece))
+    return "".join(pieces), where
 
 
 def modern_tones(text: str) -> str:
@@ -61,7 +102,7 @@ def fold(text: str) -> str:
 
     Same length as ``nfc(text)``; callers pass NFC text so offsets carry over unchanged.
     """
-    out = modern_tones(nfc(text)).lower()
+    out = modern_tones(nfc(text)).translate(_DOTTED_I).lower()
     return out.translate(_QUOTE_TABLE).translate(_SPACE_TABLE).translate(_DASH_TABLE)
 
 
