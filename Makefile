@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc
+.PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc bench-fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench-clean: $(STAMP)  ## the generic cleaner beside trafilatura (pip install tr
 
 bench-warc: $(STAMP)  ## WARC readers, read + prefilter on one core, --dask local:N against --workers N
 	$(BIN)/python -m bench.warc
+
+bench-fuzz: $(STAMP)  ## 10,000 generated inputs through extract, the cleaner and front matter: crashes, hangs, span violations (all 0)
+	$(BIN)/python -m bench.fuzz
 
 clean:
 	rm -rf $(VENV) data/dvk.db data/dvk.db-wal data/dvk.db-shm
