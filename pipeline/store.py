@@ -105,11 +105,11 @@ def _identify(path: Path) -> str:
         conn = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
         try:
             try:
-                app, tables = _probe(conn)
+                app, tables, legacy = _probe(conn)
             except sqlite3.OperationalError:
                 conn.close()  # a WAL database in a read-only folder: its -shm cannot be made
                 conn = sqlite3.connect(f"file:{_uri_path(path)}?immutable=1", uri=True)
-                app, tables = _probe(conn)
+                app, tables, legacy = _probe(conn)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -120,17 +120,26 @@ def _identify(path: Path) -> str:
         return "dvk"
     if app == 0 and not tables:
         return "empty"
-    if app == 0 and {"documents", "counts"} <= tables:  # made by a dvk of before application ids
+    if app == 0 and legacy:  # made by a dvk of before application ids
         return "dvk"
     what = f"application id {app:#x}" if app else f"its tables: {', '.join(sorted(tables)[:5]) or 'none'}"
     raise NotDvkDatabase(f"not a dvk database ({what}); dvk does not write to it", path=str(path),
                          hint="check --db")
 
 
-def _probe(conn: sqlite3.Connection) -> tuple[int, set[str]]:
+def _probe(conn: sqlite3.Connection) -> tuple[int, set[str], bool]:
+    """The application id, the tables, and whether the tables are those of a dvk of before
+    application ids: a ``documents`` table with dvk's ``id`` and ``text`` and either its
+    ``extractor_version`` or a ``counts`` table pointing at it."""
     app = conn.execute("PRAGMA application_id").fetchone()[0]
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    return int(app), tables
+
+    def cols(table: str) -> set[str]:
+        return {r[1] for r in conn.execute(f"PRAGMA table_info([{table}])")} if table in tables else set()
+
+    doc = cols("documents")
+    legacy = {"id", "text"} <= doc and ("extractor_version" in doc or "document_id" in cols("counts"))
+    return int(app), tables, legacy
 
 
 def _uri_path(path: Path) -> str:
