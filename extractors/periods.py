@@ -192,22 +192,23 @@ def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
     a bare "trong năm": the year named last before it, else the year of publication."""
     phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
     years = [e for e in found if e.kind == "year" and e.reporting and e.period]
+    phase_starts, year_starts = [p.start for p in phases], [y.start for y in years]  # sorted: found is
     for e in found:
         if e.kind == "the_year":
-            earlier = [y for y in years if y.start < e.start]
-            if earlier:
-                e.period = earlier[-1].period
+            k = bisect.bisect_left(year_starts, e.start)  # the years before it, found by bisection
+            if k:
+                e.period = years[k - 1].period
             elif published is not None:
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
             continue
         if e.kind != "last_years":
             continue
-        before = [p for p in phases if p.start < e.start]
-        after = [p for p in phases if p.start > e.start]
-        if before:
-            e.period = before[-1].period
-        elif after:
-            e.period = after[0].period
+        k = bisect.bisect_left(phase_starts, e.start)
+        after = bisect.bisect_right(phase_starts, e.start)
+        if k:
+            e.period = phases[k - 1].period
+        elif after < len(phases):
+            e.period = phases[after].period
         else:
             n = regex.search(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười", e.text.lower())
             n_years = (int(n.group()) if n.group().isdigit() else words_to_number(n.group())) if n else None
@@ -217,15 +218,22 @@ def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
 
 
 def _drop_now_beside_dates(found: list[TimeExpr], lay: Layout) -> None:
-    """"Tính đến ngày 30/11/2023, toàn tỉnh hiện có …": the explicit date wins over "hiện có"."""
+    """"Tính đến ngày 30/11/2023, toàn tỉnh hiện có …": the explicit date wins over "hiện có".
+
+    The "until" expressions and the sentences are looked up by bisection (both are sorted), so a
+    long run of "đến nay" stays linear."""
+    untils = [o.start for o in found if o.kind.startswith("until")]  # sorted: found is
+    sent_starts = [x.start for x in lay.sentences]
     for e in found:
-        if e.kind != "now":
+        if e.kind != "now" or not untils:
             continue
-        sent = lay.sentence_at(e.start)
-        if sent is None:
+        i = bisect.bisect_right(sent_starts, e.start) - 1
+        if i < 0 or not lay.sentences[i].start <= e.start < lay.sentences[i].end:
             continue
+        sent = lay.sentences[i]
         clause_start = max(sent.start, lay.folded.rfind(";", sent.start, e.start) + 1)
-        if any(o.kind.startswith("until") and clause_start <= o.start < e.start for o in found):
+        k = bisect.bisect_left(untils, clause_start)
+        if k < len(untils) and untils[k] < e.start:
             e.reporting = False
 
 

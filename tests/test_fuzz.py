@@ -26,3 +26,20 @@ def test_the_span_check_sees_a_wrong_span() -> None:
     assert len(span_violations(text, shifted)) == 1
     other = doc.model_copy(update={"counts": [doc.counts[0].model_copy(update={"value": 31})]})
     assert any("not in its text" in v for v in span_violations(text, other))
+
+
+def _cpu_ms_per_kb(text: str) -> float:
+    import time
+
+    t0 = time.process_time()
+    extract(text, Meta(doc="x"))
+    return 1000 * (time.process_time() - t0) / (len(text.encode("utf-8")) / 1024)
+
+
+def test_runs_the_fuzzer_found_cost_the_same_per_kb_at_any_size() -> None:
+    """"đến nay" × n was quadratic (each "now" looked through every time expression)."""
+    extract("Xã có 3 mô hình.", Meta(doc="warm-up"))
+    for unit in ("đến nay ", "trong năm ", "5 năm qua, "):
+        small = min(_cpu_ms_per_kb(unit * (2048 // len(unit.encode("utf-8")))) for _ in range(3))
+        large = _cpu_ms_per_kb(unit * (32768 // len(unit.encode("utf-8"))))
+        assert large < 4 * small + 2, (unit, small, large)
