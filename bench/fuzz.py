@@ -201,6 +201,10 @@ def span_violations(text: str, doc: Document) -> list[str]:
             continue
         if r.end is None or not 0 <= r.start <= r.end <= len(text) or text[r.start:r.end] != r.text:
             out.append(f"span {r.start}:{r.end} is {text[r.start:r.end]!r}, record says {r.text!r}")
+        s = r.sentence  # the sentence that holds the evidence
+        if s is not None and s.start is not None and s.end is not None and r.end is not None and (
+                not s.start <= r.start <= r.end <= s.end or text[s.start:s.end] != s.text):
+            out.append(f"sentence {s.start}:{s.end} of span {r.start}:{r.end} is not the text's")
     for c in doc.counts:
         if c.text is None:
             continue
