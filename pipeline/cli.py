@@ -93,7 +93,10 @@ def run(
     verbose: Annotated[bool, VERBOSE_OPTION] = False,
     as_json: Annotated[bool, JSON_OPTION] = False,
 ) -> None:
-    """Clean, extract and store documents, then print a summary per document.
+    """Clean, extract and store documents, then print what was done and the fact-check findings.
+
+    On a terminal, a run of at most 50 documents shows a table per document (unit, periods,
+    counts, models) and one of the findings; otherwise their counts, and the first problems.
 
     Progress: a bar on a terminal, one log line per document on standard error otherwise.
 
@@ -108,7 +111,7 @@ def run(
     from .run import CORPUS, documents_of
     from .run import run as run_job
     from .store import db_lock, open_db
-    from .summary import print_findings, print_run_summary
+    from .summary import SUMMARY_ROWS, print_run_findings, print_run_summary
 
     try:
         given = _given(url, published, source)
@@ -116,7 +119,7 @@ def run(
         with db_lock(db, share=True):  # one hold from the first document stored to the last finding
             with document_progress("run", total, quiet=quiet or as_json, verbose=verbose) as on_batch:
                 result = run_job(paths, db, force=force, workers=workers, given=given, on_batch=on_batch,
-                                dask=dask)
+                                 dask=dask, keep=None if as_json else SUMMARY_ROWS + 1)
             database = open_db(db)
             findings = run_checks(database)
             database.close()
@@ -128,7 +131,7 @@ def run(
         for o in result.failed:  # one line each on standard error, as for extract
             typer.echo(f"dvk: error: {o.error}", err=True)
         if not quiet and not as_json:
-            print_findings(findings)
+            print_run_findings(findings)
     except DvkError as exc:
         _fail(exc)
     if code:
@@ -286,7 +289,7 @@ def nightly(
         with (nullcontext(None) if silent else crawl_progress()) as on_page, \
                 document_progress("nightly", quiet=silent, verbose=verbose) as on_batch:
             result = nightly_job(db, registry, inputs=inputs, workers=workers, crawl=crawl,
-                                 max_pages=max_pages, on_page=on_page, on_batch=on_batch)
+                                 max_pages=max_pages, on_page=on_page, on_batch=on_batch, keep=0)
     except DvkError as exc:
         _fail(exc)
     if as_json:

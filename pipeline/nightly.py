@@ -21,7 +21,7 @@ from pathlib import Path
 from extractors import extractor_version
 
 from .crawl import Crawler, CrawlResult, PageReport
-from .run import CORPUS, Outcome, input_items, process, stale_page_items
+from .run import CORPUS, Outcome, RunResult, input_items, process, stale_page_items
 from .sources import Registry
 from .store import db_lock, finish_run, now_iso, open_db, start_run, transaction
 
@@ -30,15 +30,24 @@ from .store import db_lock, finish_run, now_iso, open_db, start_run, transaction
 class NightlyResult:
     run_id: int
     crawl: CrawlResult | None = None
-    files: list[Outcome] = field(default_factory=list)
-    pages: list[Outcome] = field(default_factory=list)
+    file_run: RunResult = field(default_factory=RunResult)  # the local inputs
+    page_run: RunResult = field(default_factory=RunResult)  # stored pages re-extracted
     findings: int = 0
     finding_errors: int = 0  # findings of severity error (stored ones when the checks were not re-run)
     errors: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, source, reason)
     warc_skipped: int = 0  # records of the web archives among the inputs that were not read
 
+    @property
+    def files(self) -> list[Outcome]:
+        """The local inputs' outcomes (all, or the first ``keep`` of them)."""
+        return self.file_run.outcomes
+
+    @property
+    def pages(self) -> list[Outcome]:
+        return self.page_run.outcomes
+
     def counts(self) -> dict[str, int]:
-        c = Counter(o.status for o in [*self.files, *self.pages])
+        c = self.file_run.tally + self.page_run.tally
         out = {f"documents_{k}": c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
         if self.crawl is not None:
             for k in ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "skipped", "failed"):
@@ -68,13 +77,15 @@ class NightlyResult:
     @property
     def changed(self) -> bool:
         crawled = self.crawl.changed_documents if self.crawl else 0
-        return crawled > 0 or any(o.status in ("new", "changed") for o in [*self.files, *self.pages])
+        return crawled > 0 or any(r.tally["new"] + r.tally["changed"] for r in (self.file_run, self.page_run))
 
 
 def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None = None, workers: int = 1,
             crawl: bool = True, max_pages: int | None = None,
             on_page: Callable[[PageReport], None] | None = None,
-            on_batch: Callable[[list[Outcome]], None] | None = None) -> NightlyResult:
+            on_batch: Callable[[list[Outcome]], None] | None = None, keep: int | None = None) -> NightlyResult:
+    """The nightly job (module docstring); the result keeps every document's outcome, or with
+    ``keep`` the first ``keep`` of the files and of the pages (the counts and failures always)."""
     import asyncio
 
     from .check import run_checks
@@ -96,15 +107,13 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
                 result.errors += [("fetch", p.url, p.reason or "") for p in failed]
             skipped: Counter[str] = Counter()
             items = input_items(db, list(inputs) if inputs else [CORPUS], registry=registry, skipped=skipped)
-            files = process(db, items, registry=registry, workers=workers, run_id=run_id, on_batch=on_batch,
-                            skipped=skipped)
-            result.files = files.outcomes
-            result.warc_skipped = sum(files.skipped.values())
-            pages = process(db, stale_page_items(db, extractor_version()), registry=registry, workers=workers,
-                            run_id=run_id, on_batch=on_batch)
-            result.pages = pages.outcomes
-            result.errors += [("extract", o.path, o.error or "") for o in [*result.files, *result.pages]
-                              if o.status == "failed"]
+            result.file_run = process(db, items, registry=registry, workers=workers, run_id=run_id,
+                                      on_batch=on_batch, skipped=skipped, keep=keep)
+            result.warc_skipped = sum(result.file_run.skipped.values())
+            result.page_run = process(db, stale_page_items(db, extractor_version()), registry=registry,
+                                      workers=workers, run_id=run_id, on_batch=on_batch, keep=keep)
+            result.errors += [("extract", o.path, o.error or "")
+                              for o in [*result.file_run.failed, *result.page_run.failed]]
             if result.changed:
                 found = run_checks(db)
                 result.findings = len(found)

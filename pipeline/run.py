@@ -127,17 +127,34 @@ class _Done:
 
 @dataclass
 class RunResult:
+    """What a run did: a count per status, every failure, and the outcomes themselves — all of
+    them, or with ``keep`` only the first ``keep`` (so a large run keeps nothing per document)."""
+
     outcomes: list[Outcome] = field(default_factory=list)
     run_id: int | None = None
     skipped: Counter[str] = field(default_factory=Counter)  # records of web archives not read, by reason
+    keep: int | None = None
+    tally: Counter[str] = field(default_factory=Counter)
+    failures: list[Outcome] = field(default_factory=list)
+
+    def add(self, outcomes: Iterable[Outcome]) -> None:
+        for o in outcomes:
+            self.tally[o.status] += 1
+            if o.status == "failed":
+                self.failures.append(o)
+            if self.keep is None or len(self.outcomes) < self.keep:
+                self.outcomes.append(o)
+
+    @property
+    def total(self) -> int:
+        return sum(self.tally.values())
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return self.failures
 
     def counts(self) -> dict[str, int]:
-        c = Counter(o.status for o in self.outcomes)
-        out = {k: c.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
+        out = {k: self.tally.get(k, 0) for k in ("new", "changed", "unchanged", "failed")}
         if self.skipped:
             out["skipped"] = sum(self.skipped.values())
         return out
@@ -402,12 +419,14 @@ def stale_page_items(db: sqlite_utils.Database, version: str, force: bool = Fals
 
 def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Registry, workers: int = 1,
             run_id: int | None = None, on_batch: Callable[[list[Outcome]], None] | None = None,
-            engine: Engine | None = None, skipped: Counter[str] | None = None) -> RunResult:
+            engine: Engine | None = None, skipped: Counter[str] | None = None,
+            keep: int | None = None) -> RunResult:
     """Process items with ``engine`` (default: a pool of ``workers`` local processes, or this
     process alone) and store them; ``skipped`` (shared with the items' generator) counts what
-    was not read, and takes the archived pages the workers found to be no article on the topic."""
+    was not read, and takes the archived pages the workers found to be no article on the topic.
+    The result keeps every outcome, or with ``keep`` the first ``keep`` (counts and failures always)."""
     version = extractor_version()
-    result = RunResult(run_id=run_id, skipped=skipped if skipped is not None else Counter())
+    result = RunResult(run_id=run_id, skipped=skipped if skipped is not None else Counter(), keep=keep)
     own = engine is None and workers > 1
     if own:
         engine = LocalPool(workers, registry)
@@ -416,7 +435,7 @@ def process(db: sqlite_utils.Database, items: Iterable[Item], *, registry: Regis
             store_results(db, done, version, run_id)
             outcomes = [d.outcome for d in done if d.outcome.status != "skipped"]
             result.skipped.update(d.outcome.error or "" for d in done if d.outcome.status == "skipped")
-            result.outcomes.extend(outcomes)
+            result.add(outcomes)
             if on_batch is not None:
                 on_batch(outcomes)
     finally:
@@ -434,10 +453,11 @@ def check_given(paths: list[Path], given: Given) -> None:
 
 def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None = None,
         force: bool = False, workers: int = 1, given: Given | None = None, dask: str | None = None,
-        on_batch: Callable[[list[Outcome]], None] | None = None) -> RunResult:
+        on_batch: Callable[[list[Outcome]], None] | None = None, keep: int | None = None) -> RunResult:
     """Process files, folders and web archives (default: the bundled corpus) into the database
     at ``db_path``, with ``workers`` local processes or on Dask (``dask``: a scheduler's address,
-    or ``local:N`` for a local cluster of N worker processes); ``on_batch`` hears each stored batch."""
+    or ``local:N`` for a local cluster of N worker processes); ``on_batch`` hears each stored batch.
+    The result keeps every outcome, or with ``keep`` the first ``keep`` (the counts and failures always)."""
     from .store import db_lock
 
     registry = registry or load_registry()
@@ -448,7 +468,7 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
         db = open_db(db_path)
         run_id = start_run(db, "run", extractor_version())
         status = "interrupted"
-        result = RunResult(run_id=run_id)
+        result = RunResult(run_id=run_id, keep=keep)
         engine = None
         try:
             skipped: Counter[str] = Counter()
@@ -458,7 +478,7 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
 
                 engine = DaskEngine(dask, registry)
             result = process(db, items, registry=registry, workers=workers, run_id=run_id, engine=engine,
-                             skipped=skipped, on_batch=on_batch)
+                             skipped=skipped, on_batch=on_batch, keep=keep)
             status = "finished"
         finally:
             if engine is not None:

@@ -15,19 +15,40 @@ from extractors import Document
 
 from .crawl import OUTCOMES, CrawlResult, PageReport
 from .nightly import NightlyResult
-from .run import CORPUS, RunResult, documents_of, extract_source
+from .run import CORPUS, Outcome, RunResult, documents_of, extract_source
 from .score import METRICS, Report
 from .store import open_db
 
 console = Console(width=140)
 
 
-def print_run_summary(result: RunResult, db_path: Path) -> None:
+SUMMARY_ROWS = 50  # the most documents (or findings) a table shows after a run; counts beyond
+
+
+def wants_tables(rows: int) -> bool:
+    """A per-document table is for a person: on a terminal, for a run small enough to read."""
+    return console.is_terminal and rows <= SUMMARY_ROWS
+
+
+def print_run_summary(result: RunResult, db_path: Path, *, table: bool | None = None) -> None:
+    """The documents' statuses counted; on a terminal and a small run (or with ``table=True``),
+    first a table of each document's unit, periods, counts and models."""
+    if table is None:
+        table = wants_tables(result.total)
+    if table:
+        print_document_table(result.outcomes, db_path)
+    console.print(", ".join(f"{k}: {v}" for k, v in sorted(result.tally.items())))
+    if result.skipped:
+        console.print("not read from the web archives: " + ", ".join(
+            f"{k}: {v}" for k, v in sorted(result.skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+
+def print_document_table(outcomes: list[Outcome], db_path: Path) -> None:
     db = open_db(db_path)
     table = Table(title=f"dvk run → {db_path}")
     for col in ("document", "status", "primary locality", "period", "counts by field", "models"):
         table.add_column(col)
-    for o in result.outcomes:
+    for o in outcomes:
         if o.status == "failed" or o.doc is None:
             table.add_row(o.path, "[red]failed[/red]", o.error or "", "", "", "")
             continue
@@ -46,13 +67,6 @@ def print_run_summary(result: RunResult, db_path: Path) -> None:
         n_models = db.execute("SELECT count(*) FROM models WHERE document_id = ?", [o.doc]).fetchone()[0]
         table.add_row(o.doc, o.status, loc, "\n".join(periods) or "—", counts, str(n_models))
     console.print(table)
-    statuses: dict[str, int] = defaultdict(int)
-    for o in result.outcomes:
-        statuses[o.status] += 1
-    console.print(", ".join(f"{k}: {v}" for k, v in sorted(statuses.items())))
-    if result.skipped:
-        console.print("not read from the web archives: " + ", ".join(
-            f"{k}: {v}" for k, v in sorted(result.skipped.items(), key=lambda kv: (-kv[1], kv[0]))))
     db.close()
 
 
@@ -95,6 +109,26 @@ def print_score(report: Report, details: bool = False) -> None:
             for kind, items in d.spurious.items():
                 for it in items:
                     console.print(f"[red]spurious[/red] {d.doc} {kind}: {it}")
+
+
+def print_run_findings(findings: list) -> None:  # type: ignore[type-arg]
+    """After a run: the findings' table on a terminal when there are few, else their counts by
+    kind and severity and the first problems, one line each (``dvk check`` shows them all)."""
+    if wants_tables(len(findings)):
+        print_findings(findings)
+        return
+    by: Counter[tuple[str, str]] = Counter((f.kind, f.severity) for f in findings)
+    severities = Counter(f.severity for f in findings)
+    console.print(f"findings: {len(findings)} (" + ", ".join(
+        f"{k} {severities.get(k, 0)}" for k in ("ok", "warning", "error")) + ")", highlight=False)
+    for (kind, severity), n in sorted(by.items()):
+        console.print(f"  {kind} {severity}: {n}", highlight=False)
+    problems = [f for f in findings if f.severity != "ok"]
+    for f in problems[:10]:
+        console.print(f"{f.severity} {f.kind} {','.join(f.documents)}: {f.message} ({f.arithmetic})",
+                      highlight=False, markup=False)
+    if len(problems) > 10:
+        console.print(f"… and {len(problems) - 10} more: dvk check --problems", highlight=False)
 
 
 def print_findings(findings: list) -> None:  # type: ignore[type-arg]
@@ -162,8 +196,8 @@ def print_nightly_summary(result: NightlyResult) -> None:
     table.add_column("changed", justify="right")
     table.add_column("unchanged", justify="right")
     table.add_column("failed", justify="right")
-    for label, outcomes in (("local files", result.files), ("stored pages re-extracted", result.pages)):
-        c = Counter(o.status for o in outcomes)
+    for label, run in (("local files", result.file_run), ("stored pages re-extracted", result.page_run)):
+        c = run.tally
         table.add_row(label, *(str(c.get(k, 0)) for k in ("new", "changed", "unchanged", "failed")))
     console.print(table)
     checks = f"findings: {counts['findings']}" if result.changed else "nothing changed, checks not re-run"
