@@ -517,33 +517,34 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
     from .labels import label
 
     doc_id = doc_id or document.doc
-    stored = db.execute("SELECT source_key FROM documents WHERE id = ?", [doc_id]).fetchone()
+    conn = db.conn
+    stored = conn.execute("SELECT source_key FROM documents WHERE id = ?", [doc_id]).fetchone()
     if key is None:
         key = stored[0] if stored and stored[0] else document.url
-        if key is None or (stored is None and db.execute(
+        if key is None or (stored is None and conn.execute(
                 "SELECT 1 FROM documents WHERE source_key = ?", [key]).fetchone() is not None):
             key = f"id:{doc_id}"  # the URL is another document's already: this one keeps its own
     elif stored is not None and stored[0] not in (None, key):
         raise OtherSource(f"document id {doc_id} is another source's ({stored[0]}), not {key}")
-    model_ids = [r[0] for r in db.execute("SELECT id FROM models WHERE document_id = ?", [doc_id])]
-    if model_ids:
-        db.execute("DELETE FROM model_localities WHERE document_id = ?", [doc_id])
-    for table in ("localities", "periods", "counts", "models"):
-        db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
-    db.table("documents").upsert({
+    if stored is not None:  # its earlier records go (model_localities through its index on model_id)
+        conn.execute("DELETE FROM model_localities WHERE model_id IN "
+                     "(SELECT id FROM models WHERE document_id = ?)", [doc_id])
+        for table in ("localities", "periods", "counts", "models"):
+            conn.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
+    _upsert(conn, "documents", {
         "id": doc_id, "source_key": key, "url": document.url, "source": source,
         "title": default_title(document.title, text, doc_id),
         "published": _d(document.published), "path": path, "text": text,
         "content_hash": content_hash, "extractor_version": extractor_version,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }, pk="id")
-    db.table("localities").insert_all({
+    })
+    _insert_all(conn, "localities", [{
         "document_id": doc_id, "name": loc.name, "kind": loc.kind, "level": loc.level,
         "province": loc.province, "code": loc.code, "is_primary": int(loc.primary),
-        "inferred": int(loc.inferred)} for loc in document.localities)
-    db.table("periods").insert_all({"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
-                               "text": p.text} for p in document.periods)
-    db.table("counts").insert_all({
+        "inferred": int(loc.inferred)} for loc in document.localities])
+    _insert_all(conn, "periods", [{"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
+                                   "text": p.text} for p in document.periods])
+    _insert_all(conn, "counts", [{
         "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
         "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
         "locality_name": c.locality.name if c.locality else None,
@@ -555,16 +556,48 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c),
         "field_vi": label("field", c.field), "metric_vi": label("metric", c.metric),
         "level_vi": label("level", c.level), "holder_vi": label("holder", c.holder),
-        "bound_vi": label("bound", c.bound)} for c in document.counts)
+        "bound_vi": label("bound", c.bound)} for c in document.counts])
+    model_localities = []
     for m in document.models:
-        mid = db.table("models").insert({
+        mid = _insert_one(conn, "models", {
             "document_id": doc_id, "name": m.name, "field": m.field,
             "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
-            "span_start": m.start, "span_end": m.end, **_sentence(m), "field_vi": label("field", m.field)}).last_pk
-        db.table("model_localities").insert_all({
+            "span_start": m.start, "span_end": m.end, **_sentence(m), "field_vi": label("field", m.field)})
+        model_localities += [{
             "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
-            "level": loc.level, "province": loc.province, "code": loc.code}
-            for loc in m.localities)
+            "level": loc.level, "province": loc.province, "code": loc.code} for loc in m.localities]
+    _insert_all(conn, "model_localities", model_localities)
+
+
+# Rows go in through prepared statements on the connection (one ``executemany`` per table and
+# document), not through sqlite-utils' per-call table introspection: the statement text is made
+# once per table and column list. A row is a dict, so a new column is one more key.
+_SQL: dict[tuple[str, str, tuple[str, ...]], str] = {}
+
+
+def _sql(verb: str, table: str, cols: tuple[str, ...]) -> str:
+    sql = _SQL.get((verb, table, cols))
+    if sql is None:
+        names = ", ".join(f"[{c}]" for c in cols)
+        sql = f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(cols))})"
+        if verb == "upsert":  # the row keeps its rowid, so the full-text index is updated, not duplicated
+            sql += " ON CONFLICT(id) DO UPDATE SET " + ", ".join(f"[{c}] = excluded.[{c}]" for c in cols[1:])
+        _SQL[(verb, table, cols)] = sql
+    return sql
+
+
+def _insert_all(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        conn.executemany(_sql("insert", table, tuple(rows[0])), [tuple(r.values()) for r in rows])
+
+
+def _insert_one(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
+    return int(conn.execute(_sql("insert", table, tuple(row)), tuple(row.values())).lastrowid or 0)
+
+
+def _upsert(conn: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
+    """Insert the row, or update the stored row of its ``id`` (the first key)."""
+    conn.execute(_sql("upsert", table, tuple(row)), tuple(row.values()))
 
 
 def start_run(db: sqlite_utils.Database, kind: str, version: str) -> int:
