@@ -84,9 +84,8 @@ def _successors() -> dict[str, tuple[str, str]]:
     return out
 
 
-@cache
-def units() -> tuple[Unit, ...]:
-    """The 2008-system units (2021–2025 list)."""
+def _parse_units() -> tuple[Unit, ...]:
+    """The 2008-system units, read from their CSV."""
     kinds = _kinds()
     succ = _successors()
     out: list[Unit] = []
@@ -120,9 +119,8 @@ def units() -> tuple[Unit, ...]:
     return tuple(out)
 
 
-@cache
-def units_2025() -> tuple[Unit, ...]:
-    """The 2025-system units: 34 provinces and their communes, wards and special zones."""
+def _parse_units_2025() -> tuple[Unit, ...]:
+    """The 2025-system units, read from their CSV."""
     kinds = _kinds()
     out: list[Unit] = []
     for row in _read_csv("admin_units_2025.csv"):
@@ -173,7 +171,94 @@ def _index(us: tuple[Unit, ...], loose: bool) -> dict[str, tuple[Unit, ...]]:
 
 @cache
 def _by_key(loose: bool) -> dict[str, tuple[Unit, ...]]:
-    return _index(units() + units_2025(), loose)
+    return _gazetteer()[3 if loose else 2]
+
+
+# --- the prebuilt form ---------------------------------------------------------------------------
+# Parsing the two CSVs and keying every name costs most of a short command's start-up, so
+# ``make`` writes the parsed units and both name indexes to ``data/gazetteer.marshal`` (not in
+# git; ``tools/build_gazetteer.py``), stamped with a digest of everything they are made from:
+# the CSVs, the lexicon and the code of this module and of the text layer. A file whose stamp
+# does not match (an edited CSV or rule, a new Python) is ignored and the CSVs are parsed as
+# before, so the prebuilt form can make a start faster but never change a result.
+PREBUILT = "gazetteer.marshal"
+_FIELDS = tuple(Unit.__dataclass_fields__)
+
+Gazetteer = tuple[tuple[Unit, ...], tuple[Unit, ...], dict[str, tuple[Unit, ...]], dict[str, tuple[Unit, ...]]]
+
+
+def _digest() -> str:
+    import hashlib
+    import sys
+
+    from . import text
+
+    h = hashlib.sha256(sys.version.encode())
+    data = resources.files(__package__).joinpath("data")
+    for name in ("admin_units.csv", "admin_units_2025.csv", "lexicon.toml"):
+        h.update(data.joinpath(name).read_bytes())
+    for module in (text.__file__, __file__):
+        with open(module, "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
+def _parsed() -> Gazetteer:
+    old, new = _parse_units(), _parse_units_2025()
+    return old, new, _index(old + new, False), _index(old + new, True)
+
+
+def prebuilt_bytes() -> bytes:
+    """The prebuilt form of the parsed gazetteer (``tools/build_gazetteer.py`` writes it)."""
+    import marshal
+
+    old, new, exact, loose = _parsed()
+    every = old + new
+    at = {id(u): i for i, u in enumerate(every)}
+    rows = tuple(tuple(getattr(u, f) for f in _FIELDS) for u in every)
+
+    def ids(index: dict[str, tuple[Unit, ...]]) -> dict[str, tuple[int, ...]]:
+        return {k: tuple(at[id(u)] for u in us) for k, us in index.items()}
+
+    return marshal.dumps((_digest(), len(old), rows, ids(exact), ids(loose)))
+
+
+def _load_prebuilt() -> Gazetteer | None:
+    try:
+        raw = resources.files(__package__).joinpath("data").joinpath(PREBUILT).read_bytes()
+    except OSError:
+        return None
+    return from_prebuilt(raw)
+
+
+def from_prebuilt(raw: bytes) -> Gazetteer | None:
+    """The gazetteer in ``raw`` (``prebuilt_bytes``), or None when its stamp is not the sources'."""
+    import marshal
+
+    try:
+        digest, n_old, rows, exact, loose = marshal.loads(raw)
+    except (ValueError, EOFError, TypeError):
+        return None
+    if digest != _digest():
+        return None
+    every = tuple(Unit(*row) for row in rows)
+    return (every[:n_old], every[n_old:], {k: tuple(every[i] for i in v) for k, v in exact.items()},
+            {k: tuple(every[i] for i in v) for k, v in loose.items()})
+
+
+@cache
+def _gazetteer() -> Gazetteer:
+    return _load_prebuilt() or _parsed()
+
+
+def units() -> tuple[Unit, ...]:
+    """The 2008-system units (2021–2025 list)."""
+    return _gazetteer()[0]
+
+
+def units_2025() -> tuple[Unit, ...]:
+    """The 2025-system units: 34 provinces and their communes, wards and special zones."""
+    return _gazetteer()[1]
 
 
 def by_name() -> dict[str, tuple[Unit, ...]]:

@@ -7,6 +7,7 @@ extractor ever sees it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -102,12 +103,38 @@ def body_lines(text: str, folded: str) -> list[Span]:
 _SENT_FALLBACK = regex.compile(r"(?<=[.!?…])\s+(?=[\"“”‘]?\p{Lu})")
 
 
+_SENT_TOKENIZE: Callable[[str], list[str]] | None = None
+
+
+def _underthesea_sent_tokenize() -> Callable[[str], list[str]]:
+    """underthesea's ``sent_tokenize``, loaded from its own module file: that module is plain
+    Python with its parameters beside it, while ``import underthesea`` first loads the whole
+    toolkit (numpy, requests, its models' code: most of a second). The same code runs either way."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("underthesea")  # finds the package without importing it
+    if spec is not None and spec.submodule_search_locations:
+        for root in spec.submodule_search_locations:
+            path = Path(root) / "pipeline" / "sent_tokenize" / "__init__.py"
+            own = importlib.util.spec_from_file_location("_dvk_underthesea_sent_tokenize", path)
+            if path.is_file() and own is not None and own.loader is not None:
+                module = importlib.util.module_from_spec(own)
+                own.loader.exec_module(module)
+                return module.sent_tokenize  # type: ignore[no-any-return]
+    from underthesea import sent_tokenize  # its layout changed: the whole package then
+
+    return sent_tokenize  # type: ignore[no-any-return]
+
+
 def _sent_tokenize(paragraph: str) -> list[str]:
-    try:
-        from underthesea import sent_tokenize  # heavy: imported on first use
-    except ImportError:  # pragma: no cover - underthesea is a dependency
-        return _SENT_FALLBACK.split(paragraph)
-    return list(sent_tokenize(paragraph))
+    global _SENT_TOKENIZE
+    if _SENT_TOKENIZE is None:
+        try:
+            _SENT_TOKENIZE = _underthesea_sent_tokenize()
+        except ImportError:  # pragma: no cover - underthesea is a dependency
+            return _SENT_FALLBACK.split(paragraph)
+    return list(_SENT_TOKENIZE(paragraph))
 
 
 def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:

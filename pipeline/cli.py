@@ -64,7 +64,7 @@ SOURCE_OPTION = typer.Option("--source", help="The registry site id (or host) th
 def _given(url: str | None, published: str | None, source: str | None):  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from .run import Given
+    from .extracting import Given
 
     day = None
     if published is not None:
@@ -165,7 +165,7 @@ def extract(
     Example: dvk extract corpus/*.txt > predictions.jsonl
     """
     from .documents import read_path
-    from .run import check_given, documents_of, extract_source
+    from .extracting import check_given, documents_of, extract_source
     from .sources import load_registry
 
     try:
