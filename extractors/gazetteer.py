@@ -171,7 +171,8 @@ def _index(us: tuple[Unit, ...], loose: bool) -> dict[str, tuple[Unit, ...]]:
 
 @cache
 def _by_key(loose: bool) -> dict[str, tuple[Unit, ...]]:
-    return _gazetteer()[3 if loose else 2]
+    g = _gazetteer()
+    return g[3] if loose else g[2]
 
 
 # --- the prebuilt form ---------------------------------------------------------------------------
