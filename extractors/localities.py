@@ -34,8 +34,9 @@ sorted keys, so the result never depends on hash order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -762,6 +763,54 @@ def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
 # --- bare names of communes ----------------------------------------------------------------------
 
 @cache
+def _communes_by_district() -> dict[str | None, tuple[tuple[int, Unit], ...]]:
+    """The gazetteer's communes by district code, each with its place in the gazetteer."""
+    out: dict[str | None, list[tuple[int, Unit]]] = defaultdict(list)
+    for i, u in enumerate(units()):
+        if u.level == "commune":
+            out[u.district_code].append((i, u))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+_WORD_START = regex.compile(r"(?<![\w])\w")
+_WORD_CHAR = regex.compile(r"\w")
+
+
+@lru_cache(maxsize=4096)
+def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Unit]], tuple[int, ...]]:
+    """The communes of these districts by folded name (candidates in the gazetteer's order), and
+    the names' lengths, longest first."""
+    index = _communes_by_district()
+    found = sorted((iu for d in districts for iu in index.get(d, ())), key=lambda iu: iu[0])
+    by_name: dict[str, list[Unit]] = defaultdict(list)
+    for _, u in found:
+        by_name[fold(u.name)].append(u)
+    return by_name, tuple(sorted({len(n) for n in by_name}, reverse=True))
+
+
+def _bare_names(folded: str, start: int, end: int, names: dict[str, list[Unit]],
+                lengths: tuple[int, ...]) -> Iterator[tuple[int, int]]:
+    """Where the names occur in ``folded[start:end]`` as whole words, left to right and not
+    overlapping, the longest at each place: what ``finditer`` of the alternation
+    ``(?<![\\w])(?:longest|…|shortest)(?![\\w])`` finds, without compiling one per article."""
+    if any(not _WORD_CHAR.match(n) for n in names):  # a name not opening with a letter or digit
+        alts = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+        yield from (m.span() for m in regex.compile(rf"(?<![\w])(?:{alts})(?![\w])").finditer(folded, start, end))
+        return
+    after = start
+    for w in _WORD_START.finditer(folded, start, end):
+        s = w.start()
+        if s < after:
+            continue
+        for n in lengths:
+            e = s + n
+            if e <= end and folded[s:e] in names and (e == end or not _WORD_CHAR.match(folded, e)):
+                yield s, e
+                after = e
+                break
+
+
+@cache
 def _before_bare() -> regex.Pattern[str]:
     """Words right before a name that make it a village's or another unit's name, not a commune's."""
     words = (set(lexicon()["models"]["villages"]) | set(lexicon()["units"]["bare_not_after"])
@@ -783,10 +832,7 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
                  if m.unit is not None and m.unit.level == "district" and m.rule in _type_rules()}
     if not districts:
         return
-    by_name: dict[str, list[Unit]] = defaultdict(list)
-    for u in units():
-        if u.level == "commune" and u.district_code in districts:
-            by_name[fold(u.name)].append(u)
+    by_name, lengths = _bare_communes(tuple(sorted(districts, key=str)))
     if not by_name:
         return
     have = {(u.level, u.name, u.province) for u in res.units()}
@@ -794,12 +840,9 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
     # ("Tân An có …" beside "tỉnh Tân An", "TP Tân An"), not a commune's of the same name
     higher = {name_key(u.name) for u in res.units() if u.level != "commune"}
     taken = [(m.start, m.end) for m in res.mentions + res.qualifiers]
-    pat = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in sorted(by_name, key=len, reverse=True))
-                        + r")(?![\w])")
     text, folded = lay.text, lay.folded
     for para in lay.paragraphs:
-        for m in pat.finditer(folded, para.start, para.end):
-            s, e = m.span()
+        for s, e in _bare_names(folded, para.start, para.end, by_name, lengths):
             if any(a <= s < b for a, b in taken) or not all(w[:1].isupper() for w in text[s:e].split()):
                 continue
             prev = _PREV_WORD.search(text, max(0, s - 30), s)
@@ -808,7 +851,7 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
                 continue
             if folded.count('"', para.start, s) % 2 or _before_bare().search(folded, max(para.start, s - 25), s):
                 continue
-            cands = sorted(by_name[m.group()], key=lambda u: (not _valid_at(u, published), u.code or ""))
+            cands = sorted(by_name[folded[s:e]], key=lambda u: (not _valid_at(u, published), u.code or ""))
             if len({u.code for u in cands if _valid_at(u, published)} or {cands[0].code}) != 1:
                 continue
             u = cands[0]

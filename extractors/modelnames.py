@@ -896,12 +896,19 @@ def _member_groups() -> regex.Pattern[str]:
     return phrase_regex(lexicon()["owners"]["member_groups"])
 
 
+@cache
+def _abbreviations() -> tuple[tuple[regex.Pattern[str], str], ...]:
+    """Each abbreviation's pattern and its folded spelling, compiled once, in the lexicon's order."""
+    table = {**lexicon()["abbreviations"], **lexicon()["owners"]["group_abbreviations"]}
+    return tuple((regex.compile(rf"(?<![\w]){regex.escape(fold(short))}(?![\w])"), fold(long))
+                 for short, long in table.items())
+
+
 def _expand(text: str) -> str:
     """Folded text with abbreviations spelled out ("CCB" -> "cựu chiến binh")."""
     out = fold(text)
-    table = {**lexicon()["abbreviations"], **lexicon()["owners"]["group_abbreviations"]}
-    for short, long in table.items():
-        out = regex.sub(rf"(?<![\w]){regex.escape(fold(short))}(?![\w])", fold(long), out)
+    for pattern, long in _abbreviations():
+        out = pattern.sub(long, out)  # a template, as regex.sub always took it
     return out
 
 

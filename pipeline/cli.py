@@ -4,6 +4,7 @@ so ``dvk --help`` answers at once."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -105,6 +106,8 @@ def run(
 
     Example: dvk run corpus/ --db data/dvk.db
     """
+    import time
+
     from .check import run_checks
     from .errors import FINDING_ERROR, INPUT, worst
     from .progress import document_progress
@@ -113,6 +116,7 @@ def run(
     from .store import db_lock, open_db
     from .summary import SUMMARY_ROWS, print_run_findings, print_run_summary
 
+    started = time.perf_counter()
     try:
         given = _given(url, published, source)
         total = None if any(str(p) == "-" for p in paths or []) else len(documents_of(paths or [CORPUS]))
@@ -120,6 +124,7 @@ def run(
             with document_progress("run", total, quiet=quiet or as_json, verbose=verbose) as on_batch:
                 result = run_job(paths, db, force=force, workers=workers, given=given, on_batch=on_batch,
                                  dask=dask, keep=None if as_json else SUMMARY_ROWS + 1)
+            job_done = time.perf_counter()
             database = open_db(db)
             findings = run_checks(database)
             database.close()
@@ -134,6 +139,7 @@ def run(
             print_run_findings(findings)
     except DvkError as exc:
         _fail(exc)
+    _write_timings(job=job_done - started, tail=time.perf_counter() - job_done)
     if code:
         raise typer.Exit(code)
 
@@ -146,6 +152,20 @@ def run_json(result, findings, db: Path, code: int) -> dict:  # type: ignore[no-
             "documents": [{"path": o.path, "document": o.doc, "status": o.status, "error": o.error}
                           for o in result.outcomes],
             "findings": dict(Counter(f.severity for f in findings)), "exit_code": code}
+
+
+def _write_timings(**seconds: float) -> None:
+    """With ``DVK_TIMINGS=FILE`` (the benchmark sets it), where a run's time and memory went, as
+    JSON: seconds of the job and of the tail after it, peak resident MB of this process and of
+    its largest worker."""
+    target = os.environ.get("DVK_TIMINGS")
+    if not target:
+        return
+    import resource
+
+    mb = {"peak_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+          "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    Path(target).write_text(json.dumps({f"{k}_s": v for k, v in seconds.items()} | mb), encoding="utf-8")
 
 
 @app.command()

@@ -1,0 +1,40 @@
+"""The scan for bare commune names finds exactly what the alternation it replaces found."""
+
+from __future__ import annotations
+
+import random
+
+import regex
+
+from extractors.localities import _bare_names
+
+NAMES = ["an", "an bình", "an bình tây", "bình", "tân an", "hòa", "hòa an", "1", "đông", "đông hòa"]
+PIECES = [*NAMES, " ", " ", ", ", "-", "x", "anh", "(", ")", "ê", "\n", "2"]
+
+
+def by_alternation(text: str, start: int, end: int, names: list[str]) -> list[tuple[int, int]]:
+    alts = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
+    return [m.span() for m in regex.compile(rf"(?<![\w])(?:{alts})(?![\w])").finditer(text, start, end)]
+
+
+def test_the_scan_agrees_with_the_alternation_on_generated_text() -> None:
+    rng = random.Random(3)
+    found = 0
+    for _ in range(3000):
+        names = rng.sample(NAMES, rng.randint(1, len(NAMES)))
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        lengths = tuple(sorted({len(n) for n in names}, reverse=True))
+        table = {n: [] for n in names}
+        got = list(_bare_names(text, start, end, table, lengths))  # type: ignore[arg-type]
+        assert got == by_alternation(text, start, end, names), (text, start, end, names)
+        found += len(got)
+    assert found > 500  # the texts do hold names, at edges and inside words
+
+
+def test_a_name_that_opens_with_another_character_falls_back_to_the_alternation() -> None:
+    names = ["(an)", "an"]
+    text = "x (an) an-an"
+    got = list(_bare_names(text, 0, len(text), {n: [] for n in names}, (4, 2)))  # type: ignore[misc]
+    assert got == by_alternation(text, 0, len(text), names)
