@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _cpu_seconds(ru: os.struct_rusage | None) -> float:
+def _cpu_seconds(ru: resource.struct_rusage | None) -> float:
     return ru.ru_utime + ru.ru_stime if ru is not None else float("nan")
 
 
