@@ -2,7 +2,7 @@
 
 Every stage must be linear: for each family of adversarial inputs (a run of number words, of the
 model noun, of years, of part cues, of quotes, one huge line) this prints milliseconds per KB at
-sizes from 1 KB up, beside the per-KB cost of the corpus articles, and the ratio. A family whose
+sizes from 1 KB up (CPU time), beside the per-KB cost of the corpus articles, and the ratio. A family whose
 ratio grows with the size is superlinear somewhere.
 
     python -m bench.adversarial                # 1, 4, 16, 64 KB
@@ -36,9 +36,10 @@ FAMILIES: dict[str, str] = {
 
 
 def _time(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    """CPU seconds of this process (other processes on a busy machine do not inflate it)."""
+    start = time.process_time()
     fn()
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def real_ms_per_kb() -> float:
