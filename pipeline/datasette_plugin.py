@@ -27,12 +27,24 @@ ARTICLE = "/-/dvk/article/"
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
+def _phrase(word: str) -> str:
+    """One typed word as FTS5: a quoted phrase; a word with "d" or "đ" also matches the other
+    letter ("dang" finds "Đảng"), which the index's ``remove_diacritics`` does not fold."""
+    plain = word.replace("đ", "d").replace("Đ", "D")
+    if plain == word and "d" not in word.lower():
+        return f'"{word}"'
+    variants = sorted({word, plain, plain.replace("d", "đ").replace("D", "Đ")})
+    return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
+
+
 def fts_query(text: str | None) -> str:
     """Any typed text as an FTS5 query: each white-space separated word a quoted phrase (inner
-    quotes dropped), words without a letter or digit left out; nothing left matches nothing."""
+    quotes dropped; "d" and "đ" either way), all of them required (an explicit AND: FTS5 takes
+    no implicit one after a parenthesis), words without a letter or digit left out; nothing left
+    matches nothing."""
     words = [w.replace('"', "") for w in (text or "").split()]
-    phrases = [f'"{w}"' for w in words if _WORD.search(w)]
-    return " ".join(phrases) if phrases else '"\u2400"'  # a phrase no article holds
+    phrases = [_phrase(w) for w in words if _WORD.search(w)]
+    return " AND ".join(phrases) if phrases else '"\u2400"'  # a phrase no article holds
 
 
 @hookimpl

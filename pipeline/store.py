@@ -293,8 +293,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db.table(table).create_index(cols, if_not_exists=True)
 
 
-# the sentence that holds each count's and model's evidence, and Vietnamese labels beside the codes
-_SENTENCE_COLS = {"sentence": str, "sentence_start": int, "sentence_end": int}
+# the sentence that holds each count's and model's evidence, the article's source URL, and
+# Vietnamese labels beside the codes
+_SENTENCE_COLS = {"sentence": str, "sentence_start": int, "sentence_end": int, "url": str}
 _LABELLED = {"counts": ("field", "metric", "level", "holder", "bound"), "models": ("field",)}
 
 # one figure per unit, metric, recognising level and date: the exact figure of the latest
@@ -322,7 +323,7 @@ FROM ranked WHERE rank = 1
 
 
 def _evidence_schema(db: sqlite_utils.Database) -> None:
-    """Columns added after the first version: sentences and labels (filled in for stored rows),
+    """Columns added after the first version: sentences, URLs and labels (filled in for stored rows),
     and the ``totals`` view (always the current definition)."""
     from .labels import label
 
@@ -332,6 +333,8 @@ def _evidence_schema(db: sqlite_utils.Database) -> None:
         missing = [c for c in new if c not in have]
         for col in missing:
             db.table(table).add_column(col, new[col])
+        if "url" in missing:  # the article's source URL on each of its rows
+            db.execute(f"UPDATE [{table}] SET url = (SELECT d.url FROM documents d WHERE d.id = document_id)")
         for col in coded:
             if f"{col}_vi" in missing:
                 for code, in db.execute(f"SELECT DISTINCT [{col}] FROM [{table}] WHERE [{col}] IS NOT NULL").fetchall():
@@ -553,7 +556,7 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         "province": c.locality.province if c.locality else None,
         "locality_system": c.locality.system if c.locality else None,
         "period_start": _d(c.period.start), "period_end": _d(c.period.end),
-        "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c),
+        "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c), "url": document.url,
         "field_vi": label("field", c.field), "metric_vi": label("metric", c.metric),
         "level_vi": label("level", c.level), "holder_vi": label("holder", c.holder),
         "bound_vi": label("bound", c.bound)} for c in document.counts])
@@ -562,7 +565,8 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         mid = _insert_one(conn, "models", {
             "document_id": doc_id, "name": m.name, "field": m.field,
             "owners": json.dumps(m.owners, ensure_ascii=False), "text": m.text,
-            "span_start": m.start, "span_end": m.end, **_sentence(m), "field_vi": label("field", m.field)})
+            "span_start": m.start, "span_end": m.end, **_sentence(m), "field_vi": label("field", m.field),
+            "url": document.url})
         model_localities += [{
             "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
             "level": loc.level, "province": loc.province, "code": loc.code} for loc in m.localities]

@@ -122,6 +122,8 @@ def test_canned_search_gives_snippets(site: str, tmp_path: Path) -> None:
     assert len(page.soup.select("td.col-snippet")) == 5
     unbalanced = see(site, "/dvk/search?" + urlencode({"q": 'văn hóa "xã hội'}), tmp_path)
     assert unbalanced.soup.select("td.col-snippet")
+    dang = see(site, "/dvk/search?" + urlencode({"q": "dang"}), tmp_path)  # d for đ: "Đảng"
+    assert any(m.get_text().lower().startswith("đ") for m in dang.soup.find_all("mark"))
 
 
 def test_totals_by_province_and_year(site: str, tmp_path: Path) -> None:

@@ -114,6 +114,7 @@ def test_titles_are_never_blank(db: Path) -> None:
 
 
 ARTICLE_A = """---
+url: "https://example.org/thach-ha-tong-ket.html"
 title: "Huyện Thạch Hà tổng kết phong trào"
 published: "2024-01-10"
 ---
@@ -141,6 +142,10 @@ def test_totals_one_figure_per_unit_and_date(tmp_path: Path) -> None:
     assert [(t["locality_level"], t["locality_name"], t["value"], t["reports"]) for t in totals] == [
         ("district", "Thạch Hà", 152, 2), ("province", "Hà Tĩnh", 2000, 1)]
     assert totals[0]["document_id"] == "b"
+    # the source URL on every row of an article that has one
+    assert {r["url"] for r in rows(path, "SELECT url FROM counts WHERE document_id = 'a'")} == {
+        "https://example.org/thach-ha-tong-ket.html"}
+    assert {r["url"] for r in rows(path, "SELECT url FROM counts WHERE document_id = 'b'")} == {None}
 
 
 def test_export_formats_and_queries(db: Path, tmp_path: Path) -> None:
@@ -182,12 +187,13 @@ def test_show_writes_the_article_view(db: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("typed", "found"), [
     ("văn hóa - xã hội", 1), ("KT-XH", 1), ("TP. Hòa Bình", 1), ('"Dân vận', 1), ("dan van kheo", 1),
-    ("hoa binh", 1), ('a"b"', 0), ("-", 0), ("", 0), ("'", 0), ("AND OR NOT", 0), ("NEAR(", 0), ("*", 0),
+    ("hoa binh", 1), ("dang bo", 1), ("Đảng", 1), ("ĐANG", 1), ("duc", 0),
+    ('a"b"', 0), ("-", 0), ("", 0), ("'", 0), ("AND OR NOT", 0), ("NEAR(", 0), ("*", 0),
 ])
 def test_any_typed_text_is_a_valid_query(typed: str, found: int) -> None:
     conn = sqlite3.connect(":memory:")
     conn.execute("CREATE VIRTUAL TABLE f USING fts5(t, tokenize='unicode61 remove_diacritics 2')")
-    conn.execute("INSERT INTO f VALUES ('Mô hình văn hóa - xã hội, KT-XH ở TP. Hòa Bình: Dân vận khéo')")
+    conn.execute("INSERT INTO f VALUES ('Mô hình văn hóa - xã hội, KT-XH ở TP. Hòa Bình: Dân vận khéo của Đảng bộ')")
     assert conn.execute("SELECT count(*) FROM f WHERE f MATCH ?", [fts_query(typed)]).fetchone()[0] == found
 
 
@@ -235,3 +241,24 @@ def test_command_line_habits(db: Path, tmp_path: Path) -> None:
     assert len(lines) == 5 and all("unchanged" in x for x in lines)
     nightly = dvk("nightly", "--no-crawl", "--input", str(CORPUS), "--db", str(db), "--json")
     assert json.loads(nightly.stdout)["counts"]["documents_unchanged"] == 5
+
+
+def test_a_database_of_the_previous_version_gets_labels_and_urls(db: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from pipeline.store import open_db
+
+    old = tmp_path / "old.db"
+    shutil.copy(db, old)
+    conn = sqlite3.connect(old)
+    conn.execute("DROP VIEW totals")
+    for col in ("field_vi", "metric_vi", "url"):
+        conn.execute(f"ALTER TABLE counts DROP COLUMN {col}")
+    conn.execute("UPDATE documents SET url = 'https://example.org/' || id")
+    conn.commit()
+    conn.close()
+    open_db(old).close()
+    got = rows(old, "SELECT c.field, c.field_vi, c.metric_vi, c.url, c.document_id FROM counts c")
+    assert got and all(r["field_vi"] == labels()["field"][str(r["field"])] and r["metric_vi"] for r in got)
+    assert all(r["url"] == f"https://example.org/{r['document_id']}" for r in got)
+    assert rows(old, "SELECT count(*) AS n FROM totals")[0]["n"] > 0
