@@ -476,7 +476,8 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     start = max(prev_end, c.seg_start)
     text = lay.folded[start:c.start]
     cut = 0
-    for m in regex.finditer(r",|\(|\)|:|\btrong đó\b|\bgồm\b", text):
+    # a comma inside a coordinated level ("cấp xã, phường 229 mô hình") does not cut
+    for m in regex.finditer(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b", text):
         cut = m.end()
     return start + cut, c.start
 
@@ -510,7 +511,13 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 or bool(_FIELD_LIST_OPENER.search(between)) \
                 or _field_after_break(lay, between, own_start, c.start)
             parent: int | None = None
-            if own_verb:
+            if own_verb and open_total is not None and not in_sentence \
+                    and _part_cue_opening().match(lay.folded[c.sentence_start:c.start]) \
+                    and not _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start) \
+                    and _same_verb(lay, cands[open_total], own_start, c.start) \
+                    and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 2:
+                parent = open_total  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
+            elif own_verb:
                 parent = None
             elif scope and in_sentence:
                 parent = total  # the list of parts goes on
@@ -544,6 +551,13 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
                 list_total = i
+
+
+def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
+    """The words before a part restate its total's verb (and no other)."""
+    mine = {code for _, _, code in _metric_hits(lay.folded, start, end)}
+    theirs = {code for _, _, code in _metric_hits(lay.folded, max(total.seg_start, total.start - 80), total.start)}
+    return bool(mine) and mine <= theirs
 
 
 def _field_after_break(lay: Layout, between: str, own_start: int, start: int) -> bool:
@@ -1221,8 +1235,8 @@ def _merge_restatements(cands: list[Candidate]) -> None:
             weak_c = c.metric is None or c.title or c.restated
             if not weak_c or (d.metric is None and not c.title) or (c.title and d.title):
                 continue
-            if c.metric is not None and d.metric is not None and c.metric != d.metric:
-                continue
+            if c.metric is not None and d.metric is not None and c.metric != d.metric and not c.restated:
+                continue  # a restatement ("Trong tổng số 210 mô hình nêu trên") takes the first's verb
             if any(getattr(c, n) not in (None, "all") and getattr(d, n) not in (None, "all", getattr(c, n))
                    for n in ("field", "level")):
                 continue  # "20 mô hình kinh tế … công nhận 20 mô hình văn hóa": two statements
