@@ -29,6 +29,7 @@ import regex
 
 from .layout import Layout
 from .lexicon import (
+    PhraseRule,
     alternation,
     field_rules,
     find_all,
@@ -44,6 +45,7 @@ from .localities import Mention
 from .numbers import WORDS_BODY, parse_number
 from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
+from .text import key
 
 # digits and their spaces, or number words (which carry their spaces): no backtracking between them
 _NUM = (r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:/\d{1,3}(?:\.\d{3})*)?\s+"  # "7/12 mô hình": 7 of the 12
@@ -72,8 +74,20 @@ def _joint_number() -> regex.Pattern[str]:
 def _grouping_lead() -> regex.Pattern[str]:
     """A count's own words that open with a grouping of units ("khối chính quyền", not "khối 8")."""
     body = alternation(lexicon()["counts"]["grouping_words"])
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các)\s+)*(?P<group>(?:{body})\s+(?!\d)\w)",
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các|và)\s+)*(?P<group>(?:{body})\s+(?!\d)\w)",
                          regex.IGNORECASE)
+
+
+@cache
+def _organisation_lead() -> regex.Pattern[str]:
+    """A count's own words that open with a body ("Hội LHPN 15", "Ủy ban MTTQ phường 9 mô hình")."""
+    body = alternation(lexicon()["counts"]["organisation_heads"])
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và)\s+)*(?P<group>(?:{body})(?![\w]))", regex.IGNORECASE)
+
+
+@cache
+def _organisation_rules() -> list[PhraseRule]:
+    return [PhraseRule("counts-organisation-heads", "other", phrase_regex(lexicon()["counts"]["organisation_heads"]))]
 
 
 @cache
@@ -352,6 +366,8 @@ _NUMBER_AFTER_NOUN = regex.compile(
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
+_PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
+_ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
@@ -374,7 +390,8 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             return []
     else:
         first = next((c for c in found  # "kinh tế 14 mô hình, …", "cấp tỉnh công nhận 45 mô hình, cấp huyện 210"
-                      if any(h.rule.code for h in find_all(field_rules() + level_rules(), lay.folded,
+                      if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
+                                                           lay.folded,
                                                            max(seg_start, c.start - 40), c.start))), None)
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
@@ -394,8 +411,12 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         value = _value(m.group("num"))
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
-        hits = [h for h in find_all(field_rules() + level_rules(), before) if h.rule.code]
-        if value is None or not hits or not _FIELD_ITEM_GAP.fullmatch(before[hits[-1].end:]):
+        hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
+        gap = before[hits[-1].end:] if hits else ""
+        if value is None or not hits or not (
+                _FIELD_ITEM_GAP.fullmatch(gap) or (hits[-1].rule.id == "counts-organisation-heads"
+                                                   and _ORG_ITEM_GAP.fullmatch(gap)
+                                                   and not _PLACE_NUMBER.search(gap))):
             continue
         c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head)
         out.append(c)
@@ -1177,6 +1198,18 @@ def _other_fields(cands: list[Candidate]) -> None:
             verb = find_all(rules, fold(c.lead), m.start("group"))
             c.field = "other"
             c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
+    organisation = _organisation_lead()
+    led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
+           and c.metric != "increase"]
+    totals = {x.parent for x in cands if x.parent is not None}
+    led = [c for c in led if cands.index(c) not in totals] if totals else led
+    for c in led:  # the parts of a breakdown by organisation, or two such counts side by side
+        if c.parent is not None or sum(d.sentence_start == c.sentence_start for d in led) >= 2:
+            m = organisation.match(fold(c.lead))
+            assert m is not None
+            verb = find_all(rules, fold(c.lead), m.start("group"))
+            c.field = "other"
+            c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
     for parts in groups.values():  # the parts one sentence lists
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
@@ -1273,7 +1306,8 @@ def _compatible(a: LocalityRef | None, b: LocalityRef | None) -> bool:
 def _key(c: Count) -> tuple[object, ...]:
     """What makes two counts the same statement (level aside: a headline often omits it)."""
     loc = (c.locality.level, c.locality.name, c.locality.province) if c.locality else None
-    return (c.value, c.metric, c.field, c.holder, loc)
+    other = key(c.field_text or "") if c.field == "other" else None  # "Hội LHPN 9", "khối chính quyền 9"
+    return (c.value, c.metric, c.field, other, c.holder, loc)
 
 
 def _dedupe(cands: list[Candidate]) -> list[Count]:
