@@ -205,6 +205,7 @@ class Candidate:
     zone_start: int = 0
     prev_after: int = 0  # where the own words of the count before it in the clause end
     joint: bool = False  # the first of two numbers sharing the next one's noun: "36 và 14 mô hình"
+    label: str = ""  # the label of its bullet line: "- Công tác xây dựng lực lượng: 9 mô hình"
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -596,6 +597,7 @@ _FIELD_LEAD = regex.compile(r"[\s\-–•*]*(?:(?:ở|trên|trong|về)\s+)?(?:c
 
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
+_BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
 _SCOPE_END = regex.compile(r"[^,;.]*?,")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
 
@@ -790,7 +792,7 @@ def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     table = {fold(w): code for w, code in lexicon()["counts"]["subject_units"]}
     # a body of the unit as the subject: "Công an tỉnh đã xây dựng 58 mô hình"
     bodies = alternation(h for r in lexicon()["level_actor"] for h in r.get("heads_acting", []))
-    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?:(?:toàn lực lượng\s+)?(?:"
+    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?:(?:(?:toàn\s+)?lực lượng\s+)?(?:"
                          + bodies + r")\s+)?(?P<unit>" + alternation(table)
                          + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội|có\s|hiện\s|hiện có)"), table
 
@@ -1041,6 +1043,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = own_before(lay, c, zone[0])
         c.lead = lay.text[own_start:c.start]
+        line = _BULLET_LABEL.fullmatch(lay.text, c.sentence_start, c.start)
+        c.label = line.group("label").strip() if line and c.sentence_start == c.seg_start else ""
         c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)
         c.prev_after = c.seg_start if prev is None or prev.end > c.start else (
@@ -1198,6 +1202,10 @@ def _other_fields(cands: list[Candidate]) -> None:
             verb = find_all(rules, fold(c.lead), m.start("group"))
             c.field = "other"
             c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
+    for c in cands:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
+        if c.parent is not None and c.label and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and any(d.parent == c.parent and d.field not in (None, "all") for d in cands):
+            c.field, c.field_text = "other", c.label
     organisation = _organisation_lead()
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
            and c.metric != "increase"]

@@ -622,6 +622,8 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
                 continue
             if attach is None and not (instance and text[start].isupper()):
                 continue
+            if instance and not text[start].isupper():
+                continue  # "Gần 60 mô hình “Dân vận khéo” tạo sức lan tỏa tại …": a count's noun, no name
             if attach is not None:
                 verb = _name_end(lay, start, attach[0], commas=False)  # "nuôi bò được triển khai tại …"
                 end = attach[0] if verb is None else verb
