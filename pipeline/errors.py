@@ -39,14 +39,16 @@ EXIT_CODES: dict[int, str] = {
     USAGE: "usage or configuration: an unknown option or value, an unknown table or format, an invalid "
            "site registry",
     INPUT: "an input could not be used (missing, unreadable, empty, not UTF-8, a PDF or other binary "
-           "file, invalid front matter, an extraction failure) or the output file cannot be written; "
+           "file, invalid front matter, not a WARC file or a damaged WARC record, an extraction failure) or "
+           "the output file cannot be written; "
            "the other inputs were processed",
     DATABASE: "database: missing (check, export, serve), not a dvk database, made by an older dvk (export, "
               "serve: `dvk check` brings it forward) or a newer one, or it cannot be opened or written "
               "(a read-only file or folder)",
     GOLD: "a gold or predictions file is missing or invalid (score)",
     BUSY: "another dvk run holds the database's write lock (run, nightly, crawl, check)",
-    NETWORK: "network: no page at all could be fetched (crawl, nightly), or serve's port is in use",
+    NETWORK: "network: no page at all could be fetched (crawl, nightly), serve's port is in use, or the "
+             "Dask scheduler cannot be reached or was lost (run --dask)",
 }
 
 # several outcomes in one run: the first of these that applies is the exit code

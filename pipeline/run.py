@@ -419,6 +419,8 @@ def run(paths: Iterable[Path] | None, db_path: Path, registry: Registry | None =
     paths = list(paths or [CORPUS])
     if given is not None:
         check_given(paths, given)
+    if dask and workers > 1:
+        raise UsageError("--workers and --dask: choose one", hint="with --dask, the cluster's workers do the work")
     with db_lock(db_path):
         db = open_db(db_path)
         run_id = start_run(db, "run", extractor_version())

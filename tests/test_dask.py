@@ -88,6 +88,9 @@ def test_bad_dask_spec_is_a_usage_error(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(CORPUS), "--db", str(tmp_path / "x.db"),
                           "--dask", "local:zero"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 2 and "local:N" in out.stderr and out.stderr.count("\n") == 1
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "run", str(CORPUS), "--db", str(tmp_path / "x.db"),
+                          "--dask", "local:2", "--workers", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and "choose one" in out.stderr and out.stderr.count("\n") == 1
 
 
 def test_unreachable_scheduler_is_a_network_error(tmp_path: Path) -> None:
