@@ -772,35 +772,42 @@ def _communes_by_district() -> dict[str | None, tuple[tuple[int, Unit], ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-_WORD_START = regex.compile(r"(?<![\w])\w")
+_WORD_RUN = regex.compile(r"(?<![\w])\w+")
 _WORD_CHAR = regex.compile(r"\w")
 
 
 @lru_cache(maxsize=4096)
-def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Unit]], tuple[int, ...]]:
+def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Unit]], dict[str, tuple[int, ...]]]:
     """The communes of these districts by folded name (candidates in the gazetteer's order), and
-    the names' lengths, longest first."""
+    the lengths of the names, longest first, by the word they open with."""
     index = _communes_by_district()
     found = sorted((iu for d in districts for iu in index.get(d, ())), key=lambda iu: iu[0])
     by_name: dict[str, list[Unit]] = defaultdict(list)
     for _, u in found:
         by_name[fold(u.name)].append(u)
-    return by_name, tuple(sorted({len(n) for n in by_name}, reverse=True))
+    firsts: dict[str, set[int]] = defaultdict(set)
+    for n in by_name:
+        first = _WORD_RUN.match(n)
+        firsts[first.group() if first else ""].add(len(n))
+    return by_name, {w: tuple(sorted(ls, reverse=True)) for w, ls in firsts.items()}
 
 
 def _bare_names(folded: str, start: int, end: int, names: dict[str, list[Unit]],
-                lengths: tuple[int, ...]) -> Iterator[tuple[int, int]]:
+                firsts: dict[str, tuple[int, ...]]) -> Iterator[tuple[int, int]]:
     """Where the names occur in ``folded[start:end]`` as whole words, left to right and not
     overlapping, the longest at each place: what ``finditer`` of the alternation
-    ``(?<![\\w])(?:longest|…|shortest)(?![\\w])`` finds, without compiling one per article."""
-    if any(not _WORD_CHAR.match(n) for n in names):  # a name not opening with a letter or digit
+    ``(?<![\\w])(?:longest|…|shortest)(?![\\w])`` finds, without compiling one per article. A
+    name that matches at a word's start opens with that word, so only the names opening with it
+    are tried there."""
+    if "" in firsts:  # a name not opening with a letter or digit: the alternation itself
         alts = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
         yield from (m.span() for m in regex.compile(rf"(?<![\w])(?:{alts})(?![\w])").finditer(folded, start, end))
         return
     after = start
-    for w in _WORD_START.finditer(folded, start, end):
+    for w in _WORD_RUN.finditer(folded, start, end):
         s = w.start()
-        if s < after:
+        lengths = firsts.get(w.group())
+        if lengths is None or s < after:
             continue
         for n in lengths:
             e = s + n
@@ -832,7 +839,7 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
                  if m.unit is not None and m.unit.level == "district" and m.rule in _type_rules()}
     if not districts:
         return
-    by_name, lengths = _bare_communes(tuple(sorted(districts, key=str)))
+    by_name, firsts = _bare_communes(tuple(sorted(districts, key=str)))
     if not by_name:
         return
     have = {(u.level, u.name, u.province) for u in res.units()}
@@ -842,7 +849,7 @@ def add_bare_communes(lay: Layout, res: Resolved, published: str | None = None) 
     taken = [(m.start, m.end) for m in res.mentions + res.qualifiers]
     text, folded = lay.text, lay.folded
     for para in lay.paragraphs:
-        for s, e in _bare_names(folded, para.start, para.end, by_name, lengths):
+        for s, e in _bare_names(folded, para.start, para.end, by_name, firsts):
             if any(a <= s < b for a, b in taken) or not all(w[:1].isupper() for w in text[s:e].split()):
                 continue
             prev = _PREV_WORD.search(text, max(0, s - 30), s)
