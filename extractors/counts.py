@@ -91,6 +91,11 @@ def _organisation_rules() -> list[PhraseRule]:
 
 
 @cache
+def _movement_regex() -> regex.Pattern[str]:
+    return phrase_regex(movement_phrases())
+
+
+@cache
 def _ambiguous_words() -> frozenset[str]:
     return frozenset(fold(w) for w in lexicon()["counts"]["ambiguous_number_words"])
 
@@ -228,9 +233,9 @@ def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
 
 def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     """"6 mô hình Làng bản văn hóa", "100 … mô hình “Chính quyền thân thiện”": not counts."""
-    after = lay.text[head_end:head_end + 60]
-    folded_after = lay.folded[head_end:head_end + 60]
-    movement = phrase_regex(movement_phrases())
+    after = lay.text[head_end:head_end + 60].split("\n", 1)[0]  # a name never runs onto the next line
+    folded_after = lay.folded[head_end:head_end + len(after)]
+    movement = _movement_regex()
     m = regex.match(r"\s*[\"“”']?\s*", after)
     rest = folded_after[m.end():] if m else folded_after
     if movement.match(rest):
@@ -367,6 +372,7 @@ _NUMBER_AFTER_NOUN = regex.compile(
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
     r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
+_TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
@@ -520,7 +526,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     for i, c in enumerate(cands):
         if c.parent is not None:
             continue
-        if list_total is not None and not _BULLET.match(lay.folded, c.sentence_start) \
+        if list_total is not None and not _list_line(lay, c.sentence_start) \
                 and c.sentence_start != cands[list_total].sentence_start:
             list_total = None  # the bullet list has ended
         prev = cands[i - 1] if i else None
@@ -550,7 +556,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                        or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
                   and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 4):
                 parent = open_total
-            elif (list_total is not None and not in_sentence and _BULLET.match(lay.folded, c.sentence_start)
+            elif (list_total is not None and not in_sentence and _list_line(lay, c.sentence_start)
                   and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 12):
                 parent = list_total  # "… xây dựng mới 812 mô hình, cụ thể:" then "- Kinh tế: 345 mô hình;"
             if parent is not None:
@@ -573,6 +579,17 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
                 list_total = i
+
+
+def _list_line(lay: Layout, pos: int) -> bool:
+    """A line of a list: a bullet, or a line that opens with a field ("Lĩnh vực kinh tế: 64 mô hình")."""
+    if _BULLET.match(lay.folded, pos):
+        return True
+    lead = _FIELD_LEAD.match(lay.folded, pos)
+    at = lead.end() if lead else pos
+    hits = find_all(field_rules(), lay.folded, at, at + 40)
+    return bool(hits) and hits[0].start == at and bool(hits[0].rule.code) \
+        and lay.folded.find(":", hits[0].end, hits[0].end + 30) >= 0
 
 
 def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
@@ -1201,7 +1218,8 @@ def _other_fields(cands: list[Candidate]) -> None:
         if m and not c.merged and c.field in (None, "all") and c.metric != "increase":
             verb = find_all(rules, fold(c.lead), m.start("group"))
             c.field = "other"
-            c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
+            c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
+                                              ).strip(" ,;:-–()")
     for c in cands:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
         if c.parent is not None and c.label and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and any(d.parent == c.parent and d.field not in (None, "all") for d in cands):
@@ -1217,7 +1235,8 @@ def _other_fields(cands: list[Candidate]) -> None:
             assert m is not None
             verb = find_all(rules, fold(c.lead), m.start("group"))
             c.field = "other"
-            c.field_text = c.lead[m.start("group"):verb[0].start if verb else len(c.lead)].strip(" ,;:-–()")
+            c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
+                                              ).strip(" ,;:-–()")
     for parts in groups.values():  # the parts one sentence lists
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
