@@ -22,6 +22,7 @@ Words come from ``data/lexicon.toml`` (``[[field]]``, ``[[metric]]``, ``[[level]
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -270,6 +271,24 @@ def _value(token: str) -> int | None:
     return int(v)
 
 
+class _Spans:
+    """The text the candidates found so far cover, looked up by bisection (a long clause of counts
+    stays linear)."""
+
+    def __init__(self, found: list[Candidate]) -> None:
+        spans = sorted((c.start, c.end) for c in found)
+        self.starts = [a for a, _ in spans]
+        self.ends: list[int] = []
+        reach = -1
+        for _, b in spans:  # the furthest end among the spans starting at or before each start
+            reach = max(reach, b)
+            self.ends.append(reach)
+
+    def holds(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.starts, pos)
+        return k > 0 and self.ends[k - 1] > pos
+
+
 def find_candidates(lay: Layout) -> list[Candidate]:
     """Every count of the article in text order, with holders, pairs and part-of links."""
     not_results = words("counts", "not_results")
@@ -289,25 +308,28 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             if joint and (v := _value(joint.group("num"))) is not None:  # "36 và 14 mô hình"
                 found.append(Candidate(joint.start("num"), joint.end("num"), v, seg_start, seg_end,
                                        sent_start, para, head=m.group("head"), joint=True))
+        covered = _Spans(found)
         for m in _holder_count_regex().finditer(lay.folded, seg_start, seg_end):
             value = _value(m.group("num"))
-            if value is None or any(c.start <= m.start() < c.end for c in found):
+            if value is None or covered.holds(m.start()):
                 continue
             c = Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.holder_head = True
             found.append(c)
+        covered = _Spans(found)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
             value = _value(m.group("num"))
-            if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
+            if value is not None and not covered.holds(m.start("num")):
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para]
         if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
+            covered = _Spans(found)
             for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
                 value = _value(m.group("num"))
-                if value is not None and not any(c.start <= m.start("num") < c.end for c in found):
+                if value is not None and not covered.holds(m.start("num")):
                     found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                            para, head="mô hình", holder=_holder_words()[m.group("holder")]))
         found.extend(_bare_field_items(lay, context, seg_start, seg_end, sent_start, para, carried=not found))
@@ -1220,17 +1242,20 @@ def _other_fields(cands: list[Candidate]) -> None:
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
+    with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in cands:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
         if c.parent is not None and c.label and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and any(d.parent == c.parent and d.field not in (None, "all") for d in cands):
+                and c.parent in with_fields:
             c.field, c.field_text = "other", c.label
     organisation = _organisation_lead()
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
            and c.metric != "increase"]
     totals = {x.parent for x in cands if x.parent is not None}
-    led = [c for c in led if cands.index(c) not in totals] if totals else led
+    position = {id(c): i for i, c in enumerate(cands)}
+    led = [c for c in led if position[id(c)] not in totals]
+    per_sentence = Counter(c.sentence_start for c in led)
     for c in led:  # the parts of a breakdown by organisation, or two such counts side by side
-        if c.parent is not None or sum(d.sentence_start == c.sentence_start for d in led) >= 2:
+        if c.parent is not None or per_sentence[c.sentence_start] >= 2:
             m = organisation.match(fold(c.lead))
             assert m is not None
             verb = find_all(rules, fold(c.lead), m.start("group"))
