@@ -227,6 +227,8 @@ def crawl(
     delay: Annotated[Optional[float], typer.Option("--delay", help="Seconds between requests to one host (robots.txt Crawl-delay wins when larger).")] = None,  # noqa: UP045,E501
     max_depth: Annotated[Optional[int], typer.Option("--max-depth", help="Links followed this many steps from a start URL.")] = None,  # noqa: UP045,E501
     revisit_after: Annotated[Optional[float], typer.Option("--revisit-after", help="Hours after which a stored article is fetched again (conditionally).")] = None,  # noqa: UP045,E501
+    hosts: Annotated[Optional[int], typer.Option("--hosts", help="Hosts crawled in parallel, one request at a time each (default 256: [crawler] hosts_in_parallel).")] = None,  # noqa: UP045,E501
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Processes that clean pages and extract articles (the event loop only fetches); 1: in the crawling process.")] = 2,  # noqa: E501
 ) -> None:
     """Fetch news pages politely and incrementally; store the articles about the topic.
 
@@ -255,11 +257,17 @@ def crawl(
             settings = replace(settings, max_depth=max_depth)
         if revisit_after is not None:
             settings = replace(settings, revisit_after_hours=revisit_after)
+        if hosts is not None:
+            if hosts < 1:
+                raise UsageError("--hosts must be 1 or more")
+            settings = replace(settings, hosts_in_parallel=hosts)
+        if workers < 1:
+            raise UsageError("--workers must be 1 or more")
         with db_lock(db):
             database = open_db(db)
             with crawl_progress() as on_page:
                 result = crawl_job(database, registry, urls or [], settings=settings, max_pages=max_pages,
-                                   on_page=on_page, sites=site or [])
+                                   on_page=on_page, sites=site or [], workers=workers)
             errors = 0
             if result.changed_documents:
                 errors = sum(f.severity == "error" for f in run_checks(database))
@@ -269,7 +277,7 @@ def crawl(
         _fail(exc)
     from .errors import FINDING_ERROR, NETWORK, worst
 
-    code = worst([NETWORK] * bool(result.pages and not result.fetched) + [FINDING_ERROR] * bool(errors))
+    code = worst([NETWORK] * bool(result.pages and not result.answered) + [FINDING_ERROR] * bool(errors))
     if code:
         raise typer.Exit(code)
 

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
@@ -33,13 +33,15 @@ from extractors import extractor_version
 from extractors.text import fold
 
 from .clean import decode_html
-from .documents import SourceDoc, from_page
 from .errors import DvkError
 from .fetch import Fetched, Fetcher
-from .links import feed_links, html_links, looks_like_feed
+from .links import feed_links, looks_like_feed
 from .sources import CrawlSettings, Registry, Site
 from .store import finish_run, now_iso, start_run, transaction, write_document
 from .urls import canonical, host_key, hostname, is_crawlable, twin_hosts
+
+if TYPE_CHECKING:
+    from .run import Item
 
 SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".tif", ".tiff",
                    ".mp3", ".mp4", ".avi", ".mov", ".wmv", ".flv", ".zip", ".rar", ".7z", ".tar.gz", ".tgz",
@@ -47,6 +49,20 @@ SKIP_EXTENSIONS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".b
 
 # What a page came to, as counted in the summary.
 OUTCOMES = ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "skipped", "failed")
+
+
+DEAD_LINK_REASONS = ("HTTP 404", "HTTP 410")
+
+
+def failure_kind(reason: str | None) -> str:
+    """A failed page's reason, grouped: the status or the error, without the details."""
+    if not reason:
+        return "unknown"
+    if reason in DEAD_LINK_REASONS:
+        return f"dead link ({reason})"
+    if reason.startswith("gave up after"):
+        reason = reason.split(": ", 1)[-1]
+    return re.split(r"[:(]", reason, maxsplit=1)[0].strip() or reason[:40]
 
 
 @dataclass
@@ -77,6 +93,24 @@ class CrawlResult:
         for p in self.pages:
             table[p.host][p.outcome] += 1
         return dict(table)
+
+    @property
+    def dead_links(self) -> list[PageReport]:
+        """Pages the server says are gone (HTTP 404, 410): recorded, never a failed run."""
+        return [p for p in self.pages if p.outcome == "failed" and p.reason in DEAD_LINK_REASONS]
+
+    @property
+    def answered(self) -> int:
+        """Pages a server answered: fetched ones and dead links (a run where none was is a network failure)."""
+        return self.fetched + len(self.dead_links)
+
+    def failures(self) -> Counter[str]:
+        """Failed pages by why: "dead link (HTTP 404)", "HTTP 403", "time-out", "internal error" …"""
+        out: Counter[str] = Counter()
+        for p in self.pages:
+            if p.outcome == "failed":
+                out[failure_kind(p.reason)] += 1
+        return out
 
     @property
     def changed_documents(self) -> int:
@@ -126,7 +160,7 @@ class Robots:
 class Crawler:
     def __init__(self, db: sqlite_utils.Database, registry: Registry, settings: CrawlSettings | None = None,
                  *, max_pages: int | None = None, on_page: Callable[[PageReport], None] | None = None,
-                 seed: int | None = None):
+                 seed: int | None = None, workers: int = 1):
         self.db = db
         self.registry = registry
         self.settings = settings or registry.crawler
@@ -142,6 +176,8 @@ class Crawler:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._paused: set[str] = set()
         self._robots_cache: dict[str, Robots] = {}
+        self.workers = workers
+        self._pool: Any = None  # run.LocalPool: cleaning, links and extraction out of the event loop
 
     # --- frontier --------------------------------------------------------------------------
     def _start_run(self, seeds: list[str]) -> None:
@@ -201,22 +237,6 @@ class Crawler:
         site = self.registry.for_url(url)
         return site is not None and site is self.registry.for_url(page_url)
 
-    def _follow(self, url: str, page_url: str, *, from_feed: bool = False) -> bool:
-        if not is_crawlable(url) or not self._same_site(url, page_url):
-            return False
-        path = url.split("?", 1)[0].lower()
-        if path.endswith(SKIP_EXTENSIONS):
-            return False
-        if from_feed and path.endswith((".xml", ".xml.gz")):  # child sitemaps are always followed
-            return True
-        site = self.registry.for_url(url)
-        if site is not None:
-            if site.skip and any(re.search(p, url) for p in site.skip):
-                return False
-            if site.follow and not any(re.search(p, url) for p in site.follow):
-                return False
-        return True
-
     # --- the run ---------------------------------------------------------------------------
     async def run(self, seeds: Iterable[str]) -> CrawlResult:
         tracking = self.settings.tracking_params
@@ -228,6 +248,10 @@ class Crawler:
         self._start_run(clean_seeds)
         self._fetcher = Fetcher(self.settings, self.user_agent, seed=self.seed)
         self._sem = asyncio.Semaphore(max(1, self.settings.hosts_in_parallel))
+        if self.workers > 1:
+            from .run import LocalPool
+
+            self._pool = LocalPool(self.workers, replace(self.registry, crawler=self.settings))
         status = "interrupted"
         try:
             for key in list(self.queues):
@@ -240,6 +264,9 @@ class Crawler:
             status = "finished"
         finally:
             await self._fetcher.aclose()
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
             self.result.left = self.db.execute(
                 "SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
             counts = Counter(p.outcome for p in self.result.pages)
@@ -344,7 +371,9 @@ class Crawler:
 
     async def _visit(self, url: str, depth: int, fetcher: Fetcher, robots: Robots) -> None:
         """Fetch one URL and record everything it comes to in one transaction; nothing a page does
-        (or a bug it triggers) stops the crawl."""
+        (or a bug it triggers) stops the crawl. Cleaning, links and extraction run in the worker
+        pool (``run.LocalPool``) as one work item per page; this loop only fetches, looks up
+        what is stored and commits."""
         prev = self.db.execute("SELECT etag, last_modified FROM pages WHERE url = ? AND outcome != 'failed'",
                                [url]).fetchone()
         try:
@@ -363,7 +392,13 @@ class Crawler:
             self._report(PageReport(url, host_key(url), "skipped", got.reason))
             return
         try:
-            report, writes = self._process(url, depth, got)
+            prepared = self._prepare(url, depth, got)
+            if isinstance(prepared, Work):
+                done = await self._work(prepared.item)
+                report, writes = self._from_done(prepared, done)
+                got = prepared.got
+            else:
+                report, writes = prepared
         except Exception as exc:  # noqa: BLE001 - a bug on one page never stops the crawl
             report, writes = PageReport(url, host_key(url), "failed", f"internal error: {exc!r}"), None
             got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
@@ -376,6 +411,14 @@ class Crawler:
             got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
             self._commit(url, got, report, None)
         self._report(report)
+
+    async def _work(self, item: Item) -> Any:
+        """One page through ``run._process_batch``: in the pool, or here without one (workers=1)."""
+        from .run import _process
+
+        if self._pool is None:
+            return _process(item, replace(self.registry, crawler=self.settings), self.version)
+        return (await asyncio.wrap_future(self._pool.submit([item], self.version)))[0]
 
     def _commit(self, url: str, got: Fetched, report: PageReport, writes: Callable[[], None] | None) -> None:
         with transaction(self.db):
@@ -393,26 +436,21 @@ class Crawler:
     def _page_row(self, url: str, got: Fetched, **values: Any) -> None:
         """Upsert the ``pages`` row of a URL (raw HTML kept unless this fetch brought a new one)."""
         keep_raw = values.pop("keep_raw", False)
+        raw: tuple[bytes, str] | None = values.pop("raw", None)
         row: dict[str, Any] = {"url": url, "final_url": got.final_url, "status": got.status,
                                "fetched_at": now_iso(), **values}
         site = self.registry.for_url(url)
         row["site"] = site.id if site else None
         if not keep_raw and got.outcome == "ok":
+            if raw is None:
+                raw = zlib.compress(got.body, 6), hashlib.sha256(got.body).hexdigest()
             row.update(content_type=got.content_type, charset=got.charset, etag=got.etag,
-                       last_modified=got.last_modified, raw_zlib=zlib.compress(got.body, 6),
-                       raw_sha256=hashlib.sha256(got.body).hexdigest())
+                       last_modified=got.last_modified, raw_zlib=raw[0], raw_sha256=raw[1])
         self.db.table("pages").upsert(row, pk="url", alter=False)
 
-    def _links(self, urls: Iterable[str], page_url: str, depth: int, *, from_feed: bool = False
-               ) -> Callable[[], None]:
-        tracking = self.settings.tracking_params
-        new = []
-        for u in urls:
-            try:
-                if self._follow(u, page_url, from_feed=from_feed):
-                    new.append(canonical(u, tracking))
-            except ValueError:  # one malformed link is skipped, not the page
-                continue
+    def _queue_links(self, links: Iterable[str], page_url: str, depth: int) -> Callable[[], None]:
+        """The writes that queue a page's links (already canonical and filtered by the worker)."""
+        new = list(links)
 
         def write() -> None:
             if depth + 1 > self.settings.max_depth:
@@ -422,8 +460,8 @@ class Crawler:
                     self._push(u, depth + 1)
         return write
 
-    def _process(self, url: str, depth: int, got: Fetched) -> tuple[PageReport, Callable[[], None] | None]:
-        """What a fetched page comes to, and the writes that record it (run inside one transaction)."""
+    def _prepare(self, url: str, depth: int, got: Fetched) -> tuple[PageReport, Callable[[], None] | None] | Work:
+        """What a fetch comes to without parsing anything, or the work item that parses it."""
         host = host_key(url)
         if got.outcome == "not_modified":
             return self._not_modified(url, got)
@@ -443,63 +481,56 @@ class Crawler:
         final = canonical(got.final_url, self.settings.tracking_params)
         if not got.body.strip():
             return PageReport(url, host, "failed", "empty page (HTTP 200 without a body)"), None
-        body = got.body
-        if body[:2] == b"\x1f\x8b":  # a gzipped sitemap (sitemap.xml.gz)
-            unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            body = unzip.decompress(body, 20 * self.settings.max_bytes)
-            if unzip.unconsumed_tail:
-                return PageReport(url, host, "skipped", "gzipped file too large once unpacked"), None
-        if body is not got.body and not looks_like_feed(body):
-            return PageReport(url, host, "skipped", "a gzip file that is not a sitemap"), None
-        if got.is_feed or looks_like_feed(body):
-            links = feed_links(body, got.final_url)
-            def feed_writes() -> None:
-                self._page_row(url, got, is_article=0, outcome="listing", reason=f"feed or sitemap, {len(links)} links")
-                self._links(links, final, depth, from_feed=True)()
-            return PageReport(url, host, "listing", f"feed or sitemap, {len(links)} links"), feed_writes
-        try:
-            html = decode_html(got.body, got.charset, path=url)
-        except DvkError as exc:
-            return PageReport(url, host, "failed", f"cannot decode: {exc}"), None
-        return self._page(url, final, depth, got, html)
+        return self._work_for(url, final, depth, got, follow=True)
 
-    def _page(self, url: str, final: str, depth: int, got: Fetched, html: str,
-              follow: bool = True) -> tuple[PageReport, Callable[[], None] | None]:
-        host = host_key(url)
+    def _work_for(self, url: str, final: str, depth: int, got: Fetched, *, follow: bool) -> Work:
+        from .run import Item
+
         site = self.registry.for_url(final)
-        page_links = html_links(html, got.final_url, max_links=self.settings.max_links_per_page)
-        # the document is named by the URL it was fetched from: a <link rel=canonical> is not trusted
-        # (CMSs point every article at one listing URL); copies are found by their text instead
-        doc_url = final
-        doc_id = doc_id_for(doc_url, site)
+        doc_id = doc_id_for(final, site)
+        state = self.db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?",
+                                [doc_id]).fetchone()
+        item = Item(key=url, doc=doc_id, state=tuple(state) if state is not None else None, url=final,
+                    charset=got.charset, page=got.body, page_url=got.final_url if follow else None,
+                    source=site.id if site else None, feed=got.is_feed)
+        return Work(url, final, depth, got, item, follow)
+
+    def _from_done(self, work: Work, done: Any) -> tuple[PageReport, Callable[[], None] | None]:
+        """The report and the writes of a page the worker has cleaned (and extracted, if new)."""
+        url, final, depth, got = work.url, work.final, work.depth, work.got
+        host = host_key(url)
+        page: Crawled = done.crawled
+        if page.kind in ("failed", "skipped"):
+            return PageReport(url, host, page.kind, page.reason), None
+        follow = work.follow and (self.settings.follow_article_links or page.kind != "article")
+        link_writes = self._queue_links(page.links, final, depth) if follow else (lambda: None)
+        raw = (page.raw_zlib, page.raw_sha256) if page.raw_zlib is not None else None
+        if page.kind == "feed":
+            def feed_writes() -> None:
+                self._page_row(url, got, is_article=0, outcome="listing", reason=page.reason, raw=raw)
+                link_writes()
+            return PageReport(url, host, "listing", page.reason), feed_writes
+        doc_id = work.item.doc
 
         def row(**values: Any) -> None:
-            self._page_row(url, got, canonical=page_links.canonical, **values)
-        try:
-            src = from_page(html, doc_id, site, url=doc_url)
-        except DvkError:
-            src = None
-        is_article = src is not None and src.is_article
-        follow = follow and (self.settings.follow_article_links or not is_article)
-        link_writes = self._links(page_links.links, final, depth) if follow else (lambda: None)
-        if src is None or not src.is_article:
+            self._page_row(url, got, canonical=page.canonical, raw=raw, **values)
+        if page.kind == "listing":
             def listing_writes() -> None:
-                row(is_article=0, outcome="listing", reason=None, doc_id=None)
+                row(is_article=0, outcome="listing", reason=page.reason, doc_id=None)
                 link_writes()
-            return PageReport(url, host, "listing"), listing_writes
-        text_hash = src.content_hash
-        if not on_topic(self.settings, src.title, src.text):
+            return PageReport(url, host, "listing", page.reason), listing_writes
+        text_hash = done.content_hash
+        if not page.on_topic:
             def offtopic_writes() -> None:
                 row(is_article=1, on_topic=0, text_sha256=text_hash, outcome="offtopic",
-                               reason="no topic phrase in the title or text", doc_id=None)
+                    reason="no topic phrase in the title or text", doc_id=None)
                 link_writes()
             return PageReport(url, host, "offtopic", "no topic phrase in the title or text"), offtopic_writes
         state = self.db.execute("SELECT content_hash, extractor_version FROM documents WHERE id = ?",
                                 [doc_id]).fetchone()
         if state is not None and tuple(state) == (text_hash, self.version):
             def same_writes() -> None:
-                row(is_article=1, on_topic=1, text_sha256=text_hash, outcome="unchanged",
-                               reason=None, doc_id=doc_id)
+                row(is_article=1, on_topic=1, text_sha256=text_hash, outcome="unchanged", reason=None, doc_id=doc_id)
                 link_writes()
             return PageReport(url, host, "unchanged", doc_id=doc_id), same_writes
         twin = self.db.execute("SELECT id FROM documents WHERE content_hash = ? AND id != ? LIMIT 1",
@@ -510,28 +541,25 @@ class Crawler:
             twin = earlier if earlier is not None and earlier[0] else None
         if twin is not None and state is None:
             reason = f"same text as document {twin[0]}"
+
             def dup_writes() -> None:
                 row(is_article=1, on_topic=1, text_sha256=text_hash, outcome="duplicate",
-                               reason=reason, duplicate_of=twin[0], doc_id=None)
+                    reason=reason, duplicate_of=twin[0], doc_id=None)
                 link_writes()
             return PageReport(url, host, "duplicate", reason, doc_id=twin[0]), dup_writes
-        document = self._extract(src)
+        if done.document is None:  # the worker saw the stored state, which changed since
+            raise RuntimeError(f"{url}: no document extracted")
         outcome = "changed" if state is not None else "new"
 
         def doc_writes() -> None:
-            write_document(self.db, document, text=src.text, content_hash=text_hash,
-                           extractor_version=self.version, source=src.source, path=None)
-            row(is_article=1, on_topic=1, text_sha256=text_hash, outcome=outcome,
-                           reason=None, doc_id=doc_id, duplicate_of=None)
+            write_document(self.db, done.document, text=done.text, content_hash=text_hash,
+                           extractor_version=self.version, source=done.source, path=None)
+            row(is_article=1, on_topic=1, text_sha256=text_hash, outcome=outcome, reason=None, doc_id=doc_id,
+                duplicate_of=None)
             link_writes()
         return PageReport(url, host, outcome, doc_id=doc_id), doc_writes
 
-    def _extract(self, src: SourceDoc) -> Any:
-        from .run import extract_source
-
-        return extract_source(src, self.registry)
-
-    def _not_modified(self, url: str, got: Fetched) -> tuple[PageReport, Callable[[], None] | None]:
+    def _not_modified(self, url: str, got: Fetched) -> tuple[PageReport, Callable[[], None] | None] | Work:
         """A 304: nothing to do unless the extractor changed since the page was stored."""
         host = host_key(url)
         row = self.db.execute("""SELECT raw_zlib, charset, final_url, doc_id, etag, last_modified, content_type
@@ -547,9 +575,123 @@ class Crawler:
         body = zlib.decompress(row[0])
         stored_got = replace(got, outcome="ok", body=body, final_url=row[2] or url, charset=row[1], etag=row[4],
                              last_modified=row[5], content_type=row[6])
-        html = decode_html(body, row[1], path=url)
-        report, writes = self._page(url, canonical(stored_got.final_url), 0, stored_got, html, follow=False)
-        return report, writes
+        return self._work_for(url, canonical(stored_got.final_url), 0, stored_got, follow=False)
+
+
+@dataclass
+class Work:
+    """A fetched page on its way to the worker pool, and what the loop needs to record it."""
+
+    url: str
+    final: str
+    depth: int
+    got: Fetched
+    item: Item
+    follow: bool
+
+
+@dataclass
+class Crawled:
+    """What a worker makes of a fetched page besides its document (``run._Done.crawled``)."""
+
+    kind: str  # article, listing, feed, failed, skipped
+    reason: str | None = None
+    links: list[str] = field(default_factory=list)  # canonical, same site, worth following
+    canonical: str | None = None  # <link rel=canonical>, recorded only
+    on_topic: bool = False
+    raw_zlib: bytes | None = None
+    raw_sha256: str | None = None
+
+
+def follow_links(urls: Iterable[str], page_url: str, registry: Registry, settings: CrawlSettings,
+                 *, from_feed: bool = False) -> list[str]:
+    """The links of a page worth queueing, canonical (same site, not a file, the site's follow and
+    skip patterns); a malformed link is skipped, not the page."""
+    page_site = registry.for_url(page_url)
+    page_host = host_key(page_url)
+    out: list[str] = []
+    seen: set[str] = set()
+    for url in urls:
+        try:
+            if not is_crawlable(url):
+                continue
+            site = registry.for_url(url)
+            if not (host_key(url) == page_host or twin_hosts(hostname(url), hostname(page_url))
+                    or (site is not None and site is page_site)):
+                continue
+            path = url.split("?", 1)[0].lower()
+            if path.endswith(SKIP_EXTENSIONS):
+                continue
+            child_sitemap = from_feed and path.endswith((".xml", ".xml.gz"))
+            if site is not None and not child_sitemap:
+                if site.skip and any(re.search(p, url) for p in site.skip):
+                    continue
+                if site.follow and not any(re.search(p, url) for p in site.follow):
+                    continue
+            link = canonical(url, settings.tracking_params)
+        except ValueError:
+            continue
+        if link not in seen:
+            seen.add(link)
+            out.append(link)
+    return out
+
+
+def process_page(item: Item, registry: Registry, version: str) -> Any:
+    """A fetched page to its text, links and (when it is a new or changed article on the topic)
+    its document: the worker's side of the crawl, one parse of the page for all of it."""
+    from .clean import parse_page
+    from .documents import SourceDoc
+    from .run import Outcome, _Done, extract_source
+
+    settings = registry.crawler
+    assert item.page is not None
+    body = item.page
+    raw = zlib.compress(body, 6), hashlib.sha256(body).hexdigest()
+    base = item.page_url or item.url or item.key
+
+    def done(kind: str, reason: str | None = None, **values: Any) -> _Done:
+        status = "failed" if kind == "failed" else "unchanged"
+        return _Done(Outcome(item.key, None, status, error=reason),
+                     crawled=Crawled(kind, reason, raw_zlib=raw[0], raw_sha256=raw[1], **values))
+    try:
+        if body[:2] == b"\x1f\x8b":  # a gzipped sitemap (sitemap.xml.gz)
+            unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            body = unzip.decompress(body, 20 * settings.max_bytes)
+            if unzip.unconsumed_tail:
+                return done("skipped", "gzipped file too large once unpacked")
+            if not looks_like_feed(body):
+                return done("skipped", "a gzip file that is not a sitemap")
+        if item.feed or looks_like_feed(body):
+            links = feed_links(body, base)
+            kept = follow_links(links, item.url or base, registry, settings, from_feed=True)
+            return done("feed", f"feed or sitemap, {len(links)} links", links=kept)
+        try:
+            html = decode_html(body, item.charset, path=item.key)
+        except DvkError as exc:
+            return done("failed", f"cannot decode: {exc}")
+        site = registry.for_url(item.url)
+        cleaned = parse_page(html, site.profile if site else None, base_url=base,
+                             max_links=settings.max_links_per_page)
+        page_links = cleaned.links
+        links = follow_links(page_links.links, item.url or base, registry, settings) if page_links else []
+        canonical_url = page_links.canonical if page_links else None
+        cut = f"; {page_links.dropped} more links not taken" if page_links and page_links.dropped else ""
+        if not cleaned.text.strip() or not cleaned.is_article:
+            return done("listing", f"listing{cut}" if cut else None, links=links, canonical=canonical_url)
+        src = SourceDoc(doc=item.doc, text=cleaned.text, url=item.url, title=cleaned.title,
+                        published=cleaned.published, source=site.id if site else None)
+        text_hash = src.content_hash
+        topical = on_topic(settings, src.title, src.text)
+        crawled = Crawled("article", None, links, canonical_url, topical, raw[0], raw[1])
+        if not topical or (not item.force and item.state == (text_hash, version)):
+            return _Done(Outcome(item.key, item.doc, "unchanged"), None, src.text, text_hash, src.source,
+                         doc_id=item.doc, crawled=crawled)
+        document = extract_source(src, registry)
+        return _Done(Outcome(item.key, item.doc, "changed" if item.state else "new"), document, src.text,
+                     text_hash, src.source, doc_id=item.doc, crawled=crawled)
+    except Exception as exc:  # noqa: BLE001 - a bug on one page never stops the crawl
+        return done("failed", f"internal error: {exc!r}")
 
 
 def _package_version() -> str:
@@ -563,7 +705,8 @@ def _package_version() -> str:
 
 def crawl(db: sqlite_utils.Database, registry: Registry, seeds: Iterable[str] = (), *,
           settings: CrawlSettings | None = None, max_pages: int | None = None,
-          on_page: Callable[[PageReport], None] | None = None, sites: Iterable[str] = ()) -> CrawlResult:
+          on_page: Callable[[PageReport], None] | None = None, sites: Iterable[str] = (),
+          workers: int = 1) -> CrawlResult:
     """Crawl from the given start URLs, or from the registry's sites' ``start_urls``."""
     seeds = list(seeds)
     if not seeds:
@@ -572,7 +715,7 @@ def crawl(db: sqlite_utils.Database, registry: Registry, seeds: Iterable[str] = 
     if not seeds:
         raise DvkError("nothing to crawl: no start URL given and no site in the registry has start_urls",
                        hint="pass URLs (dvk crawl https://example.vn/tin-tuc) or add start_urls to a site")
-    crawler = Crawler(db, registry, settings, max_pages=max_pages, on_page=on_page)
+    crawler = Crawler(db, registry, settings, max_pages=max_pages, on_page=on_page, workers=workers)
     try:
         return asyncio.run(crawler.run(seeds))
     except KeyboardInterrupt:

@@ -47,8 +47,8 @@ EXIT_CODES: dict[int, str] = {
               "(a read-only file or folder)",
     GOLD: "a gold or predictions file is missing or invalid (score)",
     BUSY: "another dvk run holds the database's write lock (run, nightly, crawl, check)",
-    NETWORK: "network: no page at all could be fetched (crawl, nightly), serve's port is in use, or the "
-             "Dask scheduler cannot be reached or was lost (run --dask)",
+    NETWORK: "network: no server answered at all (crawl, nightly; a 404 or 410 is an answer), serve's port is "
+             "in use, or the Dask scheduler cannot be reached or was lost (run --dask)",
 }
 
 # several outcomes in one run: the first of these that applies is the exit code

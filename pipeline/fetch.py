@@ -162,7 +162,8 @@ class Fetcher:
                      "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
             timeout=httpx.Timeout(settings.timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
+            limits=httpx.Limits(max_connections=max(64, settings.hosts_in_parallel * settings.concurrency_per_host),
+                                max_keepalive_connections=max(16, settings.hosts_in_parallel)),
         )
 
     async def aclose(self) -> None:

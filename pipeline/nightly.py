@@ -61,14 +61,15 @@ class NightlyResult:
         return out
 
     def exit_code(self) -> int:
-        """README "Exit codes": 3 when an input failed, 7 when the crawl fetched nothing, 1 when a
-        finding is an error, else 0."""
+        """README "Exit codes": 3 when an input failed, 7 when no server answered the crawl (a dead
+        link, 404 or 410, is an answer: recorded, not a failed night), 1 when a finding is an
+        error, else 0."""
         from .errors import FINDING_ERROR, INPUT, NETWORK, worst
 
         codes = []
         if any(stage == "extract" for stage, _, _ in self.errors):
             codes.append(INPUT)
-        if self.crawl is not None and self.crawl.pages and not self.crawl.fetched:
+        if self.crawl is not None and self.crawl.pages and not self.crawl.answered:  # dead links are answers
             codes.append(NETWORK)
         if self.finding_errors:
             codes.append(FINDING_ERROR)
@@ -98,7 +99,7 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
         try:
             seeds = [u for s in registry.sites for u in s.start_urls]
             if crawl and seeds:
-                crawler = Crawler(db, registry, max_pages=max_pages, on_page=on_page)
+                crawler = Crawler(db, registry, max_pages=max_pages, on_page=on_page, workers=workers)
                 result.crawl = asyncio.run(crawler.run(seeds))
                 failed = [p for p in result.crawl.pages if p.outcome == "failed"]
                 with transaction(db):

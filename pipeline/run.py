@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlite_utils
 
@@ -62,6 +62,9 @@ class Item:
     source: str | None = None
     error: str | None = None  # refused before reading
     capture: Capture | None = None  # a record of a web archive: where it is
+    page: bytes | None = None  # a page the crawler fetched (its body): cleaned, its links taken
+    page_url: str | None = None  # the URL it came from, links resolved against it (None: no links)
+    feed: bool = False  # served as RSS, Atom or a sitemap
 
 
 @dataclass
@@ -85,6 +88,7 @@ class _Done:
     doc_id: str | None = None
     source_key: str | None = None
     capture: Capture | None = None
+    crawled: Any = None  # a fetched page: what the crawler needs besides (pipeline.crawl.Crawled)
 
 
 @dataclass
@@ -132,6 +136,10 @@ def _init_worker(registry: Registry) -> None:
 
 
 def _process(item: Item, registry: Registry, version: str) -> _Done:
+    if item.page is not None:
+        from .crawl import process_page
+
+        return process_page(item, registry, version)
     if item.error is not None:
         return _Done(Outcome(item.key, None, "failed", error=item.error))
     try:

@@ -44,7 +44,7 @@ class CrawlSettings:
     user_agent: str = "dvk/{version} (+https://github.com/dvk-project/dvk; {contact})"
     delay: float = 1.0  # seconds between two requests to one host (robots.txt Crawl-delay wins if larger)
     concurrency_per_host: int = 1
-    hosts_in_parallel: int = 8
+    hosts_in_parallel: int = 256  # hosts crawled at once (each at concurrency_per_host): a national crawl
     timeout: float = 20.0  # httpx's limit on each step (connect, one read, one write)
     deadline: float = 60.0  # the most one request may take, first byte to last (a server dripping bytes)
     page_deadline: float = 300.0  # the most one URL may take, its retries, waits and redirects included

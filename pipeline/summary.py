@@ -178,6 +178,11 @@ def print_crawl_summary(result: CrawlResult) -> None:
         table.add_row(host, *(str(by_host[host].get(o, 0)) for o in OUTCOMES))
     table.add_row("[bold]all", *(f"[bold]{total.get(o, 0)}" for o in OUTCOMES))
     console.print(table)
+    why = result.failures()
+    if why:
+        console.print("failed pages by reason: " + ", ".join(f"{k}: {n}" for k, n in why.most_common())
+                      + (" (dead links are recorded in frontier, not a failed run)" if result.dead_links else ""),
+                      highlight=False)
     failed = [p for p in result.pages if p.outcome == "failed"]
     for p in failed[:10]:
         console.print(f"[red]failed[/red] {p.url}: {p.reason}", highlight=False)
