@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc bench-fuzz
+.PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc bench-fuzz bench-crawl
 
 PREBUILT := extractors/data/gazetteer.marshal
 
@@ -48,6 +48,9 @@ bench-warc: $(STAMP)  ## WARC readers, read + prefilter on one core, --dask loca
 
 bench-fuzz: $(STAMP)  ## 10,000 generated inputs through extract, the cleaner and front matter: crashes, hangs, span violations (all 0)
 	$(BIN)/python -m bench.fuzz
+
+bench-crawl: $(STAMP)  ## pages/s of dvk crawl against the politeness bound, 5 / 20 / 100 loopback hosts (~5 min at most)
+	$(BIN)/python -m bench.crawl
 
 clean:
 	rm -rf $(VENV) $(PREBUILT) data/dvk.db data/dvk.db-wal data/dvk.db-shm

@@ -248,9 +248,11 @@ class Crawler:
         self._start_run(clean_seeds)
         self._fetcher = Fetcher(self.settings, self.user_agent, seed=self.seed)
         self._sem = asyncio.Semaphore(max(1, self.settings.hosts_in_parallel))
+        self._processing = asyncio.Semaphore(4 * max(1, self.workers))  # pages between fetch and commit
         if self.workers > 1:
             from .run import LocalPool
 
+            _warm_up(self.registry)  # the workers are forked with the extractor's data loaded, once
             self._pool = LocalPool(self.workers, replace(self.registry, crawler=self.settings))
         status = "interrupted"
         try:
@@ -301,10 +303,21 @@ class Crawler:
                                                                           source="robots.txt"):
                             self._push(url, 0)
         in_flight = 0
+        pending: set[asyncio.Task[None]] = set()
+        slots = asyncio.Semaphore(2)  # one page being cleaned while the next is fetched
+
+        def finished(_: asyncio.Task[None]) -> None:
+            nonlocal in_flight
+            in_flight -= 1
+            slots.release()
+            self._processing.release()
 
         async def worker() -> None:
             nonlocal in_flight
             while True:
+                for t in [t for t in pending if t.done()]:
+                    pending.discard(t)
+                    t.result()  # a database that cannot be written stops the crawl
                 if key in self._paused:
                     return
                 if not queue:
@@ -314,8 +327,13 @@ class Crawler:
                     continue
                 if self.budget == 0:
                     return
+                await slots.acquire()
+                if not queue:
+                    slots.release()
+                    continue
                 url, depth = queue.popleft()
                 if not robots.allowed(url):
+                    slots.release()
                     reason = ("robots.txt could not be fetched: nothing is fetched from this host this run"
                               if not robots.reachable else "disallowed by robots.txt")
                     self._finish_unfetched(url, "skipped", reason, keep_queued=not robots.reachable)
@@ -324,11 +342,24 @@ class Crawler:
                     self.budget -= 1
                 in_flight += 1
                 try:
-                    await self._visit(url, depth, fetcher, robots)
-                finally:
+                    got = await self._fetch_page(url, fetcher, robots)
+                    if got is not None:
+                        await self._processing.acquire()
+                except BaseException:
                     in_flight -= 1
+                    slots.release()
+                    raise
+                if got is None:
+                    in_flight -= 1
+                    slots.release()
+                    continue
+                task = asyncio.get_running_loop().create_task(self._record(url, depth, got))
+                pending.add(task)
+                task.add_done_callback(finished)
 
         await asyncio.gather(*(worker() for _ in range(max(1, self.settings.concurrency_per_host))))
+        if pending:
+            await asyncio.gather(*pending)
 
     async def _robots(self, any_url: str, fetcher: Fetcher) -> Robots:
         parts = any_url.split("/", 3)
@@ -369,11 +400,9 @@ class Crawler:
                 self.db.execute("UPDATE frontier SET status = 'skipped', reason = ? WHERE url = ?", [reason, url])
         self._report(PageReport(url, host_key(url), outcome, reason))
 
-    async def _visit(self, url: str, depth: int, fetcher: Fetcher, robots: Robots) -> None:
-        """Fetch one URL and record everything it comes to in one transaction; nothing a page does
-        (or a bug it triggers) stops the crawl. Cleaning, links and extraction run in the worker
-        pool (``run.LocalPool``) as one work item per page; this loop only fetches, looks up
-        what is stored and commits."""
+    async def _fetch_page(self, url: str, fetcher: Fetcher, robots: Robots) -> Fetched | None:
+        """Fetch one URL (conditionally when it was seen before); None when the host asked to wait
+        (recorded here). Its recording (``_record``) runs while the host's next page is fetched."""
         prev = self.db.execute("SELECT etag, last_modified FROM pages WHERE url = ? AND outcome != 'failed'",
                                [url]).fetchone()
         try:
@@ -390,7 +419,14 @@ class Crawler:
                 self._log(got)
                 self.db.execute("UPDATE frontier SET reason = ? WHERE url = ?", [got.reason, url])
             self._report(PageReport(url, host_key(url), "skipped", got.reason))
-            return
+            return None
+        return got
+
+    async def _record(self, url: str, depth: int, got: Fetched) -> None:
+        """Record everything a fetched page comes to in one transaction; nothing a page does (or a
+        bug it triggers) stops the crawl. Cleaning, links and extraction run in the worker pool
+        (``run.LocalPool``) as one work item per page; this loop only fetches, looks up what is
+        stored and commits."""
         try:
             prepared = self._prepare(url, depth, got)
             if isinstance(prepared, Work):
@@ -692,6 +728,16 @@ def process_page(item: Item, registry: Registry, version: str) -> Any:
                      text_hash, src.source, doc_id=item.doc, crawled=crawled)
     except Exception as exc:  # noqa: BLE001 - a bug on one page never stops the crawl
         return done("failed", f"internal error: {exc!r}")
+
+
+def _warm_up(registry: Registry) -> None:
+    """Load what cleaning and extraction load on first use (parsers, the gazetteer, rules)."""
+    from .clean import parse_page
+    from .documents import SourceDoc
+    from .run import extract_source
+
+    parse_page("<html><body><p>Xã có 3 mô hình.</p></body></html>", None, base_url="http://a.vn/")
+    extract_source(SourceDoc(doc="warm-up", text="Năm 2024, xã Tân Lộc có 12 mô hình “Dân vận khéo”."), registry)
 
 
 def _package_version() -> str:
