@@ -34,6 +34,9 @@ class Site:
     start_urls: tuple[str, ...] = ()
     follow: tuple[str, ...] = ()  # regexes: only links whose URL matches one are followed (all if empty)
     skip: tuple[str, ...] = ()  # regexes: links whose URL matches one are never followed
+    province_2025: str | None = None  # the province after the 2025 merger
+    kind: str | None = None  # newspaper, portal, radio-tv
+    verified: bool = True  # false: hosts and start URLs written without checking them on the web
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,8 @@ def load_registry(path: Path | None = None) -> Registry:
         sites.append(Site(id=sid, name=s.get("name", sid), hosts=tuple(s.get("hosts", [])),
                           province=s.get("province"), profile=profiles.get(prof_name, Profile()),
                           start_urls=tuple(s.get("start_urls", [])), follow=tuple(s.get("follow", [])),
-                          skip=tuple(s.get("skip", []))))
+                          skip=tuple(s.get("skip", [])), province_2025=s.get("province_2025"),
+                          kind=s.get("kind"), verified=bool(s.get("verified", True))))
     raw = data.get("crawler", {})
     known = set(CrawlSettings.__dataclass_fields__)
     unknown = sorted(set(raw) - known)
