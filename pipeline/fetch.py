@@ -38,6 +38,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from .links import SitemapStream
 from .sources import CrawlSettings
 from .urls import canonical, host_key, hostname, is_crawlable
 
@@ -316,35 +317,49 @@ class Fetcher:
             if accept is not None and media is not None and media not in accept:
                 self._skip(result, f"not HTML ({media})")
                 return "done"
+            # a sitemap or feed over max_bytes is streamed (only its URLs kept), never skipped
+            xml = limit is None and (media in FEED_TYPES or url.split("?", 1)[0].lower().endswith((".xml", ".xml.gz")))
             cap = limit if limit is not None else s.max_bytes
             length = resp.headers.get("content-length")
-            if limit is None and length and length.isdigit() and int(length) > s.max_bytes:
+            if limit is None and not xml and length and length.isdigit() and int(length) > s.max_bytes:
                 self._skip(result, f"too large ({int(length):,} bytes > max_bytes {s.max_bytes:,})")
                 return "done"
+            most = s.max_sitemap_bytes if xml else cap  # bytes read at most, once decoded
             try:
-                decoder = _Decoder(resp.headers.get("content-encoding"), cap)
+                decoder = _Decoder(resp.headers.get("content-encoding"), most)
             except _Unsupported as exc:
                 self._skip(result, str(exc))
                 return "done"
             chunks: list[bytes] = []
             size = 0
+            stream: SitemapStream | None = None
             try:
                 async for raw in resp.aiter_raw():
                     for piece in decoder.feed(raw):
-                        chunks.append(piece)
                         size += len(piece)
-                        if size > cap:
+                        if stream is not None:
+                            stream.feed(piece)
+                        elif xml and size > cap:
+                            stream = SitemapStream(url)
+                            stream.feed(b"".join(chunks) + piece)
+                            chunks = []
+                        else:
+                            chunks.append(piece)
+                        if size > most or (stream is not None and len(stream.urls) >= stream.max_urls):
                             break
-                    if size > cap:
-                        break
+                    if size > most or (stream is not None and len(stream.urls) >= stream.max_urls):
+                        break  # sitemaps.org's limits for a streamed sitemap: what was read is kept
             except _TooLarge:
-                size = cap + 1
-            if size > cap:
-                if limit is None:
-                    self._skip(result, f"too large (more than max_bytes {s.max_bytes:,} bytes once decoded)")
-                    return "done"
-                result.truncated = True
-            result.body = b"".join(chunks)[:cap]
+                size = most + 1
+            if stream is not None:
+                result.body = stream.close()
+            else:
+                if size > cap:
+                    if limit is None:
+                        self._skip(result, f"too large (more than max_bytes {s.max_bytes:,} bytes once decoded)")
+                        return "done"
+                    result.truncated = True
+                result.body = b"".join(chunks)[:cap]
             result.etag = resp.headers.get("etag")
             result.last_modified = resp.headers.get("last-modified")
             result.outcome, result.reason = "ok", None

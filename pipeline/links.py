@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import zlib
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from .urls import absolute
 
@@ -94,3 +97,69 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
                 seen.add(url)
                 urls.append(url)
     return urls
+
+
+#: URLs one sitemap may list (sitemaps.org: 50,000 URLs and 50 MB uncompressed per file)
+SITEMAP_MAX_URLS = 50_000
+
+
+class SitemapStream:
+    """The page URLs of a sitemap or feed too large to hold (over ``max_bytes``), read as it
+    arrives: chunks are parsed incrementally (gzip unpacked on the way), elements freed once
+    read, and only the URLs kept. ``close()`` gives a small sitemap of them, which the crawl
+    then reads like any other."""
+
+    def __init__(self, base_url: str, max_urls: int = SITEMAP_MAX_URLS):
+        from lxml import etree
+
+        self._parser = etree.XMLPullParser(events=("end",), recover=True, resolve_entities=False, no_network=True,
+                                           huge_tree=False)
+        self._unzip: zlib._Decompress | None = None
+        self._started = False
+        self.base_url = base_url
+        self.max_urls = max_urls
+        self.urls: list[str] = []
+        self._seen: set[str] = set()
+        self.unpacked = 0  # bytes of XML read
+
+    def feed(self, chunk: bytes) -> None:
+        if not self._started:
+            self._started = True
+            if chunk[:2] == b"\x1f\x8b":
+                self._unzip = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        data = self._unzip.decompress(chunk) if self._unzip is not None else chunk
+        self.unpacked += len(data)
+        self._parser.feed(data)
+        self._drain()
+
+    def _drain(self) -> None:
+        from lxml import etree
+
+        for _, el in self._parser.read_events():
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname.lower()
+            value = None
+            if name == "loc" or (name == "link" and el.text and el.text.strip()):
+                value = el.text
+            elif name == "link" and el.get("href") and el.get("rel", "alternate") == "alternate":
+                value = el.get("href")
+            if value and len(self.urls) < self.max_urls:
+                url = absolute(self.base_url, value.strip())
+                if url and url not in self._seen:
+                    self._seen.add(url)
+                    self.urls.append(url)
+            if name in ("url", "sitemap", "item", "entry"):  # keep memory flat: drop what was read
+                el.clear()
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+
+    def close(self) -> bytes:
+        from lxml import etree
+
+        with contextlib.suppress(etree.XMLSyntaxError):
+            self._parser.close()
+        self._drain()
+        return ('<?xml version="1.0" encoding="UTF-8"?><urlset>'
+                + "".join(f"<url><loc>{escape(u)}</loc></url>" for u in self.urls) + "</urlset>").encode("utf-8")

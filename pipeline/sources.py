@@ -57,6 +57,7 @@ class CrawlSettings:
     max_retry_after: float = 300.0  # a longer Retry-After defers the page to the next run
     max_redirects: int = 5
     max_bytes: int = 5_000_000
+    max_sitemap_bytes: int = 50_000_000  # a sitemap or feed over max_bytes is streamed up to this (unpacked)
     max_depth: int = 3
     max_links_per_page: int = 2000  # links taken from one HTML page (the rest are counted, not queued)
     follow_article_links: bool = True  # False: only listings, feeds and sitemaps give new links

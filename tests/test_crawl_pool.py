@@ -172,3 +172,18 @@ start_urls = ["http://127.0.0.22:9/"]
     (tmp_path / "none").mkdir()
     result = nightly(tmp_path / "n.db", load_registry(tmp_path / "sources.toml"), inputs=[tmp_path / "none"])
     assert result.exit_code() == 7
+
+
+def test_a_sitemap_over_max_bytes_is_streamed_not_skipped(site: Site, tmp_path: Path) -> None:
+    urls = "".join(f"<url><loc>{site.base}/bai/cu-{i}.html</loc></url>" for i in range(30_000))
+    site.pages["/sitemap-lon.xml"] = (200, f'<?xml version="1.0"?><urlset>{urls}</urlset>'.encode())
+    reg = site.registry(tmp_path / "sources.toml")
+    text = reg.read_text(encoding="utf-8").replace("max_depth = 2", "max_depth = 0\nmax_bytes = 200_000")
+    reg.write_text(text.replace(f'start_urls = ["{site.base}/"]', f'start_urls = ["{site.base}/sitemap-lon.xml"]'),
+                   encoding="utf-8")
+    db = open_db(tmp_path / "s.db")
+    result = crawl(db, load_registry(reg))
+    db.close()
+    assert len(site.pages["/sitemap-lon.xml"][1]) > 5 * 200_000
+    (page,) = [p for p in result.pages if p.url.endswith("/sitemap-lon.xml")]
+    assert (page.outcome, page.reason) == ("listing", "feed or sitemap, 30000 links")

@@ -75,3 +75,30 @@ def test_links_taken_from_one_page_are_capped() -> None:
     links = html_links(page, "http://h.vn/", max_links=500)
     assert links.links[:2] == ["http://h.vn/t/0.html", "http://h.vn/t/1.html"] and len(links.links) == 500
     assert links.dropped == 100_000 - 500
+
+
+def test_a_sitemap_too_large_to_hold_is_streamed_for_its_urls() -> None:
+    import gzip
+
+    from pipeline.links import SitemapStream
+
+    body = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(f"<url><loc>http://h.vn/bai/{i}.html</loc><lastmod>2024-01-01</lastmod></url>"
+                      for i in range(60_000)) + "</urlset>").encode()
+    for data in (body, gzip.compress(body)):
+        stream = SitemapStream("http://h.vn/sitemap.xml")
+        for i in range(0, len(data), 65_536):
+            stream.feed(data[i:i + 65_536])
+        small = stream.close()
+        assert len(stream.urls) == 50_000 and stream.urls[0] == "http://h.vn/bai/0.html"  # sitemaps.org's cap
+        assert feed_links(small, "http://h.vn/sitemap.xml") == stream.urls
+        assert len(small) < len(body)
+
+
+def test_news_sitemaps_give_their_articles() -> None:
+    news = b"""<?xml version="1.0" encoding="UTF-8"?>
+    <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+    <url><loc>http://h.vn/bai/1.html</loc><news:news><news:publication><news:name>Bao</news:name>
+    <news:language>vi</news:language></news:publication><news:publication_date>2024-05-12</news:publication_date>
+    <news:title>Dan van kheo</news:title></news:news></url></urlset>"""
+    assert feed_links(news, "http://h.vn/sitemap-news.xml") == ["http://h.vn/bai/1.html"]

@@ -56,7 +56,7 @@ def national(existing_hosts: set[str]) -> str:
         for kind, label, host in sites:
             if host in existing_hosts:
                 continue
-            sid = f"{kind}-{s}"
+            sid = f"{s}-gov" if kind == "cong" else host.split(".")[0]  # baohatinh, hatinh-gov, qtv
             lines += [f"[site.{sid}]", f"name = {_q(label)}", f"kind = {_q({'bao': 'newspaper', 'cong': 'portal', 'ptth': 'radio-tv'}[kind])}",
                       f"hosts = [{_q(host)}]", f"province = {_q(name)}", f"province_2025 = {_q(successor or name)}",
                       f"start_urls = [{_q('https://' + host + '/')}]", "verified = false", ""]
