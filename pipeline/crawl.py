@@ -261,7 +261,13 @@ class Crawler:
             while True:  # hosts found during the run (a www twin, a redirect) get a task of their own
                 pending = [t for t in self._tasks.values() if not t.done()]
                 if not pending:
-                    break
+                    # a URL queued for a host whose task was just ending: that host goes again
+                    left = [k for k, q in self.queues.items() if q and k not in self._paused]
+                    if not left or self.budget == 0:
+                        break
+                    for key in left:
+                        self._start_host(key)
+                    continue
                 await asyncio.gather(*pending)
             status = "finished"
         finally:
