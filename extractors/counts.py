@@ -985,6 +985,22 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     return None
 
 
+def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention]) -> LocalityRef | None:
+    """The unit named right after a count's noun ("9 mô hình thuộc xã A", "4 mô hình ở thị trấn B")."""
+    k = bisect.bisect_left([m.start for m in mentions], c.end)
+    for m in mentions[k:k + 3]:
+        if m.start >= c.after_end + 40 or m.unit is None:
+            break
+        if _UNIT_AFTER_GAP.fullmatch(lay.folded, c.end, m.start):
+            return _ref(m)
+    return None
+
+
+_UNIT_AFTER_GAP = regex.compile(
+    r"\s*(?:[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?\s*)?(?:(?:được\s+xây dựng|đã\s+xây dựng)\s+)?"
+    r"(?:thuộc|ở|tại|của)\s+(?:địa bàn\s+)?(?:(?:xã|phường|thị trấn|huyện|thị xã|thành phố|quận|đặc khu)\s+)?")
+
+
 def _is_acting_body(lay: Layout, m: Mention) -> bool:
     """The unit names a body that acts ("UBND thành phố Đà Nẵng", "Ban Thường vụ Huyện ủy X")."""
     actor_re, _ = _actor_regex()
@@ -1094,6 +1110,10 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
+        if c.parent is not None:  # "trong đó có 9 mô hình thuộc xã Mỹ Phước": a part's own unit after it
+            after_unit = _unit_after(lay, c, mentions)
+            if after_unit is not None:
+                c.locality = after_unit
         c.bound = _bound(lay, c)
         c.title = title_span[0] <= c.start < title_span[1]
         c.restated = _is_restated(lay, c)
