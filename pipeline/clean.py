@@ -214,6 +214,11 @@ class _Stats:
     blocks: int = 0  # block elements inside
 
 
+def _stat(stats: dict[int, _Stats], tag) -> _Stats:  # type: ignore[no-untyped-def]
+    """A tag's statistics; a tag the pass did not reach (inside a junk element) has none."""
+    return stats.get(id(tag)) or _Stats()
+
+
 def _stats(root) -> dict[int, _Stats]:  # type: ignore[no-untyped-def]
     """Text statistics of every element under ``root``, in one bottom-up pass (linear time)."""
     from bs4 import NavigableString, Tag
@@ -297,7 +302,7 @@ def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-
         if tag.has_attr("hidden") or (style and _HIDDEN.search(style)):
             tag.decompose()
         elif names and rules.author_names.search(names) and tag.name != "article":
-            if stats[id(tag)].total <= 120:
+            if _stat(stats, tag).total <= 120:
                 author = author or tag.get_text(" ", strip=True) or None
                 tag.decompose()
         elif names and rules.names.search(names) and tag.name != "article":
@@ -306,19 +311,19 @@ def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-
         if _gone(control):
             continue
         form = _up(control, ("form",))
-        if control.name == "textarea" and form is not None and stats[id(form)].total < 1500:
+        if control.name == "textarea" and form is not None and _stat(stats, form).total < 1500:
             form.decompose()  # a comment form (an ASP.NET page is one big form: that one stays)
             continue
         row = _up(control, _BLOCKS)
-        if row is not None and row.name not in ("form", "body") and stats[id(row)].total < 100:
+        if row is not None and row.name not in ("form", "body") and _stat(stats, row).total < 100:
             row.decompose()  # "Tin trong: ( ) Chuyên mục này ( ) Mọi chuyên mục", a search box
     for a in soup.find_all("a"):
-        if not _gone(a) and stats[id(a)].total <= 200 and _IMAGE_NAME.match(a.get_text(strip=True)):
+        if not _gone(a) and _stat(stats, a).total <= 200 and _IMAGE_NAME.match(a.get_text(strip=True)):
             a.decompose()
     for tag in soup.find_all([*_HEADINGS, "div", "p", "td", "th", "strong", "b", "span", "li", "dt"]):
         if _gone(tag):
             continue
-        st = stats[id(tag)]
+        st = _stat(stats, tag)
         if not st.total or st.total > 40 or st.blocks > 3:
             continue
         text = tag.get_text(" ", strip=True)
@@ -327,7 +332,7 @@ def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-
             continue
         head = tag  # the heading's own block when it is an inline run ("<b>Tin liên quan</b>")
         while head.name in ("strong", "b", "span") and head.parent is not None and \
-                stats[id(head.parent)].total == st.total:
+                _stat(stats, head.parent).total == st.total:
             head = head.parent
         for sib in list(head.find_next_siblings(True)):
             ss = stats.get(id(sib))
@@ -345,8 +350,8 @@ def _generic_body(soup):  # type: ignore[no-untyped-def]
     stats = _stats(soup)
     articles = [a for a in soup.find_all("article") if id(a) in stats]  # (not inside a removed one)
     if articles:
-        best_article = max(articles, key=lambda a: stats[id(a)].running)
-        if stats[id(best_article)].running >= 200:
+        best_article = max(articles, key=lambda a: _stat(stats, a).running)
+        if _stat(stats, best_article).running >= 200:
             return best_article, stats
     best, best_score = soup.body or soup, 0.0
     for tag in soup.find_all(["div", "td", "section", "main", "article"]):

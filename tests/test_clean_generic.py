@@ -89,3 +89,15 @@ def test_cleaning_is_linear_in_nesting(shape: str) -> None:
 
     small, large = cost(1500), cost(6000)
     assert large < 4 * 3 * small + 0.05, (small, large)
+
+
+@pytest.mark.parametrize("junk", ["noscript", "template", "svg", "button", "select"])
+def test_furniture_inside_junk_elements_does_not_stop_cleaning(junk: str) -> None:
+    # found by bench/fuzz.py: a tag the statistics pass skips (inside a junk element) had no entry
+    body = "".join(f"<p>Đoạn {i}: huyện Mường Lát xây dựng {i + 10} mô hình dân vận khéo trên địa bàn.</p>"
+                   for i in range(4))
+    html = (f"<html><body><div><{junk}><div class='author'>Tác giả</div><div style='display:none'>x</div>"
+            f"<div class='menu'>Trang chủ</div><form><textarea></textarea></form></{junk}>"
+            f"<article><h1>Tin mới</h1>{body}</article></div></body></html>")
+    cleaned = clean_html(html)
+    assert "xây dựng 12 mô hình" in cleaned.text
