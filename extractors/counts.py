@@ -152,7 +152,7 @@ def _part_cue() -> regex.Pattern[str]:
 @cache
 def _part_cue_opening() -> regex.Pattern[str]:
     alts = alternation(lexicon()["counts"]["part_cues"])
-    return regex.compile(rf"^[\s\-–•*]*(?:{alts})(?![\w])")
+    return regex.compile(rf"[\s\-–•*]*(?:{alts})(?![\w])")  # used with .match at a sentence's start
 
 
 @cache
@@ -411,8 +411,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     if not found:
         return []
     if carried:  # the count stands before: this clause opens with a part cue or "… lĩnh vực:"
-        opener = _part_cue().match(lay.folded, seg_start + len(lay.folded[seg_start:seg_end]) -
-                                   len(lay.folded[seg_start:seg_end].lstrip())) \
+        lead = _SPACES.match(lay.folded, seg_start, seg_end)
+        at = lead.end() if lead else seg_start
+        opener = _part_cue().match(lay.folded, at, min(seg_end, at + 40)) \
             or _FIELD_LIST_OPENER.search(lay.folded, seg_start, min(seg_end, seg_start + LOOKBACK))
         first = None
         if opener is None:
@@ -424,8 +425,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                                                            max(seg_start, c.start - 40), c.start))), None)
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
-            or _PAREN_AFTER.match(lay.folded, found[0].end, seg_end) \
-            or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start) and _SCOPE_END.search(
+            or _PAREN_AFTER.match(lay.folded, found[0].end, min(seg_end, found[0].end + 64)) \
+            or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start, found[0].sentence_start + 40)
+                and _SCOPE_END.search(
                 lay.folded, found[0].end, min(seg_end, found[0].end + 20)))  # "Trong số 24 mô hình này, …"
     if first is None and opener is None:
         return []
@@ -562,8 +564,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 or _field_after_break(lay, between, own_start, c.start)
             parent: int | None = None
             if own_verb and open_total is not None and not in_sentence \
-                    and _part_cue_opening().match(lay.folded[c.sentence_start:c.start]) \
-                    and not _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start) \
+                    and _part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80)) \
+                    and not _scope_opening(lay, c) \
                     and _same_verb(lay, cands[open_total], own_start, c.start) \
                     and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 2:
                 parent = open_total  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
@@ -574,7 +576,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             elif total is not None and in_sentence and opens and cands[total].sentence_start == c.sentence_start:
                 parent = total
             elif (open_total is not None and not in_sentence
-                  and (_part_cue_opening().match(lay.folded[c.sentence_start:c.start])
+                  and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
                        or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
                   and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 4):
                 parent = open_total
@@ -596,7 +598,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             total, scope = i, False
             if not _states_field(lay, c):
                 open_total = i
-            if _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start):
+            if _scope_opening(lay, c):
                 scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
@@ -605,9 +607,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 def _list_line(lay: Layout, pos: int) -> bool:
     """A line of a list: a bullet, or a line that opens with a field ("Lĩnh vực kinh tế: 64 mô hình")."""
-    if _BULLET.match(lay.folded, pos):
+    if _BULLET.match(lay.folded, pos, pos + 8):
         return True
-    lead = _FIELD_LEAD.match(lay.folded, pos)
+    lead = _FIELD_LEAD.match(lay.folded, pos, pos + 40)
     at = lead.end() if lead else pos
     hits = find_all(field_rules(), lay.folded, at, at + 40)
     return bool(hits) and hits[0].start == at and bool(hits[0].rule.code) \
@@ -626,7 +628,7 @@ def _field_after_break(lay: Layout, between: str, own_start: int, start: int) ->
     semicolon or colon, a count whose own words open with a field is a part of the total before."""
     if ";" not in between and ":" not in between:
         return False
-    lead = _FIELD_LEAD.match(lay.folded, own_start, start)
+    lead = _FIELD_LEAD.match(lay.folded, own_start, min(start, own_start + 40))
     at = lead.end() if lead else own_start
     hits = find_all(field_rules(), lay.folded, at, start)
     return bool(hits) and hits[0].start == at and hits[0].rule.code not in ("", "all")
@@ -636,6 +638,13 @@ _FIELD_LEAD = regex.compile(r"[\s\-–•*]*(?:(?:ở|trên|trong|về)\s+)?(?:c
 
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
+_SPACES = regex.compile(r"\s*")
+
+
+def _scope_opening(lay: Layout, c: Candidate) -> bool:
+    """"Trong (tổng) số N mô hình …": the count opens its sentence after a scope word. (Patterns are
+    matched in bounded windows: the regex module scans a match's whole range for its literals.)"""
+    return c.start - c.sentence_start <= 40 and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 _BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
 _SCOPE_END = regex.compile(r"[^,;.]*?,")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
@@ -644,7 +653,7 @@ _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng 
 def _is_restated(lay: Layout, c: Candidate) -> bool:
     """"…, nâng tổng số lên 128 mô hình", "Trong số 12 mô hình được khen thưởng, có …": a number
     stated before, restated here."""
-    return bool(_raises_total(lay, c) or _SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
+    return bool(_raises_total(lay, c) or _scope_opening(lay, c))
 
 
 def _raises_total(lay: Layout, c: Candidate) -> bool:
@@ -682,8 +691,8 @@ def _zones(cands: list[Candidate]) -> list[tuple[int, int]]:
                 c = cands[i]
                 if (c.parent is not None) != pool_all:
                     continue
-                before = (cands[j].end for j in reversed(pool[:k]) if cands[j].end <= c.start)
-                after = (cands[j].start for j in pool[k + 1:] if cands[j].start >= c.end)
+                before = (cands[pool[j]].end for j in range(k - 1, -1, -1) if cands[pool[j]].end <= c.start)
+                after = (cands[pool[j]].start for j in range(k + 1, len(pool)) if cands[pool[j]].start >= c.end)
                 zone[i] = (next(before, c.seg_start), next(after, c.seg_end))
     for i in range(len(cands)):
         out.append(zone[i])
@@ -718,7 +727,7 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
            after_end: int | None = None) -> tuple[str | None, str | None]:
     """(field code, None) from the count's own words; (None, words) when none is stated
     (``after_end``: where its words after the noun end, by default ``c.after_end``)."""
-    after = _AFTER_NOUN.match(lay.folded, c.end, zone[1])
+    after = _AFTER_NOUN.match(lay.folded, c.end, min(zone[1], c.end + 80))
     pos = after.end() if after else c.end
     if after and after.group("all") and lay.folded[after.start("all") - 10:after.end()].find("lĩnh vực") >= 0:
         return "all", None
@@ -810,7 +819,7 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         if before_re is not None and before_re.search(before):  # "đăng ký xây dựng 41 mô hình mới"
             return rule.code
     for rule, _, after_re in metric_rules():
-        if after_re is not None and after_re.match(lay.folded, c.end):
+        if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits:
@@ -838,7 +847,7 @@ def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
 
 def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     """A bare unit word that opens the count's own clause as its subject: (kind word, level code)."""
-    m = _subject_regex()[0].match(lay.folded, start, end)
+    m = _subject_regex()[0].match(lay.folded, start, min(end, start + 120))
     if m is None or not lay.text[m.end():m.end() + 1].islower():
         return None  # "thị xã Vĩnh Châu có …" names a unit, it is no bare subject
     return m.group("unit"), _subject_regex()[1][m.group("unit")]
@@ -991,7 +1000,7 @@ def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention]) -> LocalityR
     for m in mentions[k:k + 3]:
         if m.start >= c.after_end + 40 or m.unit is None:
             break
-        if _UNIT_AFTER_GAP.fullmatch(lay.folded, c.end, m.start):
+        if m.start - c.end <= 80 and _UNIT_AFTER_GAP.fullmatch(lay.folded, c.end, m.start):
             return _ref(m)
     return None
 
@@ -1098,7 +1107,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = own_before(lay, c, zone[0])
         c.lead = lay.text[own_start:c.start]
-        line = _BULLET_LABEL.fullmatch(lay.text, c.sentence_start, c.start)
+        line = (_BULLET_LABEL.fullmatch(lay.text, c.sentence_start, c.start)
+                if c.start - c.sentence_start <= 80 else None)
         c.label = line.group("label").strip() if line and c.sentence_start == c.seg_start else ""
         c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)
