@@ -994,9 +994,10 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     return None
 
 
-def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention]) -> LocalityRef | None:
-    """The unit named right after a count's noun ("9 mô hình thuộc xã A", "4 mô hình ở thị trấn B")."""
-    k = bisect.bisect_left([m.start for m in mentions], c.end)
+def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention], starts: list[int]) -> LocalityRef | None:
+    """The unit named right after a count's noun ("9 mô hình thuộc xã A", "4 mô hình ở thị trấn B");
+    ``starts``: the mentions' start offsets, sorted like ``mentions``."""
+    k = bisect.bisect_left(starts, c.end)
     for m in mentions[k:k + 3]:
         if m.start >= c.after_end + 40 or m.unit is None:
             break
@@ -1100,6 +1101,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     # 2. own slots
     reporting = _Times(times)
     zones = _zones(cands)
+    mention_starts = [m.start for m in mentions]
     last_in_seg: dict[int, Candidate] = {}
     captions: dict[int, bool] = {}
     for i, c in enumerate(cands):
@@ -1121,7 +1123,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
         if c.parent is not None:  # "trong đó có 9 mô hình thuộc xã Mỹ Phước": a part's own unit after it
-            after_unit = _unit_after(lay, c, mentions)
+            after_unit = _unit_after(lay, c, mentions, mention_starts)
             if after_unit is not None:
                 c.locality = after_unit
         c.bound = _bound(lay, c)

@@ -69,6 +69,19 @@ def links_in(soup, base_url: str, *, max_links: int | None = None) -> PageLinks:
     return out
 
 
+def _entry_url(el) -> str | None:  # type: ignore[no-untyped-def]
+    """The URL an element of a sitemap (<loc>) or a feed (RSS <link>text</link>, Atom <link
+    href=… rel="alternate">) gives, else None."""
+    from lxml import etree
+
+    name = etree.QName(el).localname.lower()
+    if name == "loc" or (name == "link" and el.text and el.text.strip()):
+        return str(el.text)
+    if name == "link" and el.get("href") and el.get("rel", "alternate") == "alternate":
+        return str(el.get("href"))
+    return None
+
+
 def feed_links(body: bytes, base_url: str) -> list[str]:
     """The page URLs a sitemap, sitemap index, RSS or Atom feed lists."""
     from lxml import etree
@@ -85,12 +98,7 @@ def feed_links(body: bytes, base_url: str) -> list[str]:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        name = etree.QName(el).localname.lower()
-        value = None
-        if name == "loc" or (name == "link" and el.text and el.text.strip()):
-            value = el.text
-        elif name == "link" and el.get("href") and el.get("rel", "alternate") == "alternate":
-            value = el.get("href")
+        value = _entry_url(el)
         if value:
             url = absolute(base_url, value.strip())
             if url and url not in seen:
@@ -139,11 +147,7 @@ class SitemapStream:
             if not isinstance(el.tag, str):
                 continue
             name = etree.QName(el).localname.lower()
-            value = None
-            if name == "loc" or (name == "link" and el.text and el.text.strip()):
-                value = el.text
-            elif name == "link" and el.get("href") and el.get("rel", "alternate") == "alternate":
-                value = el.get("href")
+            value = _entry_url(el)
             if value and len(self.urls) < self.max_urls:
                 url = absolute(self.base_url, value.strip())
                 if url and url not in self._seen:

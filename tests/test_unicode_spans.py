@@ -10,8 +10,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.fuzz import span_violations
 from extractors import Document, Meta, extract
-from extractors.numbers import NUMBER_RE, WORDS_RE, parse_number
 from extractors.text import fold, nfc, normalized
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -28,22 +28,9 @@ texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12)), ma
 
 
 def spans_hold(text: str, doc: Document) -> None:
-    for r in [*doc.counts, *doc.models]:
-        if r.start is None:
-            continue
-        assert r.end is not None and 0 <= r.start <= r.end <= len(text)
-        assert text[r.start:r.end] == r.text, (r.start, r.end, r.text)
-        sent = r.sentence
-        if sent is not None and sent.start is not None and sent.end is not None:
-            assert sent.start <= r.start and r.end <= sent.end
-            assert text[sent.start:sent.end] == sent.text, (sent.start, sent.end, sent.text)
-    for c in doc.counts:
-        if c.text is None:
-            continue
-        composed = nfc(c.text)
-        numbers = [parse_number(m.group()) for m in NUMBER_RE.finditer(composed)]
-        numbers += [parse_number(m.group("words")) for m in WORDS_RE.finditer(fold(composed))]
-        assert c.value in numbers, (c.value, c.text)
+    # the same checks as the fuzz run's (bench/fuzz.py): spans, sentences, the number in its text
+    violations = span_violations(text, doc)
+    assert not violations, violations
 
 
 def without_spans(doc: Document) -> dict[str, object]:
