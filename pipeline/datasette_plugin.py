@@ -5,8 +5,11 @@ pages of their own, search that accepts any text, and cells that link each row t
 - ``/-/dvk/chart``: the ``totals`` view as bar charts, one per unit, every figure of the whole
   query (not only a page of it), each bar linked to the article behind it.
 - ``dvk_fts(text)``: an SQL function turning what a person types into an FTS5 query that cannot
-  fail (every word quoted, punctuation-only words dropped, an unbalanced quote ignored), for the
-  ``search`` canned query; Datasette's own ``?_search=`` on the documents table escapes the same way.
+  fail (every word quoted, punctuation-only words dropped, an unbalanced quote ignored, "d" and
+  "đ" either way), for the ``search`` canned query; Datasette's own ``?_search=`` on a table
+  gets the same query (the plugin's ``escape_fts`` replaces Datasette's).
+- facets: a coded column's values with their Vietnamese labels beside the codes (the filter
+  ``dvk_facet_label`` in dvk's copy of Datasette's ``_facet_results.html``, ``data/templates``).
 - cells: a ``document_id`` shows the article's title, a link to its row and one to its article
   view; in the documents table the title links to the article view, the text shows its start
   (not the whole article) and the path only the file's name; a search ``snippet`` shows its
@@ -27,29 +30,60 @@ ARTICLE = "/-/dvk/article/"
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
-def _phrase(word: str) -> str:
-    """One typed word as FTS5: a quoted phrase; a word with "d" or "đ" also matches the other
-    letter ("dang" finds "Đảng"), which the index's ``remove_diacritics`` does not fold."""
-    plain = word.replace("đ", "d").replace("Đ", "D")
-    if plain == word and "d" not in word.lower():
-        return f'"{word}"'
-    variants = sorted({word, plain, plain.replace("d", "đ").replace("D", "Đ")})
-    return "(" + " OR ".join(f'"{v}"' for v in variants) + ")"
+_D = {"d": "dđ", "đ": "dđ", "D": "DĐ", "Đ": "DĐ"}
+_MAX_VARIANTS = 16  # spellings of one phrase; beyond, its words are matched one by one
+_TYPED = re.compile(r'"([^"]*)"|(\S+)')
+
+
+def _spellings(words: list[str]) -> list[str]:
+    """Every spelling of the words with each "d" or "đ" either way ("Dak" → Dak, Đak), in order."""
+    from itertools import product
+
+    text = " ".join(words)
+    slots = [_D.get(ch, ch) for ch in text]
+    n = 1
+    for s in slots:
+        n *= len(s)
+    if n > _MAX_VARIANTS:
+        return []
+    return ["".join(p) for p in product(*slots)]
+
+
+def _phrase(words: list[str]) -> str:
+    """Words as one FTS5 phrase, with "d" and "đ" either way in each of them, which the index's
+    ``remove_diacritics`` does not fold ("dang" finds "Đảng", "Đắk Lắk" finds "Dak Lak")."""
+    spellings = _spellings(words)
+    if not spellings and len(words) > 1:  # too many d's for one phrase: each word on its own
+        return " AND ".join(_phrase([w]) for w in words)
+    if not spellings:  # a word of many d's: as typed, all d, all đ
+        plain = words[0].replace("đ", "d").replace("Đ", "D")
+        spellings = sorted({words[0], plain, plain.replace("d", "đ").replace("D", "Đ")})
+    if len(spellings) == 1:
+        return f'"{spellings[0]}"'
+    return "(" + " OR ".join(f'"{v}"' for v in spellings) + ")"
 
 
 def fts_query(text: str | None) -> str:
-    """Any typed text as an FTS5 query: each white-space separated word a quoted phrase (inner
-    quotes dropped; "d" and "đ" either way), all of them required (an explicit AND: FTS5 takes
-    no implicit one after a parenthesis), words without a letter or digit left out; nothing left
-    matches nothing."""
-    words = [w.replace('"', "") for w in (text or "").split()]
-    phrases = [_phrase(w) for w in words if _WORD.search(w)]
+    """Any typed text as an FTS5 query that cannot fail: each white-space separated word a quoted
+    phrase, and words in double quotes one phrase (an unbalanced quote is ignored); "d" and "đ"
+    either way; all of them required (an explicit AND: FTS5 takes no implicit one after a
+    parenthesis); words without a letter or digit left out; nothing left matches nothing.
+    Datasette's own table search (``?_search=``) uses it too (it replaces ``escape_fts``)."""
+    phrases = []
+    for m in _TYPED.finditer(text or ""):
+        words = [w.replace('"', "") for w in (m.group(1) if m.group(1) is not None else m.group(2)).split()]
+        words = [w for w in words if _WORD.search(w)]
+        if words:
+            phrases.append(_phrase(words))
     return " AND ".join(phrases) if phrases else '"\u2400"'  # a phrase no article holds
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after Datasette's own, so that its ``escape_fts`` is replaced
 def prepare_connection(conn: Any) -> None:
     conn.create_function("dvk_fts", 1, fts_query, deterministic=True)
+    # the documents table's search box (``?_search=``) passes what is typed through escape_fts:
+    # the same query as the canned search, so d and đ find each other there too
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
 
 
 def _db(datasette: Any) -> Any:
@@ -147,6 +181,22 @@ def asgi_wrapper() -> Any:
             await app(scope, receive, send)
         return wrapped
     return wrap
+
+
+def facet_label(value: Any, table: str | None, column: str) -> str:
+    """What a facet shows for a value: "-" for none, a code of a coded column with its label
+    beside it ("kinh tế (economy)"), anything else as it is."""
+    from .labels import column_label
+
+    if value is None or value == "":
+        return "-"
+    vi = column_label(table, column, value)
+    return f"{vi} ({value})" if vi and vi != value else str(value)
+
+
+@hookimpl
+def prepare_jinja2_environment(env: Any) -> None:
+    env.filters["dvk_facet_label"] = facet_label
 
 
 @hookimpl

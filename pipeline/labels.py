@@ -19,3 +19,12 @@ def label(kind: str, code: str | None) -> str | None:
     if code is None:
         return None
     return labels()[kind].get(code, code)
+
+
+def column_label(table: str | None, column: str, code: object) -> str | None:
+    """The Vietnamese label of a value of a coded column (``[columns]`` of labels.toml), or None
+    when the column is not coded or the value is no known code."""
+    kind = labels()["columns"].get(f"{table}.{column}")
+    if kind is None or not isinstance(code, str):
+        return None
+    return labels()[kind].get(code)

@@ -83,8 +83,9 @@ def datasette_app(db_path: Path, settings: dict[str, Any] | None = None):  # typ
     # (no one can be writing it there); Datasette names the database by its stem either way
     writable = os.access(db_path.absolute().parent, os.W_OK)
     files, immutables = ([str(db_path)], []) if writable else ([], [str(db_path)])
+    templates = resources.files(__package__).joinpath("data").joinpath("templates")
     return Datasette(files, immutables=immutables, metadata=metadata_for(db_path),
-                     settings=settings or dict(DEFAULT_SETTINGS))
+                     settings=settings or dict(DEFAULT_SETTINGS), template_dir=str(templates))
 
 
 def serve(db_path: Path, *, host: str = "127.0.0.1", port: int = 8001, settings: dict[str, Any] | None = None,

@@ -10,7 +10,8 @@ running the same job twice gives the same database.
 
 Full-text search on ``documents(title, text)`` uses ``unicode61 remove_diacritics 2``: a reader
 typing without accents ("dan van kheo") finds "Dân vận khéo", and letters with two marks (ệ, ử)
-fold like the others; "đ" stays distinct from "d" (unicode61 does not fold it).
+fold like the others; "đ" stays distinct from "d" in the index (unicode61 does not fold it), and
+the queries of dvk's Datasette plugin ask for both (``datasette_plugin.fts_query``).
 """
 
 from __future__ import annotations

@@ -44,6 +44,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     database = open_db(db)
     run_checks(database)
     database.close()
+    yield from serving(db)
+
+
+# two made-up articles: one names a province written with "Đ" and marks, the other not
+MADE_UP = {
+    "ea-kao.txt": "Đắk Lắk: mô hình “Dân vận khéo” ở buôn Ea Kao\n\nNăm 2023, xã Ea Kao xây dựng 12 mô hình "
+                  "“Dân vận khéo”, giúp đồng bào phát triển kinh tế.\n",
+    "lung-cu.txt": "Hà Giang: phong trào thi đua ở Lũng Cú\n\nNăm 2023, xã Lũng Cú có 5 mô hình “Dân vận khéo” "
+                   "về văn hóa.\n",
+}
+
+
+@pytest.fixture(scope="module")
+def made_up(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = Path(tmp_path_factory.mktemp("made-up"))
+    for name, text in MADE_UP.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    run([folder], folder / "dvk.db")
+    yield from serving(folder / "dvk.db")
+
+
+def serving(db: Path) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", "--db", str(db), "--port", str(port)],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -113,6 +135,33 @@ def test_search_any_text(site: str, tmp_path: Path, query: str) -> None:
     # the table shows the start of each article, not the whole text
     cells = page.soup.select("td.col-text")
     assert cells and all(len(c.get_text()) < 300 for c in cells)
+
+
+@pytest.mark.parametrize("query", ["dak lak", "Dak Lak", "Đắk Lắk", "ĐẮK LẮK", "đak lăk", '"dak lak"'])
+def test_the_table_search_box_folds_d_and_diacritics(made_up: str, tmp_path: Path, query: str) -> None:
+    """The documents table's own search (``?_search=``), typed as a person would, with or
+    without "Đ" and the marks: the one article that names Đắk Lắk, every time."""
+    page = see(made_up, "/dvk/documents?" + urlencode({"_search": query}), tmp_path)
+    assert re.search(r"\b1 row where search matches", page.text), page.text[:400]
+    assert [a.get_text() for a in page.soup.select("td.col-id a")] == ["ea-kao"]
+    assert page.soup.find("input", attrs={"name": "_search"})["value"] == query  # the box keeps what was typed
+    other = see(made_up, "/dvk/documents?" + urlencode({"_search": query.replace("ak", "ung").replace("ắk", "ũng")
+                                                          .replace("ẮK", "ŨNG").replace("ăk", "ung")}), tmp_path)
+    assert "0 rows" in other.text  # a word that is in neither article finds nothing
+
+
+def test_facets_on_codes_show_their_labels(site: str, tmp_path: Path) -> None:
+    page = see(site, "/dvk/counts?_facet=field&_facet=metric&_facet=locality_level", tmp_path)
+    shown = {c: [re.sub(r"\s+", " ", li.get_text(" ")) for li in page.soup.select(f'[data-column="{c}"] li')]
+             for c in ("field", "metric", "locality_level")}
+    assert any(x.startswith("kinh tế (economy)") for x in shown["field"]), shown
+    assert any(x.startswith("đã xây dựng (built)") for x in shown["metric"]), shown
+    assert any(x.startswith("tỉnh (province)") for x in shown["locality_level"]), shown
+    places = see(site, "/dvk/localities", tmp_path)  # a facet of the metadata on a coded column
+    levels = [re.sub(r"\s+", " ", li.get_text(" ")) for li in places.soup.select('[data-column="level"] li')]
+    assert levels and all(re.match(r"(tỉnh|huyện|xã) \((province|district|commune)\) \d", x) for x in levels), levels
+    chosen = see(site, "/dvk/counts?field=economy&_facet=field", tmp_path)  # a chosen value too
+    assert "kinh tế (economy) ·" in re.sub(r"\s+", " ", chosen.soup.select_one('[data-column="field"]').get_text(" "))
 
 
 def test_canned_search_gives_snippets(site: str, tmp_path: Path) -> None:
