@@ -1,5 +1,7 @@
 """A synthetic corpus: articles made by recombining the bundled corpus's paragraphs, with other
-numbers and other places from the gazetteer, wrapped in a generic news page.
+numbers and other places from the gazetteer, wrapped in a generic news page, or written as a
+``.txt`` file of about 2 KB with YAML front matter (``kind="txt"``: what the issue's timing
+corpus is made of).
 
 Deterministic for a given seed, so two runs (or a killed run and a clean one) see the same files.
 """
@@ -11,6 +13,7 @@ import html
 import random
 import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,15 +79,49 @@ def article(i: int, pool: list[str], where: list[tuple[str, str]], seed: int = 0
     return title, page
 
 
-def generate(n: int, folder: Path, seed: int = 0) -> list[Path]:
-    """Write ``n`` synthetic pages into ``folder`` (``synth-000001.html`` …) and list them."""
+#: the size of a ``.txt`` article: paragraphs are added until it is at least this many bytes
+TXT_BYTES = 2000
+
+
+def text_article(i: int, pool: list[str], where: list[tuple[str, str]], seed: int = 0) -> str:
+    """Synthetic article ``i`` as a ``.txt`` file of about ``TXT_BYTES`` bytes: YAML front matter
+    (url, title, published, source), a lead paragraph naming the place, then corpus paragraphs
+    (renumbered) until the size is reached, the last one cut at a sentence end."""
+    rng = random.Random(seed * 1_000_003 + i)
+    district, province = rng.choice(where)
+    title = f"{district} ({province}) đẩy mạnh phong trào thi đua “Dân vận khéo”"
+    paras = [f"Những năm qua, {district} đã tập trung lãnh đạo, chỉ đạo phong trào thi đua "
+             f"“Dân vận khéo” trên địa bàn {province}."]
+    size = len(paras[0].encode())
+    for p in rng.sample(pool, k=len(pool)):
+        p = _renumber(p, rng)
+        if size + len(p.encode()) > TXT_BYTES:  # the sentences that fit, or the next paragraph
+            ends = [m.end() for m in re.finditer(r"[.!?…](?=\s)", p) if size + len(p[:m.end()].encode()) <= TXT_BYTES]
+            if not ends:
+                continue
+            p = p[:ends[-1]]
+        paras.append(p)
+        size += len(p.encode()) + 2
+        if size >= TXT_BYTES * 3 // 4:
+            break
+    day = date(rng.randint(2021, 2025), rng.randint(1, 12), rng.randint(1, 28))
+    head = (f"---\nurl: https://tin.example.vn/dan-van/bai-{seed}-{i:06d}.html\ntitle: \"{title}\"\n"
+            f"published: {day.isoformat()}\nsource: \"tin.example.vn\"\n---\n")
+    return head + "\n\n".join(paras) + "\n"
+
+
+def generate(n: int, folder: Path, seed: int = 0, kind: str = "html") -> list[Path]:
+    """Write ``n`` synthetic pages (``kind="html"``, ``synth-000001.html`` …) or ``.txt`` articles
+    (``kind="txt"``) into ``folder`` and list them."""
     folder.mkdir(parents=True, exist_ok=True)
     pool, where = paragraphs(), places()
     out = []
     for i in range(n):
-        _, page = article(i, pool, where, seed)
-        path = folder / f"synth-{i:06d}.html"
-        path.write_text(page, encoding="utf-8")
+        if kind == "txt":
+            body, path = text_article(i, pool, where, seed), folder / f"synth-{i:06d}.txt"
+        else:
+            body, path = article(i, pool, where, seed)[1], folder / f"synth-{i:06d}.html"
+        path.write_text(body, encoding="utf-8")
         out.append(path)
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -143,6 +144,8 @@ def extract(text: str, meta: Meta) -> Document:
     NFC one cluster at a time), and every span (a count's or a model's ``start``/``end``) is an
     offset into ``text`` as given, with the record's ``text`` equal to ``text[start:end]``. The
     records of a decomposed (NFD) text are those of its NFC form, spans mapped back."""
+    if unicodedata.is_normalized("NFC", text):  # the usual case: no offsets to map
+        return _extract(text, meta)
     composed, where = normalized(text)
     document = _extract(composed, meta)
     if composed is text:

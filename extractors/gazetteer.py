@@ -25,7 +25,7 @@ import csv
 import io
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -149,12 +149,13 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _KEY_GAPS = regex.compile(r"[\s\-'’‘`]+")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """A unit name's matching key: folded, without spaces, hyphens or apostrophes."""
     return _KEY_GAPS.sub("", key(name))
 
 
-@cache
+@lru_cache(maxsize=65536)  # names of the text are looked up: bounded
 def toneless(text: str) -> str:
     """``text`` without tone marks (vowel shapes ă â ê ô ơ ư and đ kept): "đắk" → "đăk"."""
     d = unicodedata.normalize("NFD", text)

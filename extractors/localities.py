@@ -776,15 +776,20 @@ _WORD_RUN = regex.compile(r"(?<![\w])\w+")
 _WORD_CHAR = regex.compile(r"\w")
 
 
-@lru_cache(maxsize=4096)
+@cache  # one entry per district code: as large as the gazetteer at most
+def _district_communes(district: str | None) -> tuple[tuple[int, str, Unit], ...]:
+    """A district's communes with their place in the gazetteer and their folded name."""
+    return tuple((i, fold(u.name), u) for i, u in _communes_by_district().get(district, ()))
+
+
+@lru_cache(maxsize=256)  # a set of districts is rarely seen again: a small cache, bounded memory
 def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Unit]], dict[str, tuple[int, ...]]]:
     """The communes of these districts by folded name (candidates in the gazetteer's order), and
     the lengths of the names, longest first, by the word they open with."""
-    index = _communes_by_district()
-    found = sorted((iu for d in districts for iu in index.get(d, ())), key=lambda iu: iu[0])
+    found = sorted((iu for d in districts for iu in _district_communes(d)), key=lambda iu: iu[0])
     by_name: dict[str, list[Unit]] = defaultdict(list)
-    for _, u in found:
-        by_name[fold(u.name)].append(u)
+    for _, name, u in found:
+        by_name[name].append(u)
     firsts: dict[str, set[int]] = defaultdict(set)
     for n in by_name:
         first = _WORD_RUN.match(n)

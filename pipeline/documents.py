@@ -53,6 +53,9 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
             if sum(len(x) + 1 for x in block) > MAX_FRONT_MATTER:
                 raise BadFrontMatter(f"front matter longer than {MAX_FRONT_MATTER // 1024} KiB", path=path,
                                      hint="keep url, title, published and source only")
+            simple = _simple_front_matter(block)  # the usual lines, read as YAML reads them
+            if simple is not None:
+                return simple, "\n".join(lines[i + 1:])
             try:
                 meta = yaml.load("\n".join(block), Loader=_FrontMatterLoader) or {}
             except yaml.YAMLError as exc:
@@ -88,6 +91,35 @@ def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
 
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+# A line of the usual front matter whose YAML value is plain to see: a known key at the margin, one
+# space or more, then a double-quoted value without escapes, a single-quoted one without quotes
+# inside, a URL, a date, or a word-like name that is no YAML boolean or null; spaces may follow.
+_SIMPLE_LINE = re.compile(r"""(url|title|published|source):[ ]+(?:"([^"\\]*)"|'([^']*)'"""
+                          r"|(https?://[^\s#]*[^\s#:]|[0-9]{4}-[0-9]{2}-[0-9]{2}|[A-Za-z][A-Za-z0-9._-]*))[ ]*")
+_YAML_WORDS = frozenset(form for w in ("yes", "no", "true", "false", "on", "off", "null")
+                        for form in (w, w.capitalize(), w.upper()))  # YAML 1.1 booleans and null
+# characters that YAML takes as line breaks or refuses (a line of them goes to the YAML reader)
+_NOT_SIMPLE = re.compile("[\r\x85\u2028\u2029]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+
+
+def _simple_front_matter(block: list[str]) -> dict[str, object] | None:
+    """The front matter of lines like ``title: "…"`` and ``published: 2024-01-05``, as the YAML
+    loader reads them (without its pure-Python cost: most files have only such lines); None when
+    any line is something else, so that the YAML loader reads the block."""
+    out: dict[str, object] = {}
+    for line in block:
+        if not line.strip(" "):
+            continue
+        m = _SIMPLE_LINE.fullmatch(line)
+        if m is None or m.group(1) in out or _NOT_SIMPLE.search(line):
+            return None
+        key, double, single, plain = m.groups()
+        if plain is not None and plain in _YAML_WORDS:
+            return None
+        out[key] = double if double is not None else single if single is not None else plain
+    return out
 
 
 _PLAIN_LINE = re.compile(r"^(url|title|published|source)\s*:\s*(.*?)\s*$")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -76,16 +77,33 @@ class Registry:
     crawler: CrawlSettings = field(default_factory=CrawlSettings)
 
     def by_id(self, site_id: str | None) -> Site | None:
-        return next((s for s in self.sites if s.id == site_id), None) if site_id else None
+        return self._ids.get(site_id) if site_id else None
 
     def for_url(self, url: str | None) -> Site | None:
+        """The first site with a host that is the URL's host or a domain above it."""
         if not url:
             return None
         host = (urlsplit(url).hostname or "").lower()
+        # the host itself and what follows each of its dots: the hosts ``host`` equals or ends with "." + h
+        found = [i for h in (host, *(host[k + 1:] for k, c in enumerate(host) if c == "."))
+                 if (i := self._hosts.get(h)) is not None]
+        return self.sites[min(found)] if found else None
+
+    @cached_property
+    def _ids(self) -> dict[str, Site]:
+        out: dict[str, Site] = {}
         for s in self.sites:
-            if any(host == h or host.endswith("." + h) for h in s.hosts):
-                return s
-        return None
+            out.setdefault(s.id, s)
+        return out
+
+    @cached_property
+    def _hosts(self) -> dict[str, int]:
+        """Each host of a site, and the position of the first site that lists it."""
+        out: dict[str, int] = {}
+        for i, s in enumerate(self.sites):
+            for h in s.hosts:
+                out.setdefault(h, i)
+        return out
 
     def find(self, source: str | None, url: str | None) -> Site | None:
         site = self.by_id(source) or self.for_url(url)

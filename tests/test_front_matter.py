@@ -68,3 +68,41 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
 def test_an_oversized_front_matter_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadFrontMatter, match="longer than"):
         read_path(_write(tmp_path, "title: " + "x" * 70_000))
+
+
+_VALUES = ['"Tân Kỳ: 12 mô hình “Dân vận khéo”"', "'Hòa Bình'", '"a \\" b"', "'it''s'", '"tab\there  "',
+           "https://example.vn/a?b=1&c=%20#frag", "https://example.vn/a:", "http://x.vn/a b", "2024-01-05",
+           "2024-1-5", "2024-02-30", "baohoabinh.com.vn", "yes", "No", "null", "NULL", "Null", "y", "n", "~", "on",
+           "OFF", "True",
+           "12", "0x1f", "1.5", ".inf", "Tân Kỳ", "a # comment", '"x" # comment', '"line\u2028break"',
+           '"nel\x85x"', '"bell\x07"', "'unclosed", '"unclosed', "[a, b]", "{a: 1}", "&anchor x", "*alias",
+           "!!str x", "e1", "_x", "A-b.c_d", '""', "''", "", '"Hoà\u00a0Thuỷ"']
+_KEYS = ["url", "title", "published", "source", "author", " title", "Title"]
+
+
+def test_the_fast_reading_of_usual_front_matter_is_what_yaml_reads() -> None:
+    """Blocks of known and odd lines: wherever the fast path answers, the YAML loader gives the
+    same mapping; the usual lines (quoted title, URL, date, plain host) take the fast path."""
+    import random
+
+    import yaml
+
+    from pipeline.documents import _FrontMatterLoader, _simple_front_matter
+
+    rng = random.Random(15)
+    fast = 0
+    for _ in range(3000):
+        block = [f"{rng.choice(_KEYS[:4] if rng.random() < 0.8 else _KEYS)}:{rng.choice([' ', '  ', ''])}"
+                 f"{rng.choice(_VALUES)}{rng.choice(['', ' '])}" for _ in range(rng.randint(1, 3))]
+        if rng.random() < 0.2:
+            block.insert(rng.randint(0, len(block)), rng.choice(["", "   ", "# note"]))
+        got = _simple_front_matter(block)
+        if got is None:
+            continue
+        fast += 1
+        assert got == (yaml.load("\n".join(block), Loader=_FrontMatterLoader) or {}), block
+    assert fast > 100
+    for source in ('source: "baohoabinh.com.vn"', "source: baohoabinh.com.vn"):
+        usual = ["url: https://baohoabinh.com.vn/12/190000/x.htm", 'title: "Tân Kỳ: 12 mô hình"',
+                 "published: 2024-01-05", source]
+        assert _simple_front_matter(usual) == yaml.load("\n".join(usual), Loader=_FrontMatterLoader)
