@@ -20,6 +20,7 @@ place; a body mention keeps its caption's owner and place when it names none, an
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -287,7 +288,7 @@ def _generic() -> regex.Pattern[str]:
     """Words after "mô hình" that name no model: generic words, or an ordinal ("thứ 7", "số 3")."""
     ordinal = r"(?:" + _alternation(_m()["ordinal_heads"]) + r")\s*(?:\d+|[ivxl]+|" \
         + _alternation(_m()["ordinal_numbers"]) + r")"
-    return regex.compile(r"^(?:" + _alternation(_m()["generic_heads"]) + r"|" + ordinal + r")(?![\w])")
+    return regex.compile(r"(?:" + _alternation(_m()["generic_heads"]) + r"|" + ordinal + r")(?![\w])")  # .match only
 
 
 @cache
@@ -310,7 +311,7 @@ def _only_field_words(folded_name: str) -> bool:
 
 @cache
 def _category() -> regex.Pattern[str]:
-    return regex.compile(r"^(?:" + _alternation(_m()["category_heads"]) + r")(?![\w])")
+    return regex.compile(r"(?:" + _alternation(_m()["category_heads"]) + r")(?![\w])")  # .match only
 
 
 @cache
@@ -567,10 +568,10 @@ def _skip_movement(lay: Layout, start: int, limit: int) -> int:
         if mm is None:
             return start
         pos = mm.end()
-    ws = regex.match(r"\s+", folded[pos:limit])
-    if ws is None or pos + ws.end() >= limit or not text[pos + ws.end()].isalpha():
+    ws = _GAP.match(folded, pos, limit)
+    if ws is None or ws.end() >= limit or not text[ws.end()].isalpha():
         return -1
-    return pos + ws.end()
+    return ws.end()
 
 
 _GAP = regex.compile(r"\s+")
@@ -580,17 +581,42 @@ _OWNER_OR_SIZE = regex.compile(r"(?:của|quy mô)\s")
 MAX_UNQUOTED = 300
 
 
-def _attach_start(lay: Layout, start: int, end: int) -> tuple[int, str] | None:
-    """The first owner or place phrase after an unquoted name: (its position, "owner" / "place")."""
+@cache
+def _attach_opening() -> regex.Pattern[str]:
+    """A space before what may open an owner or place phrase (a parenthesis, "của", "quy mô", a
+    place cue or word): every position where one of the checks of :func:`_attach_start` can pass."""
+    heads = _alternation(["của", "quy mô", *_m()["place_cues"], *_m()["place_words"]])  # type: ignore[misc]
+    return regex.compile(r"\s(?=\(|" + heads + ")")
+
+
+_SPACE = regex.compile(r"\s")
+
+
+def _attach_start(lay: Layout, start: int, end: int, openings: list[int]) -> tuple[int, str] | None:
+    """The first owner or place phrase after an unquoted name: (its position, "owner" / "place").
+
+    The phrase opens after a run of spaces. ``openings`` (sorted) holds every position of the
+    paragraph after a space where one may open (found by one scan of the paragraph, so a run of
+    names does not rescan its neighbours' words); each is checked here in text order."""
     folded = lay.folded
-    for m in _GAP.finditer(folded, start, end):
-        pos = m.end()
+
+    def gap_start(pos: int) -> int:  # the first space of the run that ends at ``pos``
+        g = pos - 1
+        while g > start and _SPACE.match(folded, g - 1):
+            g -= 1
+        return g
+
+    for k in range(bisect.bisect_right(openings, start), bisect.bisect_left(openings, end)):
+        pos = openings[k]
         if folded.startswith("(", pos):
-            return m.start(), "paren"
+            return gap_start(pos), "paren"
         if _OWNER_OR_SIZE.match(folded, pos, end):
-            return m.start(), "owner" if folded.startswith("của", pos) else "place"
+            return gap_start(pos), "owner" if folded.startswith("của", pos) else "place"
         if _is_place_at(lay, pos, end):
-            return m.start(), "place"
+            return gap_start(pos), "place"
+    # a run of spaces that reaches ``end``, before a parenthesis just past it
+    if end > start and _SPACE.match(folded, end - 1) and folded.startswith("(", end):
+        return gap_start(end), "paren"
     return None
 
 
@@ -599,24 +625,28 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
     taken = [(f.start, f.attach_end or f.end) for f in taken_found]
     out: list[Found] = []
     for para in lay.paragraphs:
+        openings: list[int] | None = None  # for _attach_start, once per paragraph
         for m in _UNQUOTED.finditer(folded, para.start, para.end):
             if m.group("plural"):
                 continue
             start = _skip_movement(lay, m.end(), para.end)
             if start < 0 or any(s <= start < e for s, e in taken):
                 continue
-            rest = folded[start:para.end]
-            if _generic().match(rest) or _movement().match(rest):
+            # matched in place: a slice to the paragraph's end for every match was quadratic
+            # (``start`` follows a space, so the lookbehinds see what they saw in a slice)
+            if _generic().match(folded, start, para.end) or _movement().match(folded, start, para.end):
                 continue
             clause_end = min(para.end, start + MAX_UNQUOTED)
             cm = _first_stop(lay, _CLAUSE_END, start, clause_end)
             if cm:
                 clause_end = cm.start()
-            attach = _attach_start(lay, start, clause_end)
+            if openings is None:
+                openings = [o.end() for o in _attach_opening().finditer(folded, para.start, para.end)]
+            attach = _attach_start(lay, start, clause_end, openings)
             instance = _INSTANCE.search(folded, max(para.start, m.start() - 8), m.end() + 1)
-            if instance and _field_words().match(rest):
+            if instance and _field_words().match(folded, start, para.end):
                 continue  # "2 mô hình AN-QP", "18 mô hình kinh tế": a count by field, no name
-            if (_category().match(rest) or _field_words().match(rest)) and not (
+            if (_category().match(folded, start, para.end) or _field_words().match(folded, start, para.end)) and not (
                     attach and attach[1] == "owner"
                     and _owner_heads().match(regex.sub(r"^\s*của\s+", "", folded[attach[0]:clause_end]))):
                 continue
