@@ -34,7 +34,9 @@ from .lexicon import (
     alternation,
     field_rules,
     find_all,
+    first_hit,
     fold,
+    hit_at,
     level_rules,
     lexicon,
     metric_rules,
@@ -237,7 +239,7 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     after = lay.text[head_end:head_end + 60].split("\n", 1)[0]  # a name never runs onto the next line
     folded_after = lay.folded[head_end:head_end + len(after)]
     movement = _movement_regex()
-    m = regex.match(r"\s*[\"“”']?\s*", after)
+    m = _QUOTE_LEAD.match(after)
     rest = folded_after[m.end():] if m else folded_after
     if movement.match(rest):
         return False
@@ -245,11 +247,21 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
     if not stripped:
         return False
     pos = head_end + len(after) - len(stripped)
-    if any(h.start == pos and h.rule.code for h in find_all(field_rules(), lay.folded, pos, pos + 40)):
+    at_pos = hit_at(field_rules(), lay.folded, pos, pos + 40)
+    if at_pos is not None and at_pos.rule.code:
         return False
     if stripped[0] in "\"“”'‘’" or stripped[0].isdigit():
         return True  # "12 mô hình “Chính quyền thân thiện”", "25 mô hình 5 không 3 sạch"
     return stripped[0].isupper() and not stripped.startswith(("Dân vận", "DVK"))
+
+
+# patterns of the hot paths compiled once (regex's own cache lookup costs more than the match)
+_QUOTE_LEAD = regex.compile(r"\s*[\"“”']?\s*")
+_CLAUSE_SPLIT = regex.compile(r"[,;(]")
+_PAIR_GAP = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
+_OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b")
+_RAISE = regex.compile(r"(?<![\w])nâng\s+tổng")
+_RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
 
 
 #: how far back (characters) the words before a count are read: a clause longer than this is run-on
@@ -350,7 +362,18 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     for c in cands:
         if c.parent is not None:
             children.setdefault(c.parent, []).append(c)
+    # the largest value of a count without a total from each candidate to the end of its sentence:
+    # a part set that adds up to no more than its total, or a sentence with no larger total after
+    # it, moves nothing, and its parts' fields are not read (a long breakdown stays linear)
+    later_max = [0] * (len(cands) + 1)
+    for j in range(len(cands) - 1, -1, -1):
+        same = j + 1 < len(cands) and cands[j + 1].sentence_start == cands[j].sentence_start
+        later_max[j] = max(cands[j].value if cands[j].parent is None else -1, later_max[j + 1] if same else -1)
     for p, parts in children.items():
+        nxt_same = p + 1 < len(cands) and cands[p + 1].sentence_start == cands[p].sentence_start
+        if len(parts) < 2 or sum(x.value for x in parts) <= cands[p].value \
+                or not nxt_same or later_max[p + 1] <= cands[p].value:
+            continue
         by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
         total = sum(x.value for x in by_field)
         if len(by_field) < 2 or total <= cands[p].value:
@@ -478,7 +501,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     followed by the noun ("năm 2023 mô hình … được triển khai")."""
     before = lay.folded[max(0, start - 40):start]
     after = lay.folded[end:min(seg_end, end + 80)]
-    after = regex.split(r"[,;(]", after, maxsplit=1)[0]
+    after = _CLAUSE_SPLIT.split(after, maxsplit=1)[0]
     own = before.rsplit(",", 1)[-1]
     done = bool(_DONE.search(own))  # "đã chọn 150 mô hình … để biểu dương": chosen, and so commended
     if words("counts", "appraisal_before").search(own) or words("counts", "per_unit_before").search(before) \
@@ -516,8 +539,7 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
         nxt = cands[i + 1]
         if not c.holder_head or nxt.holder_head:
             continue
-        if nxt.sentence_start == c.sentence_start and regex.fullmatch(r"\s*(?:,|và|,\s*và)\s*",
-                                                                        lay.folded[c.end:nxt.start]):
+        if nxt.sentence_start == c.sentence_start and _PAIR_GAP.fullmatch(lay.folded[c.end:nxt.start]):
             c.pair, nxt.pair = i + 1, i
             if nxt.holder is None:
                 nxt.holder = "individual" if c.holder == "collective" else "collective"
@@ -529,7 +551,7 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     text = lay.folded[start:c.start]
     cut = 0
     # a comma inside a coordinated level ("cấp xã, phường 229 mô hình") does not cut
-    for m in regex.finditer(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b", text):
+    for m in _OWN_CUT.finditer(text):
         cut = m.end()
     return start + cut, c.start
 
@@ -611,9 +633,8 @@ def _list_line(lay: Layout, pos: int) -> bool:
         return True
     lead = _FIELD_LEAD.match(lay.folded, pos, pos + 40)
     at = lead.end() if lead else pos
-    hits = find_all(field_rules(), lay.folded, at, at + 40)
-    return bool(hits) and hits[0].start == at and bool(hits[0].rule.code) \
-        and lay.folded.find(":", hits[0].end, hits[0].end + 30) >= 0
+    h = hit_at(field_rules(), lay.folded, at, at + 40)
+    return h is not None and bool(h.rule.code) and lay.folded.find(":", h.end, h.end + 30) >= 0
 
 
 def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
@@ -630,8 +651,8 @@ def _field_after_break(lay: Layout, between: str, own_start: int, start: int) ->
         return False
     lead = _FIELD_LEAD.match(lay.folded, own_start, min(start, own_start + 40))
     at = lead.end() if lead else own_start
-    hits = find_all(field_rules(), lay.folded, at, start)
-    return bool(hits) and hits[0].start == at and hits[0].rule.code not in ("", "all")
+    h = hit_at(field_rules(), lay.folded, at, start)
+    return h is not None and h.rule.code not in ("", "all")
 
 
 _FIELD_LEAD = regex.compile(r"[\s\-–•*]*(?:(?:ở|trên|trong|về)\s+)?(?:các\s+)?(?:lĩnh vực\s+)?")
@@ -660,7 +681,7 @@ def _raises_total(lay: Layout, c: Candidate) -> bool:
     """"…, nâng tổng số (mô hình trên địa bàn) lên 128 mô hình": the new total, restated."""
     back = _back(lay, c.start - 70, c.start)
     return bool(words("counts", "restatement_before").search(back[-30:])
-                or (regex.search(r"(?<![\w])nâng\s+tổng", back) and regex.search(r"(?<![\w])lên\s*$", back)))
+                or (_RAISE.search(back) and _RAISED_TO.search(back)))
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:
@@ -731,17 +752,16 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
     pos = after.end() if after else c.end
     if after and after.group("all") and lay.folded[after.start("all") - 10:after.end()].find("lĩnh vực") >= 0:
         return "all", None
-    for h in find_all(field_rules(), lay.folded, pos, min(zone[1], pos + 60)):
-        if h.start == pos:
-            return (h.rule.code or None), None
-        break
+    h = hit_at(field_rules(), lay.folded, pos, min(zone[1], pos + 60))
+    if h is not None:
+        return (h.rule.code or None), None
     # "9 mô hình hướng tới phát triển kinh tế", "25 mô hình bảo đảm an ninh trật tự": a field a few
     # words on in its own words after the noun (not a place or an owner: "… ở xã An Ninh")
-    for h in find_all(field_rules(), lay.folded, pos, min(c.after_end, pos + 40)):
+    h = first_hit(field_rules(), lay.folded, pos, min(c.after_end, pos + 40))
+    if h is not None:
         gap = lay.folded[pos:h.start]
         if h.rule.code and _FIELD_AFTER_GAP.fullmatch(gap) and not _NOT_FIELD_GAP.search(gap):
             return h.rule.code, None
-        break
     hits = [h for h in find_all(field_rules(), lay.folded, max(zone[0], c.start - LOOKBACK), c.start)
             if not _UNIT_WORD_BEFORE.search(lay.folded, max(0, h.start - 14), h.start)]  # "Xã An Ninh có …"
     if hits:
@@ -786,7 +806,7 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
                 continue
         if m.group() in (",", "và"):
             nxt = _SPACES.match(lay.folded, m.end()).end()  # type: ignore[union-attr]  # in place: no slice to the end
-            if any(h.start == nxt for h in find_all(field_rules(), lay.folded, nxt, min(end, nxt + 40))):
+            if hit_at(field_rules(), lay.folded, nxt, min(end, nxt + 40)) is not None:
                 pos = m.end()
                 continue
             if lay.folded.startswith("điển hình", nxt) and m.group() == ",":
@@ -795,12 +815,20 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
         return m.start()
 
 
+@cache
+def _metric_phrase_rules() -> list[PhraseRule]:
+    return [r for r, _, _ in metric_rules()]
+
+
 def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """(rank, position, code) of every metric phrase in ``folded[start:end]``."""
     hits: list[tuple[int, int, str]] = []
-    rules = [r for r, _, _ in metric_rules()]
+    rules = _metric_phrase_rules()
+    metric = find_all(rules, folded, start, end)
+    if not metric:
+        return hits  # no verb: the fields are not looked for
     fields = [f for f in find_all(field_rules(), folded, start, end) if f.rule.code]
-    for h in find_all(rules, folded, start, end):
+    for h in metric:
         if any(f.start <= h.start < f.end for f in fields):
             continue  # "xây dựng" inside "xây dựng hệ thống chính trị" is a field, not a verb
         hits.append((rules.index(h.rule), h.start, h.rule.code))
@@ -861,7 +889,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
     # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
     other_words_end = c.prev_after
     paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
-    hits = find_all(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)[:1]
+    first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
+    hits = [first] if first is not None else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if lay.folded.startswith("cấp", h.start)][-1:]
@@ -1077,7 +1106,7 @@ def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     codes = set()
     for m in regex.finditer(r"lĩnh vực\s+", lay.folded[para.start:c.sentence_start]):
         pos = para.start + m.end()
-        hit = next((h for h in find_all(field_rules(), lay.folded, pos, pos + 50) if h.start == pos), None)
+        hit = hit_at(field_rules(), lay.folded, pos, pos + 50)
         if hit is not None and hit.rule.code:
             codes.add(hit.rule.code)
     return codes.pop() if len(codes) == 1 else None
@@ -1140,6 +1169,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     # 3. statements made twice
     _merge_restatements(cands)
     # 4. inheritance, in text order so that a part sees its total's final slots
+    totals = {x.parent for x in cands if x.parent is not None}  # looked up, not scanned, per count
+    sorted_starts = sorted(m.start for m in mentions)
     previous: Candidate | None = None
     last_total: Candidate | None = None
     for i, c in enumerate(cands):
@@ -1167,9 +1198,9 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.metric is None:
             c.metric = "built"
         if c.field is None and c.parent is None and c.pair is None and c.metric == "built" \
-                and not any(x.parent == i for x in cands) \
+                and i not in totals \
                 and not words("counts", "scope_words").search(_back(lay, c.sentence_start, c.start)) \
-                and not any(c.sentence_start <= m.start < c.start for m in mentions):
+                and not _any_between(sorted_starts, c.sentence_start, c.start):
             c.field = _paragraph_field(lay, c)
         if c.period is None:
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
@@ -1197,6 +1228,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             text=lay.text[c.start:c.end], start=c.start, end=c.end,
         )
     return _dedupe(cands)
+
+
+def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
+    """Whether a mention starts in [start, end) (``sorted_starts``: their starts, sorted)."""
+    k = bisect.bisect_left(sorted_starts, start)
+    return k < len(sorted_starts) and sorted_starts[k] < end
 
 
 def _inherit(i: int, cands: list[Candidate]) -> None:

@@ -108,6 +108,31 @@ def find_all(rules: list[PhraseRule], folded: str, start: int = 0, end: int | No
     return kept
 
 
+def first_hit(rules: list[PhraseRule], folded: str, start: int = 0, end: int | None = None) -> Hit | None:
+    """The first hit of :func:`find_all` (the earliest; there the longest, the first rule on a tie),
+    without finding the others."""
+    end = len(folded) if end is None else end
+    best: Hit | None = None
+    for rule in rules:
+        m = rule.pattern.search(folded, start, end)
+        if m is not None and (best is None or m.start() < best.start
+                              or (m.start() == best.start and m.end() > best.end)):
+            best = Hit(rule, m.start(), m.end())
+    return best
+
+
+def hit_at(rules: list[PhraseRule], folded: str, pos: int, end: int | None = None) -> Hit | None:
+    """The hit of ``find_all(rules, folded, pos, end)`` that starts at ``pos``, None when none does:
+    each rule matched at ``pos`` only (the longest wins, the first rule on a tie)."""
+    end = len(folded) if end is None else end
+    best: Hit | None = None
+    for rule in rules:
+        m = rule.pattern.match(folded, pos, end)
+        if m is not None and (best is None or m.end() > best.end):
+            best = Hit(rule, m.start(), m.end())
+    return best
+
+
 @cache
 def movement_phrases() -> list[str]:
     """The movement's names: its own ("dân vận khéo", "DVK") and every group's version of it."""

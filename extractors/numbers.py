@@ -19,15 +19,17 @@ _WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
 WORDS_BODY = rf"(?:(?:{_WORD}|mươi|trăm|nghìn|ngàn|linh|lẻ)(?:\s+|(?=\W)|$)){{1,12}}+"
 WORDS_RE = regex.compile(rf"(?<!\w)(?P<words>{WORDS_BODY})", regex.IGNORECASE)
 
+_THOUSANDS, _DIGITS, _DECIMAL = (regex.compile(p) for p in (r"\d{1,3}(?:\.\d{3})+", r"\d+", r"\d+,\d+"))
+
 
 def parse_number(token: str) -> float | None:
     """``"2.870"`` → 2870, ``"03"`` → 3, ``"1,5"`` → 1.5; None when it is not a number."""
     t = token.strip()
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+", t):
+    if _THOUSANDS.fullmatch(t):
         return float(t.replace(".", ""))
-    if regex.fullmatch(r"\d+", t):
+    if _DIGITS.fullmatch(t):
         return float(t)
-    if regex.fullmatch(r"\d+,\d+", t):
+    if _DECIMAL.fullmatch(t):
         return float(t.replace(",", "."))
     return words_to_number(t)
 
