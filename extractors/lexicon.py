@@ -92,9 +92,34 @@ def metric_rules() -> list[
     return out
 
 
+_UNIONS: dict[tuple[int, ...], tuple[tuple[PhraseRule, ...], regex.Pattern[str] | None]] = {}
+_INLINE_FLAG = regex.compile(r"\(\?\^?[a-zA-Z]")
+
+
+def _union(rules: list[PhraseRule]) -> regex.Pattern[str] | None:
+    """One pattern that matches where any of the rules does (None when their patterns cannot be
+    joined: other flags, inline flags), built once per list of rules."""
+    key = tuple(map(id, rules))
+    entry = _UNIONS.get(key)
+    if entry is None or any(a is not b for a, b in zip(entry[0], rules, strict=True)):
+        flags = {r.pattern.flags for r in rules}
+        pattern = None
+        if len(flags) == 1 and not any(_INLINE_FLAG.search(r.pattern.pattern) for r in rules):
+            try:
+                pattern = regex.compile("|".join(f"(?:{r.pattern.pattern})" for r in rules), flags.pop())
+            except regex.error:
+                pattern = None
+        entry = (tuple(rules), pattern)
+        _UNIONS[key] = entry
+    return entry[1]
+
+
 def find_all(rules: list[PhraseRule], folded: str, start: int = 0, end: int | None = None) -> list[Hit]:
     """Non-overlapping hits of the rules in ``folded[start:end]``, longest phrase first."""
     end = len(folded) if end is None else end
+    union = _union(rules) if len(rules) > 1 else None
+    if union is not None and union.search(folded, start, end) is None:
+        return []  # one scan for the rules together when none of them is there (most windows)
     hits: list[Hit] = []
     for rule in rules:
         for m in rule.pattern.finditer(folded, start, end, overlapped=False):
