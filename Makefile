@@ -37,8 +37,9 @@ lint: $(STAMP)
 bench: $(STAMP) $(PREBUILT)  ## throughput, peak memory and the naive baseline (a few minutes; prints its figures)
 	$(BIN)/python -m bench.bench
 
-bench-adversarial: $(STAMP) $(PREBUILT)  ## extraction cost on crafted text (ms/KB beside real articles; linear or not)
+bench-adversarial: $(STAMP) $(PREBUILT)  ## extraction cost on crafted text (ms/KB beside real articles; linear or not), then the linearity test
 	$(BIN)/python -m bench.adversarial
+	DVK_BENCH=1 $(BIN)/pytest tests/test_adversarial_cost.py
 
 bench-clean: $(STAMP)  ## the generic cleaner beside trafilatura (pip install trafilatura) on the same pages
 	$(BIN)/python -m bench.clean_compare

@@ -99,9 +99,9 @@ _INLINE_FLAG = regex.compile(r"\(\?\^?[a-zA-Z]")
 def _union(rules: list[PhraseRule]) -> regex.Pattern[str] | None:
     """One pattern that matches where any of the rules does (None when their patterns cannot be
     joined: other flags, inline flags), built once per list of rules."""
-    key = tuple(map(id, rules))
+    key = tuple(map(id, rules))  # the entry holds the rules, so their ids are not reused while it lives
     entry = _UNIONS.get(key)
-    if entry is None or any(a is not b for a, b in zip(entry[0], rules, strict=True)):
+    if entry is None:
         flags = {r.pattern.flags for r in rules}
         pattern = None
         if len(flags) == 1 and not any(_INLINE_FLAG.search(r.pattern.pattern) for r in rules):
