@@ -1,11 +1,13 @@
 """Benchmark: the whole ``dvk run`` command as a user runs it, and the naive baseline beside it.
 
-    make bench                                          # N = 1,000 and 10,000; workers 1 and 2
+    make bench                                          # N = 1,000 and 10,000; workers 1 and 2; .txt and HTML
     .venv/bin/python -m bench.bench --sizes 1000 10000 100000   # 100,000 too (about 15 min more)
-    .venv/bin/python -m bench.bench --sizes 1000 --workers 2 --naive-sample 10
+    .venv/bin/python -m bench.bench --sizes 1000 --workers 2 --naive-sample 10 --input txt
 
-For each N, N synthetic article pages are written once (bench/synthetic.py: the corpus's
-paragraphs recombined, with other numbers and places; not timed). Then, for each ``--workers``
+For each input kind and N, N synthetic articles are written once (bench/synthetic.py: the
+corpus's paragraphs recombined, with other numbers and places; not timed): ``txt``, .txt files
+of about 2 KB with YAML front matter (what the issue's timing corpus is), and ``html``, news
+pages that are cleaned first. Then, for each ``--workers``
 value, ``dvk run FOLDER --db NEW.db --workers W`` runs as its own process, its output going to a
 file as a script's would, and is timed from the outside (wall clock; CPU of the command and its
 workers from the operating system's accounting). The command also writes where its time and
@@ -84,7 +86,7 @@ for p in paths:
 print(json.dumps({"per_article_s": (time.process_time() - t0) / len(paths)}))
 """
 
-OURS = """
+OURS = r"""
 import json, sys, time
 from pathlib import Path
 from pipeline.documents import read_path
@@ -96,7 +98,23 @@ extract_source(read_path(paths[0], registry), registry)  # warm: rules compiled,
 t0 = time.process_time()
 for p in paths:
     extract_source(read_path(p, registry), registry)
-print(json.dumps({"per_article_s": (time.process_time() - t0) / len(paths)}))
+per_article = (time.process_time() - t0) / len(paths)
+# the floor: what any extraction of counts has to do, fold the text and run the counts' pattern over it
+from extractors.counts import _count_regex
+from extractors.text import fold
+COUNT = _count_regex()
+sources = [read_path(p, registry) for p in paths]
+t0 = time.process_time()
+for _ in range(5):
+    for src in sources:
+        extract_source(src, registry)
+extract_only = (time.process_time() - t0) / (5 * len(paths))
+t0 = time.process_time()
+for _ in range(5):
+    for src in sources:
+        sum(1 for _ in COUNT.finditer(fold(src.text)))
+floor = (time.process_time() - t0) / (5 * len(paths))
+print(json.dumps({"per_article_s": per_article, "extract_s": extract_only, "floor_s": floor}))
 """
 
 
@@ -126,24 +144,27 @@ def naive_process(paths: list[Path]) -> dict[str, float]:
             "naive_startup_s": max(0.0, cpu - len(paths) * inner["per_article_s"])}
 
 
-def ours_steady(paths: list[Path]) -> float:
-    return per_article(OURS, paths)["per_article_s"]
+def ours_steady(paths: list[Path]) -> dict[str, float]:
+    return per_article(OURS, paths)
 
 
-def measure(n: int, workers: list[int], naive_sample: int) -> dict[str, object]:
+def measure(n: int, workers: list[int], naive_sample: int, kind: str = "html") -> dict[str, object]:
     from bench.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="dvk-bench-") as tmp:
         scratch = Path(tmp)
         folder = scratch / "pages"
-        paths = generate(n, folder, seed=n)
+        paths = generate(n, folder, seed=n, kind=kind)
         runs = [run_command(folder, scratch / f"bench-{w}.db", w, scratch) for w in workers]
-        row: dict[str, object] = {"n": n, "html_mb": sum(p.stat().st_size for p in paths) / 1e6, "runs": runs}
+        row: dict[str, object] = {"n": n, "kind": kind, "input_mb": sum(p.stat().st_size for p in paths) / 1e6,
+                                  "runs": runs}
         if naive_sample:
             sample = paths[:naive_sample]
             naive = naive_process(sample)
             row.update(naive)
-            row["ours_per_article_s"] = ours_steady(sample)
+            ours = ours_steady(sample)
+            row["ours_per_article_s"] = ours["per_article_s"]
+            row["extract_s"], row["floor_s"] = ours["extract_s"], ours["floor_s"]
         return row
 
 
@@ -151,19 +172,23 @@ def report(rows: list[dict[str, object]], workers: list[int]) -> None:
     load = os.getloadavg()
     print(f"dvk benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
-    print("whole `dvk run FOLDER --db NEW.db --workers W` as its own process (synthetic pages, output to a file)")
-    print(f"{'N':>7} {'W':>2} {'wall s':>7} {'articles/s':>10} {'job s':>7} {'tail s':>7} {'tail %':>6} "
-          f"{'CPU s':>7} {'main MB':>8} {'worker MB':>9} {'DB MB':>6}")
+    print("whole `dvk run FOLDER --db NEW.db --workers W` as its own process (synthetic articles, output to a file;")
+    print("html: news pages, cleaning included; txt: .txt articles of about 2 KB with front matter)")
+    print(f"{'input':>5} {'N':>7} {'W':>2} {'wall s':>7} {'articles/s':>10} {'job s':>7} {'tail s':>7} {'tail %':>6} "
+          f"{'CPU s':>7} {'CPU ms/art':>10} {'main MB':>8} {'worker MB':>9} {'DB MB':>6}")
     for r in rows:
         for run in r["runs"]:  # type: ignore[attr-defined]
-            print(f"{r['n']:>7,} {run['workers']:>2} {run['wall_s']:>7.1f} {r['n'] / run['wall_s']:>10.1f} "
+            print(f"{r['kind']:>5} {r['n']:>7,} {run['workers']:>2} {run['wall_s']:>7.1f} "
+                  f"{r['n'] / run['wall_s']:>10.1f} "
                   f"{run['job_s']:>7.1f} {run['tail_s']:>7.2f} {100 * run['tail_s'] / run['wall_s']:>6.1f} "
-                  f"{run['cpu_s']:>7.1f} {run['peak_main_mb']:>8.0f} {run['peak_worker_mb']:>9.0f} "
+                  f"{run['cpu_s']:>7.1f} {1000 * run['cpu_s'] / r['n']:>10.1f} "
+                  f"{run['peak_main_mb']:>8.0f} {run['peak_worker_mb']:>9.0f} "
                   f"{run['db_mb']:>6.1f}")
     if 1 in workers and 2 in workers:
         for r in rows:
             by = {run["workers"]: run for run in r["runs"]}  # type: ignore[attr-defined]
-            print(f"second worker's gain at N = {r['n']:,}: {by[1]['wall_s'] / by[2]['wall_s']:.2f}×")
+            print(f"second worker's gain, {r['kind']}, N = {r['n']:,}: {by[1]['wall_s'] / by[2]['wall_s']:.2f}× "
+                  f"(wall clock; the load decides it)")
     for r in rows:
         if "naive_per_article_s" not in r:
             continue
@@ -172,8 +197,8 @@ def report(rows: list[dict[str, object]], workers: list[int]) -> None:
         one = by.get(1) or by[min(by)]
         cores = 1 if 1 in by else one["workers"]
         naive_total = float(r["naive_startup_s"]) + n * float(r["naive_per_article_s"])  # type: ignore[arg-type]
-        print(f"naive baseline (clean + word_tokenize + ner on every sentence) on {r['naive_sample']} of the "
-              f"N = {n:,} pages, its own process: start-up {r['naive_startup_s']:.1f} s CPU, "
+        print(f"naive baseline (read + word_tokenize + ner on every sentence) on {r['naive_sample']} of the "
+              f"N = {n:,} {r['kind']} articles, its own process: start-up {r['naive_startup_s']:.1f} s CPU, "
               f"{r['naive_per_article_s']:.3f} s per article; for all {n:,}: {naive_total:.0f} s CPU")
         print(f"  whole process, one core each: naive {naive_total:.0f} s vs dvk run --workers {one['workers']} "
               f"{one['cpu_s']:.1f} s CPU{'' if cores == 1 else ' (all its processes)'} — "
@@ -181,11 +206,16 @@ def report(rows: list[dict[str, object]], workers: list[int]) -> None:
         print(f"  steady state, per article: naive {1000 * float(r['naive_per_article_s']):.0f} ms, "  # type: ignore[arg-type]
               f"ours {1000 * float(r['ours_per_article_s']):.1f} ms — "  # type: ignore[arg-type]
               f"ratio {float(r['naive_per_article_s']) / float(r['ours_per_article_s']):.0f}×")  # type: ignore[arg-type]
-    if len(rows) > 1:
+        print(f"  extract (text already read) {1000 * float(r['extract_s']):.2f} ms vs fold + the counts' "  # type: ignore[arg-type]
+              f"pattern {1000 * float(r['floor_s']):.3f} ms: {float(r['extract_s']) / float(r['floor_s']):.0f}×")  # type: ignore[arg-type]
+    for kind in dict.fromkeys(str(r["kind"]) for r in rows):
+        same = [r for r in rows if r["kind"] == kind]
+        if len(same) < 2:
+            continue
         for w in workers:
-            a = next(run for run in rows[0]["runs"] if run["workers"] == w)  # type: ignore[attr-defined]
-            b = next(run for run in rows[-1]["runs"] if run["workers"] == w)  # type: ignore[attr-defined]
-            print(f"memory from N = {rows[0]['n']:,} to N = {rows[-1]['n']:,}, --workers {w}: main "
+            a = next(run for run in same[0]["runs"] if run["workers"] == w)  # type: ignore[attr-defined]
+            b = next(run for run in same[-1]["runs"] if run["workers"] == w)  # type: ignore[attr-defined]
+            print(f"memory, {kind}, from N = {same[0]['n']:,} to N = {same[-1]['n']:,}, --workers {w}: main "
                   f"{a['peak_main_mb']:.0f} → {b['peak_main_mb']:.0f} MB, worker {a['peak_worker_mb']:.0f} → "
                   f"{b['peak_worker_mb']:.0f} MB")
 
@@ -196,9 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--naive-sample", type=int, default=20,
                     help="pages the naive baseline runs on, per N (0: none)")
+    ap.add_argument("--input", nargs="+", choices=["txt", "html"], default=["txt", "html"],
+                    help="synthetic .txt articles of about 2 KB, news pages, or both (the default)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON lines")
     args = ap.parse_args(argv)
-    rows = [measure(n, args.workers, args.naive_sample) for n in args.sizes]
+    rows = [measure(n, args.workers, args.naive_sample, kind) for kind in args.input for n in args.sizes]
     if args.json:
         for r in rows:
             print(json.dumps(r))

@@ -282,10 +282,13 @@ def front_matter_url(path: Path) -> str | None:
     try:
         with path.open("rb") as fh:
             head = fh.read(8192)
+            whole = not fh.read(1)  # the file is its first 8 KB: it is not read a second time
         raw = head.decode("utf-8", errors="ignore").lstrip("\ufeff")
         if not raw.startswith("---"):
             return None
-        meta, _ = split_front_matter(path.read_text(encoding="utf-8").lstrip("\ufeff"), path=str(path))
+        text = (head.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n") if whole  # as read_text
+                else path.read_text(encoding="utf-8"))
+        meta, _ = split_front_matter(text.lstrip("\ufeff"), path=str(path))
     except (OSError, UnicodeDecodeError, BadFrontMatter):
         return None
     url = meta.get("url")

@@ -106,3 +106,22 @@ def test_the_fast_reading_of_usual_front_matter_is_what_yaml_reads() -> None:
         usual = ["url: https://baohoabinh.com.vn/12/190000/x.htm", 'title: "Tân Kỳ: 12 mô hình"',
                  "published: 2024-01-05", source]
         assert _simple_front_matter(usual) == yaml.load("\n".join(usual), Loader=_FrontMatterLoader)
+
+
+@pytest.mark.parametrize("content", [
+    b"---\r\nurl: https://x.vn/a\r\n---\r\nbody", b"---\rurl: https://x.vn/b\r---\rbody",
+    "\ufeff---\nurl: 'https://x.vn/c'\n---\n".encode() + b"x" * 9000, b"---\nurl: https://x.vn/e\n---\n\xff",
+    b"---\nurl: https://x.vn/f\n---\n" + "é".encode() * 5000, b"---\nurl: [a\n---\n",
+])
+def test_the_url_of_the_front_matter_read_from_the_head_is_the_whole_files(tmp_path: Path, content: bytes) -> None:
+    """A small file is read once for its identity: the URL found is the one a full read gives."""
+    from pipeline.documents import front_matter_url, split_front_matter
+
+    p = tmp_path / "a.txt"
+    p.write_bytes(content)
+    try:
+        meta, _ = split_front_matter(p.read_text(encoding="utf-8").lstrip("\ufeff"))
+        want = str(meta["url"]).strip() if meta.get("url") else None
+    except (UnicodeDecodeError, BadFrontMatter):
+        want = None
+    assert front_matter_url(p) == want
