@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -39,18 +39,43 @@ class Finding:
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
     def row(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["documents"] = ",".join(self.documents)
-        d["evidence"] = json.dumps(self.evidence, ensure_ascii=False)
-        return d
+        return {"kind": self.kind, "severity": self.severity, "message": self.message,
+                "arithmetic": self.arithmetic, "documents": ",".join(self.documents),
+                "evidence": json.dumps(self.evidence, ensure_ascii=False)}
 
 
-def _counts(db: sqlite_utils.Database) -> list[dict[str, Any]]:
-    sql = ("SELECT c.*, d.url AS url FROM counts c JOIN documents d ON d.id = c.document_id "
-           "ORDER BY c.document_id, c.id")
-    cur = db.execute(sql)
+_CHUNK = 2000  # counts read at once for the checks within an article (each article's together)
+
+#: the counts the checks across articles read: stocks (built, no holder, no level) and increases,
+#: with the columns the checks and the evidence read
+_ACROSS = "(c.metric = 'built' AND c.holder IS NULL AND c.level IS NULL) OR c.metric = 'increase'"
+_ACROSS_COLUMNS = ", ".join(f"c.{col}" for col in (
+    "id", "document_id", "value", "bound", "metric", "field", "field_text", "level", "holder",
+    "locality_level", "locality_name", "province", "locality_system", "period_start", "period_end",
+    "text", "span_start", "span_end", "sentence", "sentence_start", "sentence_end"))
+
+
+def _counts(db: sqlite_utils.Database, where: str = "1", columns: str = "c.*") -> list[dict[str, Any]]:
+    return [row for rows in _count_chunks(db, where, columns) for row in rows]
+
+
+def _count_chunks(db: sqlite_utils.Database, where: str = "1", columns: str = "c.*",
+                  size: int = 2000) -> Iterator[list[dict[str, Any]]]:
+    """The counts (``where`` true) in document order, a few thousand rows at a time, each
+    document's rows in one chunk."""
+    cur = db.conn.execute(f"SELECT {columns}, d.url AS url FROM counts c JOIN documents d ON d.id = c.document_id "
+                          f"WHERE {where} ORDER BY c.document_id, c.id")
     cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+    chunk: list[dict[str, Any]] = []
+    while rows := cur.fetchmany(size):
+        for row in rows:
+            c = dict(zip(cols, row, strict=True))
+            if len(chunk) >= size and chunk[-1]["document_id"] != c["document_id"]:
+                yield chunk
+                chunk = []
+            chunk.append(c)
+    if chunk:
+        yield chunk
 
 
 def _ev(c: dict[str, Any]) -> dict[str, Any]:
@@ -272,13 +297,17 @@ def evidence_rows(finding_id: int, f: Finding, titles: dict[str, str]) -> Iterab
                "sentence_end": ev.get("sentence_end")}
 
 
-def run_checks(db: sqlite_utils.Database) -> list[Finding]:
+def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding]:
     """Run every check, replace the ``findings`` table (and ``finding_evidence``, one row per
-    number of each finding), and return the findings."""
+    number of each finding), and return the findings (with ``evidence=False`` without their
+    evidence, which is in the tables: what a large run keeps in memory).
+
+    The counts are read a few thousand at a time, each article's at once, for the checks within
+    an article, and only the stocks and increases for the checks across articles, so memory
+    does not grow with the counts' text; the findings and their order are those of all the
+    checks on all the counts."""
     from .labels import label
 
-    counts = _counts(db)
-    findings = within_article(counts) + across_articles(counts) + increases(counts)
     with db.conn:
         db.execute("DROP TABLE IF EXISTS finding_evidence")
         db.execute("DROP TABLE IF EXISTS findings")
@@ -292,10 +321,39 @@ def run_checks(db: sqlite_utils.Database) -> list[Finding]:
             "sentence_start": int, "sentence_end": int,
         }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
         titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
-        for i, f in enumerate(findings, 1):
-            db.table("findings").insert({"id": i, **f.row(), "kind_vi": label("kind", f.kind),
-                                         "severity_vi": label("severity", f.severity)})
-            db.table("finding_evidence").insert_all(evidence_rows(i, f, titles))
+        findings: list[Finding] = []
+
+        def store(found: list[Finding]) -> None:
+            for k in range(0, len(found), 200):  # a few hundred findings' rows in memory at once
+                rows: list[dict[str, Any]] = []
+                ev_rows: list[dict[str, Any]] = []
+                for f in found[k:k + 200]:
+                    i = len(findings) + 1
+                    rows.append({"id": i, **f.row(), "kind_vi": label("kind", f.kind),
+                                 "severity_vi": label("severity", f.severity)})
+                    ev_rows += evidence_rows(i, f, titles)
+                    findings.append(f if evidence else replace(f, evidence=[]))
+                _insert_rows(db, "findings", rows)
+                _insert_rows(db, "finding_evidence", ev_rows)
+                if not evidence:  # the stored evidence goes as it is written
+                    found[k:k + 200] = findings[-len(rows):]
+
+        for chunk in _count_chunks(db, size=_CHUNK):
+            store(within_article(chunk))
+        across = _counts(db, _ACROSS, _ACROSS_COLUMNS)
+        store(across_articles(across))
+        store(increases(across))
+        del across
         db.table("finding_evidence").create_index(["finding_id"])
         db.table("finding_evidence").create_index(["document_id"])
     return findings
+
+
+def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows of one shape into a table, one prepared statement (what sqlite-utils' insert did one
+    row at a time)."""
+    if rows:
+        cols = list(rows[0])
+        names = ", ".join(f"[{c}]" for c in cols)
+        db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(cols))})",
+                            [tuple(r[c] for c in cols) for r in rows])

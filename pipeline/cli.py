@@ -126,7 +126,7 @@ def run(
                                  dask=dask, keep=None if as_json else SUMMARY_ROWS + 1)
             job_done = time.perf_counter()
             database = open_db(db)
-            findings = run_checks(database)
+            findings = run_checks(database, evidence=False)
             database.close()
         code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * any(f.severity == "error" for f in findings))
         if as_json:
@@ -270,7 +270,7 @@ def crawl(
                                    on_page=on_page, sites=site or [], workers=workers)
             errors = 0
             if result.changed_documents:
-                errors = sum(f.severity == "error" for f in run_checks(database))
+                errors = sum(f.severity == "error" for f in run_checks(database, evidence=False))
             database.close()
         print_crawl_summary(result)
     except DvkError as exc:

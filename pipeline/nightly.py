@@ -116,7 +116,7 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
             result.errors += [("extract", o.path, o.error or "")
                               for o in [*result.file_run.failed, *result.page_run.failed]]
             if result.changed:
-                found = run_checks(db)
+                found = run_checks(db, evidence=False)
                 result.findings = len(found)
                 result.finding_errors = sum(f.severity == "error" for f in found)
             elif "findings" in db.table_names():

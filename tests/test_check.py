@@ -123,3 +123,28 @@ def test_other_groups_with_their_own_words_are_not_one_count(findings: list[Find
     assert of(findings, "stated_twice", "two_others") == []
     [f] = of(findings, "field_breakdown", "two_others")
     assert f.severity == "ok" and f.arithmetic == "40 + 30 + 20 = 90; total = 90"
+
+
+def test_checks_read_in_chunks_find_what_all_the_counts_at_once_find(findings: list[Finding],
+                                                                      tmp_path_factory: pytest.TempPathFactory,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counts read a few at a time (each article's together) and only the stocks and
+    increases for the checks across articles: the same findings, in the same order, as every
+    check on every count at once; without evidence they are the same findings but for it."""
+    from pipeline import check
+
+    folder = tmp_path_factory.mktemp("chunks")
+    for name, (meta, body) in ARTICLES.items():
+        (folder / name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    run([folder], folder / "dvk.db")
+    db = open_db(folder / "dvk.db")
+    counts = check._counts(db)
+    want = check.within_article(counts) + check.across_articles(counts) + check.increases(counts)
+    monkeypatch.setattr(check, "_CHUNK", 2)
+    assert len(list(check._count_chunks(db, size=2))) > 3
+    got = run_checks(db)
+    assert [f.row() for f in got] == [f.row() for f in want]
+    assert {f.kind for f in got} >= {"field_breakdown", "cross_article", "increase"}
+    light = run_checks(db, evidence=False)
+    assert [(f.kind, f.message, f.evidence) for f in light] == [(f.kind, f.message, []) for f in want]
+    assert db.table("finding_evidence").count == sum(len(f.evidence) for f in want)

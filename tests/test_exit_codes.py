@@ -229,9 +229,9 @@ def test_run_holds_the_lock_from_storing_to_the_checks(tmp_path: Path, monkeypat
     seen: list[int] = []
     real = check.run_checks
 
-    def probing(database):  # type: ignore[no-untyped-def]
+    def probing(database, **options):  # type: ignore[no-untyped-def]
         seen.append(dvk("check", "--db", str(db)).returncode)  # another process, meanwhile
-        return real(database)
+        return real(database, **options)
 
     monkeypatch.setattr(check, "run_checks", probing)
     result = CliRunner().invoke(app, ["run", str(CORPUS), "--db", str(db)])
