@@ -137,6 +137,29 @@ def sentence_of(lay: Layout, start: int | None, end: int | None) -> Evidence | N
     return Evidence(text=lay.text[span.start:span.end], start=span.start, end=span.end)
 
 
+def sentences_of(text: str, spans: list[tuple[int, int]]) -> list[Evidence | None]:
+    """The sentence that holds each span (``start``, ``end``: offsets into ``text`` as given), as
+    ``extract`` gives a count's or a model's ``sentence``: for records stored without one."""
+    composed, where = normalized(text)
+    lay = layout(composed)
+    if composed is text:
+        return [sentence_of(lay, s, e) for s, e in spans]
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    for i, (s, e) in enumerate(where):  # a record's span is whole clusters of the text
+        starts.setdefault(s, i)
+        ends[e] = i + 1
+    out: list[Evidence | None] = []
+    for s, e in spans:
+        sent = sentence_of(lay, starts.get(s, 0), ends.get(e, len(composed)))
+        if sent is not None and sent.start is not None and sent.end is not None:
+            a = where[sent.start][0] if sent.start < len(where) else len(text)
+            b = where[sent.end - 1][1] if sent.end > sent.start else a
+            sent = Evidence(text=text[a:b], start=a, end=b)
+        out.append(sent)
+    return out
+
+
 def extract(text: str, meta: Meta) -> Document:
     """Extract the SPEC records of one article (``text`` is the cleaned text, chrome allowed).
 

@@ -34,7 +34,17 @@ from .errors import DvkError, UsageError
 from .extracting import Given, check_given, extract_source, rooted_documents
 from .extracting import documents_of as documents_of  # where the callers have always found it
 from .sources import Registry, load_registry
-from .store import finish_run, now_iso, open_db, start_run, stored_by_key, transaction, write_document
+from .store import (
+    finish_run,
+    now_iso,
+    open_db,
+    path_digest,
+    public_source,
+    start_run,
+    stored_by_key,
+    transaction,
+    write_document,
+)
 from .urls import canonical
 
 if TYPE_CHECKING:
@@ -57,7 +67,8 @@ class Item:
     charset: str | None = None
     source_key: str | None = None  # what identifies the document (URL, file:<path>, stdin:<hash>)
     data: bytes | None = None  # standard input, read once
-    path: str | None = None  # the file's resolved path, stored
+    path: str | None = None  # the file's path under its input root, stored (never where it lives)
+    path_hash: str | None = None  # store.path_digest of its resolved path: two files of one name are two
     published: date | None = None
     source: str | None = None
     error: str | None = None  # refused before reading
@@ -84,7 +95,8 @@ class _Done:
     text: str | None = None
     content_hash: str | None = None
     source: str | None = None
-    path: str | None = None  # the file it came from (None for a stored page)
+    path: str | None = None  # the file it came from, under its input root (None for a stored page)
+    path_hash: str | None = None
     doc_id: str | None = None
     source_key: str | None = None
     capture: Capture | None = None
@@ -141,7 +153,7 @@ def _process(item: Item, registry: Registry, version: str) -> _Done:
 
         return process_page(item, registry, version)
     if item.error is not None:
-        return _Done(Outcome(item.key, None, "failed", error=item.error))
+        return _Done(Outcome(item.key, None, "failed", error=item.error), source_key=item.source_key)
     try:
         if item.capture is not None:
             return _process_capture(item, registry, version)
@@ -160,11 +172,13 @@ def _process(item: Item, registry: Registry, version: str) -> _Done:
         document = extract_source(src, registry)
         return _Done(Outcome(item.key, item.doc, "changed" if item.state else "new"), document, src.text,
                      content_hash, src.source, path=item.path if item.raw_zlib is None else None,
+                     path_hash=item.path_hash if item.raw_zlib is None else None,
                      doc_id=item.doc, source_key=item.source_key)
     except DvkError as exc:
-        return _Done(Outcome(item.key, None, "failed", error=str(exc)))
+        return _Done(Outcome(item.key, None, "failed", error=str(exc)), source_key=item.source_key)
     except Exception as exc:  # an extractor bug on one document never stops the batch
-        return _Done(Outcome(item.key, None, "failed", error=f"{item.key}: internal error: {exc!r}"))
+        return _Done(Outcome(item.key, None, "failed", error=f"{item.key}: internal error: {exc!r}"),
+                     source_key=item.source_key)
 
 
 def _process_capture(item: Item, registry: Registry, version: str) -> _Done:
@@ -192,7 +206,8 @@ def _process_capture(item: Item, registry: Registry, version: str) -> _Done:
         return _Done(Outcome(item.key, item.doc, "unchanged"))
     document = extract_source(src, registry)
     return _Done(Outcome(item.key, item.doc, "changed" if item.state else "new"), document, src.text,
-                 content_hash, src.source, path=item.capture.warc, doc_id=item.doc, source_key=item.source_key,
+                 content_hash, src.source, path=public_source(item.capture.warc), doc_id=item.doc,
+                 source_key=item.source_key,
                  capture=item.capture)
 
 
@@ -271,14 +286,17 @@ def store_results(db: sqlite_utils.Database, done: list[_Done], version: str, ru
                 try:
                     write_document(db, d.document, text=d.text, content_hash=d.content_hash,
                                    extractor_version=version, source=d.source, path=d.path,
-                                   doc_id=d.doc_id, key=d.source_key)
+                                   doc_id=d.doc_id, key=d.source_key, path_hash=d.path_hash)
                 except sqlite3.IntegrityError as exc:  # this document's records only; the batch goes on
                     db.execute("ROLLBACK TO document")
                     d.outcome.status, d.outcome.error = "failed", f"{d.outcome.path}: cannot store: {exc}"
                 db.execute("RELEASE document")
-            if d.outcome.status == "failed":
-                db.table("errors").insert({"run_id": run_id, "source": d.outcome.path, "stage": stage,
-                                           "reason": d.outcome.error, "at": now_iso()})
+            if d.outcome.status == "failed":  # named as the rows name it, not where it lives here
+                where = d.outcome.path
+                shown = public_source(where, d.source_key if where != "-" else None)
+                db.table("errors").insert({"run_id": run_id, "source": shown, "stage": stage,
+                                           "reason": (d.outcome.error or "").replace(where, shown) or None,
+                                           "at": now_iso()})
             elif d.capture is not None and d.document is not None:
                 from .warc import write_capture
 
@@ -310,6 +328,7 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
     tracking = registry.crawler.tracking_params if registry else ()
     taken: dict[str, str] = {}  # id -> source key, assigned in this run
     keys: dict[str, str] = {}  # source key -> the input that has it in this run
+    names: dict[str, str] = {}  # source key -> that input's name under its root, as errors name it
     for path, rel in rooted_documents(paths):
         data = resolved = None
         if str(path) == "-":
@@ -323,7 +342,7 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
             row = stored_by_key(db, key)
             other = keys.get(key)
             if (other is not None and other != resolved) or (
-                    row is not None and row[3] and Path(row[3]).is_absolute() and row[3] != resolved):
+                    row is not None and row[3] and row[3] != path_digest(resolved)):
                 key = f"file:{rel}#{_short(resolved)}"  # the same name, another file: not the same source
         if url:
             try:
@@ -331,15 +350,17 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
             except ValueError:
                 key = url
         if key in keys and keys[key] != (resolved or "-"):
-            yield Item(key=str(path), doc=label, error=f"{path}: the same source ({key}) as {keys[key]} in "
-                       "this run; one document per source")
+            yield Item(key=str(path), doc=label, error=f"{path}: the same source ({key}) as {names[key]} in "
+                       "this run; one document per source", source_key=f"file:{rel}" if resolved else None)
             continue
         keys[key] = resolved or "-"
+        names[key] = rel
         row = stored_by_key(db, key)
         doc_id = row[0] if row else _free_id(db, label, key, taken)
         taken[doc_id] = key
         yield Item(key=str(path), doc=doc_id, state=(row[1], row[2]) if row else None, force=force,
-                   url=given.url, source_key=key, data=data, path=resolved, published=given.published,
+                   url=given.url, source_key=key, data=data, path=rel if resolved else None,
+                   path_hash=path_digest(resolved) if resolved else None, published=given.published,
                    source=given.source)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -42,7 +43,10 @@ APPLICATION_ID = 0x64766B01
 #: ``PRAGMA user_version``: the schema this dvk writes. A database of an earlier dvk (a lower
 #: version, or 0 from before versions) is brought forward by any writing command: the tables,
 #: columns, indexes and triggers a new database has and it lacks are added (README "Database").
-SCHEMA_VERSION = 2
+#: Version 3: no local paths in any table (``documents.path`` is the file's name under its input
+#: root, ``path_hash`` tells two files of one name apart), and every count and model has its
+#: sentence (``_to_v3`` fills in those stored without one, from the stored text and spans).
+SCHEMA_VERSION = 3
 _HINT = "check --db, or create it with `dvk run` (or `dvk nightly`, `dvk crawl`)"
 
 
@@ -78,7 +82,10 @@ def open_db(path: Path | str = DEFAULT_DB, *, create: bool = True, readonly: boo
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a killed process
+        earlier = bool(db.table_names())
         ensure_schema(db)
+        if earlier and version < 3:
+            _to_v3(db)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("BEGIN IMMEDIATE")  # a read-only file fails here, not in the middle of a run
@@ -178,12 +185,13 @@ def _open_readonly(path: Path) -> sqlite_utils.Database:
     assert conn is not None
     db = sqlite_utils.Database(conn)
     missing = missing_schema(db)
-    if missing:
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        raise StoreError(f"made by an older dvk (schema version {version}, lacks {missing[0]}"
-                         f"{' and more' if len(missing) > 1 else ''}); this dvk reads version {SCHEMA_VERSION}",
-                         path=str(path), hint=f"bring it forward once with `dvk check --db {path}` "
-                                              "(or any dvk run on it)")
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if missing or version < 3:  # before 3: local paths and records without sentences, filled in by a writer
+        lacks = (f", lacks {missing[0]}{' and more' if len(missing) > 1 else ''}" if missing
+                 else ", with local paths or records without their sentence" if _v3_work(db) else "")
+        raise StoreError(f"made by an older dvk (schema version {version}{lacks}); this dvk reads version "
+                         f"{SCHEMA_VERSION}", path=str(path),
+                         hint=f"bring it forward once with `dvk check --db {path}` (or any dvk run on it)")
     return db
 
 
@@ -253,7 +261,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     if "documents" not in db.table_names():
         db.table("documents").create({
             "id": str, "source_key": str, "url": str, "source": str, "title": str, "published": str,
-            "path": str, "text": str, "content_hash": str, "extractor_version": str, "extracted_at": str,
+            "path": str, "path_hash": str, "text": str, "content_hash": str, "extractor_version": str,
+            "extracted_at": str,
         }, pk="id")
         db.table("documents").enable_fts(["title", "text"], tokenize=FTS_TOKENIZE, create_triggers=True)
     if "documents_fts" not in db.table_names():  # a database of an earlier version without search
@@ -391,6 +400,99 @@ def _add_source_keys(db: sqlite_utils.Database) -> None:
     db.conn.commit()
 
 
+def path_digest(resolved: str) -> str:
+    """What the database keeps of where a file lives: 16 hex digits of SHA-256 of its resolved
+    path, enough to tell two files of one name apart, not a path."""
+    import hashlib
+
+    return hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+
+
+def public_source(where: str, source_key: str | None = None) -> str:
+    """How a stored row names an input: its path under the input root (a ``file:`` source key),
+    a URL or ``-`` as they are, else a local path's file name (never where it lives here)."""
+    if source_key and source_key.startswith("file:"):
+        return source_key[len("file:"):].split("#", 1)[0]
+    if "://" in where or where == "-":
+        return where
+    return where.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _absolute(column: str) -> str:
+    """SQL: the column holds an absolute local path (POSIX or Windows)."""
+    return f"({column} LIKE '/%' OR {column} LIKE '_:\\%' OR {column} LIKE '\\\\%')"
+
+
+def _v3_work(db: sqlite_utils.Database) -> bool:
+    """Whether a database of before version 3 has anything ``_to_v3`` fills in or rewrites."""
+    checks = [f"SELECT 1 FROM documents WHERE {_absolute('path')}"]
+    checks += [f"SELECT 1 FROM [{t}] WHERE sentence IS NULL AND span_start IS NOT NULL" for t in ("counts", "models")
+               if "sentence" in db.table(t).columns_dict]
+    if "errors" in db.table_names():
+        checks.append(f"SELECT 1 FROM errors WHERE {_absolute('source')}")
+    if "warc_records" in db.table_names():
+        checks.append(f"SELECT 1 FROM warc_records WHERE {_absolute('warc_file')}")
+    return any(db.execute(q + " LIMIT 1").fetchone() for q in checks)
+
+
+def _to_v3(db: sqlite_utils.Database) -> None:
+    """Bring a database of before version 3 forward, once (by any writer): no local path in any
+    table, and the sentence of every count and model stored without one, from the stored text
+    and spans (``extractors.document.sentences_of``, what ``extract`` gives), so unchanged
+    documents need no re-extraction; the fact-check findings are then re-run with them."""
+    conn = db.conn
+    with transaction(db):
+        for doc_id, key, path in conn.execute(
+                f"SELECT id, source_key, path FROM documents WHERE {_absolute('path')}").fetchall():
+            digest = path_digest(path) if (key or "").startswith("file:") else None
+            conn.execute("UPDATE documents SET path = ?, path_hash = ? WHERE id = ?",
+                         [public_source(path, key), digest, doc_id])
+        if "errors" in db.table_names():
+            for rowid, source, reason in conn.execute(
+                    f"SELECT rowid, source, reason FROM errors WHERE {_absolute('source')}").fetchall():
+                shown = public_source(source)
+                conn.execute("UPDATE errors SET source = ?, reason = ? WHERE rowid = ?",
+                             [shown, (reason or "").replace(source, shown) or None, rowid])
+        if "warc_records" in db.table_names():
+            for doc_id, warc in conn.execute(
+                    f"SELECT document_id, warc_file FROM warc_records WHERE {_absolute('warc_file')}").fetchall():
+                conn.execute("UPDATE warc_records SET warc_file = ? WHERE document_id = ?",
+                             [public_source(warc), doc_id])
+    filled = _fill_sentences(db)
+    if filled and "findings" in db.table_names():
+        from .check import run_checks
+
+        run_checks(db)
+
+
+def _fill_sentences(db: sqlite_utils.Database) -> int:
+    """The sentences of the counts and models stored without one; how many were filled in."""
+    from extractors.document import sentences_of
+
+    conn = db.conn
+    docs = [r[0] for r in conn.execute(
+        "SELECT document_id FROM counts WHERE sentence IS NULL AND span_start IS NOT NULL UNION "
+        "SELECT document_id FROM models WHERE sentence IS NULL AND span_start IS NOT NULL ORDER BY 1")]
+    if not docs:
+        return 0
+    print(f"dvk: filling in the sentences of the records of {len(docs)} stored document(s), once",
+          file=sys.stderr, flush=True)
+    n = 0
+    for doc_id in docs:
+        text = conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0] or ""
+        todo = [(t, i, a, b) for t in ("counts", "models") for i, a, b in conn.execute(
+            f"SELECT id, span_start, span_end FROM [{t}] WHERE document_id = ? AND sentence IS NULL "
+            "AND span_start IS NOT NULL ORDER BY id", [doc_id])]
+        found = sentences_of(text, [(a, b) for _, _, a, b in todo])
+        with transaction(db):
+            for (table, rid, _, _), sent in zip(todo, found, strict=True):
+                if sent is not None:
+                    conn.execute(f"UPDATE [{table}] SET sentence = ?, sentence_start = ?, sentence_end = ? "
+                                 "WHERE id = ?", [sent.text, sent.start, sent.end, rid])
+                    n += 1
+    return n
+
+
 def _crawl_schema(db: sqlite_utils.Database) -> None:
     """The crawler's tables: the frontier, the fetched pages (raw HTML, zlib), the fetch log, runs."""
     names = set(db.table_names())
@@ -481,8 +583,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def stored_by_key(db: sqlite_utils.Database, key: str) -> tuple[str, str, str, str | None] | None:
-    """(id, content hash, extractor version, path) of the document with this source key."""
-    row = db.execute("SELECT id, content_hash, extractor_version, path FROM documents WHERE source_key = ?",
+    """(id, content hash, extractor version, path hash) of the document with this source key."""
+    row = db.execute("SELECT id, content_hash, extractor_version, path_hash FROM documents WHERE source_key = ?",
                      [key]).fetchone()
     return (row[0], row[1], row[2], row[3]) if row else None
 
@@ -499,11 +601,13 @@ def _d(value: Any) -> str | None:
 
 def save_document(db: sqlite_utils.Database, document: Document, *, text: str,
                   content_hash: str, extractor_version: str, source: str | None = None,
-                  path: str | None = None, doc_id: str | None = None, key: str | None = None) -> None:
+                  path: str | None = None, doc_id: str | None = None, key: str | None = None,
+                  path_hash: str | None = None) -> None:
     """Insert or replace one document and all its records, atomically."""
     with transaction(db):
         write_document(db, document, text=text, content_hash=content_hash,
-                       extractor_version=extractor_version, source=source, path=path, doc_id=doc_id, key=key)
+                       extractor_version=extractor_version, source=source, path=path, doc_id=doc_id, key=key,
+                       path_hash=path_hash)
 
 
 class OtherSource(sqlite3.IntegrityError):
@@ -512,12 +616,18 @@ class OtherSource(sqlite3.IntegrityError):
 
 def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
                    content_hash: str, extractor_version: str, source: str | None = None,
-                   path: str | None = None, doc_id: str | None = None, key: str | None = None) -> None:
+                   path: str | None = None, doc_id: str | None = None, key: str | None = None,
+                   path_hash: str | None = None) -> None:
     """Like ``save_document`` but inside the caller's transaction.
 
     ``doc_id`` is the stored id (default: the record's ``doc``); ``key`` the source key that
     identifies the document (default: the stored one, else its URL, else ``id:<id>``). A row of
-    this id with another source key is never replaced (``OtherSource``)."""
+    this id with another source key is never replaced (``OtherSource``). ``path`` is what the
+    rows show of the file (its name under the input root, never where it lives: an absolute path
+    is stored as its name); ``path_hash`` (``path_digest`` of the resolved path) tells two files
+    of one name apart."""
+    if path and os.path.isabs(path):
+        path = Path(path).name
     from .labels import label
 
     doc_id = doc_id or document.doc
@@ -538,7 +648,7 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
     _upsert(conn, "documents", {
         "id": doc_id, "source_key": key, "url": document.url, "source": source,
         "title": default_title(document.title, text, doc_id),
-        "published": _d(document.published), "path": path, "text": text,
+        "published": _d(document.published), "path": path, "path_hash": path_hash, "text": text,
         "content_hash": content_hash, "extractor_version": extractor_version,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
     })

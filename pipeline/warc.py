@@ -247,9 +247,12 @@ def ensure_schema(db: Any) -> None:
 
 
 def write_capture(db: Any, doc_id: str, capture: Capture) -> None:
-    """The document's provenance, inside the caller's transaction (replacing an earlier one)."""
+    """The document's provenance, inside the caller's transaction (replacing an earlier one): the
+    WARC file's name (not where it lives here), the record's offset, URI, date and id."""
+    from .store import public_source
+
     db.table("warc_records").upsert({
-        "document_id": doc_id, "warc_file": capture.warc, "record_offset": capture.offset,
+        "document_id": doc_id, "warc_file": public_source(capture.warc), "record_offset": capture.offset,
         "target_uri": capture.uri, "captured_at": capture.captured.isoformat(),
         "record_id": capture.record_id}, pk="document_id")
 

@@ -224,3 +224,68 @@ def test_a_database_of_a_newer_dvk_is_not_written(tmp_path: Path) -> None:
     conn.close()
     out = dvk("run", str(ARTICLE), "--db", str(path))
     assert out.returncode == 4 and "newer dvk" in one_line(out)
+
+
+# --- version 2 -> 3: local paths out, sentences in, without re-extracting ---------------------------
+def version_2(path: Path, *, sentence_columns: bool) -> dict[str, list[tuple[object, ...]]]:
+    """A database as dvk of schema version 2 left it, made from the corpus: documents with the
+    resolved path of their file and no path hash, an error naming an absolute path, and counts and
+    models without sentences (without the columns, as before the sentences existed, or with them
+    empty, as version 2 brought such a database forward). Returns the sentences a run gives."""
+    from pipeline.check import run_checks
+    from pipeline.run import run
+
+    run([CORPUS, ROOT / "tests" / "no-such-file.txt"], path)
+    db = open_db(path)
+    run_checks(db)
+    db.close()
+    conn = sqlite3.connect(path)
+    want = {t: conn.execute(f"SELECT id, sentence, sentence_start, sentence_end FROM {t} ORDER BY id").fetchall()
+            for t in ("counts", "models")}
+    conn.execute("DROP VIEW totals")
+    conn.execute("ALTER TABLE documents DROP COLUMN path_hash")
+    for doc_id, rel in conn.execute("SELECT id, path FROM documents").fetchall():
+        conn.execute("UPDATE documents SET path = ? WHERE id = ?", [str((ROOT / rel).resolve()), doc_id])
+    absolute = str((ROOT / "tests" / "no-such-file.txt").resolve())
+    conn.execute("UPDATE errors SET source = ?, reason = ? || ': cannot read'", [absolute, absolute])
+    conn.execute("UPDATE finding_evidence SET sentence = text")  # checked when there were no sentences
+    for table in ("counts", "models"):
+        for col in ("sentence", "sentence_start", "sentence_end"):
+            if sentence_columns:
+                conn.execute(f"UPDATE {table} SET {col} = NULL")
+            else:
+                conn.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+    return want
+
+
+@pytest.mark.parametrize("sentence_columns", [False, True])
+def test_a_version_2_database_gets_its_sentences_and_loses_its_local_paths(tmp_path: Path,
+                                                                           sentence_columns: bool) -> None:
+    path = tmp_path / "v2.db"
+    want = version_2(path, sentence_columns=sentence_columns)
+    assert all(want.values()) and all(r[1] for rows in want.values() for r in rows)
+    out = dvk("export", "--db", str(path))  # a reader says what to run, and writes nothing
+    assert out.returncode == 4 and "older dvk (schema version 2" in one_line(out)
+    assert f"dvk check --db {path}" in one_line(out)
+    out = dvk("check", "--db", str(path))
+    assert out.returncode in (0, 1), out.stderr
+    assert "filling in the sentences of the records of 5 stored document(s), once" in out.stderr
+    conn = sqlite3.connect(path)
+    got = {t: conn.execute(f"SELECT id, sentence, sentence_start, sentence_end FROM {t} ORDER BY id").fetchall()
+           for t in ("counts", "models")}
+    assert got == want  # the sentences extraction gives, from the stored text and spans
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    paths = conn.execute("SELECT path, path_hash, source_key FROM documents ORDER BY id").fetchall()
+    assert all(p == key.removeprefix("file:") and h and len(h) == 16 for p, h, key in paths), paths
+    assert conn.execute("SELECT source, reason FROM errors").fetchall() == [
+        ("no-such-file.txt", "no-such-file.txt: cannot read")]
+    evidence = conn.execute("SELECT count(*), count(sentence != text OR NULL) FROM finding_evidence").fetchone()
+    assert evidence[0] and evidence[1]  # the findings re-run: their evidence quotes whole sentences
+    conn.close()
+    out = dvk("run", str(CORPUS), "--db", str(path), "--json", "--quiet")  # nothing to re-extract
+    assert out.returncode == 0, out.stderr
+    assert '"unchanged": 5' in out.stdout and "filling in" not in out.stderr
+    assert dvk("export", "--db", str(path)).returncode == 0

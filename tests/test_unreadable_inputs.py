@@ -70,7 +70,7 @@ def test_run_stores_the_readable_and_records_the_rest(inputs: Path) -> None:
     err = errors(out)
     assert len(err) == 3
     conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT path FROM documents")] == [str((inputs / "good.txt").resolve())]
+    assert [r[0] for r in conn.execute("SELECT path FROM documents")] == ["in/good.txt"]
     reasons = sorted(r[0] for r in conn.execute("SELECT reason FROM errors"))
     conn.close()
     assert len(reasons) == 3
