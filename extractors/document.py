@@ -140,10 +140,11 @@ def sentence_of(lay: Layout, start: int | None, end: int | None) -> Evidence | N
 def sentences_of(text: str, spans: list[tuple[int, int]]) -> list[Evidence | None]:
     """The sentence that holds each span (``start``, ``end``: offsets into ``text`` as given), as
     ``extract`` gives a count's or a model's ``sentence``: for records stored without one."""
+    if unicodedata.is_normalized("NFC", text):  # the usual case: no offsets to map
+        lay = layout(text)
+        return [sentence_of(lay, s, e) for s, e in spans]
     composed, where = normalized(text)
     lay = layout(composed)
-    if composed is text:
-        return [sentence_of(lay, s, e) for s, e in spans]
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     for i, (s, e) in enumerate(where):  # a record's span is whole clusters of the text
