@@ -36,6 +36,10 @@ FAMILIES: dict[str, str] = {
     "one long line of counts": "toàn huyện có 15 mô hình kinh tế; ",
     "until now": "đến nay ",  # found by bench/fuzz.py: was quadratic (16× a real article at 64 KB)
     "the year": "trong năm ",
+    # found while fixing the above: each list cue read its list to the end of the paragraph (and
+    # every later list again), and each group of models looked through all the others (quadratic)
+    "lists of models": "các mô hình: nuôi gà tại xã A; ",
+    "sentences of lists": "Các mô hình: nuôi gà. ",
 }
 
 

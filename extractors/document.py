@@ -122,7 +122,7 @@ def sentence_of(lay: Layout, start: int | None, end: int | None) -> Evidence | N
     sentence (a headline, a line the layout left out) gets its line."""
     if start is None or end is None:
         return None
-    starts = [s.start for s in lay.sentences]
+    starts = lay.sentence_starts()
     i = bisect_right(starts, start) - 1
     if i >= 0 and lay.sentences[i].end > start:
         j = i

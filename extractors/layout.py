@@ -7,7 +7,8 @@ extractor ever sees it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -28,27 +29,61 @@ class Sentence(Span):
     para: int
 
 
+def _index(spans: Sequence[Span], starts: list[int] | None, pos: int) -> int:
+    """The index of the first span holding ``pos``, -1 when none does; by bisection when the spans
+    are in order without overlap (``starts`` their starts), else by a scan."""
+    if starts is not None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i if i >= 0 and pos < spans[i].end else -1
+    return next((i for i, s in enumerate(spans) if s.start <= pos < s.end), -1)
+
+
+def _ordered_starts(spans: Sequence[Span]) -> list[int] | None:
+    """The starts of spans in text order without overlap (where bisection finds what a scan
+    finds), None otherwise."""
+    if any(a.end > b.start for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return [s.start for s in spans]
+
+
 @dataclass
 class Layout:
     text: str
     folded: str
     paragraphs: list[Span] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
+    # starts for bisection, built on first use for the lists as they are then (count-checked)
+    _starts: dict[str, tuple[int, list[int] | None]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _starts_of(self, name: str, spans: Sequence[Span]) -> list[int] | None:
+        cached = self._starts.get(name)
+        if cached is None or cached[0] != len(spans):
+            cached = (len(spans), _ordered_starts(spans))
+            self._starts[name] = cached
+        return cached[1]
+
+    def sentence_starts(self) -> list[int]:
+        """The sentences' starts, in their order (built once)."""
+        cached = self._starts.get("all sentences")
+        if cached is None or cached[0] != len(self.sentences):
+            cached = (len(self.sentences), [s.start for s in self.sentences])
+            self._starts["all sentences"] = cached
+        return cached[1]  # type: ignore[return-value]
 
     def in_body(self, pos: int) -> bool:
         return any(p.start <= pos < p.end for p in self.paragraphs)
 
+    def sentence_index(self, pos: int) -> int:
+        """The index of the sentence holding ``pos``, -1 when none does."""
+        return _index(self.sentences, self._starts_of("sentences", self.sentences), pos)
+
     def sentence_at(self, pos: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= pos < s.end:
-                return s
-        return None
+        i = self.sentence_index(pos)
+        return self.sentences[i] if i >= 0 else None
 
     def paragraph_of(self, pos: int) -> int | None:
-        for i, p in enumerate(self.paragraphs):
-            if p.start <= pos < p.end:
-                return i
-        return None
+        i = _index(self.paragraphs, self._starts_of("paragraphs", self.paragraphs), pos)
+        return i if i >= 0 else None
 
 
 @cache

@@ -26,7 +26,7 @@ from functools import cache
 
 import regex
 
-from .layout import Layout, Span
+from .layout import Layout, Sentence, Span
 from .lexicon import (
     PhraseRule,
     alternation,
@@ -337,10 +337,7 @@ def _quantity() -> regex.Pattern[str]:
 
 # --- finding names ------------------------------------------------------------------------------
 def _sentence_index(lay: Layout, pos: int) -> int:
-    for i, s in enumerate(lay.sentences):
-        if s.start <= pos < s.end:
-            return i
-    return -1
+    return lay.sentence_index(pos)
 
 
 def _quoted(lay: Layout) -> list[Found]:
@@ -432,11 +429,11 @@ _PLACE_END = regex.compile(r"[;…(]|\.| đã | được | đang | góp phần |
 _PLURAL_CUE = regex.compile(r"(?<![\w])(?:các|những) mô hình")
 
 
-def _comma_items(lay: Layout, start: int, end: int, mentions: list[Mention]) -> list[tuple[int, int]]:
+def _comma_items(lay: Layout, start: int, end: int, starts: set[int]) -> list[tuple[int, int]]:
     """A list "các mô hình: A, B, C" without ";" split at its commas, when every part is short; a
-    comma before a unit's bare name ("tại xã A, B") stays inside its item."""
+    comma before a unit's bare name ("tại xã A, B") stays inside its item (``starts``: where the
+    mentions of units start)."""
     folded = lay.folded
-    starts = {mm.start for mm in mentions}
     parts: list[tuple[int, int]] = []
     pos = start
     for sep in regex.finditer(r",\s*|\s+và\s+", folded[start:end]):
@@ -456,17 +453,45 @@ def _comma_items(lay: Layout, start: int, end: int, mentions: list[Mention]) -> 
     return parts
 
 
+#: how far back (characters) a list cue's own sentence is read for a blocker or list words right
+#: before it ("các cuộc vận động như: …"): a bounded look keeps the cost of every cue constant
+CUE_LOOKBACK = 400
+
+
 def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[Found]:
     """Unquoted items of a list of models opened by a colon ("Tiêu biểu như các mô hình: A tại xã
-    X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase."""
+    X; B của Hội Y; …"): each item up to its ";", its name up to its place or owner phrase. A list
+    ends at its full stop or where the next list opens."""
     folded = lay.folded
     out: list[Found] = []
+    quoted_starts = sorted(f.start for f in quoted)
+    mention_starts = {mm.start for mm in mentions}
+    # what the text of a cue's sentence before it holds, read once per sentence: the first "mô
+    # hình", the first "điển hình", the first list mark (a context holds one iff it starts there)
+    firsts: dict[tuple[int, int], tuple[int, int, int]] = {}
+
+    def context_has(start: int, bound: int, end: int) -> tuple[bool, bool]:
+        """("mô hình" or "điển hình" in folded[start:end], a list mark in it), for ``end`` <=
+        ``bound``, the end of the sentence (a list mark never holds the cue's colon)."""
+        if (start, bound) not in firsts:
+            noun, typical = folded.find("mô hình", start, bound), folded.find("điển hình", start, bound)
+            mark = _list_mark().search(folded[start:bound])
+            firsts[start, bound] = (noun + len("mô hình") if noun >= 0 else bound + 1,
+                                    typical + len("điển hình") if typical >= 0 else bound + 1,
+                                    start + mark.start() if mark else bound + 1)
+        noun_end, typical_end, mark_start = firsts[start, bound]
+        return noun_end <= end or typical_end <= end, mark_start < end
+
     for para in lay.paragraphs:
-        for cue in _list_cue().finditer(folded, para.start, para.end):
-            first = regex.match(r"\s*", folded[cue.end():para.end])
-            list_start = cue.end() + (first.end() if first else 0)
-            stop = _first_stop(lay, _LIST_END, list_start, para.end)
-            list_end = stop.start() if stop else para.end
+        cues = list(_list_cue().finditer(folded, para.start, para.end))
+        for k, cue in enumerate(cues):
+            # the next list's cue ends this one (each list read to the end of the paragraph, with
+            # every list after it, was quadratic)
+            limit = cues[k + 1].start() if k + 1 < len(cues) else para.end
+            first = _SPACE_RUN.match(folded, cue.end(), limit)
+            list_start = first.end() if first else cue.end()
+            stop = _first_stop(lay, _LIST_END, list_start, limit)
+            list_end = stop.start() if stop else limit
             bounds = []
             pos = list_start
             for sep in regex.finditer(";", folded[list_start:list_end]):
@@ -477,18 +502,23 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
                 pos = list_start + sep.end()
             bounds.append((pos, list_end))
             sent = lay.sentence_at(cue.start())
-            context = folded[sent.start if sent else para.start:cue.end()]
+            ctx_start, ctx_bound = (sent.start, sent.end) if sent else (para.start, para.end)
+            if cue.end() <= ctx_bound:
+                models_talked, marked = context_has(ctx_start, ctx_bound, cue.end())
+            else:  # a cue across the sentence's end: read as it is
+                whole = folded[ctx_start:cue.end()]
+                models_talked = "mô hình" in whole or "điển hình" in whole
+                marked = bool(_list_mark().search(whole))
+            before = folded[max(ctx_start, cue.start() - CUE_LOOKBACK):cue.end()]
             opens_model = bool(_ITEM_HEAD.match(folded, list_start, list_end))
-            if not ("mô hình" in context or "điển hình" in context or opens_model) \
-                    or _blocked(context):
+            if not (models_talked or opens_model) or _blocked(before):
                 continue
-            if "mô hình" not in cue.group() and not opens_model and (
-                    len(bounds) < 2 or not _list_mark().search(context)):
+            if "mô hình" not in cue.group() and not opens_model and (len(bounds) < 2 or not marked):
                 continue
             if len(bounds) == 1 and _PLURAL_CUE.search(cue.group()):
-                bounds = _comma_items(lay, list_start, list_end, mentions) or bounds
+                bounds = _comma_items(lay, list_start, list_end, mention_starts) or bounds
             for i_s, i_e in bounds:
-                item = _list_item(lay, i_s, i_e, quoted, mentions)
+                item = _list_item(lay, i_s, i_e, quoted_starts, mention_starts)
                 if item is not None:
                     out.append(item)
     # a list in lines of its own: "Các mô hình tiêu biểu:" then "- Nuôi gà thả vườn (xã A)" …
@@ -499,10 +529,13 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         stop = _first_stop(lay, _LIST_END, start, para.end)
         semi = folded.find(";", start, para.end)
         end = min(x for x in (stop.start() if stop else para.end, semi if semi >= 0 else para.end))
-        item = _list_item(lay, start, end, quoted, mentions)
+        item = _list_item(lay, start, end, quoted_starts, mention_starts)
         if item is not None:
             out.append(item)
     return out
+
+
+_SPACE_RUN = regex.compile(r"\s*")
 
 
 def _bullet_items(lay: Layout) -> list[int]:
@@ -518,13 +551,15 @@ def _bullet_items(lay: Layout) -> list[int]:
     return out
 
 
-def _list_item(lay: Layout, i_s: int, i_e: int, quoted: list[Found],
-               mentions: list[Mention]) -> Found | None:
-    """The unquoted model an item of a list names, up to its place or owner phrase."""
+def _list_item(lay: Layout, i_s: int, i_e: int, quoted_starts: list[int],
+               mention_starts: set[int]) -> Found | None:
+    """The unquoted model an item of a list names, up to its place or owner phrase
+    (``quoted_starts``: where the quoted names start, sorted; ``mention_starts``: the units')."""
     text, folded = lay.text, lay.folded
     ws = regex.match(r"\s*", folded[i_s:i_e])
     start = i_s + (ws.end() if ws else 0)
-    if _QUOTE_MARK.search(text, start, i_e) or any(i_s <= f.start < i_e for f in quoted):
+    k = bisect.bisect_left(quoted_starts, i_s)
+    if _QUOTE_MARK.search(text, start, i_e) or (k < len(quoted_starts) and quoted_starts[k] < i_e):
         return None  # quoted names are read by the quoted pass
     head = _ITEM_HEAD.match(folded, start, i_e)
     if head is not None:
@@ -533,7 +568,7 @@ def _list_item(lay: Layout, i_s: int, i_e: int, quoted: list[Found],
         start = head.end()
     rest = folded[start:i_e]
     if not rest or (_generic().match(rest) and not _movement().match(rest)) \
-            or _is_place_at(lay, start, i_e) or any(mm.start == start for mm in mentions):
+            or _is_place_at(lay, start, i_e) or start in mention_starts:
         return None  # an item opening with a place names no model
     end = _name_end(lay, start, i_e, commas=False)
     end = i_e if end is None else end
@@ -759,19 +794,49 @@ def _unit_word_names() -> regex.Pattern[str]:
     return regex.compile(r"(?<![\w])(?:" + _alternation(lexicon()["owners"]["names_with_unit_word"]) + r")\s*$")
 
 
-def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int,
+class _Mentions:
+    """Mentions in their order, those starting in a range found by bisection (the ones placed in
+    the text are in text order; a unit of the URL, at -1, comes last): a model's attachments read
+    the few mentions near it, not all of them."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = mentions
+        self.placed = [mm for mm in mentions if mm.start >= 0]
+        starts = [mm.start for mm in self.placed]
+        ordered = all(a <= b for a, b in zip(starts, starts[1:], strict=False))
+        self.starts: list[int] | None = starts if ordered else None
+        self.unplaced_ends = [mm.end for mm in mentions if mm.end < 0]
+        self.ends = sorted(mm.end for mm in mentions if mm.end >= 0)
+
+    def starting(self, start: int, end: int) -> list[Mention]:
+        """The mentions with ``start <= mm.start < end``, in order."""
+        if start < 0 or self.starts is None:
+            return [mm for mm in self.items if start <= mm.start < end]
+        return self.placed[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, max(start, end))]
+
+    def blank_before(self, folded: str, pos: int) -> bool:
+        """``any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)``."""
+        if any(e <= pos and not folded[e:pos].strip() for e in self.unplaced_ends):
+            return True
+        blank = pos  # the run of spaces that ends at ``pos``
+        while blank > 0 and folded[blank - 1].isspace():
+            blank -= 1
+        k = bisect.bisect_left(self.ends, blank)
+        return k < len(self.ends) and self.ends[k] <= pos
+
+
+def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
             by_name: dict[str, list[Locality]]) -> None:
+    """(``mentions``: those not in a name written with its unit word, see :func:`extract_models`.)"""
     text, folded = lay.text, lay.folded
-    mentions = [mm for mm in mentions
-                if not _unit_word_names().search(folded, max(0, mm.start - 16), mm.start)]
-    para_end = next((p.end for p in lay.paragraphs if p.start <= f.start < p.end), len(text))
+    para_i = lay.paragraph_of(f.start)
+    para_end = lay.paragraphs[para_i].end if para_i is not None else len(text)
     limit = min(para_end, next_start)
     pos = f.after
     ws = regex.match(r"[\s…]*(?:\.\.\.)?\s*", folded[pos:limit])
     pos += ws.end() if ws else 0
     # units written inside the name itself
-    f.inner = [to_locality(m.unit) for m in mentions
-               if f.start <= m.start < f.end and m.unit is not None]
+    f.inner = [to_locality(m.unit) for m in mentions.starting(f.start, f.end) if m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
     parens: set[int] = set()  # starts of the spans that are a parenthesis after the name
     claimed: set[int] = set()  # starts of the spans that are the model's own even naming no unit
@@ -789,7 +854,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int,
             inner = folded[pos + 1:close] if close > 0 else ""
             if close > 0 and ";" not in inner and len(inner.split()) <= 18 and "(" not in inner:
                 # a quantity "(40 triệu đồng)" or a unit's parent "xã A (huyện B)" names no owner
-                after_unit = any(mm.end <= pos and not folded[mm.end:pos].strip() for mm in mentions)
+                after_unit = mentions.blank_before(folded, pos)
                 lead = regex.match(r"\s*(?:(?:của|do)\s+)?", folded[pos + 1:close])
                 i_start = pos + 1 + (lead.end() if lead else 0)
                 stop = _first_stop(lay, _owner_stops(), i_start, close, True) if i_start > pos + 1 else None
@@ -843,7 +908,7 @@ def _attach(lay: Layout, f: Found, mentions: list[Mention], next_start: int,
         break
     f.attach_end = pos
     for s, e, owner_phrase in spans:
-        span_mentions = [mm for mm in mentions if s <= mm.start < e and mm.unit is not None]
+        span_mentions = [mm for mm in mentions.starting(s, e) if mm.unit is not None]
         for mm in span_mentions:
             loc = to_locality(mm.unit)  # type: ignore[arg-type]
             if loc not in f.localities:
@@ -954,12 +1019,31 @@ def _other_group(name: str, owners: list[str]) -> bool:
 
 
 # --- field --------------------------------------------------------------------------------------
+class _Covered:
+    """Spans (the models and quotes of an article), asked whether one holds a position: by
+    bisection over the starts with the furthest end so far (a hit is not checked against all)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []
+        furthest = -1
+        for _, b in ordered:
+            furthest = max(furthest, b)
+            self.reach.append(furthest)
+
+    def holds(self, pos: int) -> bool:
+        """``any(s <= pos < e for s, e in spans)``."""
+        k = bisect.bisect_right(self.starts, pos)
+        return k > 0 and self.reach[k - 1] > pos
+
+
 def _field_hits(lay: Layout, start: int, end: int, rules: list[PhraseRule],
-                quotes: list[tuple[int, int]]) -> list[str]:
+                quotes: _Covered) -> list[str]:
     ignore = words("model_field", "ignore_after")
     out = []
     for h in find_all(rules, lay.folded, start, end):
-        if not h.rule.code or any(s <= h.start < e for s, e in quotes):
+        if not h.rule.code or quotes.holds(h.start):
             continue
         if _given_amount().search(lay.folded, max(start, h.start - 40), h.start):
             continue  # "đóng góp 2 tỷ đồng xây dựng nông thôn mới": what the amount went to
@@ -983,7 +1067,7 @@ def _given_amount() -> regex.Pattern[str]:
     return regex.compile(r"(?<![\w])\d[\d.,]*\s*(?:(?:triệu|tỷ|nghìn|ngàn)\s+)?(?:" + units + r")\s+$")
 
 
-def _clause_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> tuple[bool, str | None]:
+def _clause_field(lay: Layout, start: int, end: int, quotes: _Covered) -> tuple[bool, str | None]:
     """The field the clause [start, end) introducing a group names: (decided, code). A "lĩnh vực"
     in it decides by the fields its phrase lists: one is the group's, several make it mixed
     ("tập trung vào lĩnh vực phát triển KT-XH, bảo đảm AN-QP, xây dựng đô thị văn minh" -> null);
@@ -998,13 +1082,13 @@ def _clause_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int
     return (True, hits[-1]) if hits else (False, None)
 
 
-def _listed_fields(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> list[str]:
+def _listed_fields(lay: Layout, start: int, end: int, quotes: _Covered) -> list[str]:
     """The distinct fields of the enumeration opening at ``start`` ("kinh tế, văn hóa và …",
     "phát triển KT-XH, bảo đảm AN-QP"): field words joined by commas, "và" or up to two words."""
     codes: list[str] = []
     pos = start
     for h in find_all(field_rules(), lay.folded, start, end):
-        if any(s <= h.start < e for s, e in quotes):
+        if quotes.holds(h.start):
             break
         gap = lay.folded[pos:h.start]
         if pos > start and not regex.fullmatch(r"\s*[,;/&–-]?\s*(?:và\s+)?(?:\S+\s+){0,2}", gap):
@@ -1025,9 +1109,119 @@ def _count_of_models() -> regex.Pattern[str]:
 _HEADING = regex.compile(r"(?:trên|trong|về|đối với)?\s*lĩnh vực\s")
 
 
+class _FieldIndex:
+    """What the field of every group of models is looked up in, found once per article: marks
+    (";", ":", the clause ends), the "lĩnh vực" headings of each paragraph, the field each sentence
+    opens with, the groups before each model of a sentence (a list of many models stays linear)."""
+
+    def __init__(self, lay: Layout, found: list[Found]) -> None:
+        self.lay = lay
+        self.marks = {ch: _Marks(lay.folded, ch) for ch in _CLAUSE_MARKS + ":"}
+        self._headings: dict[int, list[regex.Match[str]]] = {}
+        starts = [s.start for s in lay.sentences]
+        ordered = all(a.end <= b.start for a, b in zip(lay.sentences, lay.sentences[1:], strict=False))
+        self.sentence_starts: list[int] | None = starts if ordered else None
+        self._codes: list[str | None] = []  # each sentence's opening field, read to its end
+        self._last_code: list[int] = []  # the last sentence so far with one
+        self.found_starts = [f.start for f in found]
+        self.found_ordered = all(a <= b for a, b in zip(self.found_starts, self.found_starts[1:], strict=False))
+        # per sentence: the models by end, with the best attach_end so far and its group, and the
+        # best of the other groups
+        rows: dict[int, list[tuple[int, int, int]]] = {}
+        for f in found:
+            rows.setdefault(f.sentence, []).append((f.end, f.attach_end, f.group))
+        self._ends: dict[int, list[int]] = {}
+        self._best: dict[int, list[tuple[int, int, int | None]]] = {}
+        for sent, items in rows.items():
+            items.sort(key=lambda x: x[0])
+            best: list[tuple[int, int, int | None]] = []
+            b1: tuple[int, int] | None = None  # (value, group)
+            b2: int | None = None
+            for _, value, group in items:
+                if b1 is None or value > b1[0]:
+                    if b1 is not None:
+                        b2 = b1[0] if b1[1] != group else b2
+                    b1 = (value, group)
+                elif group != b1[1]:
+                    b2 = value if b2 is None else max(b2, value)
+                best.append((b1[0], b1[1], b2))
+            self._ends[sent] = [x[0] for x in items]
+            self._best[sent] = best
+
+    def prev_end(self, sentence: int, before: int, group: int, default: int) -> int:
+        """``max((g.attach_end for g in found if g.sentence == sentence and g.end <= before and
+        g.group != group), default=default)``."""
+        ends = self._ends.get(sentence)
+        if not ends:
+            return default
+        k = bisect.bisect_right(ends, before)
+        if k == 0:
+            return default
+        v1, g1, v2 = self._best[sentence][k - 1]
+        if g1 != group:
+            return v1
+        return default if v2 is None else v2
+
+    def next_start(self, found: list[Found], last: Found, default: int) -> int:
+        """``min((g.start for g in found if g.start > last.end and g.group != last.group),
+        default=default)``: the models are in text order and a group's members are consecutive,
+        so the first model after the group's end."""
+        if not self.found_ordered:
+            return min((g.start for g in found if g.start > last.end and g.group != last.group), default=default)
+        k = bisect.bisect_right(self.found_starts, last.end)
+        return self.found_starts[k] if k < len(self.found_starts) else default
+
+    def headings(self, start: int, end: int) -> list[regex.Match[str]]:
+        """``list(_HEADING.finditer(folded, start, end))`` for ``start`` a paragraph's start."""
+        lay = self.lay
+        para_i = lay.paragraph_of(start)
+        if para_i is None or lay.paragraphs[para_i].start != start or end > lay.paragraphs[para_i].end:
+            return list(_HEADING.finditer(lay.folded, start, end))
+        if para_i not in self._headings:
+            para = lay.paragraphs[para_i]
+            self._headings[para_i] = list(_HEADING.finditer(lay.folded, para.start, para.end))
+        # a heading ending by ``end`` is found alike in the shorter range (none spans it)
+        return [m for m in self._headings[para_i] if m.end() <= end]
+
+    def sentence_starting(self, pos: int) -> Sentence | None:
+        """``next((s for s in lay.sentences if s.start == pos), None)``."""
+        if self.sentence_starts is None:
+            return next((s for s in self.lay.sentences if s.start == pos), None)
+        k = bisect.bisect_left(self.sentence_starts, pos)
+        return self.lay.sentences[k] if k < len(self.sentence_starts) and self.sentence_starts[k] == pos else None
+
+    def _opening_code(self, sent: Span, end: int) -> str | None:
+        m = _OPENING.match(self.lay.folded, sent.start, min(end, sent.end))
+        return _only_field(self.lay, m.start("topic"), m.end("topic")) if m else None
+
+    def opening(self, start: int, end: int) -> str | None:
+        """:func:`_opening_field` by the sentences' codes found once (the last non-null one)."""
+        sentences, starts = self.lay.sentences, self.sentence_starts
+        assert starts is not None
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        while len(self._codes) < hi:
+            j = len(self._codes)
+            self._codes.append(self._opening_code(sentences[j], sentences[j].end))
+            prev = self._last_code[j - 1] if j else -1
+            self._last_code.append(j if self._codes[j] is not None else prev)
+        j = hi - 1
+        if j < lo:
+            return None
+        if sentences[j].end > end:  # the sentence that ``end`` cuts is read to ``end``
+            code = self._opening_code(sentences[j], end)
+            if code is not None:
+                return code
+            j -= 1
+        i = self._last_code[j] if j >= lo else -1
+        return self._codes[i] if i >= lo else None
+
+
 def _fields(found: list[Found], lay: Layout) -> None:
-    quotes = [(f.start, f.end) for f in found] + [
+    covered = [(f.start, f.end) for f in found] + [
         (q.open, (q.close or q.end) + 1) for para in lay.paragraphs for q in find_quotes(lay.text, para)]
+    quotes = _Covered(covered)
+    index = _FieldIndex(lay, found)
+    colons, semis = index.marks[":"], index.marks[";"]
     frules = field_rules()
     groups: dict[int, list[Found]] = {}
     for f in found:
@@ -1040,23 +1234,22 @@ def _fields(found: list[Found], lay: Layout) -> None:
         if sent is None or para is None:
             continue
         # 1. the clause that opens the group (since the previous group in the sentence)
-        prev_end = max((g.attach_end for g in found if g.sentence == first.sentence
-                        and g.end <= first.start and g.group != first.group), default=sent.start)
-        # the colon that opens the list belongs to its introducing clause ("… kinh tế như: …")
-        own_colon = regex.search(r":\s*(?:(?:các|những)\s+)?(?:mô hình\s*)?$",
-                                 lay.folded[sent.start:first.start])
-        cut = sent.start + own_colon.start() if own_colon else first.start
-        prev_end = max(prev_end, *(lay.folded.rfind(p, sent.start, cut) + 1 for p in ";:"))
+        prev_end = index.prev_end(first.sentence, first.start, first.group, sent.start)
+        # the colon that opens the list belongs to its introducing clause ("… kinh tế như: …"):
+        # the last colon before the group, with nothing but "các mô hình" after it
+        colon_at = colons.last_before(sent.start, first.start)
+        own_colon = colon_at >= 0 and bool(_OWN_COLON_TAIL.fullmatch(lay.folded, colon_at + 1, first.start))
+        cut = colon_at if own_colon else first.start
+        prev_end = max(prev_end, semis.last_before(sent.start, cut) + 1, colons.last_before(sent.start, cut) + 1)
         decided, code = _clause_field(lay, prev_end, first.start, quotes)
         if not decided:
             # an item of a list "…: A; B; C" takes the clause that introduces the list
-            colon = lay.folded.rfind(":", sent.start, first.start)
+            colon = colons.last_before(sent.start, first.start)
             if colon >= 0:
-                list_start = max(lay.folded.rfind(p, sent.start, colon) + 1 for p in ";:")
+                list_start = max(semis.last_before(sent.start, colon) + 1, colons.last_before(sent.start, colon) + 1)
                 decided, code = _clause_field(lay, max(list_start, sent.start), colon, quotes)
         # 2. the clause after the group, to the end of its sentence
-        nxt = min((g.start for g in found if g.start > last.end and g.group != last.group),
-                  default=sent.end)
+        nxt = index.next_start(found, last, sent.end)
         stop = regex.search(r"[;!?]|\.(?!\d)|…(?=\s*\p{Lu})", lay.text[last.attach_end:nxt])
         if stop:
             nxt = last.attach_end + stop.start()
@@ -1066,12 +1259,12 @@ def _fields(found: list[Found], lay: Layout) -> None:
             decided = code is not None
         # 3. a "lĩnh vực X" heading earlier in the paragraph, or a sentence opening "Về X:"
         if not decided and code is None:
-            code = _heading_field(lay, para.start, first.start, quotes)
+            code = _heading_field(lay, para.start, first.start, quotes, index)
         if not decided and code is None:
-            code = _opening_field(lay, para.start, first.start)
+            code = _opening_field(lay, para.start, first.start, index)
         # 4. the paragraph's opening sentence
         if not decided and code is None:
-            first_sent = next((s for s in lay.sentences if s.start == para.start), None)
+            first_sent = index.sentence_starting(para.start)
             if first_sent is not None and first_sent.end <= first.start:
                 hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
                 code = hits[0] if hits and len(set(hits)) == 1 else None
@@ -1082,6 +1275,7 @@ def _fields(found: list[Found], lay: Layout) -> None:
             f.field = code
 
 
+_OWN_COLON_TAIL = regex.compile(r"\s*(?:(?:các|những)\s+)?(?:mô hình\s*)?")
 _OPENING = regex.compile(r"(?:về|đối với|trên|trong)\s+(?:các\s+)?(?:lĩnh vực\s+)?(?P<topic>[^:,.;]{2,60}?)\s*[:,]")
 
 
@@ -1096,8 +1290,11 @@ def _only_field(lay: Layout, start: int, end: int) -> str | None:
     return hits[0].rule.code if regex.fullmatch(r"[\s,\-–và]*", rest) else None
 
 
-def _opening_field(lay: Layout, start: int, end: int) -> str | None:
-    """A sentence of the paragraph opening with its field: "Về văn hóa - xã hội: có các mô hình …"."""
+def _opening_field(lay: Layout, start: int, end: int, index: _FieldIndex | None = None) -> str | None:
+    """A sentence of the paragraph opening with its field: "Về văn hóa - xã hội: có các mô hình …"
+    (the last such; ``index``: each sentence's field found once)."""
+    if index is not None and index.sentence_starts is not None:
+        return index.opening(start, end)
     code = None
     for sent in lay.sentences:
         if not start <= sent.start < end:
@@ -1121,21 +1318,29 @@ def _heading_line(lay: Layout, para: Span) -> str | None:
     return _only_field(lay, head, end) if head < end else None
 
 
-def _heading_field(lay: Layout, start: int, end: int, quotes: list[tuple[int, int]]) -> str | None:
-    best = None
-    for m in _HEADING.finditer(lay.folded, start, end):
-        clause_start = max(lay.folded.rfind(p, start, m.start()) for p in ".…;!?")
+_CLAUSE_MARKS = ".…;!?"
+
+
+def _heading_field(lay: Layout, start: int, end: int, quotes: _Covered,
+                   index: _FieldIndex | None = None) -> str | None:
+    """The field of the last "lĩnh vực X" heading in [start, end) that names one field (``index``:
+    the article's headings and marks, found once, the last heading read first)."""
+    if index is None:
+        index = _FieldIndex(lay, [])
+    for m in reversed(index.headings(start, end)):
+        clause_start = max(index.marks[p].last_before(start, m.start()) for p in _CLAUSE_MARKS)
         clause_start = max(clause_start + 1, start)
         # the words of its own clause: "Trong giai đoạn …, nhiều mô hình trong lĩnh vực kinh tế …"
         words = lay.folded[clause_start:m.start()].split(",")[-1].split()
-        clause = regex.split(r"[.;…!?]", lay.folded[clause_start:end])[0]
+        stops = [x for x in (index.marks[p].first_from(clause_start, end) for p in _CLAUSE_MARKS) if x >= 0]
+        clause = lay.folded[clause_start:min(stops, default=end)]
         if len(words) > 7 or _count_of_models().search(clause):
             continue  # a breakdown of a total ("25 điển hình trên lĩnh vực văn hóa") is no heading
         scope = min(end, m.end() + 60, m.start() + len(clause))
         hits = _field_hits(lay, m.end(), scope, field_rules(), quotes)
         if hits and len(set(hits)) == 1:  # a heading names one field; "kinh tế, nông thôn mới" is none
-            best = hits[0]
-    return best
+            return hits[0]
+    return None
 
 
 def _is_caption(lay: Layout, pos: int) -> bool:
@@ -1150,33 +1355,64 @@ def _is_caption(lay: Layout, pos: int) -> bool:
 
 def _sentence_place(lay: Layout, found: list[Found], mentions: list[Mention]) -> None:
     """A sentence opened by a place phrase ("Tại xã A, …") places its models that name no unit."""
+    commas, index = _Marks(lay.folded, ","), _Mentions(mentions)
     for f in found:
         if f.localities or f.inner or f.sentence < 0:
             continue
         sent = lay.sentences[f.sentence]
         pm = _place_cue().match(lay.folded, sent.start, f.start)
-        comma = lay.folded.find(",", sent.start, f.start)
+        comma = commas.first_from(sent.start, f.start) if pm is not None else -1
         if pm is None or comma < 0:
             continue
-        units = [mm for mm in mentions if pm.end() <= mm.start < comma and mm.unit is not None]
+        units = [mm for mm in index.starting(pm.end(), comma) if mm.unit is not None]
         if units:
             f.localities = [to_locality(mm.unit) for mm in units]  # type: ignore[arg-type]
+
+
+class _Marks:
+    """The positions of one character in the text, for ``rfind`` / ``find`` by bisection."""
+
+    def __init__(self, text: str, ch: str) -> None:
+        self.at: list[int] = []
+        i = text.find(ch)
+        while i >= 0:
+            self.at.append(i)
+            i = text.find(ch, i + 1)
+
+    def last_before(self, start: int, end: int) -> int:
+        """``text.rfind(ch, start, end)``."""
+        k = bisect.bisect_left(self.at, end) - 1
+        return self.at[k] if k >= 0 and self.at[k] >= start else -1
+
+    def first_from(self, start: int, end: int) -> int:
+        """``text.find(ch, start, end)``."""
+        k = bisect.bisect_left(self.at, start)
+        return self.at[k] if k < len(self.at) and self.at[k] < end else -1
 
 
 def _item_places(lay: Layout, found: list[Found], mentions: list[Mention]) -> None:
     """A model alone in its list item (between ";") or sentence, naming no unit of its own, takes
     the units named in that item ("phường A có mô hình “B”; …") (SPEC §4 "Model localities")."""
     folded = lay.folded
+    starts = [g.start for g in found]  # in order (extract_models sorts them)
+    ordered = all(a <= b for a, b in zip(starts, starts[1:], strict=False))
+    semis = _Marks(folded, ";")
+    index = _Mentions(mentions)
     for f in found:
         if f.localities or f.inner or f.sentence < 0:
             continue
         sent = lay.sentences[f.sentence]
-        start = max(folded.rfind(";", sent.start, f.start) + 1, sent.start)
-        end = folded.find(";", f.end, sent.end)
+        start = max(semis.last_before(sent.start, f.start) + 1, sent.start)
+        end = semis.first_from(f.end, sent.end)
         end = sent.end if end < 0 else end
-        if any(g is not f and start <= g.start < end for g in found):
+        if ordered:
+            others = bisect.bisect_left(starts, max(start, end)) - bisect.bisect_left(starts, start) \
+                - (1 if start <= f.start < end else 0)
+            if others > 0:
+                continue
+        elif any(g is not f and start <= g.start < end for g in found):
             continue
-        units = [mm for mm in mentions if start <= mm.start < end and mm.unit is not None
+        units = [mm for mm in index.starting(start, end) if mm.unit is not None
                  and not f.start <= mm.start < f.end]
         locs: list[Locality] = []
         for mm in units:
@@ -1192,19 +1428,29 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     listed = _listed(lay, quoted, mentions)
     found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
     by_name = _units_by_name(mentions)
+    attachable = _Mentions([mm for mm in mentions  # not a unit inside a name ("… Hội Nông dân xã")
+                            if not _unit_word_names().search(lay.folded, max(0, mm.start - 16), mm.start)])
     for i, f in enumerate(found):
         nxt = found[i + 1].start if i + 1 < len(found) else len(lay.text)
-        _attach(lay, f, mentions, nxt, by_name)
+        _attach(lay, f, attachable, nxt, by_name)
     _group(found, lay)
     _sentence_place(lay, found, mentions)
     _item_places(lay, found, mentions)
     _fields(found, lay)
     out: dict[str, Model] = {}
     captions: set[str] = set()
+    caption_at: dict[int | None, bool] = {}  # by paragraph: a long one is read once
+
+    def is_caption(pos: int) -> bool:
+        i = lay.paragraph_of(pos)
+        if i not in caption_at:
+            caption_at[i] = _is_caption(lay, pos)
+        return caption_at[i]
+
     for f in found:
         locs = list(f.inner) + [loc for loc in f.localities if loc not in f.inner]
         k = key(f.name)
-        if k in captions and not _is_caption(lay, f.start):
+        if k in captions and not is_caption(f.start):
             # a caption repeats a model of the body: the body's mention is the record, and keeps
             # the caption's owner and place when it names none ("… “X” ở huyện A" as a heading)
             cap = out.pop(k)
@@ -1217,7 +1463,7 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
             prev.owners = prev.owners or f.owners
             prev.localities = prev.localities or locs
             continue
-        if _is_caption(lay, f.start):
+        if is_caption(f.start):
             captions.add(k)
         out[k] = Model(name=f.name, field=f.field, owners=f.owners,  # type: ignore[arg-type]
                        localities=locs, text=lay.text[f.start:f.end], start=f.start, end=f.end)
