@@ -221,7 +221,7 @@ def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
     out = []
     for s in lay.sentences:
         pos, depth = s.start, 0
-        for m in regex.finditer(r"[;()]", lay.folded[s.start:s.end]):
+        for m in _SEGMENT_MARKS.finditer(lay.folded[s.start:s.end]):
             ch = m.group()
             if ch == "(":
                 depth += 1
@@ -257,6 +257,7 @@ def _is_instance_of_named_model(lay: Layout, head_end: int) -> bool:
 
 # patterns of the hot paths compiled once (regex's own cache lookup costs more than the match)
 _QUOTE_LEAD = regex.compile(r"\s*[\"“”']?\s*")
+_SEGMENT_MARKS = regex.compile(r"[;()]")
 _CLAUSE_SPLIT = regex.compile(r"[,;(]")
 _PAIR_GAP = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
 _OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b")
