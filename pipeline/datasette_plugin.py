@@ -8,6 +8,7 @@ pages of their own, search that accepts any text, and cells that link each row t
   fail (every word quoted, punctuation-only words dropped, an unbalanced quote ignored, "d" and
   "đ" either way), for the ``search`` canned query; Datasette's own ``?_search=`` on a table
   gets the same query (the plugin's ``escape_fts`` replaces Datasette's).
+- ``/-/databases(.json)``: Datasette's list of databases without the file's local path.
 - facets: a coded column's values with their Vietnamese labels beside the codes (the filter
   ``dvk_facet_label`` in dvk's copy of Datasette's ``_facet_results.html``, ``data/templates``).
 - cells: a ``document_id`` shows the article's title, a link to its row and one to its article
@@ -199,9 +200,16 @@ def prepare_jinja2_environment(env: Any) -> None:
     env.filters["dvk_facet_label"] = facet_label
 
 
+async def databases(request: Any, datasette: Any) -> Response:
+    """Datasette's ``/-/databases`` without where the database file lives (its ``path``): a
+    page of the served site names no local path (plugin routes come before Datasette's own)."""
+    return Response.json([{k: v for k, v in d.items() if k != "path"} for d in datasette._connected_databases()])
+
+
 @hookimpl
 def register_routes() -> list[tuple[str, Any]]:
-    return [(r"^/-/dvk/article/(?P<doc>[^/]+)$", article), (r"^/-/dvk/chart$", chart)]
+    return [(r"^/-/dvk/article/(?P<doc>[^/]+)$", article), (r"^/-/dvk/chart$", chart),
+            (r"^/-/databases(\.json)?$", databases)]
 
 
 def _snippet(value: str) -> Markup:

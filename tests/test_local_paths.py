@@ -125,6 +125,12 @@ def test_no_datasette_page_shows_a_local_path(made: tuple[Path, list[str]]) -> N
                 out.append((path, r.text))
         for q in ("search?q=dan+van+kheo", "findings_with_evidence", "totals_by_province_and_year?metric="):
             out.append((q, (await ds.client.get(f"/dvk/{q}")).text))
+        for page in ("/", "/dvk", "/-/databases", "/-/databases.json", "/-/metadata.json", "/-/settings.json"):
+            r = await ds.client.get(page)
+            assert r.status_code == 200, page
+            out.append((page, r.text))
+        listed = (await ds.client.get("/-/databases.json")).json()
+        assert [d["name"] for d in listed] == ["dvk"] and all("path" not in d for d in listed)
         return out
 
     shown = asyncio.run(pages())
