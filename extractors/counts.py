@@ -403,12 +403,14 @@ def _model_and_typical_split(lay: Layout, cands: list[Candidate]) -> None:
             for p in parts:
                 p.holder = "collective" if p.head == "mô hình" else "individual"
     # "đã biểu dương 40 mô hình và 25 điển hình tiêu biểu": a split of its own, under one verb
-    for a, b in zip(cands, cands[1:], strict=False):
+    for i, (a, b) in enumerate(zip(cands, cands[1:], strict=False)):
         if a.parent is None and b.parent is None and a.seg_start == b.seg_start \
                 and {a.head, b.head} == {"mô hình", "điển hình"} and a.holder is None and b.holder is None \
                 and _ENUM_GAP.match(lay.folded[a.end:b.start]):
             for p in (a, b):
                 p.holder = "collective" if p.head == "mô hình" else "individual"
+            if a.pair is None and b.pair is None:
+                a.pair, b.pair = i + 1, i  # one statement: they share verb, level, period and unit
 
 
 #: "Tổng số mô hình toàn tỉnh hiện là 5.830": the number after the noun
@@ -557,6 +559,12 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     return start + cut, c.start
 
 
+def _prose_distance(lay: Layout, first: int, last: int) -> int:
+    """Sentences from ``first`` to ``last``, not counting bullet lines (a breakdown by level after a
+    bullet list by field is still near its total)."""
+    return sum(1 for k in range(first + 1, last + 1) if not _list_line(lay, lay.sentences[k].start))
+
+
 def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     """Parts of a breakdown point at their total (``parent``).
 
@@ -601,7 +609,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
                        or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
-                  and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 4):
+                  and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
+                                      sentence_no[c.sentence_start]) <= 4):
                 parent = open_total
             elif (list_total is not None and not in_sentence and _list_line(lay, c.sentence_start)
                   and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 12):
@@ -1207,8 +1216,6 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
         if c.locality is None:
             c.locality = primary
-        if c.metric not in ("recognized", "commended", "registered"):
-            c.level = None
         if c.parent is None and c.pair is None and (c.field in (None, "all")) and c.metric in STOCK_METRICS \
                 and c.holder is None:
             last_total = c
@@ -1271,8 +1278,8 @@ def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
 
 
 def _share(a: Candidate, b: Candidate) -> None:
-    """The members of a pair "120 tập thể và 45 điển hình" share their verb, level and period."""
-    for name in ("metric", "level", "period", "field"):
+    """The members of a pair "120 tập thể và 45 điển hình" share their verb, level, period and unit."""
+    for name in ("metric", "level", "period", "field", "locality"):
         va, vb = getattr(a, name), getattr(b, name)
         if va in (None, "all", "built") and vb not in (None, "all"):
             setattr(a, name, vb)
