@@ -337,7 +337,8 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
-        context = found or [c for c in out[-1:] if c.para == para]
+        context = found or [c for c in out[-1:] if c.para == para or (
+            _BULLET.match(lay.folded, sent_start, sent_start + 8) and para - c.para <= 12)]
         if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
             covered = _Spans(found)
             for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
@@ -440,8 +441,13 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         lead = _SPACES.match(lay.folded, seg_start, seg_end)
         at = lead.end() if lead else seg_start
         opener = _part_cue().match(lay.folded, at, min(seg_end, at + 40)) \
-            or _FIELD_LIST_OPENER.search(lay.folded, seg_start, min(seg_end, seg_start + LOOKBACK))
+            or _FIELD_LIST_OPENER.search(lay.folded, seg_start, min(seg_end, seg_start + LOOKBACK)) \
+            or (_BULLET.match(lay.folded, seg_start, seg_start + 8) if seg_start == sent_start else None)
         first = None
+        if opener is None and found[-1].sentence_start == sent_start:
+            # "…: kinh tế 58 mô hình; văn hóa - xã hội 41; …": the list goes on past a ";" of its
+            # sentence (each number still needs its field, level or body words right before it)
+            opener = lead
         if opener is None:
             return []
     else:
@@ -584,6 +590,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
         if list_total is not None and not _list_line(lay, c.sentence_start) \
                 and c.sentence_start != cands[list_total].sentence_start:
             list_total = None  # the bullet list has ended
+        if list_total is None and total is not None and _list_line(lay, c.sentence_start) \
+                and _opens_list_after(lay, sentence_no, cands[total], c):
+            list_total = total  # "… 18 mô hình mới. Cụ thể, các mô hình chia theo nhóm:" then the lines
         prev = cands[i - 1] if i else None
         if prev is not None:
             own_start, _ = own_before(lay, c, prev.end)
@@ -635,6 +644,17 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
                 list_total = i
+
+
+def _opens_list_after(lay: Layout, sentence_no: dict[int, int], total: Candidate, c: Candidate) -> bool:
+    """The sentence right after the total's ends with ":" and has no count; ``c`` opens the lines
+    that follow it."""
+    k = sentence_no[c.sentence_start]
+    t = sentence_no[total.sentence_start]
+    if k - t != 2:
+        return False
+    between = lay.sentences[k - 1]
+    return lay.folded[between.start:between.end].rstrip().endswith(":") and not _list_line(lay, between.start)
 
 
 def _list_line(lay: Layout, pos: int) -> bool:
