@@ -839,8 +839,9 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
             if hit_at(field_rules(), lay.folded, nxt, min(end, nxt + 40)) is not None:
                 pos = m.end()
                 continue
-            if lay.folded.startswith("điển hình", nxt) and m.group() == ",":
-                pos = m.end()
+            if m.group() == "," and (lay.folded.startswith("điển hình", nxt)
+                                     or _PASSIVE_GOES_ON.match(lay.folded, nxt, min(len(lay.folded), nxt + 200))):
+                pos = m.end()  # "188 mô hình hoạt động hiệu quả, được BCĐ huyện công nhận …"
                 continue
         return m.start()
 
@@ -848,6 +849,10 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
 @cache
 def _metric_phrase_rules() -> list[PhraseRule]:
     return [r for r, _, _ in metric_rules()]
+
+
+#: after a comma, "được <body> công nhận" with no number of its own goes on with the count's words
+_PASSIVE_GOES_ON = regex.compile(r"được(?![\w])(?:[^\d,;.()]|(?<!\d)(?:19|20)\d\d(?!\d))*[,;.()]")
 
 
 def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]]:
