@@ -378,7 +378,15 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             continue
         by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
         total = sum(x.value for x in by_field)
-        if len(by_field) < 2 or total <= cands[p].value:
+        every = sum(x.value for x in parts)
+        if len(by_field) < 2 or cands[p].value in (total, every):
+            continue
+        exact = _total_of_sum(lay, cands, p, every)
+        if exact is not None:  # "… 726 mô hình … Trong đó, cấp xã công nhận 512 …" then fields making 726
+            for x in parts:
+                x.parent = exact
+            continue
+        if total < cands[p].value:
             continue
         for j in range(p + 1, len(cands)):
             q = cands[j]
@@ -388,6 +396,24 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 for x in parts:
                     x.parent = j
                 break
+
+
+def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int) -> int | None:
+    """Another count, a total of its own in the parent's sentence or up to three sentences before,
+    whose value the breakdown's parts add up to exactly (the closest such count)."""
+    first = cands[p].sentence_start
+    starts = [x.start for x in lay.sentences]
+    k = bisect.bisect_left(starts, first)
+    earliest = starts[max(0, k - 3)]
+    for j in range(len(cands) - 1, -1, -1):
+        q = cands[j]
+        if j == p or q.sentence_start > first or q.parent is not None or q.holder_head:
+            continue
+        if q.sentence_start < earliest:
+            break
+        if q.value == total and not _states_field(lay, q):
+            return j
+    return None
 
 
 def _model_and_typical_split(lay: Layout, cands: list[Candidate]) -> None:
@@ -1344,10 +1370,15 @@ def _other_fields(cands: list[Candidate]) -> None:
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
+    labelled = [c for c in cands if c.parent is not None and c.label and not c.merged
+                and c.field in (None, "all") and c.metric != "increase"]
+    for c in labelled:  # "- Thanh niên tham gia phát triển kinh tế, khởi nghiệp: 5 mô hình": its one field
+        codes = {h.rule.code for h in find_all(field_rules(), fold(c.label)) if h.rule.code}
+        if len(codes) == 1:
+            c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
-    for c in cands:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
-        if c.parent is not None and c.label and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and c.parent in with_fields:
+    for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
+        if c.field in (None, "all") and c.parent in with_fields:
             c.field, c.field_text = "other", c.label
     organisation = _organisation_lead()
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
