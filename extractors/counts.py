@@ -942,6 +942,17 @@ def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     return m.group("unit"), _subject_regex()[1][m.group("unit")]
 
 
+def province_actor(lay: Layout, c: Candidate) -> bool:
+    """"Ban Chỉ đạo tỉnh đã thẩm định và công nhận 438 mô hình": the body acting in the count's
+    clause is the (unnamed) province's."""
+    actor_re, units = _actor_regex()
+    hits = list(actor_re.finditer(lay.folded, c.seg_start, c.start))
+    if not hits:
+        return False
+    last = hits[-1]
+    return units[last.group("unit")] == "province" and lay.text[last.end():last.end() + 2].strip()[:1].islower()
+
+
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
     recognitions and commendations the body that acts (GUIDELINES §4.4)."""

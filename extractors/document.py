@@ -11,7 +11,7 @@ from typing import Any
 
 import regex
 
-from .counts import Candidate, extract_counts, find_candidates, own_before, qualifies, subject_unit
+from .counts import Candidate, extract_counts, find_candidates, own_before, province_actor, qualifies, subject_unit
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
 from .lexicon import words
@@ -79,7 +79,8 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
         if named:
             return named[-1].unit
-        if province is not None and (province_scope.search(seg) or _province_subject(lay, c)):
+        if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
+                                     or province_actor(lay, c)):
             return province
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …" names no unit
                  if not seg[:m.start()].endswith(("các ", "những ", "nhiều ", "mỗi ", "các xã, "))
