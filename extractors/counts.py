@@ -450,6 +450,9 @@ _BARE_ITEM = regex.compile(
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
+#: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
+_UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
+                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
@@ -499,6 +502,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         if m.start("num") in taken:
             continue
         value = _value(m.group("num"))
+        if value is not None and seg_start == sent_start and _UNIT_ROW.fullmatch(lay.folded, seg_start, m.start()):
+            # "- Xã Ea Tam: 12.": a row of a list of units
+            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
+            continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
@@ -673,11 +680,11 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 
 def _opens_list_after(lay: Layout, sentence_no: dict[int, int], total: Candidate, c: Candidate) -> bool:
-    """The sentence right after the total's ends with ":" and has no count; ``c`` opens the lines
-    that follow it."""
+    """The sentence before ``c``'s, one or two after the total's, ends with ":" and has no count;
+    ``c`` opens the lines that follow it."""
     k = sentence_no[c.sentence_start]
     t = sentence_no[total.sentence_start]
-    if k - t != 2:
+    if not 2 <= k - t <= 3:  # "So với năm 2024, số mô hình tăng 15%." may stand between
         return False
     between = lay.sentences[k - 1]
     return lay.folded[between.start:between.end].rstrip().endswith(":") and not _list_line(lay, between.start)
