@@ -949,6 +949,17 @@ def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     return m.group("unit"), _subject_regex()[1][m.group("unit")]
 
 
+def actor_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
+    """Where acting bodies stand ("Ủy ban MTTQ Việt Nam tỉnh A đã tặng …", "Ban Chỉ đạo huyện B")
+    between ``start`` and ``end``: a unit named there is the body's, not the one reported on."""
+    actor_re, _ = _actor_regex()
+    out = []
+    for m in actor_re.finditer(lay.folded, start, end):
+        name_end = regex.compile(r"(?:\s+[^\W\d_][\w'’-]*)*").match(lay.text, m.end(), min(end, m.end() + 40))
+        out.append((m.start(), name_end.end() if name_end else m.end()))
+    return out
+
+
 def province_actor(lay: Layout, c: Candidate) -> bool:
     """"Ban Chỉ đạo tỉnh đã thẩm định và công nhận 438 mô hình": the body acting in the count's
     clause is the (unnamed) province's."""
@@ -1102,18 +1113,25 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     return None
 
 
-def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention], starts: list[int]) -> LocalityRef | None:
+def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention], starts: list[int],
+                gap: regex.Pattern[str] | None = None) -> LocalityRef | None:
     """The unit named right after a count's noun ("9 mô hình thuộc xã A", "4 mô hình ở thị trấn B");
     ``starts``: the mentions' start offsets, sorted like ``mentions``."""
     k = bisect.bisect_left(starts, c.end)
     for m in mentions[k:k + 3]:
         if m.start >= c.after_end + 40 or m.unit is None:
             break
-        if m.start - c.end <= 80 and _UNIT_AFTER_GAP.fullmatch(lay.folded, c.end, m.start):
+        if m.start - c.end <= 80 and (gap or _UNIT_AFTER_GAP).fullmatch(lay.folded, c.end, m.start):
             return _ref(m)
     return None
 
 
+#: "3 mô hình (tiêu biểu) của Hội Nông dân xã", "2 mô hình của Chi đoàn phường": an owner body of the unit
+_OWNER_UNIT_GAP = regex.compile(
+    r"\s*(?:[^\W\d]+\s+){0,2}?(?:[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?\s*)?của\s+"
+    r"(?:(?:hội|chi hội|đoàn|chi đoàn|đoàn thanh niên|ủy ban mttq|mttq|hội nông dân|hội lhpn|hội phụ nữ|hội ccb|"
+    r"hội cựu chiến binh|công an|chi bộ|đảng bộ|ban|ubnd)(?:\s+[^\W\d]+){0,3}?\s+)?"
+    r"(?:xã|phường|thị trấn|đặc khu)\s+")
 _UNIT_AFTER_GAP = regex.compile(
     r"\s*(?:[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?\s*)?(?:(?:được\s+xây dựng|đã\s+xây dựng)\s+)?"
     r"(?:thuộc|ở|tại|của)\s+(?:địa bàn\s+)?(?:(?:xã|phường|thị trấn|huyện|thị xã|thành phố|quận|đặc khu)\s+)?")
@@ -1123,7 +1141,8 @@ def _is_acting_body(lay: Layout, m: Mention) -> bool:
     """The unit names a body that acts ("UBND thành phố Đà Nẵng", "Ban Thường vụ Huyện ủy X")."""
     actor_re, _ = _actor_regex()
     return any(a.end() <= m.start <= a.end() + 2 or a.start() <= m.start < a.end()
-               for a in actor_re.finditer(lay.folded, max(0, m.start - 130), m.end))
+               for a in actor_re.finditer(lay.folded, max(0, m.start - 130), min(len(lay.folded), m.end + 60))
+               if a.start() <= m.start)  # the verb of acting after an organisation may stand beyond the name
 
 
 def _ref(m: Mention) -> LocalityRef:
@@ -1234,6 +1253,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             after_unit = _unit_after(lay, c, mentions, mention_starts)
             if after_unit is not None:
                 c.locality = after_unit
+        elif c.metric in ("commended", "recognized"):
+            # "Hội Nông dân tỉnh A tặng giấy khen cho 3 mô hình của Hội Nông dân xã B": whose models
+            owner_unit = _unit_after(lay, c, mentions, mention_starts, _OWNER_UNIT_GAP)
+            if owner_unit is not None and (c.locality is None or _LEVEL_RANK.get(owner_unit.level, 9)
+                                           > _LEVEL_RANK.get(c.locality.level, 9)):
+                c.locality = owner_unit
         c.bound = _bound(lay, c)
         c.title = title_span[0] <= c.start < title_span[1]
         c.restated = _is_restated(lay, c)

@@ -11,7 +11,8 @@ from typing import Any
 
 import regex
 
-from .counts import Candidate, extract_counts, find_candidates, own_before, province_actor, qualifies, subject_unit
+from .counts import (Candidate, actor_spans, extract_counts, find_candidates, own_before, province_actor, qualifies,
+                     subject_unit)
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
 from .lexicon import words
@@ -77,6 +78,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
                  and (allowed(m.unit) or (m.unit is not None and m.unit.level == "province"))]
         while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
+        if named and named[-1].unit is not None and named[-1].unit.level == "province" and any(
+                s <= named[-1].start < e for s, e in actor_spans(lay, c.seg_start, c.start)):
+            continue  # "Ủy ban MTTQ tỉnh A đã tặng bằng khen cho 2 mô hình": the body of a higher unit
         if named:
             return named[-1].unit
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
