@@ -453,6 +453,9 @@ _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|
 #: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
 _UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
                           r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*")
+#: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
+_GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
+                              regex.IGNORECASE)
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
@@ -816,8 +819,10 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
     if after and after.group("all") and lay.folded[after.start("all") - 10:after.end()].find("lĩnh vực") >= 0:
         return "all", None
     h = hit_at(field_rules(), lay.folded, pos, min(zone[1], pos + 60))
+    if h is not None and not h.rule.code:  # "87 mô hình về KT-XH": no field of the SPEC's, its words
+        return None, lay.text[c.end:c.after_end if after_end is None else after_end].strip(" ,.:;“”\"'") or None
     if h is not None:
-        return (h.rule.code or None), None
+        return h.rule.code, None
     # "9 mô hình hướng tới phát triển kinh tế", "25 mô hình bảo đảm an ninh trật tự": a field a few
     # words on in its own words after the noun (not a place or an owner: "… ở xã An Ninh")
     h = first_hit(field_rules(), lay.folded, pos, min(c.after_end, pos + 40))
@@ -1314,7 +1319,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 and c.holder is None:
             last_total = c
         previous = c
-    _other_fields(cands)
+    _other_fields(lay, cands)
     _complementary_holders(cands)
     for c in cands:
         if c.merged:
@@ -1397,7 +1402,7 @@ def _complementary_holders(cands: list[Candidate]) -> None:
                 unknown.holder = other[known[0].holder]  # type: ignore[index]
 
 
-def _other_fields(cands: list[Candidate]) -> None:
+def _other_fields(lay: Layout, cands: list[Candidate]) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
     for c in cands:
@@ -1406,13 +1411,22 @@ def _other_fields(cands: list[Candidate]) -> None:
     stop = words("counts", "not_field_words")
     rules = [r for r, _, _ in metric_rules()] + level_rules()
     grouping = _grouping_lead()
+    grouped: list[Candidate] = []
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
-        m = grouping.match(c.lead)
-        if m and not c.merged and c.field in (None, "all") and c.metric != "increase":
-            verb = find_all(rules, fold(c.lead), m.start("group"))
+        if c.merged or c.field not in (None, "all") or c.metric == "increase":
+            continue
+        lead = c.lead
+        m = grouping.match(lead)
+        if m is None:  # "hiện khối doanh nghiệp, HTX trên địa bàn có 9 mô hình": a grouping cut by a comma
+            lead = lay.text[max(c.zone_start, c.start - 70):c.start]
+            m = _GROUPING_CUT.search(lead)
+            m = grouping.match(lead, m.end()) if m else None
+        if m:
+            verb = find_all(rules, fold(lead), m.start("group"))
             c.field = "other"
-            c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
+            c.field_text = _TRAILING_LINK.sub("", lead[m.start("group"):verb[0].start if verb else len(lead)]
                                               ).strip(" ,;:-–()")
+            grouped.append(c)
     labelled = [c for c in cands if c.parent is not None and c.label and not c.merged
                 and c.field in (None, "all") and c.metric != "increase"]
     for c in labelled:  # "- Thanh niên tham gia phát triển kinh tế, khởi nghiệp: 5 mô hình": its one field
@@ -1429,7 +1443,7 @@ def _other_fields(cands: list[Candidate]) -> None:
     totals = {x.parent for x in cands if x.parent is not None}
     position = {id(c): i for i, c in enumerate(cands)}
     led = [c for c in led if position[id(c)] not in totals]
-    per_sentence = Counter(c.sentence_start for c in led)
+    per_sentence = Counter(c.sentence_start for c in led + grouped)
     for c in led:  # the parts of a breakdown by organisation, or two such counts side by side
         if c.parent is not None or per_sentence[c.sentence_start] >= 2:
             m = organisation.match(fold(c.lead))
