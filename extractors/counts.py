@@ -372,21 +372,21 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         same = j + 1 < len(cands) and cands[j + 1].sentence_start == cands[j].sentence_start
         later_max[j] = max(cands[j].value if cands[j].parent is None else -1, later_max[j + 1] if same else -1)
     for p, parts in children.items():
+        if len(parts) < 2:
+            continue
+        every = sum(x.value for x in parts)
+        if every != cands[p].value:
+            exact = _total_of_sum(lay, cands, p, every)
+            if exact is not None and sum(1 for x in parts if _states_field(lay, x)) >= 2:
+                for x in parts:  # "… 726 mô hình … Trong đó, cấp xã công nhận 512 …" then fields making 726
+                    x.parent = exact
+                continue
         nxt_same = p + 1 < len(cands) and cands[p + 1].sentence_start == cands[p].sentence_start
-        if len(parts) < 2 or sum(x.value for x in parts) <= cands[p].value \
-                or not nxt_same or later_max[p + 1] <= cands[p].value:
+        if every <= cands[p].value or not nxt_same or later_max[p + 1] <= cands[p].value:
             continue
         by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
         total = sum(x.value for x in by_field)
-        every = sum(x.value for x in parts)
-        if len(by_field) < 2 or cands[p].value in (total, every):
-            continue
-        exact = _total_of_sum(lay, cands, p, every)
-        if exact is not None:  # "… 726 mô hình … Trong đó, cấp xã công nhận 512 …" then fields making 726
-            for x in parts:
-                x.parent = exact
-            continue
-        if total < cands[p].value:
+        if len(by_field) < 2 or total <= cands[p].value:
             continue
         for j in range(p + 1, len(cands)):
             q = cands[j]
@@ -405,7 +405,7 @@ def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int) -> in
     starts = [x.start for x in lay.sentences]
     k = bisect.bisect_left(starts, first)
     earliest = starts[max(0, k - 3)]
-    for j in range(len(cands) - 1, -1, -1):
+    for j in range(p, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
         q = cands[j]
         if j == p or q.sentence_start > first or q.parent is not None or q.holder_head:
             continue
