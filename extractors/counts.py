@@ -582,12 +582,27 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
             c.holder = _holder_words()[m.group("h")]
     for i, c in enumerate(cands[:-1]):
         nxt = cands[i + 1]
+        if c.holder_head and nxt.holder_head and c.pair is None and nxt.sentence_start == c.sentence_start \
+                and _ENUM_GAP.match(lay.folded[c.end:nxt.start]) \
+                and _CALLED_MODELS.match(lay.folded, nxt.end, min(nxt.seg_end, nxt.end + 60)):
+            c.pair, nxt.pair = i + 1, i  # "tặng Bằng khen cho 86 tập thể và 54 cá nhân là điển hình …"
+            continue
         if not c.holder_head or nxt.holder_head:
             continue
         if nxt.sentence_start == c.sentence_start and _PAIR_GAP.fullmatch(lay.folded[c.end:nxt.start]):
             c.pair, nxt.pair = i + 1, i
             if nxt.holder is None:
                 nxt.holder = "individual" if c.holder == "collective" else "collective"
+
+
+#: the own words of a clause that only names another unit ("…, huyện B 12 mô hình", "…; tỉnh C cũ có trên 2.100")
+_PARALLEL_UNIT_LEAD = regex.compile(
+    r"\s*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
+    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
+
+#: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
+_CALLED_MODELS = regex.compile(
+    r"\s*(?:là|được công nhận là|đạt danh hiệu)\s+(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
 
 
 def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
@@ -1291,8 +1306,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             _share(c, cands[c.pair])  # the second of a pair takes the first's inherited verb
         else:
             if c.metric is None and previous is not None and c.sentence_start == previous.sentence_start \
-                    and previous.metric in ("recognized", "commended", "registered") \
-                    and (c.level is not None or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])):
+                    and previous.metric in ("recognized", "commended", "registered", "new") \
+                    and (c.level is not None and previous.metric != "new"
+                         or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])
+                         or (c.parent is None and previous.parent is None
+                             and _PARALLEL_UNIT_LEAD.fullmatch(c.lead) is not None)):
+                # "huyện A có 14 mô hình mới, huyện B 12 mô hình": a parallel clause on another unit
                 # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
                 c.metric = previous.metric
                 if c.level is None:
@@ -1319,7 +1338,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 and c.holder is None:
             last_total = c
         previous = c
-    _other_fields(lay, cands)
+    _other_fields(lay, cands, city_is_province)
     _complementary_holders(cands)
     for c in cands:
         if c.merged:
@@ -1402,7 +1421,7 @@ def _complementary_holders(cands: list[Candidate]) -> None:
                 unknown.holder = other[known[0].holder]  # type: ignore[index]
 
 
-def _other_fields(lay: Layout, cands: list[Candidate]) -> None:
+def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = False) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
     for c in cands:
@@ -1430,7 +1449,13 @@ def _other_fields(lay: Layout, cands: list[Candidate]) -> None:
     labelled = [c for c in cands if c.parent is not None and c.label and not c.merged
                 and c.field in (None, "all") and c.metric != "increase"]
     for c in labelled:  # "- Thanh niên tham gia phát triển kinh tế, khởi nghiệp: 5 mô hình": its one field
-        codes = {h.rule.code for h in find_all(field_rules(), fold(c.label)) if h.rule.code}
+        label = fold(c.label)
+        levels = [h for h in find_all(level_rules(), label) if h.start == 0 and h.rule.code]
+        if levels:  # "+ Cấp huyện: 563 mô hình": a part by level
+            c.level = "province" if levels[0].rule.code == "city" and city_is_province else (
+                "district" if levels[0].rule.code == "city" else levels[0].rule.code)
+            continue
+        codes = {h.rule.code for h in find_all(field_rules(), label) if h.rule.code}
         if len(codes) == 1:
             c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}

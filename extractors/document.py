@@ -11,8 +11,16 @@ from typing import Any
 
 import regex
 
-from .counts import (Candidate, actor_spans, extract_counts, find_candidates, own_before, province_actor, qualifies,
-                     subject_unit)
+from .counts import (
+    Candidate,
+    actor_spans,
+    extract_counts,
+    find_candidates,
+    own_before,
+    province_actor,
+    qualifies,
+    subject_unit,
+)
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
 from .lexicon import words
