@@ -251,7 +251,10 @@ def _extract(text: str, meta: Meta) -> Document:
         c.sentence = sentence_of(lay, c.start, c.end)
     for m in models:
         m.sentence = sentence_of(lay, m.start, m.end)
-    periods = reporting_periods(times)
+    # "Trước khi sắp xếp, địa bàn này thuộc huyện A" describes places: listed only when it dates a count
+    dated = {(c.period.start, c.period.end) for c in counts}
+    periods = reporting_periods([t for t in times if t.kind != "before_merger"
+                                 or (t.period is not None and (t.period.start, t.period.end) in dated)])
     known = {(p.start, p.end) for p in periods}
     for c in counts:  # stock counts at publication are results too, (null, null) included (SPEC §4)
         k = (c.period.start, c.period.end)

@@ -72,6 +72,18 @@ def _safe(fn):  # type: ignore[no-untyped-def]
         return None
 
 
+#: the last day of the three-level system (SPEC §1.1)
+LAST_DAY_2008 = date(2025, 6, 30)
+_MONTH_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+                "mười một": 11, "mười hai": 12}
+
+
+def _count(raw: str | None) -> int:
+    """A number of months, in digits or words ("9", "chín")."""
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else _MONTH_WORDS.get(" ".join(raw.split()), 0)
+
+
 def interval(kind: str, g: dict[str, str | None], published: date | None) -> PeriodRef | None:
     """The interval of one matched expression, or None when it cannot be resolved."""
     def year(name: str = "y") -> int | None:
@@ -92,7 +104,7 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return (PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
                 if published else None)
     if kind == "months":
-        y, n = year() or (published.year if published and "y" not in g else None), int(g["n"] or 0)
+        y, n = year() or (published.year if published and "y" not in g else None), _count(g["n"])
         if y is None or not 1 <= n <= 12:
             return None
         return PeriodRef(start=date(y, 1, 1), end=_last_day(y, n))
@@ -119,6 +131,8 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=None, end=date(y, 12, 31)) if y else None
     if kind == "now":
         return PeriodRef(start=None, end=published)
+    if kind == "before_merger":  # "trước khi sắp xếp" in an article of the 2025 reform: the old units' last day
+        return PeriodRef(start=None, end=LAST_DAY_2008) if published and published >= date(2025, 6, 1) else None
     if kind == "since":
         y = year() or year("y2") or year("y3") or year("y4") or (
             published.year if published and g.get("ny") else None)  # "từ đầu năm đến nay"
