@@ -600,6 +600,19 @@ _PARALLEL_UNIT_LEAD = regex.compile(
     r"\s*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
     r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
 
+#: a named unit acting on the models: its level (GUIDELINES §4.4, the body that recognises)
+_UNIT_LEVEL = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
+               "xã": "grassroots", "phường": "grassroots", "thị trấn": "grassroots", "đặc khu": "grassroots"}
+_ACTING = r"(?:đã\s+)?(?:xét\s+(?:và\s+)?)?(?:công nhận|biểu dương|khen thưởng|tuyên dương)"
+_NAMED_UNIT_ACTING_AFTER = regex.compile(
+    rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))"
+    rf"\s+\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?![\w])")
+_NAMED_UNIT_ACTING_BEFORE = regex.compile(
+    # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
+    rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
+    rf"(?<![\w])(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))\s+"
+    rf"\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
+
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
 _CALLED_MODELS = regex.compile(
     r"\s*(?:là|được công nhận là|đạt danh hiệu)\s+(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
@@ -956,7 +969,9 @@ def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     table = {fold(w): code for w, code in lexicon()["counts"]["subject_units"]}
     # a body of the unit as the subject: "Công an tỉnh đã xây dựng 58 mô hình"
     bodies = alternation(h for r in lexicon()["level_actor"] for h in r.get("heads_acting", []))
-    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua)\s*,?\s*)?(?:(?:(?:toàn\s+)?lực lượng\s+)?(?:"
+    return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua|(?:trong\s+)?năm\s+(?:19|20)\d\d"
+                         r"|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+đầu)?\s+năm(?:\s+(?:19|20)\d\d)?)\s*,?\s*)?"
+                         r"(?:(?:(?:toàn\s+)?lực lượng\s+)?(?:"
                          + bodies + r")\s+)?(?P<unit>" + alternation(table)
                          + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội|có\s|hiện\s|hiện có)"), table
 
@@ -1031,8 +1046,13 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
+        named_after = _NAMED_UNIT_ACTING_AFTER.match(lay.text, c.end, c.after_end)
+        named_before = None if c.title else _NAMED_UNIT_ACTING_BEFORE.search(  # a headline sums up its parts
+            lay.text, max(c.seg_start, c.start - 60), c.start)
         if after is not None:
             code = units[after.group("unit")]
+        elif named_after or named_before:  # "11 mô hình được huyện A công nhận", "đặc khu B đã công nhận thêm 4"
+            code = _UNIT_LEVEL[fold((named_after or named_before).group("unit"))]  # type: ignore[union-attr]
         elif actors and (not hits or actors[-1].start() > hits[-1].start):
             code = units[actors[-1].group("unit")]
         elif hits:
@@ -1264,6 +1284,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.prev_after = c.seg_start if prev is None or prev.end > c.start else (
             prev.after_end if prev.after_end <= c.start else prev.end)  # "… mô hình (cấp tỉnh 48; …)"
         last_in_seg[c.seg_start] = c
+        c.title = title_span[0] <= c.start < title_span[1]
         c.metric = _metric(lay, zone, c, own_start)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
@@ -1280,7 +1301,6 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                                            > _LEVEL_RANK.get(c.locality.level, 9)):
                 c.locality = owner_unit
         c.bound = _bound(lay, c)
-        c.title = title_span[0] <= c.start < title_span[1]
         c.restated = _is_restated(lay, c)
         if c.para not in captions:
             captions[c.para] = _is_caption(lay, c)
@@ -1340,6 +1360,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         previous = c
     _other_fields(lay, cands, city_is_province)
     _complementary_holders(cands)
+    _levels_of_parts(cands)
     for c in cands:
         if c.merged:
             continue
@@ -1401,6 +1422,18 @@ def _share(a: Candidate, b: Candidate) -> None:
         va, vb = getattr(a, name), getattr(b, name)
         if va in (None, "all", "built") and vb not in (None, "all"):
             setattr(a, name, vb)
+
+
+def _levels_of_parts(cands: list[Candidate]) -> None:
+    """A total whose parts are at two or more levels ("công nhận 1.210 mô hình (cấp tỉnh 48; cấp
+    huyện 352; …)") is at no one level, whoever acted."""
+    levels: dict[int, set[str]] = {}
+    for c in cands:
+        if c.parent is not None and c.level is not None and not c.merged:
+            levels.setdefault(c.parent, set()).add(c.level)
+    for parent, found in levels.items():
+        if len(found) >= 2:
+            cands[parent].level = None
 
 
 def _complementary_holders(cands: list[Candidate]) -> None:
