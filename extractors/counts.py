@@ -1341,6 +1341,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 c.metric = last_total.metric
                 c.period = last_total.period
                 c.level = last_total.level
+        if c.metric == "increase" and c.parent is None and previous is not None and previous.metric != "increase" \
+                and previous.sentence_start == c.sentence_start and previous.value > c.value:
+            # "công nhận 58 mô hình cấp huyện năm 2022 (tăng 9 mô hình so với năm 2021)": the total's
+            # level and period (GUIDELINES §4.2)
+            c.level = c.level or previous.level
+            c.period = c.period or previous.period
         if c.metric == "effective" and c.parent is None and c.field in (None, "all"):
             c.metric = "built"  # a stock described as working well (SPEC §4)
         if c.metric is None:
@@ -1395,7 +1401,7 @@ def _inherit(i: int, cands: list[Candidate]) -> None:
             c.metric = sibling.metric  # "trong đó 1.200 mô hình được công nhận cấp xã, 350 … cấp huyện"
         elif c.metric != "increase":
             c.metric = t.metric
-    if c.level is None and c.metric == t.metric:
+    if c.level is None and (c.metric == t.metric or c.metric == "increase"):  # "(tăng 9 mô hình …)" of its total
         c.level = t.level
     if c.field in (None, "all") and t.field not in (None, "all"):
         c.field = t.field  # "50 mô hình và 14 điển hình", "trong đó 48 … được công nhận" of a one-field total
