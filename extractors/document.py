@@ -94,17 +94,23 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
                                      or province_actor(lay, c)):
             return province
-        scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …" names no unit
-                 if not seg[:m.start()].endswith(("các ", "những ", "nhiều ", "mỗi ", "các xã, "))
+        scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
+                 if not _NOT_A_SCOPE.search(seg, 0, m.start())
                  and not seg.startswith(" hội", m.end())]  # "văn hóa - xã hội" is no commune
         if scope:
             word = scope[-1].group().replace("toàn ", "")
             kinds = [u for u in every if u is not None and u.kind == word]
+            if not kinds:  # "Xã biên giới Y Tý …" then "Năm 2015, xã xây dựng …": a commune named bare
+                kinds = [m.unit for m in res.qualifiers if m.unit is not None and m.unit.kind == word]
             if kinds:
                 return max(kinds, key=lambda u: every[u])
     if freq:
         return freq.most_common(1)[0][0]
     return province
+
+
+#: words before a unit word that make it no scope: "các xã", "15 xã, phường", "mỗi xã"
+_NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|\d|(?<![\w])(?:xã|phường|thị trấn)\s*(?:,|và))\s*$")
 
 
 def _province_subject(lay: Layout, c: Candidate) -> bool:
