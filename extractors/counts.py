@@ -402,12 +402,12 @@ def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int) -> in
     """Another count, a total of its own in the parent's sentence or up to three sentences before,
     whose value the breakdown's parts add up to exactly (the closest such count)."""
     first = cands[p].sentence_start
-    starts = [x.start for x in lay.sentences]
+    starts = lay.sentence_starts()
     k = bisect.bisect_left(starts, first)
     earliest = starts[max(0, k - 3)]
-    for j in range(p, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
+    for j in range(p - 1, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
         q = cands[j]
-        if j == p or q.sentence_start > first or q.parent is not None or q.holder_head:
+        if q.parent is not None or q.holder_head:
             continue
         if q.sentence_start < earliest:
             break
@@ -600,9 +600,7 @@ _PARALLEL_UNIT_LEAD = regex.compile(
     r"\s*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
     r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
 
-#: a named unit acting on the models: its level (GUIDELINES §4.4, the body that recognises)
-_UNIT_LEVEL = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
-               "xã": "grassroots", "phường": "grassroots", "thị trấn": "grassroots", "đặc khu": "grassroots"}
+#: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
 _ACTING = r"(?:đã\s+)?(?:xét\s+(?:và\s+)?)?(?:công nhận|biểu dương|khen thưởng|tuyên dương)"
 _NAMED_UNIT_ACTING_AFTER = regex.compile(
     rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))"
@@ -629,10 +627,19 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     return start + cut, c.start
 
 
-def _prose_distance(lay: Layout, first: int, last: int) -> int:
+def _prose_distance(lay: Layout, first: int, last: int, limit: int = 4) -> int:
     """Sentences from ``first`` to ``last``, not counting bullet lines (a breakdown by level after a
-    bullet list by field is still near its total)."""
-    return sum(1 for k in range(first + 1, last + 1) if not _list_line(lay, lay.sentences[k].start))
+    bullet list by field is still near its total); counted up to ``limit`` + 1 only, and over at
+    most 30 sentences (bounded work per count)."""
+    if last - first > 30:
+        return limit + 1
+    n = 0
+    for k in range(first + 1, last + 1):
+        if not _list_line(lay, lay.sentences[k].start):
+            n += 1
+            if n > limit:
+                break
+    return n
 
 
 def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
@@ -984,13 +991,16 @@ def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     return m.group("unit"), _subject_regex()[1][m.group("unit")]
 
 
+_NAME_WORDS = regex.compile(r"(?:\s+[^\W\d_][\w'’-]*)*")
+
+
 def actor_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
     """Where acting bodies stand ("Ủy ban MTTQ Việt Nam tỉnh A đã tặng …", "Ban Chỉ đạo huyện B")
     between ``start`` and ``end``: a unit named there is the body's, not the one reported on."""
     actor_re, _ = _actor_regex()
     out = []
     for m in actor_re.finditer(lay.folded, start, end):
-        name_end = regex.compile(r"(?:\s+[^\W\d_][\w'’-]*)*").match(lay.text, m.end(), min(end, m.end() + 40))
+        name_end = _NAME_WORDS.match(lay.text, m.end(), min(end, m.end() + 40))
         out.append((m.start(), name_end.end() if name_end else m.end()))
     return out
 
@@ -1052,7 +1062,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
         if after is not None:
             code = units[after.group("unit")]
         elif named_after or named_before:  # "11 mô hình được huyện A công nhận", "đặc khu B đã công nhận thêm 4"
-            code = _UNIT_LEVEL[fold((named_after or named_before).group("unit"))]  # type: ignore[union-attr]
+            code = units[fold((named_after or named_before).group("unit"))]  # type: ignore[union-attr]
         elif actors and (not hits or actors[-1].start() > hits[-1].start):
             code = units[actors[-1].group("unit")]
         elif hits:
@@ -1478,6 +1488,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         if m is None:  # "hiện khối doanh nghiệp, HTX trên địa bàn có 9 mô hình": a grouping cut by a comma
             lead = lay.text[max(c.zone_start, c.start - 70):c.start]
             m = _GROUPING_CUT.search(lead)
+            comma = lead.find(",", m.end()) if m else -1
+            if m and _metric_hits(fold(lead), m.end(), comma):
+                m = None  # "khối chính quyền tích cực vào cuộc, nhân dân … xây dựng 9 mô hình": a clause of its own
             m = grouping.match(lead, m.end()) if m else None
         if m:
             verb = find_all(rules, fold(lead), m.start("group"))

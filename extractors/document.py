@@ -78,6 +78,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     freq = Counter(m.unit for m in mentions if counted(m))
     freq.update(m.unit for m in mentions if counted(m) and title[0] <= m.start < title[1])  # the headline's unit
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
+    skipped = 0
     for c in cands:
         if c.parent is not None:
             continue
@@ -88,20 +89,24 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
         if named and named[-1].unit is not None and named[-1].unit.level == "province" and any(
                 s <= named[-1].start < e for s, e in actor_spans(lay, c.seg_start, c.start)):
-            continue  # "Ủy ban MTTQ tỉnh A đã tặng bằng khen cho 2 mô hình": the body of a higher unit
+            skipped += 1  # "Ủy ban MTTQ tỉnh A đã tặng bằng khen cho 2 mô hình": the body of a higher unit
+            if skipped >= 3:
+                break  # (a bounded look: the most named unit decides)
+            continue
         if named:
             return named[-1].unit
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
                                      or province_actor(lay, c)):
             return province
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
-                 if not _NOT_A_SCOPE.search(seg, 0, m.start())
+                 if not _NOT_A_SCOPE.search(seg, max(0, m.start() - 24), m.start())
                  and not seg.startswith(" hội", m.end())]  # "văn hóa - xã hội" is no commune
         if scope:
             word = scope[-1].group().replace("toàn ", "")
             kinds = [u for u in every if u is not None and u.kind == word]
             if not kinds:  # "Xã biên giới Y Tý …" then "Năm 2015, xã xây dựng …": a commune named bare
-                kinds = [m.unit for m in res.qualifiers if m.unit is not None and m.unit.kind == word]
+                kinds = [m.unit for m in res.qualifiers if m.unit is not None and m.unit.kind == word
+                         and (res.system != SYSTEM_2025 or m.unit.system == SYSTEM_2025)][:1]
             if kinds:
                 return max(kinds, key=lambda u: every[u])
     if freq:
@@ -110,7 +115,8 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
 
 
 #: words before a unit word that make it no scope: "các xã", "15 xã, phường", "mỗi xã"
-_NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|\d|(?<![\w])(?:xã|phường|thị trấn)\s*(?:,|và))\s*$")
+_NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|(?<![\w./])(?<!năm\s)\d{1,3}(?:\.\d{3})*"
+                              r"|(?<![\w])(?:xã|phường|thị trấn)\s*(?:,|và))\s*$")
 
 
 def _province_subject(lay: Layout, c: Candidate) -> bool:

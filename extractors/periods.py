@@ -74,14 +74,12 @@ def _safe(fn):  # type: ignore[no-untyped-def]
 
 #: the last day of the three-level system (SPEC §1.1)
 LAST_DAY_2008 = date(2025, 6, 30)
-_MONTH_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
-                "mười một": 11, "mười hai": 12}
 
 
 def _count(raw: str | None) -> int:
     """A number of months, in digits or words ("9", "chín")."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else _MONTH_WORDS.get(" ".join(raw.split()), 0)
+    return int(raw) if raw.isdigit() else (words_to_number(raw) or 0)
 
 
 def interval(kind: str, g: dict[str, str | None], published: date | None) -> PeriodRef | None:
