@@ -602,13 +602,14 @@ _PARALLEL_UNIT_LEAD = regex.compile(
 
 #: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
 _ACTING = r"(?:đã\s+)?(?:xét\s+(?:và\s+)?)?(?:công nhận|biểu dương|khen thưởng|tuyên dương)"
+_ACTING_UNIT = r"(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))"
 _NAMED_UNIT_ACTING_AFTER = regex.compile(
-    rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))"
+    rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+{_ACTING_UNIT}"
     rf"\s+\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?![\w])")
 _NAMED_UNIT_ACTING_BEFORE = regex.compile(
     # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
     rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
-    rf"(?<![\w])(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))\s+"
+    rf"(?<![\w]){_ACTING_UNIT}\s+"
     rf"\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
@@ -1067,6 +1068,11 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
             code = units[actors[-1].group("unit")]
         elif hits:
             code = hits[-1].rule.code
+    return _city_level(code, city_is_province)
+
+
+def _city_level(code: str | None, city_is_province: bool) -> str | None:
+    """A level code with "cấp thành phố" resolved: a centrally-run city's is ``province``."""
     if code == "city":
         return "province" if city_is_province else "district"
     return code
@@ -1504,8 +1510,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         label = fold(c.label)
         levels = [h for h in find_all(level_rules(), label) if h.start == 0 and h.rule.code]
         if levels:  # "+ Cấp huyện: 563 mô hình": a part by level
-            c.level = "province" if levels[0].rule.code == "city" and city_is_province else (
-                "district" if levels[0].rule.code == "city" else levels[0].rule.code)
+            c.level = _city_level(levels[0].rule.code, city_is_province)
             continue
         codes = {h.rule.code for h in find_all(field_rules(), label) if h.rule.code}
         if len(codes) == 1:
