@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc bench-fuzz bench-crawl
 
-PREBUILT := extractors/data/gazetteer.marshal
+PREBUILT := extractors/data/gazetteer.marshal extractors/data/regex.marshal
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,9 +15,14 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # the gazetteer parsed once (a start-up cost of every command otherwise); stale copies are ignored
-$(PREBUILT): $(STAMP) extractors/data/admin_units.csv extractors/data/admin_units_2025.csv \
+extractors/data/gazetteer.marshal: $(STAMP) extractors/data/admin_units.csv extractors/data/admin_units_2025.csv \
 		extractors/data/lexicon.toml extractors/gazetteer.py extractors/text.py
 	$(BIN)/python tools/build_gazetteer.py
+
+# the rules' patterns compiled once (extractors/compiled.py); a pattern not in it is compiled as before
+extractors/data/regex.marshal: $(STAMP) extractors/data/gazetteer.marshal $(wildcard extractors/*.py) \
+		$(wildcard extractors/data/*.toml) tools/build_regex.py
+	$(BIN)/python tools/build_regex.py
 
 install: $(STAMP) $(PREBUILT)
 

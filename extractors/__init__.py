@@ -11,8 +11,12 @@ import hashlib
 from functools import cache
 from importlib import resources
 
-from .document import Meta, extract
-from .records import Count, Document, Locality, LocalityRef, Model, Period, PeriodRef
+from . import compiled
+
+compiled.install()  # the rules' patterns from their prebuilt table (data/regex.marshal), when there is one
+
+from .document import Meta, extract  # noqa: E402 - after install(): the modules compile their rules on import
+from .records import Count, Document, Locality, LocalityRef, Model, Period, PeriodRef  # noqa: E402
 
 __all__ = [
     "Count", "Document", "Locality", "LocalityRef", "Meta", "Model", "Period", "PeriodRef",

@@ -26,12 +26,19 @@ def lexicon() -> dict[str, Any]:
 
 def alternation(words: Iterable[str]) -> str:
     """Folded words as one regex alternation, each once, longest first (so a longer phrase wins)."""
-    return "|".join(regex.escape(w) for w in sorted({fold(w) for w in words}, key=len, reverse=True))
+    return "|".join(regex.escape(w) for w in longest_first(fold(w) for w in words))
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The distinct words, longest first, words of one length in code point order: the same
+    pattern in every process (a set's order changes with the string hash seed), so that a
+    pattern's compiled form can be looked up (``compiled.py``)."""
+    return sorted(set(words), key=lambda w: (-len(w), w))
 
 
 def phrase_regex(phrases: list[str]) -> regex.Pattern[str]:
     """One regex for a list of phrases: longest first, on word boundaries, folded."""
-    alts = sorted({fold(p) for p in phrases if p}, key=len, reverse=True)
+    alts = longest_first(fold(p) for p in phrases if p)
     # "văn hóa - xã hội" also matches "văn hóa-xã hội" and "văn hóa- xã hội"
     body = "|".join(regex.escape(a).replace(r"\ \-\ ", r"\s*-\s*") for a in alts) or r"(?!x)x"
     return regex.compile(rf"(?<![\w-])(?:{body})(?![\w-])")

@@ -54,7 +54,7 @@ from .gazetteer import (
     units_2025,
 )
 from .layout import Layout
-from .lexicon import alternation, lexicon
+from .lexicon import alternation, lexicon, longest_first
 from .records import Locality, Successor
 from .text import clean_name, fold
 
@@ -154,7 +154,7 @@ def _kind_levels() -> dict[str, set[str]]:
 
 @cache
 def _org_heads() -> regex.Pattern[str]:
-    heads = sorted({fold(h) for h in lexicon()["owners"]["heads"]}, key=len, reverse=True)
+    heads = longest_first(fold(h) for h in lexicon()["owners"]["heads"])
     return regex.compile(r"^(?:" + "|".join(regex.escape(h) for h in heads) + r")(?![\w])")
 
 
@@ -221,7 +221,7 @@ def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
 
 @cache
 def _not_names() -> regex.Pattern[str]:
-    phrases = sorted({fold(p) for p in lexicon()["units"]["unknown_not_names"]}, key=len, reverse=True)
+    phrases = longest_first(fold(p) for p in lexicon()["units"]["unknown_not_names"])
     return regex.compile(r"(?:" + "|".join(regex.escape(p) for p in phrases) + r")(?![\w])")
 
 
@@ -425,7 +425,7 @@ def _bare_in_parens(text: str, start: int, end: int, taken: list[Mention]) -> li
 
 @cache
 def _province_regex() -> regex.Pattern[str]:
-    names = sorted({fold(u.name) for u in units() + units_2025() if u.level == "province"}, key=len, reverse=True)
+    names = longest_first(fold(u.name) for u in units() + units_2025() if u.level == "province")
     return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])")
 
 
@@ -733,8 +733,8 @@ def province_locality(province: str, system: str = SYSTEM_2008) -> Locality | No
 
 @cache
 def _type_only() -> regex.Pattern[str]:
-    heads = sorted({fold(h) for h in lexicon()["units"]["type_only_heads"]}, key=len, reverse=True)
-    kinds = sorted({fold(k) for _, k, lvl in lexicon()["units"]["kinds"] if lvl != "province"}, key=len, reverse=True)
+    heads = longest_first(fold(h) for h in lexicon()["units"]["type_only_heads"])
+    kinds = longest_first(fold(k) for _, k, lvl in lexicon()["units"]["kinds"] if lvl != "province")
     return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(h) for h in heads) + r")\s+(?P<kind>"
                          + "|".join(regex.escape(k) for k in kinds) + r")(?![\w])(?!\s+(?:hội|\p{Lu}|\d))")
 
@@ -827,7 +827,7 @@ def _before_bare() -> regex.Pattern[str]:
     """Words right before a name that make it a village's or another unit's name, not a commune's."""
     words = (set(lexicon()["models"]["villages"]) | set(lexicon()["units"]["bare_not_after"])
              | {w for r in lexicon()["unit_type"] for w in r["words"]})
-    alts = sorted({fold(w) for w in words}, key=len, reverse=True)
+    alts = longest_first(fold(w) for w in words)
     return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(a) for a in alts) + r")\s*$")
 
 
