@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import UnreadableInput
-from .links import PageLinks, links_in
 from .sources import Profile
+
+if TYPE_CHECKING:  # links (and w3lib, urllib.request, ssl) load with the first page parsed for links
+    from .links import PageLinks
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
@@ -452,6 +455,8 @@ def clean_html(html: str, profile: Profile | None = None) -> Cleaned:
 def parse_page(html: str, profile: Profile | None = None, base_url: str | None = None,
                max_links: int | None = None) -> Cleaned:
     """``clean_html`` and, given the page's URL, its links (``Cleaned.links``) from the same parse."""
+    from .links import links_in
+
     soup = _soup(html)
     links = links_in(soup, base_url, max_links=max_links) if base_url is not None else None
     for tag in soup.find_all(_JUNK_TAGS):

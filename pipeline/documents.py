@@ -10,11 +10,10 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-import yaml
-
-from .clean import _to_date, clean_html, decode_html, find_dateline
 from .errors import BadFrontMatter, BinaryInput, UnreadableInput
 from .sources import Registry, Site, load_registry
 
@@ -56,8 +55,10 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
             simple = _simple_front_matter(block)  # the usual lines, read as YAML reads them
             if simple is not None:
                 return simple, "\n".join(lines[i + 1:])
+            import yaml  # here: the usual lines above need no YAML reader (and a .txt file no yaml)
+
             try:
-                meta = yaml.load("\n".join(block), Loader=_FrontMatterLoader) or {}
+                meta = yaml.load("\n".join(block), Loader=_front_matter_loader()) or {}
             except yaml.YAMLError as exc:
                 plain = _plain_front_matter(block)  # "title: Chợ Mới: …" is not YAML, but is clear
                 if plain is None:
@@ -75,22 +76,27 @@ def split_front_matter(raw: str, *, path: str | None = None) -> tuple[dict[str, 
 MAX_FRONT_MATTER = 64 * 1024
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """YAML without aliases (an alias bomb of a few KB expands to gigabytes) and with dates kept
-    as the text written, so that an impossible date is reported, not a crash."""
+@cache
+def _front_matter_loader() -> Any:
+    """The YAML loader of front matter (made on first use: yaml is imported only for a front
+    matter of unusual lines)."""
+    import yaml
 
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
-                                              self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+    class _FrontMatterLoader(yaml.SafeLoader):
+        """YAML without aliases (an alias bomb of a few KB expands to gigabytes) and with dates kept
+        as the text written, so that an impossible date is reported, not a crash."""
 
+        def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+            if self.check_event(yaml.AliasEvent):
+                raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in front matter",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
 
-def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
-    return loader.construct_scalar(node)  # type: ignore[arg-type]
+    def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
 
-
-_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    _FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+    return _FrontMatterLoader
 
 
 # A line of the usual front matter whose YAML value is plain to see: a known key at the margin, one
@@ -100,8 +106,10 @@ _SIMPLE_LINE = re.compile(r"""(url|title|published|source):[ ]+(?:"([^"\\]*)"|'(
                           r"|(https?://[^\s#]*[^\s#:]|[0-9]{4}-[0-9]{2}-[0-9]{2}|[A-Za-z][A-Za-z0-9._-]*))[ ]*")
 _YAML_WORDS = frozenset(form for w in ("yes", "no", "true", "false", "on", "off", "null")
                         for form in (w, w.capitalize(), w.upper()))  # YAML 1.1 booleans and null
-# characters that YAML takes as line breaks or refuses (a line of them goes to the YAML reader)
-_NOT_SIMPLE = re.compile("[\r\x85\u2028\u2029]|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
+# characters that YAML takes as line breaks or refuses (a line of them goes to the YAML reader):
+# PyYAML's own set of non-printable characters (tests/test_front_matter.py compares)
+_NOT_SIMPLE = re.compile("[\r\x85\u2028\u2029]|[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD"
+                         "\U00010000-\U0010ffff]")
 
 
 def _simple_front_matter(block: list[str]) -> dict[str, object] | None:
@@ -143,6 +151,8 @@ def _plain_front_matter(block: list[str]) -> dict[str, object] | None:
 
 
 def from_text(raw: str, doc: str, *, path: str | None = None) -> SourceDoc:
+    from .clean import _to_date, find_dateline
+
     raw = unicodedata.normalize("NFC", raw.lstrip("\ufeff"))
     meta, text = split_front_matter(raw, path=path)
     if not text.strip():
@@ -162,6 +172,8 @@ def from_text(raw: str, doc: str, *, path: str | None = None) -> SourceDoc:
 def from_html(data: bytes, doc: str, *, path: str | None = None, url: str | None = None,
               registry: Registry | None = None, header_charset: str | None = None,
               source: str | None = None) -> SourceDoc:
+    from .clean import decode_html
+
     html = decode_html(data, header_charset, path=path)
     registry = registry or load_registry()
     site = registry.find(source, url) if url or source else None
@@ -176,6 +188,8 @@ def from_html(data: bytes, doc: str, *, path: str | None = None, url: str | None
 def from_page(html: str, doc: str, site: Site | None, *, url: str | None = None,
               path: str | None = None) -> SourceDoc:
     """A decoded page, cleaned with its site's profile (or the generic fallback)."""
+    from .clean import clean_html
+
     cleaned = clean_html(html, site.profile if site else None)
     if not cleaned.text.strip():
         raise UnreadableInput("the page has no article text", path=path or url)

@@ -6,7 +6,6 @@ import contextlib
 import re
 import zlib
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 from .urls import absolute
 
@@ -160,6 +159,8 @@ class SitemapStream:
                     del parent[0]
 
     def close(self) -> bytes:
+        from xml.sax.saxutils import escape  # here: it imports urllib.request (and ssl) on the way
+
         from lxml import etree
 
         with contextlib.suppress(etree.XMLSyntaxError):

@@ -87,7 +87,11 @@ def test_the_fast_reading_of_usual_front_matter_is_what_yaml_reads() -> None:
 
     import yaml
 
-    from pipeline.documents import _FrontMatterLoader, _simple_front_matter
+    from pipeline.documents import _NOT_SIMPLE, _front_matter_loader, _simple_front_matter
+
+    _FrontMatterLoader = _front_matter_loader()
+    # the characters the fast path leaves to the reader include all that PyYAML refuses
+    assert _NOT_SIMPLE.pattern.endswith("|" + yaml.reader.Reader.NON_PRINTABLE.pattern)
 
     rng = random.Random(15)
     fast = 0
