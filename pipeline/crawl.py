@@ -5,8 +5,10 @@ Flow for one page: the frontier (SQLite) gives a URL → robots.txt is asked →
 site's profile → an article about the topic is extracted and stored; listings, feeds and sitemaps
 give new links on the same host. Everything a page changes (its ``pages`` row with the raw HTML
 compressed, its fetch log, its frontier row, the new links, its document and records) is written
-in one transaction, so a run killed at any point loses nothing and duplicates nothing: the next
-run finds the page still queued and does it again.
+together in a savepoint of the open transaction (``WriteBatch``), which is committed every
+``COMMIT_PAGES`` pages or ``COMMIT_SECONDS`` seconds; a page is reported only once committed. A
+run killed at any point loses nothing and duplicates nothing: the pages of the batch it was
+writing are still queued in the store, and the next run does them again.
 
 The same article at two URLs is stored once: URLs are canonical (tracking parameters dropped),
 a page's ``<link rel=canonical>`` on the same host names its document, and a page whose cleaned
@@ -52,6 +54,12 @@ OUTCOMES = ("new", "changed", "unchanged", "duplicate", "offtopic", "listing", "
 
 
 DEAD_LINK_REASONS = ("HTTP 404", "HTTP 410")
+
+# The crawl's writes are committed in batches: every COMMIT_PAGES pages, or COMMIT_SECONDS after
+# the batch's first write, whichever comes first (a commit per page cost the event loop more
+# than the page's rows).
+COMMIT_PAGES = 100
+COMMIT_SECONDS = 0.5
 
 
 def failure_kind(reason: str | None) -> str:
@@ -157,10 +165,85 @@ class Robots:
         return list(self._rules.sitemaps) if self._rules is not None else []
 
 
+# The upsert of a ``pages`` row, by its column list: the columns given are set, the others kept.
+_PAGE_UPSERT: dict[tuple[str, ...], str] = {}
+
+
+class WriteBatch:
+    """Many pages' writes in one transaction: each page's in a savepoint of its own (a page whose
+    writes fail is rolled back alone), the whole committed every ``pages`` pages or ``seconds``
+    after its first write, and what was written reported (``then``) only once it is committed.
+    Reads on the connection see the batch's writes before the commit."""
+
+    def __init__(self, db: sqlite_utils.Database, pages: int = COMMIT_PAGES, seconds: float = COMMIT_SECONDS):
+        self.conn = db.conn
+        self.pages = max(1, pages)
+        self.seconds = seconds
+        self.written = 0  # pages written since the transaction began
+        self.commits = 0
+        self._open = False
+        self._then: list[Callable[[], None]] = []
+        self._timer: asyncio.TimerHandle | None = None
+
+    def write(self, writes: Callable[[], None], then: Callable[[], None] | None = None) -> None:
+        """Run ``writes`` in the open transaction (begun if none is); ``then`` after the commit."""
+        if not self._open:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._open = True
+            try:
+                self._timer = asyncio.get_running_loop().call_later(self.seconds, self._due)
+            except RuntimeError:  # no event loop: committed by the page count or by the caller
+                self._timer = None
+        self.conn.execute("SAVEPOINT page")
+        try:
+            writes()
+        except BaseException:
+            self.conn.execute("ROLLBACK TO page")
+            self.conn.execute("RELEASE page")
+            raise
+        self.conn.execute("RELEASE page")
+        if then is not None:
+            self._then.append(then)
+        self.written += 1
+        if self.written >= self.pages:
+            self.commit()
+
+    def _due(self) -> None:
+        self._timer = None
+        if self._open:
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what is written (nothing to do when no transaction is open), then report it."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._open:
+            self.conn.execute("COMMIT")
+            self._open = False
+            self.written = 0
+            self.commits += 1
+        then, self._then = self._then, []
+        for f in then:
+            f()
+
+    def rollback(self) -> None:
+        """Drop what is written since the last commit (its pages stay queued in the store)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._open:
+            self._open = False
+            self.written = 0
+            self._then = []
+            self.conn.execute("ROLLBACK")
+
+
 class Crawler:
     def __init__(self, db: sqlite_utils.Database, registry: Registry, settings: CrawlSettings | None = None,
                  *, max_pages: int | None = None, on_page: Callable[[PageReport], None] | None = None,
-                 seed: int | None = None, workers: int = 1):
+                 seed: int | None = None, workers: int = 1, commit_pages: int = COMMIT_PAGES,
+                 commit_seconds: float = COMMIT_SECONDS):
         self.db = db
         self.registry = registry
         self.settings = settings or registry.crawler
@@ -176,8 +259,10 @@ class Crawler:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._paused: set[str] = set()
         self._robots_cache: dict[str, Robots] = {}
+        self._wake: dict[str, asyncio.Event] = {}  # per host crawling now: something to look at
         self.workers = workers
         self._pool: Any = None  # run.LocalPool: cleaning, links and extraction out of the event loop
+        self._batch = WriteBatch(db, commit_pages, commit_seconds)
 
     # --- frontier --------------------------------------------------------------------------
     def _start_run(self, seeds: list[str]) -> None:
@@ -211,6 +296,9 @@ class Crawler:
             self.queues[key].append((url, depth))
             if hasattr(self, "_fetcher"):  # during the run: make sure the host has a task
                 self._start_host(key)
+                wake = self._wake.get(key)
+                if wake is not None:
+                    wake.set()
 
     def _enqueue(self, url: str, *, depth: int, kind: str, source: str | None, requeue: bool = False) -> bool:
         """Add a URL to the frontier (inside the caller's transaction); True if it is new."""
@@ -275,6 +363,11 @@ class Crawler:
             if self._pool is not None:
                 self._pool.close()
                 self._pool = None
+            try:
+                self._batch.commit()  # every page written is whole: an interrupted run keeps them
+            except sqlite3.Error:
+                self._batch.rollback()
+                raise
             self.result.left = self.db.execute(
                 "SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
             counts = Counter(p.outcome for p in self.result.pages)
@@ -302,21 +395,24 @@ class Crawler:
             if robots.crawl_delay is not None:
                 fetcher.gate(queue[0][0]).slow_down(robots.crawl_delay)
             if robots.sitemaps:
-                with transaction(self.db):
+                def queue_sitemaps() -> None:
                     for sm in robots.sitemaps:
                         url = canonical(sm, self.settings.tracking_params) if is_crawlable(sm) else None
                         if url and host_key(url) == key and self._enqueue(url, depth=0, kind="sitemap",
                                                                           source="robots.txt"):
                             self._push(url, 0)
+                self._batch.write(queue_sitemaps)
         in_flight = 0
         pending: set[asyncio.Task[None]] = set()
         slots = asyncio.Semaphore(2)  # one page being cleaned while the next is fetched
+        wake = self._wake[key] = asyncio.Event()  # a page of the host recorded, or a URL queued
 
         def finished(_: asyncio.Task[None]) -> None:
             nonlocal in_flight
             in_flight -= 1
             slots.release()
             self._processing.release()
+            wake.set()
 
         async def worker() -> None:
             nonlocal in_flight
@@ -329,7 +425,8 @@ class Crawler:
                 if not queue:
                     if in_flight == 0:
                         return
-                    await asyncio.sleep(0.02)
+                    wake.clear()
+                    await wake.wait()  # the page in flight may queue more
                     continue
                 if self.budget == 0:
                     return
@@ -366,6 +463,8 @@ class Crawler:
         await asyncio.gather(*(worker() for _ in range(max(1, self.settings.concurrency_per_host))))
         if pending:
             await asyncio.gather(*pending)
+        self._wake.pop(key, None)
+        await fetcher.close_host(key)
 
     async def _robots(self, any_url: str, fetcher: Fetcher) -> Robots:
         parts = any_url.split("/", 3)
@@ -375,8 +474,7 @@ class Crawler:
         if got.outcome == "redirect_off" and got.final_url.endswith("/robots.txt"):
             got = await fetcher.get(got.final_url, accept=None, limit=cap)  # e.g. to the www twin (RFC 9309)
         self.result.requests += len(got.attempts)
-        with transaction(self.db):
-            self._log(got)
+        self._batch.write(lambda: self._log(got))
         if got.outcome == "ok":
             try:
                 body = got.body.rsplit(b"\n", 1)[0] if got.truncated else got.body  # no half a last line
@@ -389,11 +487,12 @@ class Crawler:
         return Robots(self.agent_token, None, reachable=False)
 
     def _log(self, got: Fetched) -> None:
-        self.db.table("fetch_log").insert_all({
-            "run_id": self.result.run_id, "url": a.url,
-            "started_at": datetime.fromtimestamp(a.started, UTC).isoformat(timespec="milliseconds"),
-            "elapsed_ms": int(a.elapsed * 1000), "status": a.status, "result": a.result, "reason": a.reason,
-            "bytes": a.size} for a in got.attempts)
+        run = self.result.run_id
+        self.db.conn.executemany(
+            """INSERT INTO fetch_log (run_id, url, started_at, elapsed_ms, status, result, reason, bytes)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [(run, a.url, datetime.fromtimestamp(a.started, UTC).isoformat(timespec="milliseconds"),
+              int(a.elapsed * 1000), a.status, a.result, a.reason, a.size) for a in got.attempts])
 
     def _report(self, report: PageReport) -> None:
         self.result.pages.append(report)
@@ -401,10 +500,11 @@ class Crawler:
             self.on_page(report)
 
     def _finish_unfetched(self, url: str, outcome: str, reason: str, keep_queued: bool = False) -> None:
-        with transaction(self.db):
+        def writes() -> None:
             if not keep_queued:
                 self.db.execute("UPDATE frontier SET status = 'skipped', reason = ? WHERE url = ?", [reason, url])
-        self._report(PageReport(url, host_key(url), outcome, reason))
+        report = PageReport(url, host_key(url), outcome, reason)
+        self._batch.write(writes, lambda: self._report(report))
 
     async def _fetch_page(self, url: str, fetcher: Fetcher, robots: Robots) -> Fetched | None:
         """Fetch one URL (conditionally when it was seen before); None when the host asked to wait
@@ -421,18 +521,20 @@ class Crawler:
             self._paused.add(host_key(url))
         if got.host_paused:  # Retry-After too long: leave this host's pages queued for a later run
             self._paused.add(host_key(url))
-            with transaction(self.db):
+
+            def writes() -> None:
                 self._log(got)
                 self.db.execute("UPDATE frontier SET reason = ? WHERE url = ?", [got.reason, url])
-            self._report(PageReport(url, host_key(url), "skipped", got.reason))
+            report = PageReport(url, host_key(url), "skipped", got.reason)
+            self._batch.write(writes, lambda: self._report(report))
             return None
         return got
 
     async def _record(self, url: str, depth: int, got: Fetched) -> None:
-        """Record everything a fetched page comes to in one transaction; nothing a page does (or a
-        bug it triggers) stops the crawl. Cleaning, links and extraction run in the worker pool
-        (``run.LocalPool``) as one work item per page; this loop only fetches, looks up what is
-        stored and commits."""
+        """Record everything a fetched page comes to in one savepoint of the write batch; nothing a
+        page does (or a bug it triggers) stops the crawl. Cleaning, links and extraction run in the
+        worker pool (``run.LocalPool``) as one work item per page; this loop only fetches, looks up
+        what is stored and writes (committed in batches, ``WriteBatch``)."""
         try:
             prepared = self._prepare(url, depth, got)
             if isinstance(prepared, Work):
@@ -452,7 +554,6 @@ class Crawler:
             report = PageReport(url, host_key(url), "failed", f"internal error while storing: {exc!r}")
             got = replace(got, outcome="failed", reason=report.reason, transient=False, body=b"")
             self._commit(url, got, report, None)
-        self._report(report)
 
     async def _work(self, item: Item) -> Any:
         """One page through ``run._process_batch``: in the pool, or here without one (workers=1)."""
@@ -463,17 +564,20 @@ class Crawler:
         return (await asyncio.wrap_future(self._pool.submit([item], self.version)))[0]
 
     def _commit(self, url: str, got: Fetched, report: PageReport, writes: Callable[[], None] | None) -> None:
-        with transaction(self.db):
-            self._log(got)
-            if writes is not None:
-                writes()
-            status = {"failed": "failed", "skipped": "skipped"}.get(report.outcome, "done")
-            self.db.execute("""UPDATE frontier SET status = ?, reason = ?, transient = ?,
-                               failures = CASE WHEN ? = 'failed' THEN failures + 1 ELSE 0 END,
-                               fetched_at = ? WHERE url = ?""",
-                            [status, report.reason, int(got.transient), status, now_iso(), url])
-            if report.outcome in ("failed", "skipped") and got.outcome in ("failed", "skipped", "redirect_off"):
-                self._page_row(url, got, outcome=report.outcome, reason=report.reason, keep_raw=True)
+        """Write the page into the batch (reported once the batch is committed)."""
+        self._batch.write(lambda: self._page_writes(url, got, report, writes), lambda: self._report(report))
+
+    def _page_writes(self, url: str, got: Fetched, report: PageReport, writes: Callable[[], None] | None) -> None:
+        self._log(got)
+        if writes is not None:
+            writes()
+        status = {"failed": "failed", "skipped": "skipped"}.get(report.outcome, "done")
+        self.db.execute("""UPDATE frontier SET status = ?, reason = ?, transient = ?,
+                           failures = CASE WHEN ? = 'failed' THEN failures + 1 ELSE 0 END,
+                           fetched_at = ? WHERE url = ?""",
+                        [status, report.reason, int(got.transient), status, now_iso(), url])
+        if report.outcome in ("failed", "skipped") and got.outcome in ("failed", "skipped", "redirect_off"):
+            self._page_row(url, got, outcome=report.outcome, reason=report.reason, keep_raw=True)
 
     def _page_row(self, url: str, got: Fetched, **values: Any) -> None:
         """Upsert the ``pages`` row of a URL (raw HTML kept unless this fetch brought a new one)."""
@@ -488,7 +592,13 @@ class Crawler:
                 raw = zlib.compress(got.body, 6), hashlib.sha256(got.body).hexdigest()
             row.update(content_type=got.content_type, charset=got.charset, etag=got.etag,
                        last_modified=got.last_modified, raw_zlib=raw[0], raw_sha256=raw[1])
-        self.db.table("pages").upsert(row, pk="url", alter=False)
+        cols = tuple(row)
+        sql = _PAGE_UPSERT.get(cols)
+        if sql is None:
+            sql = _PAGE_UPSERT[cols] = (
+                f"INSERT INTO pages ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                f"ON CONFLICT(url) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in cols[1:])}")
+        self.db.conn.execute(sql, tuple(row.values()))
 
     def _queue_links(self, links: Iterable[str], page_url: str, depth: int) -> Callable[[], None]:
         """The writes that queue a page's links (already canonical and filtered by the worker)."""

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 import time
 import zlib
 from collections import Counter
@@ -153,22 +154,50 @@ def _media_type(header: str | None) -> tuple[str | None, str | None]:
 
 
 class Fetcher:
+    """Fetches for many hosts at once: one gate and one HTTP client (its own connection pool) per
+    host. httpcore looks through every connection of a pool for each request, so one pool shared
+    by a few hundred hosts would cost the event loop CPU on every page; a host's client is closed
+    when the crawler is done with the host (``close_host``)."""
+
     def __init__(self, settings: CrawlSettings, user_agent: str,
                  client: httpx.AsyncClient | None = None, seed: int | None = None):
         self.settings = settings
         self.gates: dict[str, HostGate] = {}
         self._random = random.Random(seed)
-        self.client = client or httpx.AsyncClient(
-            headers={"User-Agent": user_agent, "Accept-Language": "vi,en;q=0.5", "Accept-Encoding": ACCEPT_ENCODING,
-                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"},
-            timeout=httpx.Timeout(settings.timeout),
-            follow_redirects=False,
-            limits=httpx.Limits(max_connections=max(64, settings.hosts_in_parallel * settings.concurrency_per_host),
-                                max_keepalive_connections=max(16, settings.hosts_in_parallel)),
-        )
+        self._given = client  # one client for every host (tests), never closed per host
+        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._ssl: ssl.SSLContext | None = None  # made once, shared by the hosts' clients
+        self._headers = {"User-Agent": user_agent, "Accept-Language": "vi,en;q=0.5",
+                         "Accept-Encoding": ACCEPT_ENCODING,
+                         "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.5"}
+
+    def client(self, url: str) -> httpx.AsyncClient:
+        """The HTTP client of the URL's host (made on first use)."""
+        if self._given is not None:
+            return self._given
+        key = host_key(url)
+        client = self._clients.get(key)
+        if client is None:
+            if self._ssl is None:
+                self._ssl = httpx.create_ssl_context()
+            per_host = max(1, self.settings.concurrency_per_host)
+            client = self._clients[key] = httpx.AsyncClient(
+                headers=self._headers, timeout=httpx.Timeout(self.settings.timeout), follow_redirects=False,
+                verify=self._ssl, limits=httpx.Limits(max_connections=per_host + 1, max_keepalive_connections=per_host))
+        return client
+
+    async def close_host(self, key: str) -> None:
+        """Close the connections of a host (``host_key``); its next request opens new ones."""
+        client = self._clients.pop(key, None)
+        if client is not None:
+            await client.aclose()
 
     async def aclose(self) -> None:
-        await self.client.aclose()
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.aclose()
+        if self._given is not None:
+            await self._given.aclose()
 
     def gate(self, url: str) -> HostGate:
         key = host_key(url)
@@ -294,7 +323,7 @@ class Fetcher:
                    accept: tuple[str, ...] | None, limit: int | None = None) -> str:
         """One request; fills ``result`` and says what to do next (ok, retry, redirect, done)."""
         s = self.settings
-        async with self.client.stream("GET", url, headers=headers) as resp:
+        async with self.client(url).stream("GET", url, headers=headers) as resp:
             result.status = resp.status_code
             if resp.status_code in (301, 302, 303, 307, 308):
                 location = resp.headers.get("location")

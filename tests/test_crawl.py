@@ -292,3 +292,124 @@ def test_a_crawl_killed_at_any_point_resumes_without_loss_or_duplicates(crawled:
     assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert c.execute("SELECT count(*) FROM runs WHERE kind = 'crawl' AND status = 'interrupted'").fetchone()[0] == 2
     c.close()
+
+
+# --- the write batch -----------------------------------------------------------------------------
+KILLED_MID_BATCH = """
+import asyncio, sys
+from pathlib import Path
+from pipeline.crawl import Crawler
+from pipeline.sources import load_registry
+from pipeline.store import open_db
+registry = load_registry(Path(sys.argv[1]))
+db = open_db(Path(sys.argv[2]))
+seeds = [u for s in registry.sites for u in s.start_urls]
+# nothing is committed before the run ends: the kill always falls in the middle of the one batch
+asyncio.run(Crawler(db, registry, commit_pages=10**6, commit_seconds=10**6).run(seeds))
+"""
+
+
+def test_a_crawl_killed_mid_batch_leaves_no_part_of_it_and_resumes(crawled: Crawled, tmp_path: Path) -> None:
+    """kill -9 while pages are written but their batch is not committed: none of them is in the
+    store (their frontier rows still queued), and the next run stores every article once."""
+    db = tmp_path / "mid-batch.db"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    with CrawlWorld() as world:
+        reg = write_registry(world, tmp_path / "sources.toml")
+        proc = subprocess.Popen([sys.executable, "-c", KILLED_MID_BATCH, str(reg), str(db)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while proc.poll() is None and time.monotonic() < deadline and len(world.hits) < 25:
+            time.sleep(0.005)
+        assert proc.poll() is None, "the crawl ended before it could be killed"
+        time.sleep(0.3)  # the pages fetched so far are written into the open batch
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        c = sqlite3.connect(db)
+        assert c.execute("SELECT count(*) FROM pages").fetchone()[0] == 0
+        assert c.execute("SELECT count(*) FROM fetch_log").fetchone()[0] == 0
+        assert c.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        queued = c.execute("SELECT count(*) FROM frontier WHERE status = 'queued'").fetchone()[0]
+        assert queued == c.execute("SELECT count(*) FROM frontier").fetchone()[0] > 0
+        c.close()
+        conn = open_db(db)
+        result = crawl(conn, load_registry(reg))
+        conn.close()
+    c = sqlite3.connect(db)
+    assert sorted(h for (h,) in c.execute("SELECT content_hash FROM documents")) == sorted(
+        h for (h,) in sqlite3.connect(crawled.db).execute("SELECT content_hash FROM documents"))
+
+    def paths(conn: sqlite3.Connection) -> list[str]:  # the two worlds' ports differ
+        return sorted(re.sub(r"^https?://[^/]+", "", u) for (u,) in conn.execute("SELECT url FROM pages"))
+    assert paths(c) == paths(sqlite3.connect(crawled.db))
+    assert result.fetched > 0
+    assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    c.close()
+
+
+def _batch_db(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (page INTEGER, row INTEGER)")
+    conn.commit()
+    return conn
+
+
+def test_a_batch_commits_every_n_pages_and_reports_only_what_is_committed(tmp_path: Path) -> None:
+    import sqlite_utils
+
+    from pipeline.crawl import WriteBatch
+
+    _batch_db(tmp_path / "b.db").close()
+    db = sqlite_utils.Database(sqlite3.connect(tmp_path / "b.db", isolation_level=None))
+    other = sqlite3.connect(tmp_path / "b.db")
+    batch = WriteBatch(db, pages=3, seconds=3600)
+    reported: list[int] = []
+
+    def page(n: int, fail: bool = False) -> None:
+        db.conn.execute("INSERT INTO t VALUES (?, 1)", [n])
+        db.conn.execute("INSERT INTO t VALUES (?, 2)", [n])
+        if fail:
+            raise ValueError(f"page {n} cannot be stored")
+
+    def seen() -> list[tuple[int, int]]:
+        return other.execute("SELECT page, row FROM t ORDER BY page, row").fetchall()
+
+    batch.write(lambda: page(1), lambda: reported.append(1))
+    with pytest.raises(ValueError):
+        batch.write(lambda: page(2, fail=True), lambda: reported.append(2))
+    batch.write(lambda: page(3), lambda: reported.append(3))
+    # the connection itself sees its batch; another sees nothing and nothing is reported yet
+    assert db.conn.execute("SELECT count(*) FROM t").fetchone()[0] == 4
+    assert seen() == [] and reported == []
+    batch.write(lambda: page(4), lambda: reported.append(4))  # the third page written: committed
+    assert seen() == [(1, 1), (1, 2), (3, 1), (3, 2), (4, 1), (4, 2)]  # page 2 rolled back alone
+    assert reported == [1, 3, 4] and batch.commits == 1
+    batch.write(lambda: page(5), lambda: reported.append(5))
+    batch.rollback()  # what the batch held is gone, and never reported
+    batch.commit()
+    assert [p for p, _ in seen()] == [1, 1, 3, 3, 4, 4] and reported == [1, 3, 4]
+    other.close()
+
+
+def test_a_batch_is_committed_when_its_time_is_up(tmp_path: Path) -> None:
+    import asyncio
+
+    import sqlite_utils
+
+    from pipeline.crawl import WriteBatch
+
+    _batch_db(tmp_path / "b.db").close()
+    db = sqlite_utils.Database(sqlite3.connect(tmp_path / "b.db", isolation_level=None))
+    other = sqlite3.connect(tmp_path / "b.db")
+    reported: list[int] = []
+
+    async def go() -> list[int]:
+        batch = WriteBatch(db, pages=1000, seconds=0.1)
+        batch.write(lambda: db.conn.execute("INSERT INTO t VALUES (1, 1)"), lambda: reported.append(1))
+        before = other.execute("SELECT count(*) FROM t").fetchone()[0]
+        await asyncio.sleep(0.3)  # a quiet crawl: no page comes, the timer commits
+        return [before, other.execute("SELECT count(*) FROM t").fetchone()[0]]
+
+    assert asyncio.run(go()) == [0, 1]
+    assert reported == [1]
+    other.close()
