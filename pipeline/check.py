@@ -21,6 +21,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -47,12 +48,40 @@ class Finding:
 _CHUNK = 2000  # counts read at once for the checks within an article (each article's together)
 
 #: the counts the checks across articles read: stocks (built, no holder, no level) and increases,
-#: with the columns the checks and the evidence read
+#: with the columns the checks compare; what a finding's evidence quotes besides (the text,
+#: sentence and URL) is read by id for the counts a finding names (``_Light``)
 _ACROSS = "(c.metric = 'built' AND c.holder IS NULL AND c.level IS NULL) OR c.metric = 'increase'"
 _ACROSS_COLUMNS = ", ".join(f"c.{col}" for col in (
     "id", "document_id", "value", "bound", "metric", "field", "field_text", "level", "holder",
-    "locality_level", "locality_name", "province", "locality_system", "period_start", "period_end",
-    "text", "span_start", "span_end", "sentence", "sentence_start", "sentence_end"))
+    "locality_level", "locality_name", "province", "locality_system", "period_start", "period_end"))
+_QUOTED = ("c.text, c.span_start, c.span_end, c.sentence, c.sentence_start, c.sentence_end, d.url "
+           "FROM counts c JOIN documents d ON d.id = c.document_id WHERE c.id = ?")
+
+
+class _Light(dict):  # type: ignore[type-arg]
+    """A count read without what only the evidence quotes (its text, sentence and URL: most of
+    a row), so that the stocks of a large database fit in memory; ``whole()`` reads the rest."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, row: dict[str, Any], conn: Any) -> None:
+        super().__init__(row)
+        self._conn = conn
+
+    def whole(self) -> dict[str, Any]:
+        text, start, end, sentence, s_start, s_end, url = self._conn.execute(f"SELECT {_QUOTED}",
+                                                                              [self["id"]]).fetchone()
+        return {**self, "text": text, "span_start": start, "span_end": end, "sentence": sentence,
+                "sentence_start": s_start, "sentence_end": s_end, "url": url}
+
+
+def _light_counts(db: sqlite_utils.Database, where: str, columns: str) -> list[dict[str, Any]]:
+    """The counts (``where`` true) in document order, without what only the evidence quotes."""
+    cur = db.conn.execute(f"SELECT {columns} FROM counts c WHERE {where} ORDER BY c.document_id, c.id")
+    cols = [c[0] for c in cur.description]
+    one: dict[Any, Any] = {}  # a value once, however many rows repeat it (units, fields, dates)
+    return [_Light({k: one.setdefault((type(v), v), v) for k, v in zip(cols, row, strict=True)}, db.conn)
+            for row in cur]
 
 
 def _counts(db: sqlite_utils.Database, where: str = "1", columns: str = "c.*") -> list[dict[str, Any]]:
@@ -79,6 +108,8 @@ def _count_chunks(db: sqlite_utils.Database, where: str = "1", columns: str = "c
 
 
 def _ev(c: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(c, _Light):
+        c = c.whole()
     return {"document": c["document_id"], "url": c["url"], "text": c["text"],
             "start": c["span_start"], "end": c["span_end"], "sentence": c.get("sentence"),
             "sentence_start": c.get("sentence_start"), "sentence_end": c.get("sentence_end"),
@@ -180,7 +211,10 @@ def record_findings(documents: Iterable[Document]) -> list[Finding]:
 
 
 def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
-    out: list[Finding] = []
+    return list(_across_articles(counts))
+
+
+def _across_articles(counts: list[dict[str, Any]]) -> Iterator[Finding]:
     stock = [c for c in counts if c["metric"] == "built" and c["holder"] is None and c["level"] is None]
     # the same unit, field and period reported differently by two articles
     same: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
@@ -193,10 +227,10 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
             continue
         values = sorted({c["value"] for c in members})
         ok = len(values) == 1
-        out.append(Finding("cross_article", "ok" if ok else "warning",
-                           "articles agree" if ok else "articles give different values for the "
-                           "same unit, field and date", " / ".join(map(str, values)), sorted(docs),
-                           [_ev(c) for c in members]))
+        yield Finding("cross_article", "ok" if ok else "warning",
+                      "articles agree" if ok else "articles give different values for the "
+                      "same unit, field and date", " / ".join(map(str, values)), sorted(docs),
+                      [_ev(c) for c in members])
     # a stock series that goes backwards
     series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for c in stock:
@@ -207,11 +241,11 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
         for a, b in zip(members, members[1:], strict=False):
             if a["document_id"] != b["document_id"] and a["period_end"] < b["period_end"] \
                     and b["value"] < a["value"]:
-                out.append(Finding(
+                yield Finding(
                     "stock_backwards", "warning",
                     f"the stock falls from {a['value']} ({a['period_end']}) to {b['value']} "
                     f"({b['period_end']})", f"{b['value']} < {a['value']}",
-                    [a["document_id"], b["document_id"]], [_ev(a), _ev(b)]))
+                    [a["document_id"], b["document_id"]], [_ev(a), _ev(b)])
     # a district above its province for the same field and date
     provinces = {(c["province"], c["field"], c["period_end"]): c for c in stock
                  if c["locality_level"] == "province" and c["period_end"]}
@@ -219,12 +253,11 @@ def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
         p = provinces.get((c["province"], c["field"], c["period_end"]))
         if c["locality_level"] == "district" and p is not None:
             ok = c["value"] <= p["value"]
-            out.append(Finding("district_vs_province", "ok" if ok else "error",
-                               "district within its province" if ok else
-                               "a district reports more models than its province",
-                               f"{c['value']} {'≤' if ok else '>'} {p['value']}",
-                               sorted({c["document_id"], p["document_id"]}), [_ev(c), _ev(p)]))
-    return out
+            yield Finding("district_vs_province", "ok" if ok else "error",
+                          "district within its province" if ok else
+                          "a district reports more models than its province",
+                          f"{c['value']} {'≤' if ok else '>'} {p['value']}",
+                          sorted({c["document_id"], p["document_id"]}), [_ev(c), _ev(p)])
 
 
 def increases(counts: list[dict[str, Any]]) -> list[Finding]:
@@ -234,7 +267,10 @@ def increases(counts: list[dict[str, Any]]) -> list[Finding]:
     The stocks are indexed once by (document, unit, field, period) and by (unit, field) in date
     order, so each increase finds its count and the nearest earlier one by lookup and bisection,
     not by a scan of every count (O(n log n) in all)."""
-    out: list[Finding] = []
+    return list(_increases(counts))
+
+
+def _increases(counts: list[dict[str, Any]]) -> Iterator[Finding]:
     now_of: dict[tuple[Any, ...], dict[str, Any]] = {}
     series: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
     for c in counts:
@@ -260,13 +296,12 @@ def increases(counts: list[dict[str, Any]]) -> list[Finding]:
             continue
         diff = cur["value"] - prev["value"]
         ok = diff == inc["value"] or (cur["bound"] != "exact" or prev["bound"] != "exact")
-        out.append(Finding(
+        yield Finding(
             "increase", "ok" if ok else "warning",
             "the increase matches the earlier count" if ok else
             f"the article says +{inc['value']}, the earlier count ({prev['period_end']}) gives +{diff}",
             f"{cur['value']} - {prev['value']} = {diff}; stated +{inc['value']}",
-            sorted({inc["document_id"], prev["document_id"]}), [_ev(inc), _ev(cur), _ev(prev)]))
-    return out
+            sorted({inc["document_id"], prev["document_id"]}), [_ev(inc), _ev(cur), _ev(prev)])
 
 
 # what each number of a finding is, by its place in the finding's evidence (the last role repeats)
@@ -303,9 +338,10 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
     evidence, which is in the tables: what a large run keeps in memory).
 
     The counts are read a few thousand at a time, each article's at once, for the checks within
-    an article, and only the stocks and increases for the checks across articles, so memory
-    does not grow with the counts' text; the findings and their order are those of all the
-    checks on all the counts."""
+    an article, and only the stocks and increases, without their text, for the checks across
+    articles (the text a finding quotes is read for it), and the findings are written a few
+    hundred at a time as they are found, so memory does not grow with the counts' text; the
+    findings and their order are those of all the checks on all the counts."""
     from .labels import label
 
     with db.conn:
@@ -320,29 +356,30 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
             "title": str, "url": str, "sentence": str, "text": str, "span_start": int, "span_end": int,
             "sentence_start": int, "sentence_end": int,
         }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
-        titles = dict(db.execute("SELECT id, title FROM documents").fetchall())
         findings: list[Finding] = []
 
-        def store(found: list[Finding]) -> None:
-            for k in range(0, len(found), 200):  # a few hundred findings' rows in memory at once
+        def store(found: Iterable[Finding]) -> None:
+            pending = iter(found)
+            while batch := list(islice(pending, 200)):  # a few hundred findings' rows in memory at once
+                docs = sorted({ev["document"] for f in batch for ev in f.evidence})
+                titles = dict(db.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
+                                         docs).fetchall()) if docs else {}
                 rows: list[dict[str, Any]] = []
                 ev_rows: list[dict[str, Any]] = []
-                for f in found[k:k + 200]:
+                for f in batch:
                     i = len(findings) + 1
                     rows.append({"id": i, **f.row(), "kind_vi": label("kind", f.kind),
                                  "severity_vi": label("severity", f.severity)})
                     ev_rows += evidence_rows(i, f, titles)
-                    findings.append(f if evidence else replace(f, evidence=[]))
+                    findings.append(f if evidence else replace(f, evidence=[]))  # the stored evidence goes
                 _insert_rows(db, "findings", rows)
                 _insert_rows(db, "finding_evidence", ev_rows)
-                if not evidence:  # the stored evidence goes as it is written
-                    found[k:k + 200] = findings[-len(rows):]
 
         for chunk in _count_chunks(db, size=_CHUNK):
             store(within_article(chunk))
-        across = _counts(db, _ACROSS, _ACROSS_COLUMNS)
-        store(across_articles(across))
-        store(increases(across))
+        across = _light_counts(db, _ACROSS, _ACROSS_COLUMNS)
+        store(_across_articles(across))
+        store(_increases(across))
         del across
         db.table("finding_evidence").create_index(["finding_id"])
         db.table("finding_evidence").create_index(["document_id"])
