@@ -40,13 +40,15 @@ def html_links(html: str, base_url: str, *, max_links: int | None = None) -> Pag
 def links_in(soup, base_url: str, *, max_links: int | None = None) -> PageLinks:  # type: ignore[no-untyped-def]
     """The links of a parsed page (see ``html_links``); the first ``max_links`` distinct ones, and
     how many more there were in ``PageLinks.dropped``."""
+    from .clean import first_tag, tags_in
+
     cap = MAX_LINKS if max_links is None else max_links
-    base_tag = soup.find("base", href=True)
+    base_tag = first_tag(soup, "base", "href")
     base = absolute(base_url, str(base_tag["href"])) if base_tag is not None else None
     base = base or base_url
     out = PageLinks()
     seen: set[str] = set()
-    for tag in soup.find_all(["a", "area", "link"], href=True):
+    for tag in (t for t in tags_in(soup, ("a", "area", "link")) if t.get("href") is not None):
         rel = {r.lower() for r in (tag.get("rel") or [])}
         if tag.name == "link":
             if "canonical" in rel:

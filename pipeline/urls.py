@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
 SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A site's menus and side columns repeat on every page: the same links are looked at again and
+# again, so these pure functions keep their last answers (a few MB at most).
+_MEMO = 1 << 15
 
 
+@lru_cache(maxsize=_MEMO)
 def is_crawlable(url: str) -> bool:
     """Only well-formed http and https URLs with a host (and a valid port, if any)."""
     try:
@@ -37,6 +42,11 @@ def _drop_tracking(query: str, tracking: Iterable[str]) -> str:
 
 def canonical(url: str, tracking: Iterable[str] = ()) -> str:
     """The canonical form of an absolute http(s) URL."""
+    return _canonical(url, tracking if isinstance(tracking, tuple) else tuple(tracking))
+
+
+@lru_cache(maxsize=_MEMO)
+def _canonical(url: str, tracking: tuple[str, ...]) -> str:
     url = canonicalize_url(url.strip(), keep_fragments=False)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
