@@ -65,6 +65,16 @@ def _count_regex() -> regex.Pattern[str]:
 
 
 @cache
+def _count_noun_before() -> regex.Pattern[str]:
+    """A number and its noun, then at most three words, right before a position: the words there
+    are that count's own ("6 mô hình về phát triển kinh tế"), not after "và" ("10 mô hình và xây dựng
+    hệ thống chính trị 8 mô hình")."""
+    body = alternation(lexicon()["counts"]["heads"])
+    return regex.compile(rf"(?<![\w.,/]){_NUM}(?:lượt\s+)?(?:{body})"
+                         r"(?:\s+(?!(?:và|hoặc|cùng)(?![\w]))[^\W\d]+){0,3}\s+$")
+
+
+@cache
 def _joint_number() -> regex.Pattern[str]:
     """The first of two numbers sharing one noun: "36 và 14 mô hình" (not a year, date or ordinal)."""
     lex = lexicon()["counts"]
@@ -867,7 +877,9 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
         if h.rule.code and _FIELD_AFTER_GAP.fullmatch(gap) and not _NOT_FIELD_GAP.search(gap):
             return h.rule.code, None
     hits = [h for h in find_all(field_rules(), lay.folded, max(zone[0], c.start - LOOKBACK), c.start)
-            if not _UNIT_WORD_BEFORE.search(lay.folded, max(0, h.start - 14), h.start)]  # "Xã An Ninh có …"
+            if not _UNIT_WORD_BEFORE.search(lay.folded, max(0, h.start - 14), h.start)  # "Xã An Ninh có …"
+            # "6 mô hình về phát triển kinh tế, 5 mô hình …": the field words of the count before
+            and not _count_noun_before().search(lay.folded, max(c.seg_start, h.start - 60), h.start)]
     if hits:
         k = len(hits) - 1  # the first field of an enumeration "kinh tế, xây dựng nông thôn mới và …"
         while k > 0 and _ENUM_GAP.match(lay.folded[hits[k - 1].end:hits[k].start]):
@@ -1479,9 +1491,10 @@ def _complementary_holders(cands: list[Candidate]) -> None:
 def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = False) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
-    for c in cands:
+    for c in cands:  # the parts one sentence lists, or the bullet lines of one total
         if c.parent is not None and not c.merged:
-            groups.setdefault((c.parent, c.sentence_start), []).append(c)
+            bullet = _BULLET.match(lay.folded, c.sentence_start, c.sentence_start + 8)
+            groups.setdefault((c.parent, -1 if bullet else c.sentence_start), []).append(c)
     stop = words("counts", "not_field_words")
     rules = [r for r, _, _ in metric_rules()] + level_rules()
     grouping = _grouping_lead()

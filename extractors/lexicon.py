@@ -71,6 +71,12 @@ def field_rules() -> list[PhraseRule]:
 
 
 @cache
+def topic_rules() -> list[PhraseRule]:
+    """Topic words that tell a group's field ("sản xuất", "khuyến học"): ``[[model_topic]]``."""
+    return _rules("model_topic")
+
+
+@cache
 def level_rules() -> list[PhraseRule]:
     return _rules("level")
 

@@ -36,6 +36,7 @@ from .lexicon import (
     lexicon,
     movement_phrases,
     phrase_regex,
+    topic_rules,
     words,
 )
 from .localities import Mention, to_locality
@@ -163,12 +164,6 @@ def _owner_heads() -> regex.Pattern[str]:
 @cache
 def _villages() -> regex.Pattern[str]:
     return regex.compile(r"^(?:" + _alternation(_m()["villages"]) + r")(?![\w])")
-
-
-@cache
-def _topic_rules() -> list[PhraseRule]:
-    return [PhraseRule(r["id"], r["code"], phrase_regex(r["phrases"]))
-            for r in lexicon()["model_topic"]]
 
 
 _UNIT_TYPE = regex.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|tx\.?|xã|phường|thị trấn)\s")
@@ -1072,7 +1067,7 @@ def _clause_field(lay: Layout, start: int, end: int, quotes: _Covered) -> tuple[
     in it decides by the fields its phrase lists: one is the group's, several make it mixed
     ("tập trung vào lĩnh vực phát triển KT-XH, bảo đảm AN-QP, xây dựng đô thị văn minh" -> null);
     else the last field words of the clause."""
-    rules = field_rules() + _topic_rules()
+    rules = field_rules() + topic_rules()
     heads = list(_HEADING.finditer(lay.folded, start, end))
     if heads:
         codes = _listed_fields(lay, heads[-1].end(), end, quotes)
