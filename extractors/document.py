@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 import regex
@@ -23,7 +24,7 @@ from .counts import (
 )
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
-from .lexicon import words
+from .lexicon import alternation, lexicon, words
 from .localities import Mention, Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
@@ -94,12 +95,17 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
                 break  # (a bounded look: the most named unit decides)
             continue
         if named:
+            inside = [m for m in mentions if c.seg_start <= m.start < c.start]
+            if len(inside) >= 2 and inside[-1] is named[-1] and inside[-2].unit is not None \
+                    and inside[-2].unit.level == "commune" and qualifies(lay, inside[-2], inside[-1]):
+                return inside[-2].unit  # "chính quyền xã A, huyện B triển khai 7 mô hình": the commune
             return named[-1].unit
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
                                      or province_actor(lay, c)):
             return province
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
                  if not _NOT_A_SCOPE.search(seg, max(0, m.start() - 24), m.start())
+                 and not _kinds_listed().match(seg, m.end())  # "100% xã, thị trấn đã đăng ký": kinds of unit
                  and not seg.startswith(" hội", m.end())]  # "văn hóa - xã hội" is no commune
         if scope:
             word = scope[-1].group().replace("toàn ", "")
@@ -109,13 +115,25 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
                          and (res.system != SYSTEM_2025 or m.unit.system == SYSTEM_2025)][:1]
             if kinds:
                 return max(kinds, key=lambda u: every[u])
+        para = lay.paragraphs[c.para]  # "Công an thành phố A luôn … Từ năm 2020, đơn vị đã xây dựng 23 mô hình"
+        earlier = [m for m in mentions if para.start <= m.start < c.seg_start and counted(m)]
+        while len(earlier) > 1 and qualifies(lay, earlier[-2], earlier[-1]):
+            earlier.pop()
+        if earlier:
+            return earlier[-1].unit
     if freq:
         return freq.most_common(1)[0][0]
     return province
 
 
-#: words before a unit word that make it no scope: "các xã", "15 xã, phường", "mỗi xã"
-_NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|(?<![\w./])(?<!năm\s)\d{1,3}(?:\.\d{3})*"
+@cache
+def _kinds_listed() -> regex.Pattern[str]:
+    """A unit word followed by another ("xã, thị trấn", "xã và phường"): kinds of unit, no scope."""
+    return regex.compile(rf"\s*(?:,|và)\s*(?:{alternation(lexicon()['counts']['primary_scope'])})(?![\w])")
+
+
+#: words before a unit word that make it no scope: "các xã", "15 xã, phường", "mỗi xã", "100% xã"
+_NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|(?<![\w./])(?<!năm\s)\d{1,3}(?:\.\d{3})*%?"
                               r"|(?<![\w])(?:xã|phường|thị trấn)\s*(?:,|và))\s*$")
 
 
