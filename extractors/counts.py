@@ -439,15 +439,28 @@ def _model_and_typical_split(lay: Layout, cands: list[Candidate]) -> None:
                 and "điển hình" in cands[parent].head:
             for p in parts:
                 p.holder = "collective" if p.head == "mô hình" else "individual"
-    # "đã biểu dương 40 mô hình và 25 điển hình tiêu biểu": a split of its own, under one verb
+    # "đã biểu dương 40 mô hình và 25 điển hình tiêu biểu", "khen thưởng 86 mô hình tập thể và 112
+    # điển hình cá nhân": a split of its own, under one verb
     for i, (a, b) in enumerate(zip(cands, cands[1:], strict=False)):
-        if a.parent is None and b.parent is None and a.seg_start == b.seg_start \
-                and {a.head, b.head} == {"mô hình", "điển hình"} and a.holder is None and b.holder is None \
-                and _ENUM_GAP.match(lay.folded[a.end:b.start]):
+        if a.parent is not None or b.parent is not None or a.seg_start != b.seg_start:
+            continue
+        gap = _holder_enum_gap().match(lay.folded, a.end, b.start)
+        if gap is None or gap.end() != b.start:
+            continue
+        if {a.head, b.head} == {"mô hình", "điển hình"} and a.holder is None and b.holder is None \
+                and not gap.group("holder"):
             for p in (a, b):
                 p.holder = "collective" if p.head == "mô hình" else "individual"
-            if a.pair is None and b.pair is None:
-                a.pair, b.pair = i + 1, i  # one statement: they share verb, level, period and unit
+        elif not (gap.group("holder") and {a.holder, b.holder} == {"collective", "individual"}):
+            continue
+        if a.pair is None and b.pair is None:
+            a.pair, b.pair = i + 1, i  # one statement: they share verb, level, period and unit
+
+
+@cache
+def _holder_enum_gap() -> regex.Pattern[str]:
+    """Between the two counts of a split: "và", maybe after the first one's holder word ("tập thể và")."""
+    return regex.compile(rf"\s*(?P<holder>(?:{alternation(_holder_words())})(?![\w]))?\s*(?:,|và|,\s*và)\s*")
 
 
 #: "Tổng số mô hình toàn tỉnh hiện là 5.830": the number after the noun
@@ -1021,12 +1034,18 @@ def actor_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
 def province_actor(lay: Layout, c: Candidate) -> bool:
     """"Ban Chỉ đạo tỉnh đã thẩm định và công nhận 438 mô hình": the body acting in the count's
     clause is the (unnamed) province's."""
+    return unnamed_actor_level(lay, c) == "province"
+
+
+def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
+    """The level of the body acting in the count's clause when it names no unit ("Ban Chỉ đạo
+    huyện công nhận 318 mô hình" → district), else None."""
     actor_re, units = _actor_regex()
     hits = list(actor_re.finditer(lay.folded, c.seg_start, c.start))
     if not hits:
-        return False
+        return None
     last = hits[-1]
-    return units[last.group("unit")] == "province" and lay.text[last.end():last.end() + 2].strip()[:1].islower()
+    return units[last.group("unit")] if lay.text[last.end():last.end() + 2].strip()[:1].islower() else None
 
 
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
@@ -1178,6 +1197,14 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     subject = subject_unit(lay, own_start, c.start)
     if subject is not None and subject[1] == "province" and province is not None:
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
+    if primary is not None and primary.system == "2025" and (
+            (subject is not None and subject[1] == "district") or unnamed_actor_level(lay, c) == "district"):
+        # "Ban Chỉ đạo huyện công nhận 318 mô hình" in an article of the 2025 system, which has no
+        # districts: the former district the article names
+        former = [m for m in mentions if m.start < c.start and m.unit is not None
+                  and m.unit.level == "district" and m.unit.system != "2025"]
+        if former:
+            return _ref(former[-1])
     return None
 
 
