@@ -479,6 +479,8 @@ _UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặ
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
+#: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
+_YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
@@ -492,6 +494,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     "field N noun" or with "lĩnh vực:" after a count; each bare number follows its field words."""
     if not found:
         return []
+    by_year = False
     if carried:  # the count stands before: this clause opens with a part cue or "… lĩnh vực:"
         lead = _SPACES.match(lay.folded, seg_start, seg_end)
         at = lead.end() if lead else seg_start
@@ -510,6 +513,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                       if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
                                                            lay.folded,
                                                            max(seg_start, c.start - 40), c.start))), None)
+        by_year = first is None and any(_YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)
+                                        for c in found)
+        if by_year:  # "năm 2021 là 62 mô hình, năm 2022 là 75, …": items labelled by their years
+            first = next(c for c in found if _YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start))
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
             or _PAREN_AFTER.match(lay.folded, found[0].end, min(seg_end, found[0].end + 64)) \
@@ -533,6 +540,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
+        if value is not None and not carried and by_year and _YEAR_ITEM.search(before):
+            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
+            continue
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
         if value is None or not hits or not (
@@ -989,6 +999,16 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     return min(hits)[2]
 
 
+def _opener_metric(lay: Layout, c: Candidate) -> str | None:
+    """The verb of a list's opener for an item that has none of its own: "Các mô hình được cấp ủy
+    các cấp công nhận gồm: cấp tỉnh 412 mô hình, cấp huyện 2.760 mô hình" → recognized."""
+    colon = lay.folded.rfind(":", c.sentence_start, c.start)
+    if colon < 0 or _metric_hits(lay.folded, colon, c.start):
+        return None
+    hits = _metric_hits(lay.folded, c.sentence_start, colon)
+    return min(hits)[2] if hits else None
+
+
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
     """"Theo Ban Dân vận Huyện ủy X, …": a source quoted, not the body that acts."""
     return [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(lay.folded, max(0, start - 200), end)]
@@ -1341,6 +1361,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         last_in_seg[c.seg_start] = c
         c.title = title_span[0] <= c.start < title_span[1]
         c.metric = _metric(lay, zone, c, own_start)
+        if c.metric is None and c.parent is None:
+            c.metric = _opener_metric(lay, c)
         c.field, c.field_text = _field(lay, zone, c)
         c.level = _level(lay, c, own_start, c.metric, city_is_province)
         c.period = _own_period(lay, reporting, zone, c, own_start)
