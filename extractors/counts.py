@@ -348,7 +348,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                                        para, head="mô hình"))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para or (
-            _BULLET.match(lay.folded, sent_start, sent_start + 8) and para - c.para <= 12)]
+            _list_row(lay, sent_start) and para - c.para <= 12)]
         if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
             covered = _Spans(found)
             for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
@@ -481,7 +481,7 @@ _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\
                               regex.IGNORECASE)
 #: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
 _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
-_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|gồm|chiếm|với|đạt)?\s*$")
+_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")  # "Kinh tế | 2.936": a table row
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
 
@@ -500,7 +500,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         at = lead.end() if lead else seg_start
         opener = _part_cue().match(lay.folded, at, min(seg_end, at + 40)) \
             or _FIELD_LIST_OPENER.search(lay.folded, seg_start, min(seg_end, seg_start + LOOKBACK)) \
-            or (_BULLET.match(lay.folded, seg_start, seg_start + 8) if seg_start == sent_start else None)
+            or (_list_row(lay, seg_start) if seg_start == sent_start else None)
         first = None
         if opener is None and found[-1].sentence_start == sent_start:
             # "…: kinh tế 58 mô hình; văn hóa - xã hội 41; …": the list goes on past a ";" of its
@@ -756,15 +756,20 @@ def _opens_list_after(lay: Layout, sentence_no: dict[int, int], total: Candidate
     ``c`` opens the lines that follow it."""
     k = sentence_no[c.sentence_start]
     t = sentence_no[total.sentence_start]
-    if not 2 <= k - t <= 3:  # "So với năm 2024, số mô hình tăng 15%." may stand between
+    if not 2 <= k - t <= 4:  # "So với năm 2024, số mô hình tăng 15%." may stand between
         return False
     between = lay.sentences[k - 1]
+    if _TABLE_HEADER.fullmatch(lay.folded, between.start, between.end) and k - t >= 3:
+        between = lay.sentences[k - 2]  # "Lĩnh vực | Số mô hình": the header row of a table
+    elif k - t > 3:
+        return False
     return lay.folded[between.start:between.end].rstrip().endswith(":") and not _list_line(lay, between.start)
 
 
 def _list_line(lay: Layout, pos: int) -> bool:
-    """A line of a list: a bullet, or a line that opens with a field ("Lĩnh vực kinh tế: 64 mô hình")."""
-    if _BULLET.match(lay.folded, pos, pos + 8):
+    """A line of a list: a bullet or a table row, or a line that opens with a field ("Lĩnh vực kinh
+    tế: 64 mô hình")."""
+    if _list_row(lay, pos):
         return True
     lead = _FIELD_LEAD.match(lay.folded, pos, pos + 40)
     at = lead.end() if lead else pos
@@ -794,6 +799,16 @@ _FIELD_LEAD = regex.compile(r"[\s\-–•*]*(?:(?:ở|trên|trong|về)\s+)?(?:c
 
 
 _BULLET = regex.compile(r"\s*[-–•+*]\s*")
+#: the header row of a table written as text: "Lĩnh vực | Số mô hình"
+_TABLE_HEADER = regex.compile(r"\s*[^\W\d][^|\d\n]{0,60}(?:\|[^|\d\n]{1,60})+\s*")
+#: a row of a table written as text: "Kinh tế | 2.936"
+_TABLE_ROW = regex.compile(r"\s*(?=[^\W\d][^|\n]{0,60}\|\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*$)")
+
+
+def _list_row(lay: Layout, pos: int) -> regex.Match[str] | None:
+    """A bullet line, or a table row, at ``pos`` (a sentence start)."""
+    return _BULLET.match(lay.folded, pos, pos + 8) or _TABLE_ROW.match(
+        lay.folded, pos, lay.folded.find("\n", pos) % (len(lay.folded) + 1))
 _SPACES = regex.compile(r"\s*")
 
 
@@ -860,7 +875,7 @@ def _lead_in() -> regex.Pattern[str]:
     """What may stand between a field and its number: "lĩnh vực kinh tế có 14", "+ Kinh tế: hơn 2.100"."""
     bounds = alternation(w for ws in lexicon()["bounds"].values() for w in ws)
     return regex.compile(
-        r"^[\s:,(\-]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
+        r"^[\s:,(\-|]*(?:(?:toàn\s+)?(?:thành phố|huyện|tỉnh|thị xã|quận)\s+)?"
         r"(?:(?:hiện\s+)?có\s+|tổng số\s+|có tổng số\s+|tổng số có\s+|đạt\s+|với\s+|chiếm\s+)*"
         rf"(?:(?:{bounds})\s+)?$")
 _AFTER_NOUN = regex.compile(
