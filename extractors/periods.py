@@ -192,6 +192,9 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 if published is not None and expr.period is not None and expr.period.end is not None \
                         and expr.period.start is not None and expr.period.start.year > published.year:
                     expr.reporting = False  # "giai đoạn 2026-2030, phấn đấu …": a plan, not a result
+                if published is not None and expr.period is not None and expr.period.start is None \
+                        and expr.period.end is not None and expr.period.end.year > published.year:
+                    expr.reporting = False  # "đến năm 2030 có trên 150 mô hình": a deadline ahead, a target
                 found.append(expr)
     found.sort(key=lambda e: e.start)
     _resolve_relative(found, published)
