@@ -1439,6 +1439,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             # level and period (GUIDELINES §4.2)
             c.level = c.level or previous.level
             c.period = c.period or previous.period
+            c.locality = c.locality or previous.locality  # "Ở tỉnh B, … đạt 312 mô hình mới, tăng 47 …"
         if c.metric == "effective" and c.parent is None and c.field in (None, "all"):
             c.metric = "built"  # a stock described as working well (SPEC §4)
         if c.metric is None:

@@ -429,6 +429,8 @@ def _province_regex() -> regex.Pattern[str]:
     return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])")
 
 
+#: "Ở Ninh Bình, …", "Tại Hà Nội, …": a province named bare at the head of its sentence, before a comma
+_LOCATIVE_OPENER = regex.compile(r"(?:^|[.;:!?\n]\s*)(?:ở|tại|riêng)\s+$")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
@@ -443,12 +445,15 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
             continue
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
         nxt = _NEXT_WORD.match(text, e)
-        if (prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper()):
+        opener = _LOCATIVE_OPENER.search(folded, max(start, s - 12), s) is not None \
+            and text.startswith(",", e)
+        if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
         if found:
+            # "Ở Ninh Bình, 6 tháng đầu năm …": a clause about that province, a unit like one named
             out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in found})), found,
-                               "unit-bare-province"))
+                               "unit-province-opener" if opener else "unit-bare-province"))
     return out
 
 
