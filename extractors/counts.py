@@ -348,7 +348,10 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                                        para, head="mô hình"))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para or (
-            _list_row(lay, sent_start) and para - c.para <= 12)]
+            _list_row(lay, sent_start) and para - c.para <= 12) or (
+            # "Các mô hình được triển khai trên các lĩnh vực: kinh tế 9, …" opening the next paragraph
+            para - c.para == 1 and seg_start == sent_start
+            and words("counts", "breakdown_openers").search(lay.folded, seg_start, min(seg_end, seg_start + 80)))]
         if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
             covered = _Spans(found)
             for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
