@@ -966,6 +966,9 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
             if hit_at(field_rules(), lay.folded, nxt, min(end, nxt + 40)) is not None:
                 pos = m.end()
                 continue
+            if m.group() == "," and _kinds_of_unit_around(lay.folded, m.start(), nxt):
+                pos = m.end()  # "174 mô hình do Đảng ủy Công an các xã, phường công nhận": one phrase
+                continue
             if m.group() == "," and (lay.folded.startswith("điển hình", nxt)
                                      or _PASSIVE_GOES_ON.match(lay.folded, nxt, min(len(lay.folded), nxt + 200))):
                 pos = m.end()  # "188 mô hình hoạt động hiệu quả, được BCĐ huyện công nhận …"
@@ -976,6 +979,18 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
 @cache
 def _metric_phrase_rules() -> list[PhraseRule]:
     return [r for r, _, _ in metric_rules()]
+
+
+@cache
+def _unit_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    kinds = alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
+    return regex.compile(rf"(?<![\w])(?:{kinds})\s*$"), regex.compile(rf"(?:{kinds})(?![\w])")
+
+
+def _kinds_of_unit_around(folded: str, comma: int, nxt: int) -> bool:
+    """A comma between two kinds of unit ("các xã, phường"): an enumeration, not a clause's end."""
+    before, after = _unit_kind_words()
+    return before.search(folded, max(0, comma - 12), comma) is not None and after.match(folded, nxt) is not None
 
 
 #: after a comma, "được <body> công nhận" with no number of its own goes on with the count's words
