@@ -1242,6 +1242,9 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     if last is not None and primary is not None and c.metric in ("commended", "recognized") \
             and _LEVEL_RANK[last.level] < _LEVEL_RANK[primary.level] and _is_acting_body(lay, named[-1]):
         return primary  # "UBND thành phố Đà Nẵng tặng Bằng khen cho 2 mô hình" of the commune reported on
+    if named and primary is not None and primary.system == "2025" and len(named) >= 2 \
+            and _former_units_together(lay, named, primary):
+        return primary  # "Trước khi sáp nhập, thị trấn A, xã B và xã C có tổng cộng 63 mô hình": the unit they made
     if named:
         return _ref(named[-1])
     if province is not None and words("counts", "province_scope").search(_back(lay, c.seg_start, c.start)):
@@ -1259,6 +1262,26 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         if former:
             return _ref(former[-1])
     return None
+
+
+@cache
+def _list_gap() -> regex.Pattern[str]:
+    """Between two units of a list: ", xã ", " và thị trấn ", "(cũ), "."""
+    kinds = alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
+    return regex.compile(rf"\s*(?:\(\s*cũ\s*\)|cũ)?\s*(?:,|và|,\s*và)\s*(?:(?:{kinds})\s+)?")
+
+
+def _former_units_together(lay: Layout, named: list[Mention], primary: LocalityRef) -> bool:
+    """The last units named before a count are a list of two or more former units of one level under
+    the primary unit's level ("thị trấn A, xã B và xã C"): the count is of them together."""
+    items = [named[-1]]
+    for m in reversed(named[:-1]):
+        if not _list_gap().fullmatch(lay.folded, m.end, items[-1].start):
+            break
+        items.append(m)
+    units = [m.unit for m in items if m.unit is not None]
+    return len(units) == len(items) >= 2 and all(
+        u.system != "2025" and u.level == units[0].level and u.level == primary.level for u in units)
 
 
 def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention], starts: list[int],
