@@ -164,7 +164,8 @@ def _part_cue() -> regex.Pattern[str]:
 @cache
 def _part_cue_opening() -> regex.Pattern[str]:
     alts = alternation(lexicon()["counts"]["part_cues"])
-    return regex.compile(rf"[\s\-–•*]*(?:{alts})(?![\w])")  # used with .match at a sentence's start
+    # used with .match at a sentence's start; "Các mô hình gồm …", "Những mô hình này bao gồm …" too
+    return regex.compile(rf"[\s\-–•*]*(?:(?:các|những)\s+mô hình(?:\s+(?:này|trên|đó))?\s+)?(?:{alts})(?![\w])")
 
 
 @cache
@@ -472,7 +473,9 @@ _NUMBER_AFTER_NOUN = regex.compile(
     r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]*\s*(?:%|phần trăm|hộ|người|tỷ|triệu|ha))(?!\s+mô hình)")
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
-    r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$)))")
+    r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$))"
+    # "văn hóa - xã hội mười hai, quốc phòng - an ninh chín": number words (the field words before decide)
+    r"|(?<![\w])(?P<num>" + WORDS_BODY + r")(?=\s*(?:[,;.)]|và(?![\w])|$)))")
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
@@ -537,14 +540,15 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     for m in _BARE_ITEM.finditer(lay.folded, scan_from, seg_end):
         if m.start("num") in taken:
             continue
-        value = _value(m.group("num"))
+        value = _value(m.group("num").rstrip())
+        num_end = m.start("num") + len(m.group("num").rstrip())  # number words end before their space
         if value is not None and seg_start == sent_start and _UNIT_ROW.fullmatch(lay.folded, seg_start, m.start()):
             # "- Xã Ea Tam: 12.": a row of a list of units
-            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
+            out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
         if value is not None and not carried and by_year and _YEAR_ITEM.search(before):
-            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
+            out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
@@ -553,7 +557,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                                                    and _ORG_ITEM_GAP.fullmatch(gap)
                                                    and not _PLACE_NUMBER.search(gap))):
             continue
-        c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head)
+        c = Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head)
         out.append(c)
     return out
 
