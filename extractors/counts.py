@@ -553,13 +553,21 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
         if value is None or not hits or not (
-                _FIELD_ITEM_GAP.fullmatch(gap) or (hits[-1].rule.id == "counts-organisation-heads"
+                _FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap) or (hits[-1].rule.id == "counts-organisation-heads"
                                                    and _ORG_ITEM_GAP.fullmatch(gap)
                                                    and not _PLACE_NUMBER.search(gap))):
             continue
         c = Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head)
         out.append(c)
     return out
+
+
+def _verb_gap(gap: str) -> bool:
+    """Only a verb between a list item's words and its number: "cấp tỉnh công nhận 186"."""
+    verbs = find_all(_metric_phrase_rules(), gap)
+    return bool(verbs) and not gap[:verbs[0].start].strip() and gap[verbs[-1].end:].strip() in ("", ":") \
+        and all(not gap[a.end:b.start].strip() or gap[a.end:b.start].strip() == "và"
+                for a, b in zip(verbs, verbs[1:], strict=False))
 
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
