@@ -19,7 +19,8 @@ extractors/data/gazetteer.marshal: $(STAMP) extractors/data/admin_units.csv extr
 		extractors/data/lexicon.toml extractors/gazetteer.py extractors/text.py
 	$(BIN)/python tools/build_gazetteer.py
 
-# the rules' patterns compiled once (extractors/compiled.py); a pattern not in it is compiled as before
+# the rules' patterns compiled once (extractors/compiled.py; a pattern not in it is compiled as before)
+# and the rule files parsed (extractors/data/toml.marshal; a file changed since is parsed again)
 extractors/data/regex.marshal: $(STAMP) extractors/data/gazetteer.marshal $(wildcard extractors/*.py) \
 		$(wildcard extractors/data/*.toml) tools/build_regex.py
 	$(BIN)/python tools/build_regex.py
@@ -65,4 +66,4 @@ bench-crawl: $(STAMP)  ## pages/s of dvk crawl against the politeness bound, 5 /
 	$(BIN)/python -m bench.crawl
 
 clean:
-	rm -rf $(VENV) $(PREBUILT) data/dvk.db data/dvk.db-wal data/dvk.db-shm
+	rm -rf $(VENV) $(PREBUILT) extractors/data/toml.marshal data/dvk.db data/dvk.db-wal data/dvk.db-shm

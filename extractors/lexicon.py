@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import sys
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,10 +16,43 @@ import regex
 
 from .text import fold
 
+#: the rule files parsed once (``make``: ``tools/build_regex.py``; not in git): parsing the
+#: lexicon is a few ms of every start; an entry whose file has changed since is not used
+PARSED = "toml.marshal"
+
+
+def _stamp() -> str:
+    return f"python {sys.version}"
+
+
+@cache
+def _parsed() -> dict[str, tuple[str, bytes]]:
+    try:
+        stamp, table = marshal.loads(resources.files(__package__).joinpath("data").joinpath(PARSED).read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    return table if stamp == _stamp() and isinstance(table, dict) else {}
+
 
 def load_toml(name: str) -> dict[str, Any]:
     data = resources.files(__package__).joinpath("data").joinpath(name).read_bytes()
+    entry = _parsed().get(name)
+    if entry is not None and entry[0] == hashlib.sha256(data).hexdigest():
+        return marshal.loads(entry[1])  # type: ignore[no-any-return]
     return tomllib.loads(data.decode("utf-8"))
+
+
+def parsed_bytes(names: Iterable[str]) -> bytes:
+    """The parsed form of these rule files, each with the digest of the file it was parsed from
+    (a file holding a date or time, which marshal does not write, is left out)."""
+    table: dict[str, tuple[str, bytes]] = {}
+    for name in names:
+        data = resources.files(__package__).joinpath("data").joinpath(name).read_bytes()
+        try:
+            table[name] = (hashlib.sha256(data).hexdigest(), marshal.dumps(tomllib.loads(data.decode("utf-8"))))
+        except ValueError:
+            continue
+    return marshal.dumps((_stamp(), table))
 
 
 @cache

@@ -102,3 +102,24 @@ def test_the_rules_patterns_do_not_depend_on_the_hash_seed() -> None:
         runs.append(json.loads(proc.stdout))
     assert len(runs[0]) > 100
     assert runs[0] == runs[1]
+
+
+def test_the_parsed_rule_files_are_what_tomllib_reads(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tomllib
+
+    from extractors import lexicon
+
+    data = ROOT / "extractors" / "data"
+    names = sorted(p.name for p in data.glob("*.toml"))
+    raw = lexicon.parsed_bytes(names)
+    monkeypatch.setattr(lexicon, "_parsed", lambda: marshal.loads(raw)[1])
+    for name in names:
+        assert lexicon.load_toml(name) == tomllib.loads((data / name).read_text(encoding="utf-8")), name
+    # a file changed since it was parsed is parsed again
+    stamp, table = marshal.loads(raw)
+    digest, parsed = table["lexicon.toml"]
+    stale = {**table, "lexicon.toml": (digest, marshal.dumps({"not": "the lexicon"}))}
+    monkeypatch.setattr(lexicon, "_parsed", lambda: stale)
+    assert lexicon.load_toml("lexicon.toml") == {"not": "the lexicon"}  # the same file: the entry is used
+    stale["lexicon.toml"] = ("0" * 64, marshal.dumps({"not": "the lexicon"}))
+    assert lexicon.load_toml("lexicon.toml") == tomllib.loads((data / "lexicon.toml").read_text(encoding="utf-8"))

@@ -1,7 +1,8 @@
 """Write the prebuilt table of the rules' compiled patterns (``extractors/data/regex.marshal``, see
 ``extractors/compiled.py``): every pattern the extractors compile on the bundled inputs (the
-corpus and the rule specs' texts), with what ``regex`` hands its engine for it. ``make`` runs
-it; it is not kept in git.
+corpus and the rule specs' texts), with what ``regex`` hands its engine for it; and the rule
+files parsed (``extractors/data/toml.marshal``, ``lexicon.load_toml``). ``make`` runs it; neither
+is kept in git.
 
     .venv/bin/python tools/build_regex.py
 """
@@ -50,6 +51,13 @@ def main() -> int:
                                        **{k: case.get(k) for k in ("url", "title", "source_province")}))
     regex._main._compile = _compile
     raw = compiled.prebuilt_bytes(seen)
+    from extractors import lexicon
+
+    parsed = ROOT / "extractors" / "data" / lexicon.PARSED
+    names = sorted(p.name for p in parsed.parent.glob("*.toml"))
+    parsed.with_suffix(".tmp").write_bytes(lexicon.parsed_bytes(names))
+    parsed.with_suffix(".tmp").replace(parsed)
+    print(f"wrote {parsed.relative_to(ROOT)} ({', '.join(names)})")
     tmp = TARGET.with_suffix(".tmp")
     tmp.write_bytes(raw)
     tmp.replace(TARGET)
