@@ -221,7 +221,7 @@ class Fetcher:
         s = self.settings
         result = Fetched(url=url, final_url=url, outcome="failed")
         page_end = time.monotonic() + s.page_deadline
-        seen: Counter[str] = Counter([canonical(url)])
+        seen: Counter[str] = Counter()  # the URLs of this fetch, canonical: filled at the first redirect
         current = url
         hops = 0
         attempt = 0
@@ -281,6 +281,8 @@ class Fetcher:
                         key = canonical(target)
                     except ValueError as exc:
                         return self._fail(result, f"redirect to an invalid URL {target[:200]!r}: {exc}")
+                    if not seen:
+                        seen[canonical(url)] += 1
                     if seen[key] >= 2:  # one return is allowed (cookie checks: A -> A?check -> A)
                         return self._fail(result, f"redirect loop: {current} -> {target}")
                     if hops > s.max_redirects:
