@@ -70,6 +70,7 @@ def absolute(base: str, href: str) -> str | None:
     return url if is_crawlable(url) else None
 
 
+@lru_cache(maxsize=_MEMO)
 def host_key(url: str) -> str:
     """The politeness key: host and port (one queue and one delay per key)."""
     parts = urlsplit(url)
@@ -77,6 +78,7 @@ def host_key(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port else host
 
 
+@lru_cache(maxsize=_MEMO)
 def hostname(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
