@@ -365,9 +365,9 @@ def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-
         st = _stat(stats, tag)
         if not st.total or st.total > 40 or st.blocks > 3:
             continue
-        text = tag.get_text(" ", strip=True)
-        comments = rules.comments.match(_plain(text)) is not None
-        if not comments and rules.related.match(_plain(text)) is None:
+        plain = _plain(tag.get_text(" ", strip=True))
+        comments = rules.comments.match(plain) is not None
+        if not comments and rules.related.match(plain) is None:
             continue
         head = tag  # the heading's own block when it is an inline run ("<b>Tin liên quan</b>")
         while head.name in ("strong", "b", "span") and head.parent is not None and \

@@ -84,10 +84,18 @@ class Registry:
         if not url:
             return None
         host = (urlsplit(url).hostname or "").lower()
-        # the host itself and what follows each of its dots: the hosts ``host`` equals or ends with "." + h
-        found = [i for h in (host, *(host[k + 1:] for k, c in enumerate(host) if c == "."))
-                 if (i := self._hosts.get(h)) is not None]
-        return self.sites[min(found)] if found else None
+        memo = self._site_of_host
+        if host not in memo:
+            # the host itself and what follows each of its dots: the hosts ``host`` equals or ends with "." + h
+            found = [i for h in (host, *(host[k + 1:] for k, c in enumerate(host) if c == "."))
+                     if (i := self._hosts.get(h)) is not None]
+            memo[host] = self.sites[min(found)] if found else None
+        return memo[host]
+
+    @cached_property
+    def _site_of_host(self) -> dict[str, Site | None]:
+        """``for_url``'s answers by host (every link of a page asks)."""
+        return {}
 
     @cached_property
     def _ids(self) -> dict[str, Site]:

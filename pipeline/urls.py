@@ -63,6 +63,17 @@ def absolute(base: str, href: str) -> str | None:
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
+    if href[0] == "/" and href[1:2] not in ("/", "\\"):
+        # a path from the root keeps only the scheme and host of the base (RFC 3986 5.2.2): joined
+        # to those, the menus every page of a site links to are resolved once
+        scheme, sep, rest = base.partition("://")
+        if sep and scheme.isalpha():
+            base = f"{scheme}://{rest.split('/', 1)[0]}"
+    return _absolute(base, href)
+
+
+@lru_cache(maxsize=_MEMO)
+def _absolute(base: str, href: str) -> str | None:
     try:
         url = urljoin(base, href)
     except ValueError:  # "http://[bad" and the like: one bad link is skipped, not the page

@@ -102,3 +102,34 @@ def test_news_sitemaps_give_their_articles() -> None:
     <news:language>vi</news:language></news:publication><news:publication_date>2024-05-12</news:publication_date>
     <news:title>Dan van kheo</news:title></news:news></url></urlset>"""
     assert feed_links(news, "http://h.vn/sitemap-news.xml") == ["http://h.vn/bai/1.html"]
+
+
+def test_a_root_path_is_resolved_against_the_scheme_and_host_only_as_urljoin_does() -> None:
+    """``absolute`` joins "/x" to the base's scheme and host (so a site's menus are resolved once
+    for all its pages): the same URL as urljoin on the whole base, for any base and href."""
+    import random
+    from urllib.parse import urljoin
+
+    from pipeline.urls import is_crawlable
+
+    def reference(base: str, href: str) -> str | None:
+        href = href.strip()
+        if not href or href.startswith("#"):
+            return None
+        try:
+            url = urljoin(base, href)
+        except ValueError:
+            return None
+        return url if is_crawlable(url) else None
+
+    bases = ["http://a.vn/tin/bai.html?id=3#x", "HTTPS://Www.A.vn:8443/x/y/", "http://a.vn", "http://a.vn?q=1/2",
+             "http://a.vn#f/g", "http://u:p@a.vn:81/p;par?q", "http://[::1]:8080/a/b", "http://a.vn/a/../b/./c",
+             "ftp://a.vn/x", "", "http://a.vn\t/x/y", "ht\ttp://a.vn/x", "http://a.vn\\b/c"]
+    hrefs = ["/", "/x", "/x/../y/./z?b=2&a=1#f", "//b.vn/x", "/\\b.vn/x", "/..", "/a;p?q", "x", "../x", "?q",
+             "#f", "http://c.vn/x", "/%7Euser/ő", " /padded ", "/a\tb", "javascript:x()", "mailto:a@b.vn"]
+    r = random.Random(3)
+    alphabet = "/.?#;:@%a1\\ \t"
+    hrefs += ["/" + "".join(r.choice(alphabet) for _ in range(r.randint(0, 12))) for _ in range(300)]
+    for base in bases:
+        for href in hrefs:
+            assert absolute(base, href) == reference(base, href), (base, href)
