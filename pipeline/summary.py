@@ -7,17 +7,20 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from extractors import Document
 
-from .crawl import OUTCOMES, CrawlResult, PageReport
-from .nightly import NightlyResult
 from .run import CORPUS, Outcome, RunResult, documents_of, extract_source
-from .score import METRICS, Report
 from .store import open_db
+
+if TYPE_CHECKING:  # the crawler (httpx), the nightly job and the scorer load with their own tables
+    from .crawl import CrawlResult, PageReport
+    from .nightly import NightlyResult
+    from .score import Report
 
 console = Console(width=140)
 
@@ -83,6 +86,8 @@ def corpus_predictions() -> dict[str, Document]:
 
 
 def print_score(report: Report, details: bool = False) -> None:
+    from .score import METRICS
+
     table = Table(title="dvk score (micro-averaged over documents)")
     table.add_column("records")
     for col in ("P", "R", "F1", "matched", "pred", "gold"):
@@ -166,6 +171,8 @@ def crawl_progress() -> Iterator[Callable[[PageReport], None]]:
 
 
 def print_crawl_summary(result: CrawlResult) -> None:
+    from .crawl import OUTCOMES
+
     table = Table(title=f"dvk crawl, run {result.run_id}: {result.fetched} pages fetched, "
                         f"{result.requests} requests, {result.left} left queued")
     table.add_column("host")
