@@ -142,7 +142,9 @@ def _cue_end() -> regex.Pattern[str]:
     ("mô hình điểm “…”", "mô hình dân vận khéo “…”", "Mô hình “Dân vận khéo” “…”")."""
     movement = _alternation(movement_phrases())
     quals = _alternation(_m()["cue_qualifiers"])
-    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["cues"]) + r")(?:\s+(?:" + quals + r"))?"
+    subjects = (r"|(?:" + _alternation(_m()["cue_subjects"]) + r")(?:\s+[^\W\d]+){0,8}?\s+(?:"
+                + _alternation(_m()["cue_subject_verbs"]) + r")")
+    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["cues"]) + subjects + r")(?:\s+(?:" + quals + r"))?"
                          r"(?:\s*\"?(?:" + movement + r")\"?)?\s*:?\s*$")
 
 

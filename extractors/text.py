@@ -128,8 +128,10 @@ def key(text: str) -> str:
 def clean_name(text: str) -> str:
     """A name for output: NFC, modern tones, single spaces, no surrounding quotes or punctuation."""
     out = modern_tones(nfc(text)).translate(_SPACE_TABLE)
-    out = re.sub(r"\s+", " ", out).strip()
-    return out.strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+    out = re.sub(r"\s+", " ", out).strip().strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+    if len(out) > 2 and out[0] == out[-1] == "'":  # 'Thu gom vỏ thuốc': straight single quotes around it
+        out = out[1:-1].strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+    return out
 
 
 def is_quote(ch: str) -> bool:
