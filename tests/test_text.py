@@ -32,6 +32,11 @@ def test_clean_name_unbalanced_quotes() -> None:
     assert clean_name("” Khéo vận động ") == "Khéo vận động"
 
 
+def test_clean_name_straight_single_quotes_around_it() -> None:
+    assert clean_name("'Thu gom vỏ thuốc bảo vệ thực vật'") == "Thu gom vỏ thuốc bảo vệ thực vật"
+    assert clean_name("Bản H'Mông xanh") == "Bản H'Mông xanh"  # an apostrophe inside a name stays
+
+
 def _fold_before(text: str) -> str:
     """``fold`` as it was first written (one lookbehind before the vowel, three translations):
     the reference the faster one must equal."""
