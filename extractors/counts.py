@@ -1113,9 +1113,11 @@ def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
     return units[last.group("unit")] if lay.text[last.end():last.end() + 2].strip()[:1].islower() else None
 
 
-def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_is_province: bool) -> str | None:
+def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
+           city_is_province: bool | None) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
-    recognitions and commendations the body that acts (GUIDELINES §4.4)."""
+    recognitions and commendations the body that acts (GUIDELINES §4.4). With ``city_is_province``
+    None, a city's level stays "city" for the caller to resolve."""
     zone_start = c.zone_start
     # another count before it in the clause: its own "cấp …" after it is not this count's
     # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
@@ -1164,7 +1166,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None, city_i
             code = units[actors[-1].group("unit")]
         elif hits:
             code = hits[-1].rule.code
-    return _city_level(code, city_is_province)
+    return code if city_is_province is None else _city_level(code, city_is_province)
 
 
 def _city_level(code: str | None, city_is_province: bool) -> str | None:
@@ -1432,9 +1434,14 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.metric is None and c.parent is None:
             c.metric = _opener_metric(lay, c)
         c.field, c.field_text = _field(lay, zone, c)
-        c.level = _level(lay, c, own_start, c.metric, city_is_province)
+        level = _level(lay, c, own_start, c.metric, None)
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.locality = _own_locality(lay, zone, c, mentions, province, primary)
+        # "Thành ủy Hà Nội biểu dương 150 mô hình cấp thành phố": the city of a count is a province
+        # where the count is about a centrally-run city, whatever the article's province
+        unit = c.locality or primary
+        c.level = _city_level(level, city_is_province or (
+            unit is not None and unit.level == "province" and unit.kind == "thành phố"))
         if c.parent is not None:  # "trong đó có 9 mô hình thuộc xã Mỹ Phước": a part's own unit after it
             after_unit = _unit_after(lay, c, mentions, mention_starts)
             if after_unit is not None:
