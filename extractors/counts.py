@@ -597,7 +597,8 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     after = _CLAUSE_SPLIT.split(after, maxsplit=1)[0]
     own = before.rsplit(",", 1)[-1]
     done = bool(_DONE.search(own))  # "đã chọn 150 mô hình … để biểu dương": chosen, and so commended
-    if words("counts", "appraisal_before").search(own) or words("counts", "per_unit_before").search(before) \
+    if words("counts", "appraisal_before").search(own) \
+            or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
