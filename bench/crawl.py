@@ -117,6 +117,29 @@ def cpu_per_page(pages: int = 24) -> float:
     return (time.process_time() - t) / len(items)
 
 
+def _schedstat(pid: int) -> tuple[float, float, float]:
+    """(now, seconds the process has run, seconds it has waited for a CPU) from /proc."""
+    try:
+        on_cpu, waited = open(f"/proc/{pid}/schedstat").read().split()[:2]  # noqa: SIM115
+    except (OSError, ValueError):
+        return time.monotonic(), 0.0, 0.0
+    return time.monotonic(), int(on_cpu) / 1e9, int(waited) / 1e9
+
+
+def _idle(sched: dict[int, list[tuple[float, float, float]]]) -> tuple[float, float]:
+    """The workers' shares of the run spent without a page to work on, and waiting for a CPU."""
+    span = idle = waited = 0.0
+    for samples in sched.values():
+        samples = [x for x in samples if x[1] > 0]
+        if len(samples) < 2:
+            continue
+        (t0, c0, w0), (t1, c1, w1) = samples[0], samples[-1]
+        span += t1 - t0
+        waited += w1 - w0
+        idle += max(0.0, (t1 - t0) - (c1 - c0) - (w1 - w0))
+    return (idle / span, waited / span) if span else (0.0, 0.0)
+
+
 def _cpu(r: resource.struct_rusage) -> float:
     return r.ru_utime + r.ru_stime
 
@@ -139,6 +162,7 @@ def one(hosts: int, pages: int, delay: float, workers: int) -> dict[str, float]:
             seeds = [f"http://{_ip(h)}:{port}/" for h, port in enumerate(ports)]
             db = open_db(Path(tmp) / "bench.db")
             lag = [0.0]
+            sched: dict[int, list[tuple[float, float, float]]] = {}  # worker pid: (time, on a CPU, waiting for one)
 
             from pipeline.crawl import _warm_up
 
@@ -158,6 +182,9 @@ def one(hosts: int, pages: int, delay: float, workers: int) -> dict[str, float]:
                         t = loop.time()
                         await asyncio.sleep(0.05)
                         lag[0] = max(lag[0], loop.time() - t - 0.05)
+                        pool = crawler._pool
+                        for pid in (pool.pool._processes or {}) if pool is not None else ():
+                            sched.setdefault(pid, []).append(_schedstat(pid))
                 watcher = asyncio.create_task(watch())
                 await crawler.run(seeds)
                 done.set()
@@ -188,7 +215,8 @@ def one(hosts: int, pages: int, delay: float, workers: int) -> dict[str, float]:
             "pages_per_s": len(rows) / wall, "bound": hosts / delay, "min_gap_s": min(gaps) if gaps else 0.0,
             "loop_lag_s": lag[0], "stored": outcomes.get("new", 0), "listings": outcomes.get("listing", 0),
             "offtopic": outcomes.get("offtopic", 0),
-            "main_cpu_ms": 1000 * main_cpu / len(rows), "workers_cpu_ms": 1000 * workers_cpu / len(rows)}
+            "main_cpu_ms": 1000 * main_cpu / len(rows), "workers_cpu_ms": 1000 * workers_cpu / len(rows),
+            "workers_idle": _idle(sched)[0], "workers_waited": _idle(sched)[1]}
 
 
 def main() -> None:
@@ -209,9 +237,10 @@ def main() -> None:
           f"({cores / cost:.0f} pages/s on {cores} cores if nothing else ran); load average "
           f"{os.getloadavg()[0]:.1f}; workers {args.workers}")
     print("CPU ms/page: measured in the run, the main process (fetching, scheduling, the store) and the workers; "
-          "limit: cores / their sum; reached: pages/s / min(bound, limit)")
+          "limit: cores / their sum; reached: pages/s / min(bound, limit); idle, wait: the workers' shares of "
+          "the run without a page to work on and waiting for a CPU (/proc/PID/schedstat)")
     print(f"{'hosts':>5} {'requests':>8} {'wall s':>7} {'pages/s':>8} {'bound':>6} {'main ms':>8} {'workers ms':>10} "
-          f"{'limit':>6} {'reached':>8} {'min gap s':>9} {'loop lag s':>10} {'load':>5}")
+          f"{'limit':>6} {'reached':>8} {'min gap s':>9} {'loop lag s':>10} {'load':>5} {'idle':>5} {'wait':>5}")
     for hosts in args.hosts:
         pages = args.pages or max(10, min(int(6 / args.delay), 1000 // hosts))  # about 6 s at the bound
         for _ in range(args.repeat):
@@ -221,7 +250,8 @@ def main() -> None:
             print(f"{hosts:>5} {r['requests']:>8} {r['wall_s']:>7.1f} {r['pages_per_s']:>8.1f} {r['bound']:>6.0f} "
                   f"{r['main_cpu_ms']:>8.1f} {r['workers_cpu_ms']:>10.1f} {limit:>6.0f} "
                   f"{r['pages_per_s'] / min(r['bound'], limit):>7.0%} {r['min_gap_s']:>9.3f} {r['loop_lag_s']:>10.3f} "
-                  f"{max(load, os.getloadavg()[0]):>5.1f}", flush=True)
+                  f"{max(load, os.getloadavg()[0]):>5.1f} {r['workers_idle']:>5.0%} {r['workers_waited']:>5.0%}",
+                  flush=True)
             assert r["min_gap_s"] >= args.delay * 0.99, "a host was asked twice within the delay"
 
 
