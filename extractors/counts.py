@@ -485,6 +485,10 @@ _UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặ
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
+#: an item of a list by unit: "huyện U Minh 120", "thị xã Giá Rai có 378" (a unit word, then its name)
+_UNIT_ITEM_LEAD = regex.compile(
+    r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.)\s*\p{Lu}[^\d,;:()]{0,30}?"
+    r"\s+(?:(?:có|với|là)\s+)?(?:(?:hơn|gần|trên|khoảng)\s+)?$")
 #: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
 _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")  # "Kinh tế | 2.936": a table row
@@ -500,7 +504,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     "field N noun" or with "lĩnh vực:" after a count; each bare number follows its field words."""
     if not found:
         return []
-    by_year = False
+    by_year = by_unit = False
     if carried:  # the count stands before: this clause opens with a part cue or "… lĩnh vực:"
         lead = _SPACES.match(lay.folded, seg_start, seg_end)
         at = lead.end() if lead else seg_start
@@ -519,6 +523,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                       if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
                                                            lay.folded,
                                                            max(seg_start, c.start - 40), c.start))), None)
+        by_unit = first is None and any(_UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start)
+                                        for c in found)
+        if by_unit:  # "huyện A có 168 mô hình, huyện B 120, huyện C 98": items labelled by their units
+            first = next(c for c in found if _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start))
         by_year = first is None and any(_YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)
                                         for c in found)
         if by_year:  # "năm 2021 là 62 mô hình, năm 2022 là 75, …": items labelled by their years
@@ -547,6 +555,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
+        if value is not None and not carried and by_unit \
+                and _UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start()):
+            out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
+            continue
         if value is not None and not carried and by_year and _YEAR_ITEM.search(before):
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
