@@ -71,7 +71,7 @@ def _count_noun_before() -> regex.Pattern[str]:
     hệ thống chính trị 8 mô hình")."""
     body = alternation(lexicon()["counts"]["heads"])
     return regex.compile(rf"(?<![\w.,/]){_NUM}(?:lượt\s+)?(?:{body})"
-                         r"(?:\s+(?!(?:và|hoặc|cùng)(?![\w]))[^\W\d]+){0,3}\s+$")
+                         r"(?:\s+(?!(?:và|hoặc|cùng|trong đó|gồm|bao gồm)(?![\w]))[^\W\d]+){0,3}\s+$")
 
 
 @cache
@@ -489,6 +489,9 @@ _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\
 _UNIT_ITEM_LEAD = regex.compile(
     r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.)\s*\p{Lu}[^\d,;:()]{0,30}?"
     r"\s+(?:(?:có|với|là)\s+)?(?:(?:hơn|gần|trên|khoảng)\s+)?$")
+#: the own words of an item of a list by year, before its number: "năm 2017 là ", "và năm 2020 "
+_YEAR_LEAD = regex.compile(r"\s*(?:và\s+)?năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|công nhận|được công nhận)?\s*$",
+                           regex.IGNORECASE)
 #: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
 _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")  # "Kinh tế | 2.936": a table row
@@ -863,7 +866,7 @@ def _raises_total(lay: Layout, c: Candidate) -> bool:
 
 
 def _is_increase(lay: Layout, c: Candidate) -> bool:
-    before = lay.folded[c.seg_start:c.start]
+    before = lay.folded[max(c.seg_start, c.start - LOOKBACK):c.start]
     return any(b is not None and r.code == "increase" and b.search(before) for r, b, _ in metric_rules())
 
 
@@ -1060,11 +1063,21 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
 def _opener_metric(lay: Layout, c: Candidate) -> str | None:
     """The verb of a list's opener for an item that has none of its own: "Các mô hình được cấp ủy
     các cấp công nhận gồm: cấp tỉnh 412 mô hình, cấp huyện 2.760 mô hình" → recognized."""
-    colon = lay.folded.rfind(":", c.sentence_start, c.start)
-    if colon < 0 or _metric_hits(lay.folded, colon, c.start):
-        return None
-    hits = _metric_hits(lay.folded, c.sentence_start, colon)
+    colon = lay.folded.rfind(":", max(c.sentence_start, c.start - LOOKBACK), c.start)
+    if colon < 0 or not _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1) \
+            or _metric_hits(lay.folded, colon, c.start):
+        return None  # only a list's opener ("… gồm:", "… qua các năm:"), not any colon before a count
+    clause = max(lay.folded.rfind(";", c.sentence_start, colon) + 1, c.sentence_start, colon - LOOKBACK)
+    hits = _metric_hits(lay.folded, clause, colon)
     return min(hits)[2] if hits else None
+
+
+@cache
+def _list_opener_end() -> regex.Pattern[str]:
+    """The end of a list's opener: a part cue or a breakdown opener before the colon."""
+    lex = lexicon()["counts"]
+    cues = alternation([*lex["part_cues"], *lex["list_opener_ends"]])
+    return regex.compile(rf"(?<![\w])(?:{cues})\s*:$")
 
 
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
@@ -1246,8 +1259,10 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
                   province: LocalityRef | None, primary: LocalityRef | None = None) -> LocalityRef | None:
     named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None
              and not _closed_aside(lay, m.end, c.start)]
-    # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it
-    while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
+    # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it; but in
+    # "tại xã A, huyện B tổ chức …" the commune is a place phrase and the district the subject
+    while len(named) > 1 and qualifies(lay, named[-2], named[-1]) \
+            and not _PLACE_PHRASE_BEFORE.search(lay.folded, max(0, named[-2].start - 16), named[-2].start):
         named.pop()
     scope = [m for m in words("counts", "primary_scope").finditer(lay.folded, zone[0], c.start)
              if m.group().startswith("toàn ")]
@@ -1280,7 +1295,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     subject = subject_unit(lay, own_start, c.start)
     if subject is not None and subject[1] == "province" and province is not None:
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
-    if primary is not None and primary.system == "2025" and (
+    if primary is not None and primary.system == "2025" and primary.level == "commune" and (
             (subject is not None and subject[1] == "district") or unnamed_actor_level(lay, c) == "district"):
         # "Ban Chỉ đạo huyện công nhận 318 mô hình" in an article of the 2025 system, which has no
         # districts: the former district the article names
@@ -1298,6 +1313,10 @@ def _list_gap() -> regex.Pattern[str]:
     return regex.compile(rf"\s*(?:\(\s*cũ\s*\)|cũ)?\s*(?:,|và|,\s*và)\s*(?:(?:{kinds})\s+)?")
 
 
+_PLACE_PHRASE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
+_MERGER_CUE = regex.compile(r"(?<![\w])(?:trước\s+(?:khi\s+)?(?:sáp nhập|sắp xếp|hợp nhất)|tổng cộng|cũ)(?![\w])")
+
+
 def _former_units_together(lay: Layout, named: list[Mention], primary: LocalityRef) -> bool:
     """The last units named before a count are a list of two or more former units of one level under
     the primary unit's level ("thị trấn A, xã B và xã C"): the count is of them together."""
@@ -1307,6 +1326,9 @@ def _former_units_together(lay: Layout, named: list[Mention], primary: LocalityR
             break
         items.append(m)
     units = [m.unit for m in items if m.unit is not None]
+    clause = lay.folded[max(0, items[-1].start - 60):named[-1].end + 80]
+    if not _MERGER_CUE.search(clause) or "lần lượt" in clause:
+        return False  # "… tại phường A và phường B, nơi có 40 mô hình": other units, not merged ones
     return len(units) == len(items) >= 2 and all(
         u.system != "2025" and u.level == units[0].level and u.level == primary.level for u in units)
 
@@ -1490,6 +1512,11 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         elif c.pair is not None and c.pair < i:
             _share(c, cands[c.pair])  # the second of a pair takes the first's inherited verb
         else:
+            if c.metric in (None, "built") and previous is not None and c.sentence_start == previous.sentence_start \
+                    and previous.metric in ("recognized", "commended", "registered", "new") \
+                    and _YEAR_LEAD.fullmatch(c.lead) and _YEAR_LEAD.search(previous.lead):
+                # "năm 2016 công nhận 142 mô hình; năm 2017 là 176 mô hình; năm 2018 có 205": one verb
+                c.metric = previous.metric
             if c.metric is None and previous is not None and c.sentence_start == previous.sentence_start \
                     and previous.metric in ("recognized", "commended", "registered", "new") \
                     and (c.level is not None and previous.metric != "new"

@@ -97,7 +97,8 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         if named:
             inside = [m for m in mentions if c.seg_start <= m.start < c.start]
             if len(inside) >= 2 and inside[-1] is named[-1] and inside[-2].unit is not None \
-                    and inside[-2].unit.level == "commune" and qualifies(lay, inside[-2], inside[-1]):
+                    and inside[-2].unit.level == "commune" and qualifies(lay, inside[-2], inside[-1]) \
+                    and not _PLACE_BEFORE.search(lay.folded, max(0, inside[-2].start - 16), inside[-2].start):
                 return inside[-2].unit  # "chính quyền xã A, huyện B triển khai 7 mô hình": the commune
             return named[-1].unit
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
@@ -116,14 +117,16 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             if kinds:
                 return max(kinds, key=lambda u: every[u])
         para = lay.paragraphs[c.para]  # "Công an thành phố A luôn … Từ năm 2020, đơn vị đã xây dựng 23 mô hình"
-        earlier = [m for m in mentions if para.start <= m.start < c.seg_start and counted(m)]
-        while len(earlier) > 1 and qualifies(lay, earlier[-2], earlier[-1]):
-            earlier.pop()
-        if earlier:
-            return earlier[-1].unit
+        earlier = [m for m in mentions if para.start <= m.start < c.seg_start and allowed(m.unit)]
+        if earlier and words("counts", "back_reference").search(seg):
+            return earlier[0].unit  # the paragraph's subject, not a body that watches ("được tỉnh B đánh giá")
     if freq:
         return freq.most_common(1)[0][0]
     return province
+
+
+#: "tại xã A, huyện B tổ chức …": a place phrase, the district is the subject
+_PLACE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
 
 
 @cache

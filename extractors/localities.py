@@ -431,6 +431,8 @@ def _province_regex() -> regex.Pattern[str]:
 
 #: "Ở Ninh Bình, …", "Tại Hà Nội, …": a province named bare at the head of its sentence, before a comma
 _LOCATIVE_OPENER = regex.compile(r"(?:^|[.;:!?\n]\s*)(?:ở|tại|riêng)\s+$")
+#: "Tại Hà Nội, Ban Dân vận Trung ương tổ chức hội nghị …": the place of an event, not a unit reported on
+_EVENT_AFTER = regex.compile(r"(?<![\w])(?:tổ chức|hội nghị|tham quan|học tập|đoàn công tác|diễn ra)(?![\w])")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
@@ -446,7 +448,7 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
         nxt = _NEXT_WORD.match(text, e)
         opener = _LOCATIVE_OPENER.search(folded, max(start, s - 12), s) is not None \
-            and text.startswith(",", e)
+            and text.startswith(",", e) and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
