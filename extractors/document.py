@@ -80,6 +80,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     freq.update(m.unit for m in mentions if counted(m) and title[0] <= m.start < title[1])  # the headline's unit
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
     skipped = 0
+    titled = any(title[0] <= m.start < title[1] and allowed(m.unit) for m in mentions)
     for c in cands:
         if c.parent is not None:
             continue
@@ -101,6 +102,12 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
                     and not _PLACE_BEFORE.search(lay.folded, max(0, inside[-2].start - 16), inside[-2].start):
                 return inside[-2].unit  # "chính quyền xã A, huyện B triển khai 7 mô hình": the commune
             return named[-1].unit
+        if province is not None and titled and not province_scope.search(seg) \
+                and (province_actor(lay, c) or _province_subject(lay, c)):
+            skipped += 1  # "Hội Nông dân tỉnh tặng Giấy khen cho 5 mô hình" in an article whose
+            if skipped >= 3:  # headline names the lower unit it reports on: a higher body acting
+                break
+            continue
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
                                      or province_actor(lay, c)):
             return province
