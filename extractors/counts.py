@@ -994,6 +994,9 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
             if hit_at(field_rules(), lay.folded, nxt, min(end, nxt + 40)) is not None:
                 pos = m.end()
                 continue
+            if m.group() == "," and _passive_goes_on_over_comma(lay.folded, c.end, m.start(), nxt, end):
+                pos = m.end()  # "214 lượt mô hình được cấp ủy, chính quyền công nhận": one passive phrase
+                continue
             if m.group() == "," and _kinds_of_unit_around(lay.folded, m.start(), nxt):
                 pos = m.end()  # "174 mô hình do Đảng ủy Công an các xã, phường công nhận": one phrase
                 continue
@@ -1013,6 +1016,19 @@ def _metric_phrase_rules() -> list[PhraseRule]:
 def _unit_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     kinds = alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
     return regex.compile(rf"(?<![\w])(?:{kinds})\s*$"), regex.compile(rf"(?:{kinds})(?![\w])")
+
+
+def _passive_goes_on_over_comma(folded: str, noun_end: int, comma: int, nxt: int, end: int) -> bool:
+    """A passive opened after the noun ("… mô hình được cấp ủy, …") whose verb comes after the comma,
+    with no number between ("…, chính quyền công nhận")."""
+    opened = folded.rfind("được", noun_end, comma)
+    if opened < 0 or _metric_hits(folded, opened + len("được"), comma):
+        return False
+    stop = min(end, nxt + 40)
+    digit = regex.search(r"\d|[,;.()]", folded[nxt:stop])
+    if digit is not None:
+        stop = nxt + digit.start()
+    return bool(_metric_hits(folded, nxt, stop))
 
 
 def _kinds_of_unit_around(folded: str, comma: int, nxt: int) -> bool:
