@@ -612,6 +612,9 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     after = _CLAUSE_SPLIT.split(after, maxsplit=1)[0]
     own = before.rsplit(",", 1)[-1]
     done = bool(_DONE.search(own))  # "đã chọn 150 mô hình … để biểu dương": chosen, and so commended
+    sentence = lay.folded[max(0, start - 150):start].rsplit(". ", 1)[-1]  # a plan's ";" goes on with it
+    if not done and _CHOSEN.search(before) and not words("counts", "not_results").search(sentence):
+        done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before):
@@ -624,6 +627,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
 
 
 _DONE = regex.compile(r"(?<![\w])(?:đã|vừa)(?![\w])")
+_CHOSEN = regex.compile(r"(?<![\w])(?:lựa\s+)?chọn\s+$")
 _DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|đến)\s*(?:\d+\s*[-/–]\s*)?$")
 
 
