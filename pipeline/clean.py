@@ -495,13 +495,21 @@ def parse_page(html: str, profile: Profile | None = None, base_url: str | None =
 
     soup = _soup(html)
     links = links_in(soup, base_url, max_links=max_links) if base_url is not None else None
+    # the page's own metadata, read before <meta> and <link> go with the junk (they were dropped
+    # first, so og:type and the published-time metas were never seen)
+    og_type = first_tag(soup, "meta", "property", "og:type")
+    og_title = first_tag(soup, "meta", "property", "og:title")
+    og_title_text = str(og_title.get("content", "")) if og_title is not None else None
+    meta_published = first_tag(soup, "meta", "property", "article:published_time") or first_tag(
+        soup, "meta", "itemprop", "datePublished")
+    meta_published_text = str(meta_published.get("content", "")) if meta_published is not None else ""
+    og_type_text = str(og_type.get("content", "")).lower() if og_type is not None else ""
     for tag in tags_in(soup, _JUNK_TAGS):
         if tag.name not in _CONTROLS:
             tag.decompose()
     profile = profile or Profile()
-    og_type = first_tag(soup, "meta", "property", "og:type")
     article_marked = bool(
-        (og_type is not None and str(og_type.get("content", "")).lower() == "article")
+        og_type_text == "article"
         or len(tags_in(soup, ("article",))) == 1 or first_tag(soup, None, "itemprop", "articleBody") is not None)
     title_node = _first(soup, profile.title) if profile.title else None
     date_node = _first(soup, profile.date) if profile.date else None
@@ -509,18 +517,15 @@ def parse_page(html: str, profile: Profile | None = None, base_url: str | None =
     title = title_node.get_text(" ", strip=True) if title_node is not None else None
     if title is None and not profile.body:
         h1 = first_tag(soup, "h1")
-        og = first_tag(soup, "meta", "property", "og:title")
-        title = (h1.get_text(" ", strip=True) if h1 else None) or (og.get("content") if og else None)
+        title = (h1.get_text(" ", strip=True) if h1 else None) or og_title_text
         if not title and soup.title is not None:  # "Article title - Site name": the longest part
             parts = re.split(r"\s+[-|–—]\s+", soup.title.get_text(" ", strip=True))
             title = max(parts, key=len) if parts else None
     published = parse_vn_date(date_node.get_text(" ", strip=True)) if date_node is not None else None
     if published is None:
-        meta = first_tag(soup, "meta", "property", "article:published_time") or first_tag(
-            soup, "meta", "itemprop", "datePublished")
-        time_tag = first_tag(soup, "time", "datetime") if not (meta and meta.get("content")) else None
-        if meta and meta.get("content"):
-            published = parse_vn_date(str(meta["content"]))
+        time_tag = first_tag(soup, "time", "datetime") if not meta_published_text else None
+        if meta_published_text:
+            published = parse_vn_date(meta_published_text)
         elif time_tag is not None:
             published = parse_vn_date(str(time_tag["datetime"]))
     author = author_node.get_text(" ", strip=True) if author_node is not None else None

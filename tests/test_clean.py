@@ -90,3 +90,18 @@ def test_legacy_encoding_is_decoded() -> None:
 def test_page_without_text_is_an_error() -> None:
     with pytest.raises(UnreadableInput):
         from_html(b"<html><body><script>x</script></body></html>", "empty")
+
+
+def test_page_metadata_is_read_before_meta_tags_are_dropped() -> None:
+    """og:type, og:title and the published-time meta are seen (they were dropped with the junk first)."""
+    from pipeline.clean import parse_page
+
+    html = ("<html><head><title>x</title><meta property='og:type' content='article'>"
+            "<meta property='og:title' content='Xã Tân Hòa ra mắt mô hình dân vận khéo'>"
+            "<meta property='article:published_time' content='2026-03-14T08:00:00+07:00'></head>"
+            "<body><div><p>Ngày 12/3, xã Tân Hòa ra mắt mô hình “Bếp ăn tình thương”, thu hút 40 hộ.</p>"
+            "<p>Mô hình do Hội Phụ nữ xã thực hiện, mỗi tháng nấu 200 suất cơm.</p></div></body></html>")
+    page = parse_page(html)
+    assert page.article_marked is True
+    assert page.published == date(2026, 3, 14)
+    assert page.title == "Xã Tân Hòa ra mắt mô hình dân vận khéo"
