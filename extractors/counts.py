@@ -398,6 +398,17 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         nxt_same = p + 1 < len(cands) and cands[p + 1].sentence_start == cands[p].sentence_start
         if every <= cands[p].value or not nxt_same or later_max[p + 1] <= cands[p].value:
             continue
+        raised = None  # "xây dựng mới 12 …, nâng tổng số … lên 47 mô hình. Trong đó, có 21 …, 14 … và 12 …"
+        for j in range(p + 1, len(cands)):
+            if cands[j].sentence_start != cands[p].sentence_start:
+                break
+            if cands[j].parent is None and cands[j].value == every and _raises_total(lay, cands[j]):
+                raised = j
+                break
+        if raised is not None:  # the parts add up exactly to the raised total: they break it down
+            for x in parts:
+                x.parent = raised
+            continue
         by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
         total = sum(x.value for x in by_field)
         if len(by_field) < 2 or total <= cands[p].value:
