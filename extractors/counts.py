@@ -1028,8 +1028,14 @@ def _metric_phrase_rules() -> list[PhraseRule]:
 
 
 @cache
+def _unit_kinds() -> str:
+    """The bare unit words of ``primary_scope`` ("xã", "huyện" …, not "toàn huyện") as an alternation."""
+    return alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
+
+
+@cache
 def _unit_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
-    kinds = alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
+    kinds = _unit_kinds()
     return regex.compile(rf"(?<![\w])(?:{kinds})\s*$"), regex.compile(rf"(?:{kinds})(?![\w])")
 
 
@@ -1293,7 +1299,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it; but in
     # "tại xã A, huyện B tổ chức …" the commune is a place phrase and the district the subject
     while len(named) > 1 and qualifies(lay, named[-2], named[-1]) \
-            and not _PLACE_PHRASE_BEFORE.search(lay.folded, max(0, named[-2].start - 16), named[-2].start):
+            and not PLACE_PHRASE_BEFORE.search(lay.folded, max(0, named[-2].start - 16), named[-2].start):
         named.pop()
     scope = [m for m in words("counts", "primary_scope").finditer(lay.folded, zone[0], c.start)
              if m.group().startswith("toàn ")]
@@ -1340,11 +1346,12 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
 @cache
 def _list_gap() -> regex.Pattern[str]:
     """Between two units of a list: ", xã ", " và thị trấn ", "(cũ), "."""
-    kinds = alternation(w for w in lexicon()["counts"]["primary_scope"] if not w.startswith("toàn "))
+    kinds = _unit_kinds()
     return regex.compile(rf"\s*(?:\(\s*cũ\s*\)|cũ)?\s*(?:,|và|,\s*và)\s*(?:(?:{kinds})\s+)?")
 
 
-_PLACE_PHRASE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
+#: "tại xã A, huyện B tổ chức …": the commune is a place phrase, the district the subject
+PLACE_PHRASE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
 _MERGER_CUE = regex.compile(r"(?<![\w])(?:trước\s+(?:khi\s+)?(?:sáp nhập|sắp xếp|hợp nhất)|tổng cộng|cũ)(?![\w])")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import regex
 
 from .counts import (
+    PLACE_PHRASE_BEFORE,
     Candidate,
     actor_spans,
     extract_counts,
@@ -99,7 +100,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             inside = [m for m in mentions if c.seg_start <= m.start < c.start]
             if len(inside) >= 2 and inside[-1] is named[-1] and inside[-2].unit is not None \
                     and inside[-2].unit.level == "commune" and qualifies(lay, inside[-2], inside[-1]) \
-                    and not _PLACE_BEFORE.search(lay.folded, max(0, inside[-2].start - 16), inside[-2].start):
+                    and not PLACE_PHRASE_BEFORE.search(lay.folded, max(0, inside[-2].start - 16), inside[-2].start):
                 return inside[-2].unit  # "chính quyền xã A, huyện B triển khai 7 mô hình": the commune
             return named[-1].unit
         if province is not None and titled and not province_scope.search(seg) \
@@ -130,10 +131,6 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     if freq:
         return freq.most_common(1)[0][0]
     return province
-
-
-#: "tại xã A, huyện B tổ chức …": a place phrase, the district is the subject
-_PLACE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
 
 
 @cache
