@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint install clean bench bench-adversarial bench-clean bench-warc bench-fuzz bench-crawl
 
-PREBUILT := extractors/data/gazetteer.marshal extractors/data/regex.marshal $(VENV)/.bytecode
+PREBUILT := extractors/data/gazetteer.marshal extractors/data/regex.marshal pipeline/data/registry.marshal $(VENV)/.bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ extractors/data/gazetteer.marshal: $(STAMP) extractors/data/admin_units.csv extr
 extractors/data/regex.marshal: $(STAMP) extractors/data/gazetteer.marshal $(wildcard extractors/*.py) \
 		$(wildcard extractors/data/*.toml) tools/build_regex.py
 	$(BIN)/python tools/build_regex.py
+
+# the default site registry parsed once (pipeline/sources.py; an edited registry is parsed as before)
+pipeline/data/registry.marshal: $(STAMP) corpus/sources.toml pipeline/sources.py tools/build_registry.py
+	$(BIN)/python tools/build_registry.py
 
 # the modules' bytecode written once: Python does it itself on first import, unless
 # PYTHONDONTWRITEBYTECODE is set (then every command compiled every module again: ~0.2 s)

@@ -24,8 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
@@ -172,10 +173,9 @@ def _index(us: tuple[Unit, ...], loose: bool) -> dict[str, tuple[Unit, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-@cache
-def _by_key(loose: bool) -> dict[str, tuple[Unit, ...]]:
+def _by_key(loose: bool) -> Mapping[str, tuple[Unit, ...]]:
     g = _gazetteer()
-    return g[3] if loose else g[2]
+    return g.loose if loose else g.exact
 
 
 # --- the prebuilt form ---------------------------------------------------------------------------
@@ -188,6 +188,107 @@ def _by_key(loose: bool) -> dict[str, tuple[Unit, ...]]:
 PREBUILT = "gazetteer.marshal"
 
 Gazetteer = tuple[tuple[Unit, ...], tuple[Unit, ...], dict[str, tuple[Unit, ...]], dict[str, tuple[Unit, ...]]]
+
+
+class Table:
+    """The gazetteer as the extractors use it: the units of both systems (2008 first), each made
+    from its prebuilt row the first time it is asked for (one article needs a few hundred of the
+    15,000: decoding and making them all was most of a short command's gazetteer cost), the two
+    name indexes as unit numbers, and what the extractors ask of every unit (the longest name,
+    the provinces, the communes of each district) worked out beforehand. A unit asked for twice
+    is the same object."""
+
+    def __init__(self, rows: tuple[bytes, ...], n_old: int, exact: dict[str, tuple[int, ...]],
+                 loose: dict[str, tuple[int, ...]], derived: Derived, made: list[Unit | None] | None = None) -> None:
+        self.rows, self.n_old = rows, n_old  # each row: the marshal of a unit's fields
+        self._made: list[Unit | None] = made if made is not None else [None] * len(rows)
+        self.exact, self.loose = _Index(exact, self), _Index(loose, self)
+        self.max_words, self._provinces, self._communes = derived
+
+    def unit(self, i: int) -> Unit:
+        u = self._made[i]
+        if u is None:
+            import marshal
+
+            u = self._made[i] = Unit._make(marshal.loads(self.rows[i]))
+        return u
+
+    @cached_property
+    def old(self) -> tuple[Unit, ...]:
+        return tuple(map(self.unit, range(self.n_old)))
+
+    @cached_property
+    def new(self) -> tuple[Unit, ...]:
+        return tuple(map(self.unit, range(self.n_old, len(self.rows))))
+
+    def provinces(self) -> tuple[Unit, ...]:
+        return tuple(map(self.unit, self._provinces))
+
+    def communes_of(self, district_code: str | None) -> tuple[tuple[int, Unit], ...]:
+        return tuple((i, self.unit(i)) for i in self._communes.get(district_code, ()))
+
+    def as_tuple(self) -> Gazetteer:
+        return self.old, self.new, dict(self.exact.items()), dict(self.loose.items())
+
+    @classmethod
+    def of(cls, parsed: Gazetteer) -> Table:
+        """The table of the parsed CSVs (no prebuilt form): every unit made already."""
+        import marshal
+
+        old, new, exact, loose = parsed
+        every = old + new
+        ids = _ids(every)
+        return cls(tuple(marshal.dumps(tuple(u)) for u in every), len(old), ids(exact), ids(loose),
+                   _derived(old, every), list(every))
+
+
+#: the longest name in words; the provinces' unit numbers; each district code's communes' numbers
+Derived = tuple[int, tuple[int, ...], dict[str | None, tuple[int, ...]]]
+
+
+def _derived(old: tuple[Unit, ...], every: tuple[Unit, ...]) -> Derived:
+    communes: dict[str | None, list[int]] = {}
+    for i, u in enumerate(old):
+        if u.level == "commune":
+            communes.setdefault(u.district_code, []).append(i)
+    return (max(len(u.name.split()) for u in every), tuple(i for i, u in enumerate(every) if u.level == "province"),
+            {k: tuple(v) for k, v in communes.items()})
+
+
+def _ids(every: tuple[Unit, ...]) -> Callable[[dict[str, tuple[Unit, ...]]], dict[str, tuple[int, ...]]]:
+    at = {id(u): i for i, u in enumerate(every)}
+    return lambda index: {k: tuple(at[id(u)] for u in us) for k, us in index.items()}
+
+
+class _Index(Mapping[str, tuple[Unit, ...]]):
+    """Units by name key, made from the table's numbers when first looked up."""
+
+    def __init__(self, ids: dict[str, tuple[int, ...]], table: Table) -> None:
+        self._ids, self._table = ids, table
+        self._done: dict[str, tuple[Unit, ...]] = {}
+
+    def __getitem__(self, k: str) -> tuple[Unit, ...]:
+        found = self._done.get(k)
+        if found is None:
+            found = self._done[k] = tuple(map(self._table.unit, self._ids[k]))
+        return found
+
+    def get(self, k: str, default: Any = None) -> Any:
+        found = self._done.get(k)
+        if found is None:
+            if k not in self._ids:
+                return default
+            found = self._done[k] = tuple(map(self._table.unit, self._ids[k]))
+        return found
+
+    def __contains__(self, k: object) -> bool:
+        return k in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 def _digest() -> str:
@@ -212,26 +313,19 @@ def _parsed() -> Gazetteer:
 
 
 def prebuilt_bytes() -> bytes:
-    """The prebuilt form of the parsed gazetteer (``tools/build_gazetteer.py`` writes it)."""
+    """The prebuilt form of the parsed gazetteer (``tools/build_gazetteer.py`` writes it): each
+    unit's fields as a marshal of their own (decoded when the unit is first asked for), the name
+    indexes as unit numbers, and the derived tables (:class:`Table`)."""
     import marshal
 
     old, new, exact, loose = _parsed()
     every = old + new
-    at = {id(u): i for i, u in enumerate(every)}
-    strings: dict[str, str] = {}  # each distinct string written once (marshal refers to it again)
-
-    def one(v: Any) -> Any:
-        return strings.setdefault(v, v) if isinstance(v, str) else v
-
-    rows = tuple(tuple(one(v) for v in u) for u in every)
-
-    def ids(index: dict[str, tuple[Unit, ...]]) -> dict[str, tuple[int, ...]]:
-        return {one(k): tuple(at[id(u)] for u in us) for k, us in index.items()}
-
-    return marshal.dumps((_digest(), len(old), rows, ids(exact), ids(loose)))
+    ids = _ids(every)
+    rows = tuple(marshal.dumps(tuple(u)) for u in every)
+    return marshal.dumps((_digest(), len(old), rows, ids(exact), ids(loose), _derived(old, every)))
 
 
-def _load_prebuilt() -> Gazetteer | None:
+def _load_prebuilt() -> Table | None:
     try:
         raw = resources.files(__package__).joinpath("data").joinpath(PREBUILT).read_bytes()
     except OSError:
@@ -239,38 +333,35 @@ def _load_prebuilt() -> Gazetteer | None:
     return from_prebuilt(raw)
 
 
-def from_prebuilt(raw: bytes) -> Gazetteer | None:
+def from_prebuilt(raw: bytes) -> Table | None:
     """The gazetteer in ``raw`` (``prebuilt_bytes``), or None when its stamp is not the sources'."""
     import marshal
 
     try:
-        digest, n_old, rows, exact, loose = marshal.loads(raw)
+        digest, n_old, rows, exact, loose, derived = marshal.loads(raw)
     except (ValueError, EOFError, TypeError):
         return None
     if digest != _digest():
         return None
-    make = Unit._make
-    every = tuple(map(make, rows))
-    return (every[:n_old], every[n_old:], {k: tuple(every[i] for i in v) for k, v in exact.items()},
-            {k: tuple(every[i] for i in v) for k, v in loose.items()})
+    return Table(rows, n_old, exact, loose, derived)
 
 
 @cache
-def _gazetteer() -> Gazetteer:
-    return _load_prebuilt() or _parsed()
+def _gazetteer() -> Table:
+    return _load_prebuilt() or Table.of(_parsed())
 
 
 def units() -> tuple[Unit, ...]:
     """The 2008-system units (2021–2025 list)."""
-    return _gazetteer()[0]
+    return _gazetteer().old
 
 
 def units_2025() -> tuple[Unit, ...]:
     """The 2025-system units: 34 provinces and their communes, wards and special zones."""
-    return _gazetteer()[1]
+    return _gazetteer().new
 
 
-def by_name() -> dict[str, tuple[Unit, ...]]:
+def by_name() -> Mapping[str, tuple[Unit, ...]]:
     """Units of both systems by the matching key of their name."""
     return _by_key(False)
 
@@ -307,9 +398,18 @@ def province_unit(province: str, system: str = SYSTEM_2008) -> Unit | None:
     return None
 
 
-@cache
 def max_name_words() -> int:
-    return max(len(u.name.split()) for u in units() + units_2025())
+    return _gazetteer().max_words
+
+
+def provinces() -> tuple[Unit, ...]:
+    """The provinces of both systems (2008 first, in the gazetteer's order)."""
+    return _gazetteer().provinces()
+
+
+def communes_of(district_code: str | None) -> tuple[tuple[int, Unit], ...]:
+    """The 2008-system communes of a district (by its code), each with its place in ``units()``."""
+    return _gazetteer().communes_of(district_code)
 
 
 # --- the site registry ---------------------------------------------------------------------------
@@ -337,7 +437,7 @@ def _registry() -> dict[str, Any]:
 @cache
 def _province_slugs() -> dict[str, str]:
     """Province slug (and each alias of ``sites.toml``) -> 2008-system province name."""
-    out = {slug(u.name): u.name for u in units() if u.level == "province"}
+    out = {slug(u.name): u.name for u in provinces() if u.system == SYSTEM_2008}
     for s, name in _registry()["province_slugs"].items():
         out[s] = name
     return out

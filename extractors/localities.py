@@ -46,12 +46,12 @@ from .gazetteer import (
     SYSTEM_2025,
     Site,
     Unit,
+    communes_of,
     lookup,
     max_name_words,
     name_key,
     province_unit,
-    units,
-    units_2025,
+    provinces,
 )
 from .layout import Layout
 from .lexicon import alternation, lexicon, longest_first
@@ -425,7 +425,7 @@ def _bare_in_parens(text: str, start: int, end: int, taken: list[Mention]) -> li
 
 @cache
 def _province_regex() -> regex.Pattern[str]:
-    names = longest_first(fold(u.name) for u in units() + units_2025() if u.level == "province")
+    names = longest_first(fold(u.name) for u in provinces())
     return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])")
 
 
@@ -769,16 +769,6 @@ def site_unit(lay: Layout, res: Resolved, site: Site | None) -> Unit | None:
 
 # --- bare names of communes ----------------------------------------------------------------------
 
-@cache
-def _communes_by_district() -> dict[str | None, tuple[tuple[int, Unit], ...]]:
-    """The gazetteer's communes by district code, each with its place in the gazetteer."""
-    out: dict[str | None, list[tuple[int, Unit]]] = defaultdict(list)
-    for i, u in enumerate(units()):
-        if u.level == "commune":
-            out[u.district_code].append((i, u))
-    return {k: tuple(v) for k, v in out.items()}
-
-
 _WORD_RUN = regex.compile(r"(?<![\w])\w+")
 _WORD_CHAR = regex.compile(r"\w")
 
@@ -786,7 +776,7 @@ _WORD_CHAR = regex.compile(r"\w")
 @cache  # one entry per district code: as large as the gazetteer at most
 def _district_communes(district: str | None) -> tuple[tuple[int, str, Unit], ...]:
     """A district's communes with their place in the gazetteer and their folded name."""
-    return tuple((i, fold(u.name), u) for i, u in _communes_by_district().get(district, ()))
+    return tuple((i, fold(u.name), u) for i, u in communes_of(district))
 
 
 @lru_cache(maxsize=256)  # a set of districts is rarely seen again: a small cache, bounded memory

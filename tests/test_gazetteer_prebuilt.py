@@ -11,12 +11,33 @@ def test_the_prebuilt_form_is_the_parsed_gazetteer() -> None:
     loaded = gazetteer.from_prebuilt(gazetteer.prebuilt_bytes())
     assert loaded is not None
     parsed = gazetteer._parsed()
-    assert loaded == parsed
-    assert len(loaded[0]) > 10_000 and len(loaded[1]) > 3_000
-    # index entries are the units themselves, not copies
-    exact = loaded[2]
-    some = loaded[0][123]
-    assert any(u is some for u in exact[gazetteer.name_key(some.name)])
+    assert loaded.as_tuple() == parsed
+    assert len(loaded.old) > 10_000 and len(loaded.new) > 3_000
+    # index entries are the units themselves, not copies, whichever is asked for first
+    fresh = gazetteer.from_prebuilt(gazetteer.prebuilt_bytes())
+    assert fresh is not None
+    first = fresh.exact[gazetteer.name_key(parsed[0][123].name)]
+    assert any(u is fresh.old[123] for u in first)
+    some = loaded.old[123]
+    assert any(u is some for u in loaded.exact[gazetteer.name_key(some.name)])
+
+
+def test_what_is_worked_out_beforehand_is_what_the_units_give() -> None:
+    for table in (gazetteer.from_prebuilt(gazetteer.prebuilt_bytes()), gazetteer.Table.of(gazetteer._parsed())):
+        assert table is not None
+        every = table.old + table.new
+        assert table.max_words == max(len(u.name.split()) for u in every)
+        assert table.provinces() == tuple(u for u in every if u.level == "province")
+        expected: dict[str | None, list[tuple[int, gazetteer.Unit]]] = {}
+        for i, u in enumerate(table.old):
+            if u.level == "commune":
+                expected.setdefault(u.district_code, []).append((i, u))
+        assert len(expected) > 500
+        assert all(table.communes_of(d) == tuple(v) for d, v in expected.items())
+        assert table.communes_of("no such district") == ()
+        key = gazetteer.name_key(table.old[5].name)
+        assert key in table.exact and table.exact.get(key) == table.exact[key]
+        assert table.exact.get("no such name") is None and "no such name" not in table.exact
 
 
 def test_a_stale_or_broken_prebuilt_form_is_ignored() -> None:

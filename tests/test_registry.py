@@ -54,3 +54,19 @@ def test_the_registry_says_it_is_unverified_and_is_what_the_tool_writes() -> Non
                           "s.get('hosts', [])}; print(hand + '\\n' + m.national(hosts) == t)"],
                          cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True", out.stderr
+
+
+def test_the_parsed_registry_is_the_files_parse_and_an_edited_file_is_parsed_again(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import tomllib
+
+    from pipeline import sources
+
+    raw = sources.DEFAULT_REGISTRY.read_bytes()
+    prebuilt = tmp_path / "registry.marshal"
+    prebuilt.write_bytes(sources.parsed_bytes(raw))
+    monkeypatch.setattr(sources, "PARSED", prebuilt)
+    assert sources._parse(raw) == tomllib.loads(raw.decode())
+    edited = raw + b'\n[site.an_edited_registry]\nname = "edited"\n'
+    assert sources._parse(edited) == tomllib.loads(edited.decode()) != tomllib.loads(raw.decode())
+    prebuilt.write_bytes(b"not a parse")  # a broken file is ignored
+    assert sources._parse(raw) == tomllib.loads(raw.decode())
