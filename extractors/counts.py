@@ -225,6 +225,7 @@ class Candidate:
     prev_after: int = 0  # where the own words of the count before it in the clause end
     joint: bool = False  # the first of two numbers sharing the next one's noun: "36 và 14 mô hình"
     label: str = ""  # the label of its bullet line: "- Công tác xây dựng lực lượng: 9 mô hình"
+    table_row: bool = False  # its label is a table row's: "Khối Đảng | 312"
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -492,7 +493,10 @@ _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khố
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
 #: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
 _UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
-                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*")
+                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*"
+                          # a row of a table written as text: "Xã Phước Hậu | 19" (layout's reading view)
+                          r"|\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
+                          r"[^\W\d_][^:;,|\d()]{0,40}?\s*\|\s*")
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
@@ -566,6 +570,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         num_end = m.start("num") + len(m.group("num").rstrip())  # number words end before their space
         if value is not None and seg_start == sent_start and _UNIT_ROW.fullmatch(lay.folded, seg_start, m.start()):
             # "- Xã Ea Tam: 12.": a row of a list of units
+            out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
+            continue
+        if value is not None and seg_start == sent_start and _table_count_row(lay, sent_start, m.start()):
+            # "Khối Đảng | 312" under "Tên đơn vị | Số mô hình": every row of a table of counts
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
@@ -851,6 +859,42 @@ _TABLE_HEADER = regex.compile(r"\s*[^\W\d][^|\d\n]{0,60}(?:\|[^|\d\n]{1,60})+\s*
 _TABLE_ROW = regex.compile(r"\s*(?=[^\W\d][^|\n]{0,60}\|\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*$)")
 
 
+#: the label of a table row before its number: "Khối Đảng | " (layout's reading view)
+_TABLE_LABEL = regex.compile(r"\s*(?P<label>[^\W\d][^|\n]{0,80}?)\s*\|\s*")
+
+
+def _table_count_row(lay: Layout, row_start: int, num_start: int) -> bool:
+    """The line at ``row_start`` is a row "label | N" (N at ``num_start``) of a table whose header
+    row names the counted noun ("Tên đơn vị | Số mô hình")."""
+    label = _TABLE_LABEL.fullmatch(lay.folded, row_start, num_start)
+    if not label or label.group("label").strip() in _total_labels():
+        return False  # "Tổng cộng | 7.412" restates the total
+    k = lay.sentence_index(row_start)
+    while k > 0:
+        k -= 1
+        prev = lay.sentences[k]
+        if _TABLE_HEADER.fullmatch(lay.folded, prev.start, prev.end):
+            return _count_noun_before().search(lay.folded, prev.start, prev.end) is not None \
+                or _count_head_in(lay.folded, prev.start, prev.end)
+        if not _TABLE_ROW.match(lay.folded, prev.start, prev.end):
+            return False
+    return False
+
+
+@cache
+def _total_labels() -> frozenset[str]:
+    return frozenset(fold(w) for w in lexicon()["tables"]["total_labels"])
+
+
+@cache
+def _count_head_regex() -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + alternation(lexicon()["counts"]["heads"]) + r")(?![\w])")
+
+
+def _count_head_in(folded: str, start: int, end: int) -> bool:
+    return _count_head_regex().search(folded, start, end) is not None
+
+
 def _list_row(lay: Layout, pos: int) -> regex.Match[str] | None:
     """A bullet line, or a table row, at ``pos`` (a sentence start)."""
     return _BULLET.match(lay.folded, pos, pos + 8) or _TABLE_ROW.match(
@@ -1037,6 +1081,17 @@ def _unit_kinds() -> str:
 def _unit_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     kinds = _unit_kinds()
     return regex.compile(rf"(?<![\w])(?:{kinds})\s*$"), regex.compile(rf"(?:{kinds})(?![\w])")
+
+
+@cache
+def _unit_label() -> regex.Pattern[str]:
+    kinds = alternation(fold(k) for _, k, _ in lexicon()["units"]["kinds"])
+    return regex.compile(rf"(?:{kinds})\s+\S")
+
+
+def _names_unit(label: str) -> bool:
+    """A label that is a unit: "Xã Phước Hậu", "Phường 3" (the gazetteer's kinds of unit)."""
+    return _unit_label().match(fold(label).strip()) is not None
 
 
 def _passive_goes_on_over_comma(folded: str, noun_end: int, comma: int, nxt: int, end: int) -> bool:
@@ -1497,6 +1552,9 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         line = (_BULLET_LABEL.fullmatch(lay.text, c.sentence_start, c.start)
                 if c.start - c.sentence_start <= 80 else None)
         c.label = line.group("label").strip() if line and c.sentence_start == c.seg_start else ""
+        row = None if line else _TABLE_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)
+        if row is not None and c.sentence_start == c.seg_start:  # "Khối Đảng | 312": the row's label
+            c.label, c.table_row = lay.text[row.start("label"):row.end("label")].strip(), True
         c.zone_start = zone[0]
         prev = last_in_seg.get(c.seg_start)
         c.prev_after = c.seg_start if prev is None or prev.end > c.start else (
@@ -1738,7 +1796,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
-        if c.field in (None, "all") and c.parent in with_fields \
+        if c.field in (None, "all") and (c.parent in with_fields or c.table_row and not _names_unit(c.label)) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
     organisation = _organisation_lead()

@@ -194,9 +194,90 @@ def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:
     return out
 
 
+@cache
+def _table_rules() -> tuple[tuple[str, ...], frozenset[str], int]:
+    t = lexicon()["tables"]
+    seps = tuple(sorted(t["separators"], key=len, reverse=True))
+    return seps, frozenset(fold(h) for h in t["serial_headers"]), int(t["min_rows"])
+
+
+_TABLE_NUMBER = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*")
+_SERIAL = regex.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
+
+
+def _cells(line: str, sep: str) -> list[tuple[int, int]]:
+    """The cells of a line cut at ``sep``, as offsets into the line."""
+    out, pos = [], 0
+    while True:
+        k = line.find(sep, pos)
+        if k < 0:
+            out.append((pos, len(line)))
+            return out
+        out.append((pos, k))
+        pos = k + len(sep)
+
+
+def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
+    """``folded`` with every table written as text read the one way (``[tables]`` of the lexicon):
+    a header row of two or more cells without digits, then at least ``min_rows`` rows of as many
+    cells, the last a number. Each separator becomes "|" (padded with spaces to its length) and a
+    first column of row numbers is blanked, so "STT - Tên đơn vị - Số mô hình" / "1 - Khối Đảng - 312"
+    reads as "Tên đơn vị | Số mô hình" / "Khối Đảng | 312". The length is kept (offsets hold)."""
+    seps, serial_heads, min_rows = _table_rules()
+    edits: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(lines):
+        head = text[lines[i].start:lines[i].end]
+        sep = next((s for s in seps if s in head), None)
+        if sep is None or any(ch.isdigit() for ch in head):
+            i += 1
+            continue
+        cells = _cells(head, sep)
+        width = len(cells)
+        rows: list[int] = []
+        j = i + 1
+        while j < len(lines):
+            row = text[lines[j].start:lines[j].end]
+            rc = _cells(row, sep)
+            if len(rc) != width or not _TABLE_NUMBER.fullmatch(row, rc[-1][0], rc[-1][1]):
+                break
+            rows.append(j)
+            j += 1
+        if width < 2 or len(rows) < min_rows or any(b - a > 80 for a, b in cells):
+            i += 1
+            continue
+        first = fold(head[cells[0][0]:cells[0][1]]).strip()
+        numbers = []
+        for r in rows:
+            row = text[lines[r].start:lines[r].end]
+            a, b = _cells(row, sep)[0]
+            m = _SERIAL.fullmatch(row, a, b)
+            numbers.append(int(m.group(1)) if m else -1)
+        serial = width >= 3 and (first in serial_heads or numbers == list(range(1, len(rows) + 1)))
+        for r in [i, *rows]:
+            start = lines[r].start
+            rc = _cells(text[start:lines[r].end], sep)
+            if serial:
+                edits.append((start + rc[0][0], start + rc[1][0], " " * (rc[1][0] - rc[0][0])))
+            for a, _ in rc[1 + serial:]:
+                edits.append((start + a - len(sep), start + a, "|".center(len(sep))))
+        i = j
+    if not edits:
+        return folded
+    out, pos = [], 0
+    for a, b, repl in edits:
+        out.append(folded[pos:a])
+        out.append(repl)
+        pos = b
+    out.append(folded[pos:])
+    return "".join(out)
+
+
 def layout(text: str) -> Layout:
     folded = fold(text)
-    lay = Layout(text=text, folded=folded, paragraphs=body_lines(text, folded))
+    lines = body_lines(text, folded)
+    folded = _read_tables(text, folded, lines)
+    lay = Layout(text=text, folded=folded, paragraphs=lines)
     for i, p in enumerate(lay.paragraphs):
         lay.sentences.extend(split_sentences(text, p, i))
     return lay
