@@ -1284,7 +1284,32 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             code = units[actors[-1].group("unit")]
         elif hits:
             code = hits[-1].rule.code
+        if code is None:
+            code = _event_organiser_level(lay, c)
     return code if city_is_province is None else _city_level(code, city_is_province)
+
+
+def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
+    """"Tại hội nghị, 120 mô hình … được biểu dương": a commendation at the event, with no body of
+    its own, takes the level of the body the article names organising the event before it ("Ban
+    Thường vụ Tỉnh ủy A tổ chức Hội nghị biểu dương …"; the first such sentence)."""
+    if not words("counts", "event_back_reference").search(lay.folded, c.sentence_start, c.start):
+        return None
+    organised = words("counts", "event_organised")
+    actor_re, units = _actor_regex()
+    for s in lay.sentences:
+        if s.start >= c.sentence_start:
+            return None
+        m = organised.search(lay.folded, s.start, s.end)
+        if m is None:
+            continue
+        free = [h for h in find_all(level_rules(), lay.folded, s.start, m.start())
+                if not any(a <= h.start < b for a, b in _attribution_spans(lay, s.start, m.start()))]
+        actors = list(actor_re.finditer(lay.folded, s.start, m.end()))
+        if actors and (not free or actors[-1].start() > free[-1].start):
+            return units[actors[-1].group("unit")]
+        return free[-1].rule.code if free else None
+    return None
 
 
 def _city_level(code: str | None, city_is_province: bool) -> str | None:
