@@ -226,6 +226,7 @@ class Candidate:
     joint: bool = False  # the first of two numbers sharing the next one's noun: "36 và 14 mô hình"
     label: str = ""  # the label of its bullet line: "- Công tác xây dựng lực lượng: 9 mô hình"
     table_row: bool = False  # its label is a table row's: "Khối Đảng | 312"
+    national: bool = False  # a count of the country, a ministry's force or a region: no unit
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -1089,6 +1090,27 @@ def _unit_label() -> regex.Pattern[str]:
     return regex.compile(rf"(?:{kinds})\s+\S")
 
 
+@cache
+def _national_regex() -> regex.Pattern[str]:
+    counts = lexicon()["counts"]
+    return regex.compile(rf"(?<![\w])(?:{alternation(counts['national_scope'])}"
+                         rf")(?![\w])|(?<![\w])(?:\d{{1,2}}|các)\s+(?:{alternation(counts['national_scope_numbered'])})(?=\s+\p{{Ll}})")
+
+
+#: words before a national scope that make it a comparison: "đứng đầu cả nước", "so với toàn quốc"
+_NATIONAL_COMPARED = regex.compile(r"(?<![\w])(?:đầu|so với|của|nhất|với)\s*$")
+
+
+def national_scope(lay: Layout, c: Candidate, mention_starts: list[int]) -> bool:
+    """The count's sentence, before it, names the whole country, a ministry's force or several
+    provinces ("toàn quốc", "lực lượng Công an nhân dân", "14 tỉnh miền núi phía Bắc") with no unit
+    named after those words, and not as a comparison ("đứng đầu cả nước")."""
+    scopes = [m for m in _national_regex().finditer(lay.folded, c.sentence_start, c.start)
+              if not _NATIONAL_COMPARED.search(lay.folded, max(c.sentence_start, m.start() - 10), m.start())
+              and not any(a <= m.start() < b for a, b in _attribution_spans(lay, c.sentence_start, c.start))]
+    return bool(scopes) and not _any_between(mention_starts, scopes[-1].end(), c.start)
+
+
 def _names_unit(label: str) -> bool:
     """A label that is a unit: "Xã Phước Hậu", "Phường 3" (the gazetteer's kinds of unit)."""
     return _unit_label().match(fold(label).strip()) is not None
@@ -1173,11 +1195,22 @@ def _list_opener_end() -> regex.Pattern[str]:
 
 
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    """"Theo Ban Dân vận Huyện ủy X, …": a source quoted, not the body that acts."""
-    return [(m.start(), m.end()) for m in _ATTRIBUTION.finditer(lay.folded, max(0, start - 200), end)]
+    """"Theo Ban Dân vận Huyện ủy X, …", "Báo cáo của Ban Dân vận Trung ương cho biết, …": a source
+    quoted, not the body that acts (the words from the clause's start to the verb of saying)."""
+    before, after = _attribution()
+    lo = max(0, start - 200)
+    spans = [(m.start(), m.end()) for m in before.finditer(lay.folded, lo, end)]
+    for m in after.finditer(lay.folded, lo, end):
+        k = max(lay.folded.rfind(ch, lo, m.start()) for ch in ",;.")
+        spans.append((max(lo, k + 1), m.end()))
+    return spans
 
 
-_ATTRIBUTION = regex.compile(r"(?<![\w])theo\s+[^,;.]{0,100},")
+@cache
+def _attribution() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    c = lexicon()["counts"]
+    return (regex.compile(rf"(?<![\w])(?:{alternation(c['attribution_before'])})\s+[^,;.]{{0,100}},"),
+            regex.compile(rf"(?<![\w])(?:{alternation(c['attribution_after'])})(?![\w])\s*,?"))
 
 
 @cache
@@ -1592,7 +1625,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.field, c.field_text = _field(lay, zone, c)
         level = _level(lay, c, own_start, c.metric, None)
         c.period = _own_period(lay, reporting, zone, c, own_start)
-        c.locality = _own_locality(lay, zone, c, mentions, province, primary)
+        c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
+        c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary)
         # "Thành ủy Hà Nội biểu dương 150 mô hình cấp thành phố": the city of a count is a province
         # where the count is about a centrally-run city, whatever the article's province
         unit = c.locality or primary
@@ -1661,6 +1695,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.level = c.level or previous.level
             c.period = c.period or previous.period
             c.locality = c.locality or previous.locality  # "Ở tỉnh B, … đạt 312 mô hình mới, tăng 47 …"
+            c.national = c.national or (c.locality is None and previous.national)
         if c.metric == "effective" and c.parent is None and c.field in (None, "all"):
             c.metric = "built"  # a stock described as working well (SPEC §4)
         if c.metric is None:
@@ -1672,7 +1707,13 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.field = _paragraph_field(lay, c)
         if c.period is None:
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
-        if c.locality is None:
+        if c.locality is None and not c.national and c.parent is None and previous is not None \
+                and previous.sentence_start == c.sentence_start and previous.locality is not None \
+                and previous.locality != primary:
+            # "Ở tỉnh A, năm 2018 có 1.302 mô hình đăng ký, đến cuối năm có 1.190 mô hình được công
+            # nhận": a count with no unit of its own is of the unit its sentence's count before it is
+            c.locality = previous.locality
+        if c.locality is None and not c.national:
             c.locality = primary
         if c.parent is None and c.pair is None and (c.field in (None, "all")) and c.metric in STOCK_METRICS \
                 and c.holder is None:
@@ -1723,6 +1764,7 @@ def _inherit(i: int, cands: list[Candidate]) -> None:
         c.period = t.period
     if c.locality is None:
         c.locality = t.locality
+        c.national = c.national or t.national
 
 
 def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:

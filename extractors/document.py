@@ -18,6 +18,7 @@ from .counts import (
     actor_spans,
     extract_counts,
     find_candidates,
+    national_scope,
     own_before,
     province_actor,
     qualifies,
@@ -82,9 +83,12 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
     skipped = 0
     titled = any(title[0] <= m.start < title[1] and allowed(m.unit) for m in mentions)
+    starts = sorted(m.start for m in res.mentions)
     for c in cands:
         if c.parent is not None:
             continue
+        if national_scope(lay, c, starts):
+            return None  # "Giai đoạn 2016-2020, lực lượng Công an nhân dân đã xây dựng …": no one unit's article
         seg = lay.folded[c.seg_start:c.start]
         named = [m for m in mentions if c.seg_start <= m.start < c.start
                  and (allowed(m.unit) or (m.unit is not None and m.unit.level == "province"))]

@@ -447,7 +447,7 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
             continue
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
         nxt = _NEXT_WORD.match(text, e)
-        opener = _LOCATIVE_OPENER.search(folded, max(start, s - 12), s) is not None \
+        opener = _LOCATIVE_OPENER.search(folded, max(0, s - 12), s) is not None \
             and text.startswith(",", e) and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
