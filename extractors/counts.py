@@ -87,8 +87,9 @@ def _joint_number() -> regex.Pattern[str]:
 def _grouping_lead() -> regex.Pattern[str]:
     """A count's own words that open with a grouping of units ("khối chính quyền", not "khối 8")."""
     body = alternation(lexicon()["counts"]["grouping_words"])
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các|và)\s+)*(?P<group>(?:{body})\s+(?!\d)\w)",
-                         regex.IGNORECASE)
+    # "các khối trong phường đã xây dựng …" names no grouping: a word of place or a verb after it
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các|và)\s+)*(?P<group>(?:{body})\s+(?!\d)"
+                         rf"(?!(?:trong|của|ở|tại|trên|thuộc|đã|đều)(?![\w]))\w)", regex.IGNORECASE)
 
 
 @cache
@@ -878,7 +879,10 @@ def _table_count_row(lay: Layout, row_start: int, num_start: int) -> bool:
             return _count_noun_before().search(lay.folded, prev.start, prev.end) is not None \
                 or _count_head_in(lay.folded, prev.start, prev.end)
         if not _TABLE_ROW.match(lay.folded, prev.start, prev.end):
-            return False
+            # no header: the rows follow a list opener with a count ("… 147 mô hình, chia theo khối
+            # như sau:" then "1 - Khối Đảng - 38")
+            return lay.folded[prev.start:prev.end].rstrip().endswith(":") \
+                and _count_regex().search(lay.folded, prev.start, prev.end) is not None
     return False
 
 
@@ -1607,9 +1611,10 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.after_end = _after(lay, c, zone[1])
         own_start, _ = own_before(lay, c, zone[0])
         c.lead = lay.text[own_start:c.start]
-        line = (_BULLET_LABEL.fullmatch(lay.text, c.sentence_start, c.start)
+        line = (_BULLET_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)  # numbered lines read as bullets
                 if c.start - c.sentence_start <= 80 else None)
-        c.label = line.group("label").strip() if line and c.sentence_start == c.seg_start else ""
+        c.label = lay.text[line.start("label"):line.end("label")].strip() \
+            if line and c.sentence_start == c.seg_start else ""
         row = None if line else _TABLE_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)
         if row is not None and c.sentence_start == c.seg_start:  # "Khối Đảng | 312": the row's label
             c.label, c.table_row = lay.text[row.start("label"):row.end("label")].strip(), True
@@ -1863,7 +1868,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
-        if c.field in (None, "all") and (c.parent in with_fields or c.table_row and not _names_unit(c.label)) \
+        if c.field in (None, "all") and (c.parent in with_fields or c.table_row and not _names_unit(c.label)
+                                          or grouping.match(c.label) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
     organisation = _organisation_lead()

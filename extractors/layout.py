@@ -189,9 +189,16 @@ def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:
                     out.append(Sentence(span.start + r_at, span.start + r_at + len(rest.strip()), para))
                     cursor = r_at + len(rest.strip())
             return out
-        out.append(Sentence(span.start + at, span.start + at + len(piece), para))
+        if out and _LIST_MARK_ONLY.fullmatch(text, out[-1].start, out[-1].end) and out[-1].para == para:
+            # "1." split off "1. Khối Đảng: 312 mô hình": the mark opens its line's sentence
+            out[-1] = Sentence(out[-1].start, span.start + at + len(piece), para)
+        else:
+            out.append(Sentence(span.start + at, span.start + at + len(piece), para))
         cursor = at + len(piece)
     return out
+
+
+_LIST_MARK_ONLY = regex.compile(r"(?:\d{1,3}|[a-zđ]|[ivx]{1,4})[.)]")
 
 
 @cache
@@ -229,13 +236,14 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
     while i < len(lines):
         head = text[lines[i].start:lines[i].end]
         sep = next((s for s in seps if s in head), None)
-        if sep is None or any(ch.isdigit() for ch in head):
+        if sep is None:
             i += 1
             continue
+        headed = not any(ch.isdigit() for ch in head)
         cells = _cells(head, sep)
         width = len(cells)
         rows: list[int] = []
-        j = i + 1
+        j = i + 1 if headed else i  # no header: rows numbered 1, 2, 3 … ("1 - Khối Đảng - 38")
         while j < len(lines):
             row = text[lines[j].start:lines[j].end]
             rc = _cells(row, sep)
@@ -254,7 +262,10 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
             m = _SERIAL.fullmatch(row, a, b)
             numbers.append(int(m.group(1)) if m else -1)
         serial = width >= 3 and (first in serial_heads or numbers == list(range(1, len(rows) + 1)))
-        for r in [i, *rows]:
+        if not headed and not serial:
+            i += 1
+            continue
+        for r in [i, *rows] if headed else rows:
             start = lines[r].start
             rc = _cells(text[start:lines[r].end], sep)
             if serial:
@@ -262,8 +273,10 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
             for a, _ in rc[1 + serial:]:
                 edits.append((start + a - len(sep), start + a, "|".center(len(sep))))
         i = j
+    edits.extend(_numbered_lines(text, lines))
     if not edits:
         return folded
+    edits.sort()
     out, pos = [], 0
     for a, b, repl in edits:
         out.append(folded[pos:a])
@@ -271,6 +284,32 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
         pos = b
     out.append(folded[pos:])
     return "".join(out)
+
+
+_NUMBER_MARK = regex.compile(r"[ \t]*(\d{1,2})[.)][ \t]+(?=\S)")
+
+
+def _numbered_lines(text: str, lines: list[Span]) -> list[tuple[int, int, str]]:
+    """Lines numbered 1, 2, 3 … ("1. Khối Đảng: 312 mô hình") read as bullet lines: each mark
+    becomes "-" padded with spaces (two lines at least, numbered from 1 without a gap)."""
+    edits: list[tuple[int, int, str]] = []
+    run: list[regex.Match[str]] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            edits.extend((m.start(), m.end(), "-".ljust(m.end() - m.start())) for m in run)
+        run.clear()
+
+    for span in lines:
+        m = _NUMBER_MARK.match(text, span.start, span.end)
+        if m is not None and int(m.group(1)) == len(run) + 1:
+            run.append(m)
+        else:
+            close()
+            if m is not None and m.group(1) == "1":
+                run.append(m)
+    close()
+    return edits
 
 
 def layout(text: str) -> Layout:
