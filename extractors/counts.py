@@ -538,6 +538,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             opener = lead
         if opener is None:
             return []
+        # "năm 2016 có 1.820 mô hình; năm 2017: 2.145; …": a list by year goes on past its ";"
+        by_year = found[-1].sentence_start == sent_start and _YEAR_ITEM.search(
+            lay.folded, max(found[-1].seg_start, found[-1].start - 24), found[-1].start) is not None
     else:
         first = next((c for c in found  # "kinh tế 14 mô hình, …", "cấp tỉnh công nhận 45 mô hình, cấp huyện 210"
                       if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
@@ -562,6 +565,8 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     scan_from = first.end if first is not None else opener.end()  # type: ignore[union-attr]
     if first is not None and opener is not None and opener.start() < first.start:
         scan_from = opener.end()
+    if by_year and not carried:
+        scan_from = seg_start  # "năm 2019: 2.905 và 9 tháng đầu năm 2020 là 2.900 mô hình": items before it too
     head = (first or found[0]).head
     taken = {c.start for c in found}
     out: list[Candidate] = []
@@ -583,7 +588,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                 and _UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start()):
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
-        if value is not None and not carried and by_year and _YEAR_ITEM.search(before):
+        if value is not None and by_year and _YEAR_ITEM.search(before):
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
@@ -1068,6 +1073,11 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
                                      or _PASSIVE_GOES_ON.match(lay.folded, nxt, min(len(lay.folded), nxt + 200))):
                 pos = m.end()  # "188 mô hình hoạt động hiệu quả, được BCĐ huyện công nhận …"
                 continue
+            if m.group() in (",", "và") and lay.text[nxt:nxt + 1].isupper() \
+                    and words("counts", "community_words").search(lay.folded, c.end, m.start()) \
+                    and not _count_regex().match(lay.folded, nxt) and not _unit_kind_words()[1].match(lay.folded, nxt):
+                pos = m.end()  # "… trong vùng đồng bào Ê Đê, M'nông": the names of the community go on
+                continue
         return m.start()
 
 
@@ -1181,7 +1191,11 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
 def _opener_metric(lay: Layout, c: Candidate) -> str | None:
     """The verb of a list's opener for an item that has none of its own: "Các mô hình được cấp ủy
     các cấp công nhận gồm: cấp tỉnh 412 mô hình, cấp huyện 2.760 mô hình" → recognized."""
-    colon = lay.folded.rfind(":", max(c.sentence_start, c.start - LOOKBACK), c.start)
+    lo = max(c.sentence_start, c.start - LOOKBACK)
+    colon = lay.folded.rfind(":", lo, c.start)
+    while colon >= 0 and not _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1) \
+            and _YEAR_ITEM.search(lay.folded, max(lo, colon - 12), colon + 1):
+        colon = lay.folded.rfind(":", lo, colon)  # "…: năm 2016 có 1.820 mô hình; năm 2017: 2.145; …": an item's own
     if colon < 0 or not _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1) \
             or _metric_hits(lay.folded, colon, c.start):
         return None  # only a list's opener ("… gồm:", "… qua các năm:"), not any colon before a count
@@ -1734,13 +1748,34 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             value=c.value, bound=c.bound,  # type: ignore[arg-type]
             metric=c.metric,  # type: ignore[arg-type]
             field=c.field or "all",  # type: ignore[arg-type]
-            field_text=c.field_text if c.field == "other" else None,
+            field_text=_grouping_words(c.field_text) if c.field == "other" else None,
             level=c.level,  # type: ignore[arg-type]
             holder=c.holder,  # type: ignore[arg-type]
             locality=c.locality, period=c.period or PeriodRef(),
             text=lay.text[c.start:c.end], start=c.start, end=c.end,
         )
     return _dedupe(cands)
+
+
+@cache
+def _grouping_edges() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    c = lexicon()["counts"]
+    return (regex.compile(rf"\s+(?:{alternation(c['grouping_place_tail'])})(?![\w])", regex.IGNORECASE),
+            regex.compile(rf"\s*(?:{alternation(c['grouping_drop_lead'])})\s+(?=\S)", regex.IGNORECASE))
+
+
+def _grouping_words(text: str | None) -> str | None:
+    """The words of an ``other`` grouping without a place phrase after them or an opening "về"."""
+    if not text:
+        return text
+    tail, lead = _grouping_edges()
+    m = lead.match(text)
+    if m is not None:
+        text = text[m.end():]
+    m = tail.search(text)
+    if m is not None and m.start() > 0:
+        text = text[:m.start()]
+    return text.strip(" ,;:-–") or None
 
 
 def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
