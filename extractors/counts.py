@@ -316,6 +316,22 @@ class _Spans:
         return k > 0 and self.ends[k - 1] > pos
 
 
+@cache
+def _document_named() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A plan word that names the document being carried out, not a plan: "Thực hiện Kế hoạch số
+    45 …", "Triển khai Kế hoạch 12-KH/HU …" (lexicon ``document_before``; a number after it)."""
+    before = alternation(lexicon()["counts"]["document_before"])
+    return (regex.compile(rf"(?<![\w])(?:{before})\s+$"), regex.compile(r"\s+(?:số\s+)?\d"))
+
+
+def _plan_words(not_results: regex.Pattern[str], back: str) -> bool:
+    """Words of a plan or a target in ``back`` (the folded words before a number), other than the
+    name of a document being carried out."""
+    before, number = _document_named()
+    return any(not (before.search(back, max(0, m.start() - 24), m.start()) or number.match(back, m.end()))
+               for m in not_results.finditer(back))
+
+
 def find_candidates(lay: Layout) -> list[Candidate]:
     """Every count of the article in text order, with holders, pairs and part-of links."""
     not_results = words("counts", "not_results")
@@ -326,7 +342,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
-            if not_results.search(_back(lay, seg_start, m.start())) \
+            if _plan_words(not_results, _back(lay, seg_start, m.start())) \
                     or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
@@ -639,7 +655,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     own = before.rsplit(",", 1)[-1]
     done = bool(_DONE.search(own))  # "đã chọn 150 mô hình … để biểu dương": chosen, and so commended
     sentence = lay.folded[max(0, start - 150):start].rsplit(". ", 1)[-1]  # a plan's ";" goes on with it
-    if not done and _CHOSEN.search(before) and not words("counts", "not_results").search(sentence):
+    if not done and _CHOSEN.search(before) and not _plan_words(words("counts", "not_results"), sentence):
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
