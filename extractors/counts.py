@@ -385,6 +385,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
     _holders(lay, out)
     _link_parts(lay, out)
     _reparent_by_sum(lay, out)
+    _link_split_by_sum(lay, out)
     _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
@@ -442,13 +443,29 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 break
 
 
-def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int) -> int | None:
+def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """"… biểu dương 35 mô hình … Các mô hình trải rộng trên 8 huyện, trong đó có 21 mô hình tập thể
+    và 14 mô hình cá nhân": a split by holder after a part cue, with no total in its sentence, is
+    the breakdown of the count of a sentence or two before that it adds up to exactly."""
+    for i in range(len(cands) - 1):
+        a, b = cands[i], cands[i + 1]
+        if a.parent is not None or b.parent is not None or a.sentence_start != b.sentence_start \
+                or {a.holder, b.holder} != {"collective", "individual"} \
+                or any(cands[j].sentence_start == a.sentence_start for j in range(max(0, i - 3), i)) \
+                or not _part_cue().search(lay.folded, a.sentence_start, a.start):
+            continue
+        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=2)
+        if total is not None and cands[total].sentence_start != a.sentence_start:
+            a.parent = b.parent = total
+
+
+def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sentences: int = 3) -> int | None:
     """Another count, a total of its own in the parent's sentence or up to three sentences before,
     whose value the breakdown's parts add up to exactly (the closest such count)."""
     first = cands[p].sentence_start
     starts = lay.sentence_starts()
     k = bisect.bisect_left(starts, first)
-    earliest = starts[max(0, k - 3)]
+    earliest = starts[max(0, k - sentences)]
     for j in range(p - 1, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
         q = cands[j]
         if q.parent is not None or q.holder_head:
@@ -1938,6 +1955,21 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
+    by_parent: dict[int, list[Candidate]] = {}
+    for c in cands:
+        if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and _OWNED_AFTER.match(fold(c.field_text or "")):
+            by_parent.setdefault(c.parent, []).append(c)
+    for owned in by_parent.values():  # "trong đó 22 mô hình của các chi bộ khu dân cư, 31 mô hình của
+        # Ủy ban MTTQ và các đoàn thể, 26 mô hình của các trường học": a breakdown by whose models
+        owners = [fold(c.field_text or "")[_OWNED_AFTER.match(fold(c.field_text or "")).end():]  # type: ignore[union-attr]
+                  for c in owned]
+        # bodies, not units ("140 mô hình do 14 phường thực hiện, 75 mô hình của các cơ quan" is no
+        # breakdown by organisation)
+        if len(owned) >= 2 and sum(1 for o in owners if organisation.match(o)) >= 2 \
+                and not any(o[:1].isdigit() or _unit_label().match(o) for o in owners):
+            for c in owned:
+                c.field = "other"
     for parts in groups.values():  # the parts one sentence lists
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
@@ -1953,6 +1985,10 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                     and not stop.match(fold(lead)):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
+
+
+#: a part's words after its noun that name whose models they are: "của các chi bộ …", "do Hội LHPN …"
+_OWNED_AFTER = regex.compile(r"(?:của|do)\s+(?:các\s+)?")
 
 
 def _is_caption(lay: Layout, c: Candidate) -> bool:
