@@ -16,7 +16,7 @@ from functools import cache
 import regex
 
 from .layout import Layout
-from .lexicon import load_toml, phrase_regex
+from .lexicon import Alternatives, load_toml, phrase_regex
 from .numbers import words_to_number
 from .records import Period, PeriodRef
 
@@ -33,11 +33,11 @@ class TimeExpr:
 
 
 @cache
-def _data() -> tuple[list[tuple[str, str, regex.Pattern[str]]], regex.Pattern[str], int]:
+def _data() -> tuple[list[tuple[str, str, Alternatives]], regex.Pattern[str], int]:
     data = load_toml("periods.toml")
     year = data["Y"]
-    pats = [
-        (p["id"], p["kind"], regex.compile(p["re"].replace("{Y}", year)))
+    pats = [  # an alternation's alternatives scanned apart (lexicon.Alternatives: same matches, faster)
+        (p["id"], p["kind"], Alternatives(regex.compile(p["re"].replace("{Y}", year))))
         for p in data["pattern"]
     ]
     return pats, phrase_regex(data["exclude"]["before"]), int(data["exclude"]["window"])
@@ -181,7 +181,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                     continue  # an earlier pattern took these words
                 starts.insert(k, m.start())
                 ends.insert(k, m.end())
-                g = {k: v for k, v in m.groupdict().items()}
+                g = pat.groupdict(m)
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
