@@ -60,8 +60,15 @@ MAX_COUNT = 10_000_000
 
 @cache
 def _count_regex() -> regex.Pattern[str]:
-    body = alternation(lexicon()["counts"]["heads"])
+    body = alternation(lexicon()["counts"]["heads"])  # every match holds one of _count_heads()
     return regex.compile(rf"(?<![\w.,/]){_NUM}(?:lượt\s+)?(?P<head>{body})(?![\w])")
+
+
+@cache
+def _count_heads() -> tuple[str, ...]:
+    """The heads _count_regex matches, as text: a clause holding none of them holds no count
+    (find_candidates skips it: a few plain substring searches against a scan of the pattern)."""
+    return tuple(sorted({fold(h) for h in lexicon()["counts"]["heads"]}))
 
 
 @cache
@@ -336,9 +343,11 @@ def find_candidates(lay: Layout) -> list[Candidate]:
     """Every count of the article in text order, with holders, pairs and part-of links."""
     not_results = words("counts", "not_results")
     out: list[Candidate] = []
+    heads = _count_heads()
     for seg_start, seg_end, sent_start, para in _segments(lay):
         found: list[Candidate] = []
-        for m in _count_regex().finditer(lay.folded, seg_start, seg_end):
+        holds_head = any(lay.folded.find(h, seg_start, seg_end) >= 0 for h in heads)
+        for m in _count_regex().finditer(lay.folded, seg_start, seg_end) if holds_head else ():
             value = _value(m.group("num"))
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue

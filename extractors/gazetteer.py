@@ -414,6 +414,7 @@ def communes_of(district_code: str | None) -> tuple[tuple[int, Unit], ...]:
 
 # --- the site registry ---------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # a site's host labels and folders come again with each of its pages
 def slug(text: str) -> str:
     """A name as hosts and URL paths write it: no diacritics, no spaces, lower case ("backan")."""
     d = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))

@@ -1,5 +1,7 @@
-"""An alternation scanned as its alternatives (lexicon.Alternatives) finds exactly what the
-pattern finds: the same spans and groups, on the corpus, synthetic articles and crafted text."""
+"""Shortcuts of the extractors' scans find what the scans found: an alternation scanned as its
+alternatives (lexicon.Alternatives: the same spans and groups), and the clauses the count
+pattern is not run on (no head word in them: no match), on the corpus, synthetic articles and
+crafted text."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ import random
 
 import regex
 
-from extractors import periods
+from extractors import counts, periods
+from extractors.layout import layout
 from extractors.lexicon import Alternatives, top_alternatives
 from extractors.text import fold
 
@@ -71,3 +74,22 @@ def test_crafted_alternations() -> None:
     texts = ["abcabc ab a bc", "xaby aab abab", "ab" * 50, "", "ba ab  b a"]
     for p in ["ab|a|b", "a|ab", "(?<![a-z])a|b(?![a-z])", "(?P<x>ab)|(?P<y>b)c?|a", "(?:b|ab)|abc"]:
         _same(regex.compile(p), texts)
+
+
+def test_a_clause_without_a_head_word_holds_no_count() -> None:
+    from bench.synthetic import paragraphs
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "corpus").glob("*.txt"))] + paragraphs()
+    texts.append("Có 12 mô hình; 3 điển hình và 40 lượt mô hình, 5 gương điển hình. Không có số nào ở đây.")
+    pattern, heads = counts._count_regex(), counts._count_heads()
+    assert heads and all(h == h.strip() for h in heads)
+    skipped = matched = 0
+    for text in texts:
+        lay = layout(text)
+        for start, end, _, _ in counts._segments(lay):
+            hits = list(pattern.finditer(lay.folded, start, end))
+            matched += len(hits)
+            if not any(lay.folded.find(h, start, end) >= 0 for h in heads):
+                skipped += 1
+                assert not hits, lay.folded[start:end]
+    assert skipped > 50 and matched > 50  # both kinds of clause were there
