@@ -16,12 +16,15 @@ tail after it (the summary, the fact-checks, the findings), the peak resident me
 process and of the largest worker.
 
 The naive baseline (what a first attempt at "find the numbers and places" looks like: clean the
-page, then underthesea ``word_tokenize`` + ``ner`` on every sentence) runs once per N, as its own
-process, on the first ``--naive-sample`` of the same pages; inside it the articles are timed after
-start-up. Its cost for all N articles is taken as its start-up plus N times its per-article
-time, and the ratio is that cost over the CPU seconds of ``dvk run --workers 1`` on the same N
-pages: both whole processes, one core each. The steady-state ratio (per article, start-up left
-out on both sides) is printed beside it.
+page, then underthesea ``word_tokenize`` + ``ner`` on every sentence) runs as its own process on
+one fixed sample of ``--naive-sample`` (100) articles of each input kind, the same sample for
+every N (bench/synthetic.py with its own seed, like the N sets); inside it each article is timed
+after start-up, and the mean, median and spread of the per-article CPU time are printed. Its
+cost for N articles is taken as its start-up plus N times that mean, and the ratio is that cost
+over the CPU seconds of ``dvk run --workers 1`` on the N articles: both whole processes, one core
+each. The steady-state ratio (per article, start-up left out on both sides, both on the sample)
+is printed beside it. ``--naive-first K`` also times the naive baseline on the first K articles
+of each N set (how it was measured before, with K = 20: a small sample that differed with N).
 
 Goals (issue 15): ≥ 300 articles/s with --workers 2 at N = 10,000; the tail < 5 % of the command;
 the second worker ≥ 1.8× the first; peak memory flat and < 200 MB; the naive ratio ≥ 45×.
@@ -34,6 +37,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,13 +81,15 @@ from underthesea import ner, sent_tokenize, word_tokenize
 paths = [Path(p) for p in sys.argv[1:]]
 registry = load_registry()
 word_tokenize("Dân vận khéo"); ner("Dân vận khéo")  # the models load here: start-up
-t0 = time.process_time()
+each = []
 for p in paths:
+    t0 = time.process_time()
     src = read_path(p, registry)
     for sentence in sent_tokenize(src.text):
         word_tokenize(sentence)
         ner(sentence)
-print(json.dumps({"per_article_s": (time.process_time() - t0) / len(paths)}))
+    each.append(time.process_time() - t0)
+print(json.dumps({"per_article_s": sum(each) / len(each), "each_s": each}))
 """
 
 OURS = r"""
@@ -139,16 +145,27 @@ def naive_process(paths: list[Path]) -> dict[str, float]:
         raise SystemExit(err.decode())
     inner = json.loads(out.decode().strip().splitlines()[-1])
     cpu = _cpu_seconds(usage)
+    each = sorted(inner["each_s"])
+
+    def at(q: float) -> float:
+        return float(each[min(len(each) - 1, int(q * len(each)))])
+
     return {"naive_sample": len(paths), "naive_cpu_s": cpu, "naive_wall_s": time.perf_counter() - t0,
-            "naive_per_article_s": inner["per_article_s"],
-            "naive_startup_s": max(0.0, cpu - len(paths) * inner["per_article_s"])}
+            "naive_per_article_s": inner["per_article_s"], "naive_median_s": statistics.median(each),
+            "naive_p10_s": at(0.1), "naive_p90_s": at(0.9), "naive_min_s": each[0], "naive_max_s": each[-1],
+            "naive_sd_s": statistics.stdev(each) if len(each) > 1 else 0.0,
+            "naive_startup_s": max(0.0, cpu - sum(each))}
 
 
 def ours_steady(paths: list[Path]) -> dict[str, float]:
     return per_article(OURS, paths)
 
 
-def measure(n: int, workers: list[int], naive_sample: int, kind: str = "html") -> dict[str, object]:
+#: the seed of the naive baseline's fixed sample (the N sets use seed N)
+NAIVE_SEED = 7
+
+
+def measure(n: int, workers: list[int], naive_first: int, kind: str = "html") -> dict[str, object]:
     from bench.synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="dvk-bench-") as tmp:
@@ -158,17 +175,26 @@ def measure(n: int, workers: list[int], naive_sample: int, kind: str = "html") -
         runs = [run_command(folder, scratch / f"bench-{w}.db", w, scratch) for w in workers]
         row: dict[str, object] = {"n": n, "kind": kind, "input_mb": sum(p.stat().st_size for p in paths) / 1e6,
                                   "runs": runs}
-        if naive_sample:
-            sample = paths[:naive_sample]
-            naive = naive_process(sample)
-            row.update(naive)
-            ours = ours_steady(sample)
-            row["ours_per_article_s"] = ours["per_article_s"]
-            row["extract_s"], row["floor_s"] = ours["extract_s"], ours["floor_s"]
+        if naive_first:  # the earlier way: the first articles of this N's own set
+            first = naive_process(paths[:naive_first])
+            row["first"] = {k: first[k] for k in ("naive_sample", "naive_per_article_s", "naive_startup_s")}
         return row
 
 
-def report(rows: list[dict[str, object]], workers: list[int]) -> None:
+def measure_naive(sample: int, kind: str) -> dict[str, object]:
+    """The naive baseline and dvk's steady state on the fixed sample of this input kind."""
+    from bench.synthetic import generate
+
+    with tempfile.TemporaryDirectory(prefix="dvk-naive-") as tmp:
+        paths = generate(sample, Path(tmp) / "sample", seed=NAIVE_SEED, kind=kind)
+        row: dict[str, object] = dict(naive_process(paths))
+        ours = ours_steady(paths)
+        row["ours_per_article_s"] = ours["per_article_s"]
+        row["extract_s"], row["floor_s"] = ours["extract_s"], ours["floor_s"]
+        return row
+
+
+def report(rows: list[dict[str, object]], workers: list[int], naive: dict[str, dict[str, object]]) -> None:
     load = os.getloadavg()
     print(f"dvk benchmark — {platform.python_implementation()} {platform.python_version()}, "
           f"{os.cpu_count()} CPUs, load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}")
@@ -189,25 +215,36 @@ def report(rows: list[dict[str, object]], workers: list[int]) -> None:
             by = {run["workers"]: run for run in r["runs"]}  # type: ignore[attr-defined]
             print(f"second worker's gain, {r['kind']}, N = {r['n']:,}: {by[1]['wall_s'] / by[2]['wall_s']:.2f}× "
                   f"(wall clock; the load decides it)")
-    for r in rows:
-        if "naive_per_article_s" not in r:
-            continue
-        n = int(r["n"])  # type: ignore[call-overload]
-        by = {run["workers"]: run for run in r["runs"]}  # type: ignore[attr-defined]
-        one = by.get(1) or by[min(by)]
-        cores = 1 if 1 in by else one["workers"]
-        naive_total = float(r["naive_startup_s"]) + n * float(r["naive_per_article_s"])  # type: ignore[arg-type]
-        print(f"naive baseline (read + word_tokenize + ner on every sentence) on {r['naive_sample']} of the "
-              f"N = {n:,} {r['kind']} articles, its own process: start-up {r['naive_startup_s']:.1f} s CPU, "
-              f"{r['naive_per_article_s']:.3f} s per article; for all {n:,}: {naive_total:.0f} s CPU")
-        print(f"  whole process, one core each: naive {naive_total:.0f} s vs dvk run --workers {one['workers']} "
-              f"{one['cpu_s']:.1f} s CPU{'' if cores == 1 else ' (all its processes)'} — "
-              f"ratio {naive_total / one['cpu_s']:.1f}×")
-        print(f"  steady state, per article: naive {1000 * float(r['naive_per_article_s']):.0f} ms, "  # type: ignore[arg-type]
-              f"ours {1000 * float(r['ours_per_article_s']):.1f} ms — "  # type: ignore[arg-type]
-              f"ratio {float(r['naive_per_article_s']) / float(r['ours_per_article_s']):.0f}×")  # type: ignore[arg-type]
-        print(f"  extract (text already read) {1000 * float(r['extract_s']):.2f} ms vs fold + the counts' "  # type: ignore[arg-type]
-              f"pattern {1000 * float(r['floor_s']):.3f} ms: {float(r['extract_s']) / float(r['floor_s']):.0f}×")  # type: ignore[arg-type]
+    for kind, nv in naive.items():
+        ms = {k: 1000 * float(v) for k, v in nv.items() if k.endswith("_s")}  # type: ignore[arg-type]
+        se = ms["naive_sd_s"] / float(nv["naive_sample"]) ** 0.5  # type: ignore[arg-type]
+        print(f"naive baseline (read + word_tokenize + ner on every sentence), {kind}, its own process, on a "
+              f"fixed sample of {nv['naive_sample']} articles (the same for every N): start-up "
+              f"{ms['naive_startup_s'] / 1000:.1f} s CPU; per article mean {ms['naive_per_article_s']:.0f} ms "
+              f"(± {se:.0f} standard error), median {ms['naive_median_s']:.0f}, "
+              f"10–90 % {ms['naive_p10_s']:.0f}–{ms['naive_p90_s']:.0f}, "
+              f"min–max {ms['naive_min_s']:.0f}–{ms['naive_max_s']:.0f}")
+        print(f"  steady state on that sample, per article: naive {ms['naive_per_article_s']:.0f} ms, ours "
+              f"{ms['ours_per_article_s']:.1f} ms — ratio {ms['naive_per_article_s'] / ms['ours_per_article_s']:.0f}×")
+        print(f"  extract (text already read) {ms['extract_s']:.2f} ms vs fold + the counts' pattern "
+              f"{ms['floor_s']:.3f} ms: {ms['extract_s'] / ms['floor_s']:.0f}×")
+        for r in rows:
+            if r["kind"] != kind:
+                continue
+            n = int(r["n"])  # type: ignore[call-overload]
+            by = {run["workers"]: run for run in r["runs"]}  # type: ignore[attr-defined]
+            one = by.get(1) or by[min(by)]
+            cores = 1 if 1 in by else one["workers"]
+            total = float(nv["naive_startup_s"]) + n * float(nv["naive_per_article_s"])  # type: ignore[arg-type]
+            print(f"  N = {n:,}, whole process, one core each: naive {total:.0f} s CPU (start-up + N × mean) vs "
+                  f"dvk run --workers {one['workers']} {one['cpu_s']:.1f} s CPU"
+                  f"{'' if cores == 1 else ' (all its processes)'} — ratio {total / one['cpu_s']:.1f}×")
+            first = r.get("first")
+            if isinstance(first, dict):
+                t1 = float(first["naive_startup_s"]) + n * float(first["naive_per_article_s"])
+                print(f"    the earlier way (the first {first['naive_sample']} of these N articles): "
+                      f"{1000 * float(first['naive_per_article_s']):.0f} ms per article, "
+                      f"ratio {t1 / one['cpu_s']:.1f}×")
     for kind in dict.fromkeys(str(r["kind"]) for r in rows):
         same = [r for r in rows if r["kind"] == kind]
         if len(same) < 2:
@@ -224,18 +261,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--naive-sample", type=int, default=20,
-                    help="pages the naive baseline runs on, per N (0: none)")
+    ap.add_argument("--naive-sample", type=int, default=100,
+                    help="articles of the naive baseline's fixed sample, the same for every N (0: none)")
+    ap.add_argument("--naive-first", type=int, default=0,
+                    help="also time the naive baseline on the first K articles of each N set (the earlier way)")
     ap.add_argument("--input", nargs="+", choices=["txt", "html"], default=["txt", "html"],
                     help="synthetic .txt articles of about 2 KB, news pages, or both (the default)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON lines")
     args = ap.parse_args(argv)
-    rows = [measure(n, args.workers, args.naive_sample, kind) for kind in args.input for n in args.sizes]
+    rows = [measure(n, args.workers, args.naive_first, kind) for kind in args.input for n in args.sizes]
+    naive = {kind: measure_naive(args.naive_sample, kind) for kind in args.input} if args.naive_sample else {}
     if args.json:
         for r in rows:
             print(json.dumps(r))
+        for kind, nv in naive.items():
+            print(json.dumps({"naive": kind, **nv}))
     else:
-        report(rows, args.workers)
+        report(rows, args.workers, naive)
     return 0
 
 
