@@ -420,8 +420,11 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         every = sum(x.value for x in parts)
         if every != cands[p].value:
             exact = _total_of_sum(lay, cands, p, every)
-            if exact is not None and sum(1 for x in parts if _states_field(lay, x)) >= 2:
-                for x in parts:  # "… 726 mô hình … Trong đó, cấp xã công nhận 512 …" then fields making 726
+            if exact is not None and sum(1 for x in parts if _states_field(lay, x) or _UNIT_ITEM_LEAD.search(
+                    lay.text, max(x.seg_start, x.start - 50), x.start)) >= 2:
+                # "… 726 mô hình … Trong đó, cấp xã công nhận 512 …" then fields making 726; "… 3.214
+                # mô hình. Cấp huyện công nhận 1.138 … như sau: huyện A 512 mô hình, …" making 3.214
+                for x in parts:
                     x.parent = exact
                 continue
         nxt_same = p + 1 < len(cands) and cands[p + 1].sentence_start == cands[p].sentence_start
@@ -592,8 +595,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                                         for c in found)
         if by_unit:  # "huyện A có 168 mô hình, huyện B 120, huyện C 98": items labelled by their units
             first = next(c for c in found if _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start))
-        by_year = first is None and any(_YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)
-                                        for c in found)
+        year_led = [c for c in found if _YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)]
+        by_year = bool(year_led) and (first is None or ":" in lay.folded[found[0].end:year_led[0].start])
+        if by_year:  # "… công nhận 624 mô hình: năm 2016 là 98 mô hình, năm 2017 là 112, …"
+            first = None
         if by_year:  # "năm 2021 là 62 mô hình, năm 2022 là 75, …": items labelled by their years
             first = next(c for c in found if _YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start))
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
@@ -809,7 +814,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             in_sentence = c.sentence_start == prev.sentence_start
             opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")") \
                 or bool(_FIELD_LIST_OPENER.search(between)) \
-                or _field_after_break(lay, between, own_start, c.start)
+                or _field_after_break(lay, between, own_start, c.start) \
+                or (":" in between and _YEAR_ITEM.search(lay.folded, max(prev.end, c.start - 24), c.start) is not None)
+            # "… đã công nhận 624 mô hình: năm 2016 là 98 mô hình, …": a list by year after a colon
             parent: int | None = None
             if own_verb and open_total is not None and not in_sentence \
                     and _part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80)) \
@@ -1964,6 +1971,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
+    topic = _topic_link()
+    for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
+        if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and c.field_text and topic.match(fold(c.field_text)) \
+                and not any(h.rule.code for h in find_all(field_rules(), fold(c.field_text))):
+            c.field = "other"
     by_parent: dict[int, list[Candidate]] = {}
     for c in cands:
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
@@ -1994,6 +2007,11 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                     and not stop.match(fold(lead)):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
+
+
+@cache
+def _topic_link() -> regex.Pattern[str]:
+    return regex.compile(rf"(?:{alternation(lexicon()['counts']['topic_links'])})\s+\S")
 
 
 #: a part's words after its noun that name whose models they are: "của các chi bộ …", "do Hội LHPN …"
