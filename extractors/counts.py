@@ -738,7 +738,7 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
 
 #: the own words of a clause that only names another unit ("…, huyện B 12 mô hình", "…; tỉnh C cũ có trên 2.100")
 _PARALLEL_UNIT_LEAD = regex.compile(
-    r"\s*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
+    r"[\s,]*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
     r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
 
 #: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
@@ -1342,10 +1342,12 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     other_words_end = c.prev_after
     paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
     first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
-    hits = [first] if first is not None else []
+    hits = [first] if first is not None \
+        and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
-                if lay.folded.startswith("cấp", h.start)][-1:]
+                if lay.folded.startswith("cấp", h.start)
+                and not _ALL_LEVELS_OF.search(lay.folded, max(0, h.start - 8), h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
     subject = subject_unit(lay, own_start, c.start)
     if code is None and subject is not None and metric in ("recognized", "commended"):
@@ -1410,6 +1412,10 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
             return units[actors[-1].group("unit")]
         return free[-1].rule.code if free else None
     return None
+
+
+#: "Ủy ban MTTQ các cấp tỉnh An Giang": the levels of a unit, no level ("các cấp" + the unit)
+_ALL_LEVELS_OF = regex.compile(r"(?<![\w])các\s+$")
 
 
 def _city_level(code: str | None, city_is_province: bool) -> str | None:
@@ -1988,7 +1994,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                   for c in owned]
         # bodies, not units ("140 mô hình do 14 phường thực hiện, 75 mô hình của các cơ quan" is no
         # breakdown by organisation)
-        if len(owned) >= 2 and sum(1 for o in owners if organisation.match(o)) >= 2 \
+        # ("trong đó 38 mô hình do các đồn biên phòng chủ trì": one such part alone names bodies too)
+        if sum(1 for o in owners if organisation.match(o)) >= min(2, len(owned)) \
                 and not any(o[:1].isdigit() or _unit_label().match(o) for o in owners):
             for c in owned:
                 c.field = "other"
