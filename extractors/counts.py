@@ -393,6 +393,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
         out.extend(found)
     _holders(lay, out)
     _link_parts(lay, out)
+    _split_of_a_part(lay, out)
     _reparent_by_sum(lay, out)
     _link_split_by_sum(lay, out)
     _model_and_typical_split(lay, out)
@@ -453,6 +454,23 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 for x in parts:
                     x.parent = j
                 break
+
+
+def _split_of_a_part(lay: Layout, cands: list[Candidate]) -> None:
+    """"Cụ thể, tỉnh A có 2.315 mô hình (1.406 tập thể, 909 cá nhân)": a split in the parenthesis
+    right after a part breaks that part down, not the total both were linked to."""
+    for i, q in enumerate(cands):
+        if q.parent is None or q.holder_head:
+            continue
+        paren = _PAREN_AFTER.match(lay.folded, q.end, min(q.seg_end, q.end + 64))
+        if paren is None:
+            continue
+        close = lay.folded.find(")", paren.end(), q.seg_end)
+        for c in cands[i + 1:]:
+            if c.start >= (close if close >= 0 else q.seg_end) or c.parent != q.parent:
+                break
+            if c.holder is not None:
+                c.parent = i
 
 
 def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:

@@ -433,6 +433,9 @@ def _province_regex() -> regex.Pattern[str]:
 _LOCATIVE_OPENER = regex.compile(r"(?:^|[.;:!?\n]\s*)(?:ở|tại|riêng)\s+$")
 #: "Tại Hà Nội, Ban Dân vận Trung ương tổ chức hội nghị …": the place of an event, not a unit reported on
 _EVENT_AFTER = regex.compile(r"(?<![\w])(?:tổ chức|hội nghị|tham quan|học tập|đoàn công tác|diễn ra)(?![\w])")
+_SENTENCE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)$")
+#: the verb of a province as a subject: "Đắk Nông có …", "Lâm Đồng đã xây dựng …", "Gia Lai hiện có …"
+_SUBJECT_VERB = regex.compile(r"\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì|triển khai)(?![\w])")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
@@ -447,8 +450,11 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
             continue
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
         nxt = _NEXT_WORD.match(text, e)
-        opener = _LOCATIVE_OPENER.search(folded, max(0, s - 12), s) is not None \
-            and text.startswith(",", e) and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
+        opener = (_LOCATIVE_OPENER.search(folded, max(0, s - 12), s) is not None and text.startswith(",", e)
+                  # "Đắk Nông có 1.980 mô hình": a province as the subject at the head of its sentence
+                  or _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None
+                  and _SUBJECT_VERB.match(folded, e) is not None) \
+            and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
