@@ -324,19 +324,26 @@ class _Spans:
 
 
 @cache
-def _document_named() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+def _document_named() -> tuple[frozenset[str], regex.Pattern[str]]:
     """A plan word that names the document being carried out, not a plan: "Thực hiện Kế hoạch số
-    45 …", "Triển khai Kế hoạch 12-KH/HU …" (lexicon ``document_before``; a number after it)."""
-    before = alternation(lexicon()["counts"]["document_before"])
-    return (regex.compile(rf"(?<![\w])(?:{before})\s+$"), regex.compile(r"\s+(?:số\s+)?\d"))
+    45 …", "Triển khai Kế hoạch 12-KH/HU …" (lexicon ``document_words``, then its number)."""
+    return frozenset(fold(w) for w in lexicon()["counts"]["document_words"]), regex.compile(r"\s+(?:số\s+)?\d")
 
 
 def _plan_words(not_results: regex.Pattern[str], back: str) -> bool:
     """Words of a plan or a target in ``back`` (the folded words before a number), other than the
     name of a document being carried out."""
-    before, number = _document_named()
-    return any(not (before.search(back, max(0, m.start() - 24), m.start()) or number.match(back, m.end()))
-               for m in not_results.finditer(back))
+    documents, number = _document_named()
+
+    def carried_out(m: regex.Match[str]) -> bool:
+        if m.group() not in documents:
+            return False
+        if number.match(back, m.end()):
+            return True  # "Thực hiện Kế hoạch số 45 …"
+        comma = back.find(",", m.end())  # "Thực hiện kế hoạch của …, … đã triển khai 742 mô hình"
+        return comma >= 0 and _DONE.search(back, comma) is not None
+
+    return any(not carried_out(m) for m in not_results.finditer(back))
 
 
 def find_candidates(lay: Layout) -> list[Candidate]:
@@ -473,6 +480,9 @@ def _split_of_a_part(lay: Layout, cands: list[Candidate]) -> None:
                 c.parent = i
 
 
+_YEAR_WORD = regex.compile(r"(?<![\d])(?:19|20)\d\d(?![\d])")
+
+
 def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """"… biểu dương 35 mô hình … Các mô hình trải rộng trên 8 huyện, trong đó có 21 mô hình tập thể
     và 14 mô hình cá nhân": a split by holder after a part cue, with no total in its sentence, is
@@ -484,7 +494,9 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 or any(cands[j].sentence_start == a.sentence_start for j in range(max(0, i - 3), i)) \
                 or not _part_cue().search(lay.folded, a.sentence_start, a.start):
             continue
-        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=2)
+        if _YEAR_WORD.search(lay.folded, a.sentence_start, a.start):
+            continue  # "Năm 2023, huyện tiếp tục biểu dương …, trong đó có 20 … tập thể và 10 … cá nhân": its own year
+        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=1)
         if total is not None and cands[total].sentence_start != a.sentence_start:
             a.parent = b.parent = total
 
@@ -558,10 +570,7 @@ _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khố
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
 #: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
 _UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
-                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*"
-                          # a row of a table written as text: "Xã Phước Hậu | 19" (layout's reading view)
-                          r"|\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
-                          r"[^\W\d_][^:;,|\d()]{0,40}?\s*\|\s*")
+                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*")
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
@@ -943,19 +952,33 @@ def _table_count_row(lay: Layout, row_start: int, num_start: int) -> bool:
     label = _TABLE_LABEL.fullmatch(lay.folded, row_start, num_start)
     if not label or label.group("label").strip() in _total_labels():
         return False  # "Tổng cộng | 7.412" restates the total
+    memo: dict[int, bool] = lay.memo.setdefault("table rows", {})  # a table's verdict, row by row
     k = lay.sentence_index(row_start)
+    seen: list[int] = []
+    verdict = False
     while k > 0:
+        seen.append(k)
         k -= 1
+        if k in memo:
+            verdict = memo[k]
+            break
         prev = lay.sentences[k]
         if _TABLE_HEADER.fullmatch(lay.folded, prev.start, prev.end):
-            return _count_noun_before().search(lay.folded, prev.start, prev.end) is not None \
+            verdict = _count_noun_before().search(lay.folded, prev.start, prev.end) is not None \
                 or _count_head_in(lay.folded, prev.start, prev.end)
+            break
         if not _TABLE_ROW.match(lay.folded, prev.start, prev.end):
             # no header: the rows follow a list opener with a count ("… 147 mô hình, chia theo khối
-            # như sau:" then "1 - Khối Đảng - 38")
-            return lay.folded[prev.start:prev.end].rstrip().endswith(":") \
-                and _count_regex().search(lay.folded, prev.start, prev.end) is not None
-    return False
+            # như sau:" then "1 - Khối Đảng - 38"), and no other measure after it ("…, số hộ được
+            # hỗ trợ như sau:" opens a table of households)
+            text = lay.folded[prev.start:prev.end].rstrip()
+            counts = list(_count_regex().finditer(lay.folded, prev.start, prev.end))
+            verdict = text.endswith(":") and bool(counts) \
+                and not words("counts", "measure_nouns").search(lay.folded, counts[-1].end(), prev.end)
+            break
+    for r in seen:
+        memo[r] = verdict
+    return verdict
 
 
 @cache
@@ -1140,12 +1163,18 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
                                      or _PASSIVE_GOES_ON.match(lay.folded, nxt, min(len(lay.folded), nxt + 200))):
                 pos = m.end()  # "188 mô hình hoạt động hiệu quả, được BCĐ huyện công nhận …"
                 continue
-            if m.group() in (",", "và") and lay.text[nxt:nxt + 1].isupper() \
+            if m.group() in (",", "và") and _COMMUNITY_NAME.match(lay.text, nxt, min(end, nxt + 40)) \
                     and words("counts", "community_words").search(lay.folded, c.end, m.start()) \
-                    and not _count_regex().match(lay.folded, nxt) and not _unit_kind_words()[1].match(lay.folded, nxt):
+                    and not _count_regex().match(lay.folded, nxt) and not _unit_kind_words()[1].match(lay.folded, nxt) \
+                    and not _organisation_lead().match(lay.folded, nxt):
                 pos = m.end()  # "… trong vùng đồng bào Ê Đê, M'nông": the names of the community go on
                 continue
         return m.start()
+
+
+#: a community's name in a list: at most three capitalised words, then "," / "và" / the clause end
+_COMMUNITY_NAME = regex.compile(r"\p{Lu}[\w'’-]*(?:\s+\p{Lu}[\w'’-]*){0,2}"
+                                r"(?=\s*(?:,|và(?![\w])|[.;:)]|$)|\s+(?:ở|tại|trên|thuộc)(?![\w]))")
 
 
 @cache
@@ -1174,22 +1203,48 @@ def _unit_label() -> regex.Pattern[str]:
 @cache
 def _national_regex() -> regex.Pattern[str]:
     counts = lexicon()["counts"]
-    return regex.compile(rf"(?<![\w])(?:{alternation(counts['national_scope'])}"
-                         rf")(?![\w])|(?<![\w])(?:\d{{1,2}}|các)\s+(?:{alternation(counts['national_scope_numbered'])})(?=\s+\p{{Ll}})")
+    return regex.compile(rf"(?<![\w])(?:{alternation(counts['national_scope'])})(?![\w])"
+                         rf"|(?<![\w])\d{{1,2}}\s+(?:{alternation(counts['national_scope_numbered'])})(?=\s+\w)")
 
 
-#: words before a national scope that make it a comparison: "đứng đầu cả nước", "so với toàn quốc"
-_NATIONAL_COMPARED = regex.compile(r"(?<![\w])(?:đầu|so với|của|nhất|với)\s*$")
+@cache
+def _national_not_after() -> regex.Pattern[str]:
+    """Words before a national scope that make it no count's subject: a comparison ("đứng đầu cả
+    nước"), an event ("Đại hội … toàn quốc") (lexicon ``national_not_after``)."""
+    return regex.compile(rf"(?<![\w])(?:{alternation(lexicon()['counts']['national_not_after'])})\s*$")
+
+
+def _national_scopes(lay: Layout, sentence_start: int, sentence_end: int) -> list[int]:
+    """The ends of the national scopes of a sentence that can be a count's subject (worked out once
+    per sentence)."""
+    memo: dict[int, list[int]] = lay.memo.setdefault("national", {})
+    found = memo.get(sentence_start)
+    if found is None:
+        found = [m.end() for m in _national_regex().finditer(lay.folded, sentence_start, sentence_end)
+                 if not _national_not_after().search(lay.folded, max(sentence_start, m.start() - 24), m.start())
+                 and not in_attribution(lay, m.start())]
+        memo[sentence_start] = found
+    return found
 
 
 def national_scope(lay: Layout, c: Candidate, mention_starts: list[int]) -> bool:
-    """The count's sentence, before it, names the whole country, a ministry's force or several
-    provinces ("toàn quốc", "lực lượng Công an nhân dân", "14 tỉnh miền núi phía Bắc") with no unit
-    named after those words, and not as a comparison ("đứng đầu cả nước")."""
-    scopes = [m for m in _national_regex().finditer(lay.folded, c.sentence_start, c.start)
-              if not _NATIONAL_COMPARED.search(lay.folded, max(c.sentence_start, m.start() - 10), m.start())
-              and not any(a <= m.start() < b for a, b in _attribution_spans(lay, c.sentence_start, c.start))]
-    return bool(scopes) and not _any_between(mention_starts, scopes[-1].end(), c.start)
+    """The count's own clause names the whole country, a ministry's force or several provinces as
+    its subject ("năm 2018, toàn quốc có 51.230 mô hình", "lực lượng Công an nhân dân đã xây dựng
+    …", "14 tỉnh miền núi phía Bắc được công nhận …"), with no unit named or scoped after those
+    words ("trên cả nước, toàn huyện đã xây dựng 120 mô hình" is the district's)."""
+    sentence = lay.sentence_at(c.start)
+    if sentence is None:
+        return False
+    ends = _national_scopes(lay, sentence.start, sentence.end)
+    k = bisect.bisect_right(ends, c.start) - 1
+    if k < 0:
+        return False
+    end = ends[k]
+    clause = max(lay.folded.rfind(ch, max(sentence.start, c.start - LOOKBACK), c.start) for ch in ",;:(")
+    if end <= clause or _any_between(mention_starts, end, c.start):
+        return False
+    return not words("counts", "primary_scope").search(lay.folded, end, c.start) \
+        and not words("counts", "scope_words").search(lay.folded, end, c.start)
 
 
 def _names_unit(label: str) -> bool:
@@ -1281,14 +1336,33 @@ def _list_opener_end() -> regex.Pattern[str]:
 
 def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
     """"Theo Ban Dân vận Huyện ủy X, …", "Báo cáo của Ban Dân vận Trung ương cho biết, …": a source
-    quoted, not the body that acts (the words from the clause's start to the verb of saying)."""
-    before, after = _attribution()
-    lo = max(0, start - 200)
-    spans = [(m.start(), m.end()) for m in before.finditer(lay.folded, lo, end)]
-    for m in after.finditer(lay.folded, lo, end):
-        k = max(lay.folded.rfind(ch, lo, m.start()) for ch in ",;.")
-        spans.append((max(lo, k + 1), m.end()))
-    return spans
+    quoted, not the body that acts (the words from the clause's start to the verb of saying). The
+    spans that start from 200 characters before ``start`` to ``end``; found once per article."""
+    spans: list[tuple[int, int]] | None = lay.memo.get("attribution")
+    if spans is None:
+        before, after = _attribution()
+        spans = [(m.start(), m.end()) for m in before.finditer(lay.folded)]
+        for m in after.finditer(lay.folded):
+            back = max(0, m.start() - 200)
+            k = max(lay.folded.rfind(ch, back, m.start()) for ch in ",;.\n")
+            spans.append((max(back, k + 1), m.end()))
+        spans.sort()
+        lay.memo["attribution"] = spans
+        lay.memo["attribution starts"] = [a for a, _ in spans]
+    starts: list[int] = lay.memo["attribution starts"]
+    return spans[bisect.bisect_left(starts, max(0, start - 200)):bisect.bisect_left(starts, end)]
+
+
+def in_attribution(lay: Layout, pos: int) -> bool:
+    """``pos`` is inside a source quoted (a span of :func:`_attribution_spans`; by bisection)."""
+    _attribution_spans(lay, pos, pos)  # found once per article
+    spans: list[tuple[int, int]] = lay.memo["attribution"]
+    k = bisect.bisect_right(lay.memo["attribution starts"], pos) - 1
+    while k >= 0 and spans[k][0] > pos - 400:  # a span is at most ~300 characters long
+        if spans[k][1] > pos:
+            return True
+        k -= 1
+    return False
 
 
 @cache
@@ -1371,10 +1445,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     if code is None and subject is not None and metric in ("recognized", "commended"):
         code = subject[1]  # "thành phố công nhận 21 mô hình": the unit that acts
     if code is None and metric in ("recognized", "commended"):
-        attributions = _attribution_spans(lay, c.seg_start, c.start)
-
         def free(pos: int) -> bool:
-            return not any(s <= pos < e for s, e in attributions)
+            return not in_attribution(lay, pos)
 
         actor_re, units = _actor_regex()
         hits, actors = [], []
@@ -1411,25 +1483,37 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
 
 def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
     """"Tại hội nghị, 120 mô hình … được biểu dương": a commendation at the event, with no body of
-    its own, takes the level of the body the article names organising the event before it ("Ban
-    Thường vụ Tỉnh ủy A tổ chức Hội nghị biểu dương …"; the first such sentence)."""
-    if not words("counts", "event_back_reference").search(lay.folded, c.sentence_start, c.start):
+    its own, takes the level of the body the article names organising that event in the nearest
+    sentence before that organises one ("Ban Thường vụ Tỉnh ủy A tổ chức Hội nghị biểu dương …"),
+    a few sentences back at most; the event nouns agree ("tại buổi lễ" ↔ "tổ chức lễ"), and a body
+    acting in a sentence between the two is no organiser's ("Năm 2023, Huyện ủy biểu dương …")."""
+    back_ref = words("counts", "event_back_reference").search(lay.folded, c.sentence_start, c.start)
+    if back_ref is None:
         return None
     organised = words("counts", "event_organised")
     actor_re, units = _actor_regex()
-    for s in lay.sentences:
-        if s.start >= c.sentence_start:
-            return None
+    noun = _EVENT_NOUN.search(back_ref.group())
+    k = lay.sentence_index(c.sentence_start)
+    for j in range(k - 1, max(-1, k - 7), -1):
+        s = lay.sentences[j]
         m = organised.search(lay.folded, s.start, s.end)
+        free = [h for h in find_all(level_rules(), lay.folded, s.start, m.start() if m else s.end)
+                if not in_attribution(lay, h.start)]
+        actors = list(actor_re.finditer(lay.folded, s.start, m.end() if m else s.end))
         if m is None:
+            if actors or any(not lay.folded.startswith("cấp", h.start) for h in free):
+                return None  # another body acts in between (a bare "cấp tỉnh" is no body)
             continue
-        free = [h for h in find_all(level_rules(), lay.folded, s.start, m.start())
-                if not any(a <= h.start < b for a, b in _attribution_spans(lay, s.start, m.start()))]
-        actors = list(actor_re.finditer(lay.folded, s.start, m.end()))
+        if noun is not None and noun.group() not in m.group():
+            return None  # "tại buổi lễ" refers to no "hội nghị"
         if actors and (not free or actors[-1].start() > free[-1].start):
             return units[actors[-1].group("unit")]
         return free[-1].rule.code if free else None
     return None
+
+
+#: the event a back reference names: "tại hội nghị" → "hội nghị", "tại buổi lễ" → "lễ"
+_EVENT_NOUN = regex.compile(r"hội nghị|lễ|gặp mặt|chương trình")
 
 
 #: "Ủy ban MTTQ các cấp tỉnh An Giang": the levels of a unit, no level ("các cấp" + the unit)
@@ -1801,7 +1885,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
         if c.locality is None and not c.national and c.parent is None and previous is not None \
                 and previous.sentence_start == c.sentence_start and previous.locality is not None \
-                and previous.locality != primary:
+                and previous.locality != primary and not _TOTAL_OF_UNIT.search(fold(c.lead)):
             # "Ở tỉnh A, năm 2018 có 1.302 mô hình đăng ký, đến cuối năm có 1.190 mô hình được công
             # nhận": a count with no unit of its own is of the unit its sentence's count before it is
             c.locality = previous.locality
@@ -1849,6 +1933,11 @@ def _grouping_words(text: str | None) -> str | None:
     if m is not None and m.start() > 0:
         text = text[:m.start()]
     return text.strip(" ,;:-–") or None
+
+
+#: a count's own words that make it a total of the unit ("nâng tổng số … của huyện lên 150"): no carry
+_TOTAL_OF_UNIT = regex.compile(r"(?<![\w])(?:tổng số|tổng cộng|toàn"
+                               r"|của (?:huyện|tỉnh|xã|phường|thành phố|thị xã|quận))(?![\w])")
 
 
 def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +13,7 @@ from typing import Any
 import regex
 
 from .counts import (
+    LOOKBACK,
     PLACE_PHRASE_BEFORE,
     Candidate,
     actor_spans,
@@ -84,14 +85,17 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     skipped = 0
     titled = any(title[0] <= m.start < title[1] and allowed(m.unit) for m in mentions)
     starts = sorted(m.start for m in res.mentions)
+    mentions = sorted(mentions, key=lambda m: m.start)
+    own_starts = [m.start for m in mentions]
     for c in cands:
         if c.parent is not None:
             continue
         if national_scope(lay, c, starts):
             return None  # "Giai đoạn 2016-2020, lực lượng Công an nhân dân đã xây dựng …": no one unit's article
-        seg = lay.folded[c.seg_start:c.start]
-        named = [m for m in mentions if c.seg_start <= m.start < c.start
-                 and (allowed(m.unit) or (m.unit is not None and m.unit.level == "province"))]
+        # the clause before the count, at most LOOKBACK characters (a long clause stays linear)
+        seg = lay.folded[max(c.seg_start, c.start - LOOKBACK):c.start]
+        inside = mentions[bisect_left(own_starts, c.seg_start):bisect_left(own_starts, c.start)]
+        named = [m for m in inside if allowed(m.unit) or (m.unit is not None and m.unit.level == "province")]
         while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit
         if named and named[-1].unit is not None and named[-1].unit.level == "province" and any(
@@ -101,7 +105,6 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
                 break  # (a bounded look: the most named unit decides)
             continue
         if named:
-            inside = [m for m in mentions if c.seg_start <= m.start < c.start]
             if len(inside) >= 2 and inside[-1] is named[-1] and inside[-2].unit is not None \
                     and inside[-2].unit.level == "commune" and qualifies(lay, inside[-2], inside[-1]) \
                     and not PLACE_PHRASE_BEFORE.search(lay.folded, max(0, inside[-2].start - 16), inside[-2].start):

@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import regex
 
@@ -54,6 +55,8 @@ class Layout:
     sentences: list[Sentence] = field(default_factory=list)
     # starts for bisection, built on first use for the lists as they are then (count-checked)
     _starts: dict[str, tuple[int, list[int] | None]] = field(default_factory=dict, repr=False, compare=False)
+    # what a rule works out once per article and looks up per count (by the rule's own key)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def _starts_of(self, name: str, spans: Sequence[Span]) -> list[int] | None:
         cached = self._starts.get(name)
@@ -263,7 +266,8 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
             numbers.append(int(m.group(1)) if m else -1)
         serial = width >= 3 and (first in serial_heads or numbers == list(range(1, len(rows) + 1)))
         if not headed and not serial:
-            i += 1
+            # no table here: the next can only start at a row numbered 1 further down (linear)
+            i = next((r for r, n in zip(rows[1:], numbers[1:], strict=False) if n == 1), j) if width >= 3 else j
             continue
         for r in [i, *rows] if headed else rows:
             start = lines[r].start

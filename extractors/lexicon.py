@@ -95,10 +95,15 @@ class Hit:
 
 
 def _rules(section: str, key: str = "phrases") -> list[PhraseRule]:
-    return [
-        PhraseRule(r["id"], r.get("code", ""), phrase_regex(r.get(key, [])))
-        for r in lexicon()[section]
-    ]
+    """A section's rules; a rule's ``not_before`` words, when the next word is one, void a match
+    ("tỉnh đoàn" is no body in "toàn tỉnh đoàn kết", "thành hội" none in "trở thành hội viên")."""
+    out = []
+    for r in lexicon()[section]:
+        pattern = phrase_regex(r.get(key, []))
+        if r.get("not_before"):
+            pattern = regex.compile(pattern.pattern + rf"(?!\s+(?:{alternation(r['not_before'])})(?![\w]))")
+        out.append(PhraseRule(r["id"], r.get("code", ""), pattern))
+    return out
 
 
 @cache
