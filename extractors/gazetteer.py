@@ -196,12 +196,15 @@ class Table:
     15,000: decoding and making them all was most of a short command's gazetteer cost), the two
     name indexes as unit numbers, and what the extractors ask of every unit (the longest name,
     the provinces, the communes of each district) worked out beforehand. A unit asked for twice
-    is the same object."""
+    is the same object, and the units made share their strings (as the prebuilt form does: all
+    units made, 8.5 MB against 10.5 before, 21 without sharing)."""
 
     def __init__(self, rows: tuple[bytes, ...], n_old: int, exact: dict[str, tuple[int, ...]],
                  loose: dict[str, tuple[int, ...]], derived: Derived, made: list[Unit | None] | None = None) -> None:
-        self.rows, self.n_old = rows, n_old  # each row: the marshal of a unit's fields
+        self.n, self.n_old = len(rows), n_old
+        self._rows: list[bytes | None] = list(rows)  # each row: the marshal of a unit's fields, until made
         self._made: list[Unit | None] = made if made is not None else [None] * len(rows)
+        self._strings: dict[str, str] = {}  # each distinct string of the units made kept once
         self.exact, self.loose = _Index(exact, self), _Index(loose, self)
         self.max_words, self._provinces, self._communes = derived
 
@@ -210,7 +213,10 @@ class Table:
         if u is None:
             import marshal
 
-            u = self._made[i] = Unit._make(marshal.loads(self.rows[i]))
+            share = self._strings.setdefault
+            fields = marshal.loads(self._rows[i])  # type: ignore[arg-type]
+            u = self._made[i] = Unit._make([share(v, v) if type(v) is str else v for v in fields])
+            self._rows[i] = None
         return u
 
     @cached_property
@@ -219,7 +225,7 @@ class Table:
 
     @cached_property
     def new(self) -> tuple[Unit, ...]:
-        return tuple(map(self.unit, range(self.n_old, len(self.rows))))
+        return tuple(map(self.unit, range(self.n_old, self.n)))
 
     def provinces(self) -> tuple[Unit, ...]:
         return tuple(map(self.unit, self._provinces))

@@ -52,3 +52,11 @@ def test_the_stamp_follows_the_sources(monkeypatch) -> None:  # type: ignore[no-
     import sys
     monkeypatch.setattr(sys, "version", sys.version + " (another build)")
     assert gazetteer._digest() != before
+
+
+def test_the_units_made_share_their_strings() -> None:
+    table = gazetteer.from_prebuilt(gazetteer.prebuilt_bytes())
+    assert table is not None
+    same_province = [u for u in table.old[:2000] if u.province == table.old[0].province]
+    assert len(same_province) > 10
+    assert all(u.province is same_province[0].province for u in same_province)  # one string, not one a unit
