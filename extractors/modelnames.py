@@ -337,14 +337,15 @@ def _sentence_index(lay: Layout, pos: int) -> int:
     return lay.sentence_index(pos)
 
 
-def _quoted(lay: Layout) -> list[Found]:
+def _quoted(lay: Layout, quotes: list[list[Quote]]) -> list[Found]:
+    """The names in quotes (``quotes``: each paragraph's, :func:`find_quotes`)."""
     text, folded = lay.text, lay.folded
     out: list[Found] = []
     bullets = set(_bullet_items(lay))
     for para_i, para in enumerate(lay.paragraphs):
         prev_model_end: int | None = None
         prev_blocked_end: int | None = None
-        for q in find_quotes(text, para):
+        for q in quotes[para_i]:
             if q.close is None:  # unclosed: the name ends at the first stop
                 stop = _name_end(lay, q.start, min(para.end, q.start + 200))
                 if stop is None and q.start + 200 >= para.end and text[para.end - 1] not in ".!?…;:":
@@ -1213,9 +1214,9 @@ class _FieldIndex:
         return self._codes[i] if i >= lo else None
 
 
-def _fields(found: list[Found], lay: Layout) -> None:
+def _fields(found: list[Found], lay: Layout, para_quotes: list[list[Quote]]) -> None:
     covered = [(f.start, f.end) for f in found] + [
-        (q.open, (q.close or q.end) + 1) for para in lay.paragraphs for q in find_quotes(lay.text, para)]
+        (q.open, (q.close or q.end) + 1) for qs in para_quotes for q in qs]
     quotes = _Covered(covered)
     index = _FieldIndex(lay, found)
     colons, semis = index.marks[":"], index.marks[";"]
@@ -1421,7 +1422,8 @@ def _item_places(lay: Layout, found: list[Found], mentions: list[Mention]) -> No
 
 def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     mentions = [mm for mm in mentions if mm.start < 0 or not _by_recogniser(lay, mm)]
-    quoted = _quoted(lay)
+    quotes = [find_quotes(lay.text, para) for para in lay.paragraphs]  # once: names and fields both read them
+    quoted = _quoted(lay, quotes)
     listed = _listed(lay, quoted, mentions)
     found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
     by_name = _units_by_name(mentions)
@@ -1433,7 +1435,7 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     _group(found, lay)
     _sentence_place(lay, found, mentions)
     _item_places(lay, found, mentions)
-    _fields(found, lay)
+    _fields(found, lay, quotes)
     out: dict[str, Model] = {}
     captions: set[str] = set()
     caption_at: dict[int | None, bool] = {}  # by paragraph: a long one is read once
