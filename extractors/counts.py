@@ -95,8 +95,9 @@ def _grouping_lead() -> regex.Pattern[str]:
     """A count's own words that open with a grouping of units ("khối chính quyền", not "khối 8")."""
     body = alternation(lexicon()["counts"]["grouping_words"])
     # "các khối trong phường đã xây dựng …" names no grouping: a word of place or a verb after it
+    stop = alternation(lexicon()["counts"]["grouping_not_before"])
     return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các|và)\s+)*(?P<group>(?:{body})\s+(?!\d)"
-                         rf"(?!(?:trong|của|ở|tại|trên|thuộc|đã|đều)(?![\w]))\w)", regex.IGNORECASE)
+                         rf"(?!(?:{stop})(?![\w]))\w)", regex.IGNORECASE)
 
 
 @cache
@@ -1885,7 +1886,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
         if c.locality is None and not c.national and c.parent is None and previous is not None \
                 and previous.sentence_start == c.sentence_start and previous.locality is not None \
-                and previous.locality != primary and not _TOTAL_OF_UNIT.search(fold(c.lead)):
+                and previous.locality != primary and not words("counts", "unit_total_words").search(fold(c.lead)):
             # "Ở tỉnh A, năm 2018 có 1.302 mô hình đăng ký, đến cuối năm có 1.190 mô hình được công
             # nhận": a count with no unit of its own is of the unit its sentence's count before it is
             c.locality = previous.locality
@@ -1935,9 +1936,6 @@ def _grouping_words(text: str | None) -> str | None:
     return text.strip(" ,;:-–") or None
 
 
-#: a count's own words that make it a total of the unit ("nâng tổng số … của huyện lên 150"): no carry
-_TOTAL_OF_UNIT = regex.compile(r"(?<![\w])(?:tổng số|tổng cộng|toàn"
-                               r"|của (?:huyện|tỉnh|xã|phường|thành phố|thị xã|quận))(?![\w])")
 
 
 def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
@@ -2093,11 +2091,11 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     by_parent: dict[int, list[Candidate]] = {}
     for c in cands:
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and _OWNED_AFTER.match(fold(c.field_text or "")):
+                and _owned_after().match(fold(c.field_text or "")):
             by_parent.setdefault(c.parent, []).append(c)
     for owned in by_parent.values():  # "trong đó 22 mô hình của các chi bộ khu dân cư, 31 mô hình của
         # Ủy ban MTTQ và các đoàn thể, 26 mô hình của các trường học": a breakdown by whose models
-        owners = [fold(c.field_text or "")[_OWNED_AFTER.match(fold(c.field_text or "")).end():]  # type: ignore[union-attr]
+        owners = [fold(c.field_text or "")[_owned_after().match(fold(c.field_text or "")).end():]  # type: ignore[union-attr]
                   for c in owned]
         # bodies, not units ("140 mô hình do 14 phường thực hiện, 75 mô hình của các cơ quan" is no
         # breakdown by organisation)
@@ -2128,8 +2126,11 @@ def _topic_link() -> regex.Pattern[str]:
     return regex.compile(rf"(?:{alternation(lexicon()['counts']['topic_links'])})\s+\S")
 
 
-#: a part's words after its noun that name whose models they are: "của các chi bộ …", "do Hội LHPN …"
-_OWNED_AFTER = regex.compile(r"(?:của|do)\s+(?:các\s+)?")
+@cache
+def _owned_after() -> regex.Pattern[str]:
+    """A part's words after its noun that name whose models they are: "của các chi bộ …", "do Hội
+    LHPN …" (lexicon ``owner_links``)."""
+    return regex.compile(rf"(?:{alternation(lexicon()['counts']['owner_links'])})\s+(?:các\s+)?")
 
 
 def _is_caption(lay: Layout, c: Candidate) -> bool:
