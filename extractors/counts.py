@@ -1583,7 +1583,10 @@ def _context_period(lay: Layout, times: _Times, c: Candidate, first_in_sentence:
 
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
                   province: LocalityRef | None, primary: LocalityRef | None = None) -> LocalityRef | None:
-    named = [m for m in mentions if zone[0] <= m.start < c.start and m.unit is not None
+    # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
+    # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
+    lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
+    named = [m for m in mentions if lo <= m.start < c.start and m.unit is not None
              and not _closed_aside(lay, m.end, c.start)]
     # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it; but in
     # "tại xã A, huyện B tổ chức …" the commune is a place phrase and the district the subject
