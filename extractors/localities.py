@@ -33,6 +33,7 @@ sorted keys, so the result never depends on hash order.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -465,6 +466,39 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
     return out
 
 
+def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention]:
+    """A district the article names with its type word ("huyện Mường Lát"), named again bare as
+    the subject at the head of a sentence ("Năm qua, Mường Lát có 142 mô hình …", "Mường Lát đã
+    xây dựng …"): the same unit (its candidates; the type word's mention decides as usual)."""
+    typed: dict[str, tuple[Unit, ...]] = {}
+    rules = _type_rules()
+    for m in found:
+        if m.rule in rules and m.candidates and all(u.level == "district" for u in m.candidates):
+            typed.setdefault(fold(m.name), m.candidates)
+    if not typed:
+        return []
+    names = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in longest_first(typed)) + r")(?![\w])")
+    taken = sorted((m.start, m.end) for m in found)
+    starts = [a for a, _ in taken]
+    out: list[Mention] = []
+    for m in names.finditer(folded):
+        s, e = m.span()
+        k = bisect.bisect_right(starts, s) - 1
+        if k >= 0 and taken[k][1] > s or not text[s].isupper():
+            continue  # part of a mention already found ("huyện Mường Lát" itself)
+        head = _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None \
+            or _CLAUSE_HEAD.search(folded, max(0, s - 30), s) is not None
+        if head and _SUBJECT_VERB.match(folded, e):
+            cands = typed[m.group()]
+            out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in cands})), cands, "unit-bare-subject"))
+    return out
+
+
+#: "Năm qua, Mường Lát có …", "Trong năm 2024, Mường Lát đã …": a time phrase, then the subject
+_CLAUSE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)(?:năm qua|năm nay|năm \d{4}|trong năm(?: \d{4})?|đến nay|hiện nay)"
+                             r"\s*,\s*$")
+
+
 def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
@@ -473,6 +507,7 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         out.extend(found)
         out.extend(_bare_in_parens(text, para.start, para.end, found))
         out.extend(_bare_provinces(text, lay.folded, para.start, para.end, found))
+    out.extend(_bare_subjects(text, lay.folded, out))
     if not (title and title.strip()) and len(lay.paragraphs) > 1:
         first = lay.paragraphs[0]
         line = text[first.start:first.end]
