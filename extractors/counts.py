@@ -675,7 +675,26 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         c = Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head)
         out.append(c)
+    # "… có 498 thuộc lĩnh vực kinh tế, 527 văn hóa - xã hội, 131 quốc phòng - an ninh và 130 …":
+    # bare numbers before their field words, two or more in the list
+    taken |= {c.start for c in out}
+    after: list[Candidate] = []
+    for m in _NUMBER_BEFORE_FIELD.finditer(lay.folded, scan_from, seg_end):
+        h = hit_at(field_rules(), lay.folded, m.end(), min(seg_end, m.end() + 60))
+        value = _value(m.group("num"))
+        if m.start("num") in taken or value is None or h is None or not h.rule.code \
+                or not _ITEM_END.match(lay.folded, h.end, seg_end):
+            continue
+        after.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
+    if len(after) >= 2:
+        out.extend(after)
     return out
+
+
+#: a bare number, then its field words: "498 thuộc lĩnh vực kinh tế", "527 văn hóa - xã hội"
+_NUMBER_BEFORE_FIELD = regex.compile(r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s+"
+                                     r"(?:thuộc\s+)?(?:(?:các\s+)?lĩnh vực\s+)?")
+_ITEM_END = regex.compile(r"\s*(?:[,;.)]|và(?![\w])|$)")
 
 
 def _verb_gap(gap: str) -> bool:
@@ -1008,7 +1027,7 @@ def _scope_opening(lay: Layout, c: Candidate) -> bool:
     matched in bounded windows: the regex module scans a match's whole range for its literals.)"""
     return c.start - c.sentence_start <= 40 and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 _BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
-_SCOPE_END = regex.compile(r"[^,;.]*?,")
+_SCOPE_END = regex.compile(r"[^,;.]*?(?:,|(?<![\w])này\s+(?:có|gồm)(?![\w]))")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
 
 
