@@ -236,6 +236,7 @@ class Candidate:
     label: str = ""  # the label of its bullet line: "- Công tác xây dựng lực lượng: 9 mô hình"
     table_row: bool = False  # its label is a table row's: "Khối Đảng | 312"
     national: bool = False  # a count of the country, a ministry's force or a region: no unit
+    opener_metric: str | None = None  # a part's list opener's own verb ("Các cấp ủy đã công nhận: …")
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -1338,9 +1339,13 @@ def _opener_metric(lay: Layout, c: Candidate) -> str | None:
     while colon >= 0 and not _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1) \
             and _YEAR_ITEM.search(lay.folded, max(lo, colon - 12), colon + 1):
         colon = lay.folded.rfind(":", lo, colon)  # "…: năm 2016 có 1.820 mô hình; năm 2017: 2.145; …": an item's own
-    if colon < 0 or not _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1) \
+    verb_end = colon >= 0 and any(h.end >= colon - 1 for h in find_all(_metric_phrase_rules(), lay.folded,
+                                                                        max(0, colon - 24), colon))
+    if colon < 0 or not (verb_end or _list_opener_end().search(lay.folded, max(0, colon - 24), colon + 1)) \
             or _metric_hits(lay.folded, colon, c.start):
-        return None  # only a list's opener ("… gồm:", "… qua các năm:"), not any colon before a count
+        # only a list's opener ("… gồm:", "… qua các năm:", a verb right before the colon: "Các cấp
+        # ủy đã công nhận: cấp tỉnh 486 mô hình, …"), not any colon before a count
+        return None
     clause = max(lay.folded.rfind(";", c.sentence_start, colon) + 1, c.sentence_start, colon - LOOKBACK)
     hits = _metric_hits(lay.folded, clause, colon)
     return min(hits)[2] if hits else None
@@ -1821,6 +1826,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.metric = _metric(lay, zone, c, own_start)
         if c.metric is None and c.parent is None:
             c.metric = _opener_metric(lay, c)
+        elif c.metric is None:  # "… 12.846 mô hình. Các cấp ủy đã công nhận: cấp tỉnh 486 mô hình, …"
+            c.opener_metric = _opener_metric(lay, c)
         c.field, c.field_text = _field(lay, zone, c)
         level = _level(lay, c, own_start, c.metric, None)
         c.period = _own_period(lay, reporting, zone, c, own_start)
@@ -1977,7 +1984,7 @@ def _inherit(i: int, cands: list[Candidate]) -> None:
                 and c.level is not None:
             c.metric = sibling.metric  # "trong đó 1.200 mô hình được công nhận cấp xã, 350 … cấp huyện"
         elif c.metric != "increase":
-            c.metric = t.metric
+            c.metric = c.opener_metric or t.metric  # a list opener's own verb, else the total's
     if c.level is None and (c.metric == t.metric or c.metric == "increase"):  # "(tăng 9 mô hình …)" of its total
         c.level = t.level
     if c.field in (None, "all") and t.field not in (None, "all"):
