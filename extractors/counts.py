@@ -1526,6 +1526,8 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
                 if not in_attribution(lay, h.start)]
         actors = list(actor_re.finditer(lay.folded, s.start, m.end() if m else s.end))
         if m is None:
+            if _ATTENDING.search(lay.folded, s.start, min(s.end, s.start + 40)):
+                continue  # "Dự hội nghị có đại diện Ban Dân vận Tỉnh ủy …": bodies attending
             if actors or any(not lay.folded.startswith("cấp", h.start) for h in free):
                 return None  # another body acts in between (a bare "cấp tỉnh" is no body)
             continue
@@ -1537,6 +1539,8 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
     return None
 
 
+#: a sentence about who attended: "Dự hội nghị có …", "Tham dự có …"
+_ATTENDING = regex.compile(r"(?<![\w])(?:dự|tham dự|về dự)\s+(?:hội nghị|buổi lễ|lễ|chương trình|có)(?![\w])")
 #: the event a back reference names: "tại hội nghị" → "hội nghị", "tại buổi lễ" → "lễ"
 _EVENT_NOUN = regex.compile(r"hội nghị|lễ|gặp mặt|chương trình")
 
