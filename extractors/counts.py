@@ -985,8 +985,7 @@ def _table_count_row(lay: Layout, row_start: int, num_start: int) -> bool:
             break
         prev = lay.sentences[k]
         if _TABLE_HEADER.fullmatch(lay.folded, prev.start, prev.end):
-            verdict = _count_noun_before().search(lay.folded, prev.start, prev.end) is not None \
-                or _count_head_in(lay.folded, prev.start, prev.end)
+            verdict = _count_head_regex().search(lay.folded, prev.start, prev.end) is not None
             break
         if not _TABLE_ROW.match(lay.folded, prev.start, prev.end):
             # no header: the rows follow a list opener with a count ("… 147 mô hình, chia theo khối
@@ -1009,11 +1008,8 @@ def _total_labels() -> frozenset[str]:
 
 @cache
 def _count_head_regex() -> regex.Pattern[str]:
+    """A head noun of counts anywhere ("Số mô hình" in a table's header)."""
     return regex.compile(r"(?<![\w])(?:" + alternation(lexicon()["counts"]["heads"]) + r")(?![\w])")
-
-
-def _count_head_in(folded: str, start: int, end: int) -> bool:
-    return _count_head_regex().search(folded, start, end) is not None
 
 
 def _list_row(lay: Layout, pos: int) -> regex.Match[str] | None:
