@@ -1239,7 +1239,7 @@ def _national_scopes(lay: Layout, sentence_start: int, sentence_end: int) -> lis
     if found is None:
         found = [m.end() for m in _national_regex().finditer(lay.folded, sentence_start, sentence_end)
                  if not _national_not_after().search(lay.folded, max(sentence_start, m.start() - 24), m.start())
-                 and not in_attribution(lay, m.start())]
+                 and not _in_attribution(lay, m.start())]
         memo[sentence_start] = found
     return found
 
@@ -1355,12 +1355,12 @@ def _list_opener_end() -> regex.Pattern[str]:
     return regex.compile(rf"(?<![\w])(?:{cues})\s*:$")
 
 
-def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
-    """"Theo Ban Dân vận Huyện ủy X, …", "Báo cáo của Ban Dân vận Trung ương cho biết, …": a source
-    quoted, not the body that acts (the words from the clause's start to the verb of saying). The
-    spans that start from 200 characters before ``start`` to ``end``; found once per article."""
-    spans: list[tuple[int, int]] | None = lay.memo.get("attribution")
-    if spans is None:
+def _attribution_spans(lay: Layout) -> tuple[list[tuple[int, int]], list[int]]:
+    """"Theo Ban Dân vận Huyện ủy X, …", "Báo cáo của Ban Dân vận Trung ương cho biết, …": the
+    sources quoted in the article, not bodies that act (the words from the clause's start to the
+    verb of saying), in order, with their starts; found once per article."""
+    found: tuple[list[tuple[int, int]], list[int]] | None = lay.memo.get("attribution")
+    if found is None:
         before, after = _attribution()
         spans = [(m.start(), m.end()) for m in before.finditer(lay.folded)]
         for m in after.finditer(lay.folded):
@@ -1368,17 +1368,15 @@ def _attribution_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int
             k = max(lay.folded.rfind(ch, back, m.start()) for ch in ",;.\n")
             spans.append((max(back, k + 1), m.end()))
         spans.sort()
-        lay.memo["attribution"] = spans
-        lay.memo["attribution starts"] = [a for a, _ in spans]
-    starts: list[int] = lay.memo["attribution starts"]
-    return spans[bisect.bisect_left(starts, max(0, start - 200)):bisect.bisect_left(starts, end)]
+        found = spans, [a for a, _ in spans]
+        lay.memo["attribution"] = found
+    return found
 
 
-def in_attribution(lay: Layout, pos: int) -> bool:
-    """``pos`` is inside a source quoted (a span of :func:`_attribution_spans`; by bisection)."""
-    _attribution_spans(lay, pos, pos)  # found once per article
-    spans: list[tuple[int, int]] = lay.memo["attribution"]
-    k = bisect.bisect_right(lay.memo["attribution starts"], pos) - 1
+def _in_attribution(lay: Layout, pos: int) -> bool:
+    """``pos`` is inside a source quoted (by bisection over :func:`_attribution_spans`)."""
+    spans, starts = _attribution_spans(lay)
+    k = bisect.bisect_right(starts, pos) - 1
     while k >= 0 and spans[k][0] > pos - 400:  # a span is at most ~300 characters long
         if spans[k][1] > pos:
             return True
@@ -1467,7 +1465,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
         code = subject[1]  # "thành phố công nhận 21 mô hình": the unit that acts
     if code is None and metric in ("recognized", "commended"):
         def free(pos: int) -> bool:
-            return not in_attribution(lay, pos)
+            return not _in_attribution(lay, pos)
 
         actor_re, units = _actor_regex()
         hits, actors = [], []
@@ -1519,7 +1517,7 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
         s = lay.sentences[j]
         m = organised.search(lay.folded, s.start, s.end)
         free = [h for h in find_all(level_rules(), lay.folded, s.start, m.start() if m else s.end)
-                if not in_attribution(lay, h.start)]
+                if not _in_attribution(lay, h.start)]
         actors = list(actor_re.finditer(lay.folded, s.start, m.end() if m else s.end))
         if m is None:
             if _ATTENDING.search(lay.folded, s.start, min(s.end, s.start + 40)):
