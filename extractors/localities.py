@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -477,19 +477,18 @@ def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention
             typed.setdefault(fold(m.name), m.candidates)
     if not typed:
         return []
-    names = regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in longest_first(typed)) + r")(?![\w])")
     taken = sorted((m.start, m.end) for m in found)
     starts = [a for a, _ in taken]
     out: list[Mention] = []
-    for m in names.finditer(folded):
-        s, e = m.span()
+    # the alternation of the names as whole words, found without compiling one per article
+    for s, e in _whole_words(folded, typed):
         k = bisect.bisect_right(starts, s) - 1
         if k >= 0 and taken[k][1] > s or not text[s].isupper():
             continue  # part of a mention already found ("huyện Mường Lát" itself)
         head = _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None \
             or _CLAUSE_HEAD.search(folded, max(0, s - 30), s) is not None
         if head and _SUBJECT_VERB.match(folded, e):
-            cands = typed[m.group()]
+            cands = typed[folded[s:e]]
             out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in cands})), cands, "unit-bare-subject"))
     return out
 
@@ -828,11 +827,43 @@ def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Un
     by_name: dict[str, list[Unit]] = defaultdict(list)
     for _, name, u in found:
         by_name[name].append(u)
+    return by_name, _name_firsts(by_name)
+
+
+def _whole_words(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Where a few names occur in ``folded`` as whole words, left to right and not overlapping,
+    the longest at each place: what ``finditer`` of ``(?<![\\w])(?:longest|…|shortest)(?![\\w])``
+    over the whole string finds, by a substring search per name (for many names,
+    :func:`_bare_names`)."""
+    best: dict[int, int] = {}  # start -> the longest name's end there
+    n_end = len(folded)
+    for name in names:
+        if not name:
+            return list(_bare_names(folded, 0, n_end, dict.fromkeys(names), _name_firsts(names)))
+        i = folded.find(name)
+        while i >= 0:
+            e = i + len(name)
+            if ((i == 0 or not _WORD_CHAR.match(folded, i - 1)) and (e == n_end or not _WORD_CHAR.match(folded, e))
+                    and e > best.get(i, -1)):
+                best[i] = e
+            i = folded.find(name, i + 1)
+    out: list[tuple[int, int]] = []
+    after = 0
+    for s in sorted(best):
+        if s >= after:
+            out.append((s, best[s]))
+            after = best[s]
+    return out
+
+
+def _name_firsts(names: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """The lengths of the names, longest first, by the word they open with (``""``: a name not
+    opening with a letter or digit), as :func:`_bare_names` reads them."""
     firsts: dict[str, set[int]] = defaultdict(set)
-    for n in by_name:
+    for n in names:
         first = _WORD_RUN.match(n)
         firsts[first.group() if first else ""].add(len(n))
-    return by_name, {w: tuple(sorted(ls, reverse=True)) for w, ls in firsts.items()}
+    return {w: tuple(sorted(ls, reverse=True)) for w, ls in firsts.items()}
 
 
 def _bare_names(folded: str, start: int, end: int, names: dict[str, list[Unit]],

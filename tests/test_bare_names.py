@@ -44,3 +44,17 @@ def test_a_name_that_opens_with_another_character_falls_back_to_the_alternation(
     text = "x (an) an-an"
     got = list(_bare_names(text, 0, len(text), {n: [] for n in names}, firsts(names)))
     assert got == by_alternation(text, 0, len(text), names)
+
+
+def test_the_few_names_search_agrees_with_the_alternation_on_generated_text() -> None:
+    from extractors.localities import _whole_words
+
+    rng = random.Random(5)
+    found = 0
+    for _ in range(3000):
+        names = rng.sample(NAMES, rng.randint(1, 4))
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
+        got = _whole_words(text, names)
+        assert got == by_alternation(text, 0, len(text), names), (text, names)
+        found += len(got)
+    assert found > 300
