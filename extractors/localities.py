@@ -425,9 +425,13 @@ def _bare_in_parens(text: str, start: int, end: int, taken: list[Mention]) -> li
 
 
 @cache
-def _province_regex() -> regex.Pattern[str]:
-    names = longest_first(fold(u.name) for u in provinces())
-    return regex.compile(r"(?<![\w])(?:" + "|".join(regex.escape(n) for n in names) + r")(?![\w])")
+def _province_names() -> tuple[str, ...]:
+    return tuple(longest_first(fold(u.name) for u in provinces()))
+
+
+@lru_cache(maxsize=4)  # the paragraphs of one article ask in turn
+def _province_occurrences(folded: str) -> list[tuple[int, int]]:
+    return _occurrences(folded, _province_names())
 
 
 #: "Ở Ninh Bình, …", "Tại Hà Nội, …": a province named bare at the head of its sentence, before a comma
@@ -445,8 +449,8 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
     """Province names without a type word ("tại Hà Giang"): only a fallback signal of the
     article's province (SPEC §1.1 inferred), used when no unit and no site places it."""
     out: list[Mention] = []
-    for m in _province_regex().finditer(folded, start, end):
-        s, e = m.span()
+    # the province names' alternation as whole words, from one substring search per name and text
+    for s, e in _pick(folded, _province_occurrences(folded), start, end):
         if not text[s].isupper() or any(t.start <= s < t.end for t in taken):
             continue
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
@@ -830,30 +834,48 @@ def _bare_communes(districts: tuple[str | None, ...]) -> tuple[dict[str, list[Un
     return by_name, _name_firsts(by_name)
 
 
+def _occurrences(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
+    """Every place a name occurs in ``folded`` with no word character before it, as (start,
+    -length), sorted: at each start the longest first."""
+    out: list[tuple[int, int]] = []
+    for name in names:
+        n = len(name)
+        i = folded.find(name)
+        while i >= 0:
+            if i == 0 or not _WORD_CHAR.match(folded, i - 1):
+                out.append((i, -n))
+            i = folded.find(name, i + 1)
+    out.sort()
+    return out
+
+
+def _pick(folded: str, occ: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """What ``finditer(folded, start, end)`` of ``(?<![\\w])(?:longest|…|shortest)(?![\\w])`` finds,
+    from the names' :func:`_occurrences`: left to right and not overlapping, at each place the
+    longest name with no word character after it (or the end) in ``[start, end)``."""
+    out: list[tuple[int, int]] = []
+    after = start
+    for k in range(bisect.bisect_left(occ, (start, -len(folded) - 1)), len(occ)):
+        s, neg = occ[k]
+        if s >= end:
+            break
+        e = s - neg
+        if s < after or e > end or (e < end and _WORD_CHAR.match(folded, e)):
+            continue
+        out.append((s, e))
+        after = e
+    return out
+
+
 def _whole_words(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
     """Where a few names occur in ``folded`` as whole words, left to right and not overlapping,
     the longest at each place: what ``finditer`` of ``(?<![\\w])(?:longest|…|shortest)(?![\\w])``
     over the whole string finds, by a substring search per name (for many names,
     :func:`_bare_names`)."""
-    best: dict[int, int] = {}  # start -> the longest name's end there
-    n_end = len(folded)
-    for name in names:
-        if not name:
-            return list(_bare_names(folded, 0, n_end, dict.fromkeys(names), _name_firsts(names)))
-        i = folded.find(name)
-        while i >= 0:
-            e = i + len(name)
-            if ((i == 0 or not _WORD_CHAR.match(folded, i - 1)) and (e == n_end or not _WORD_CHAR.match(folded, e))
-                    and e > best.get(i, -1)):
-                best[i] = e
-            i = folded.find(name, i + 1)
-    out: list[tuple[int, int]] = []
-    after = 0
-    for s in sorted(best):
-        if s >= after:
-            out.append((s, best[s]))
-            after = best[s]
-    return out
+    names = list(names)
+    if "" in names:
+        return list(_bare_names(folded, 0, len(folded), dict.fromkeys(names), _name_firsts(names)))
+    return _pick(folded, _occurrences(folded, names), 0, len(folded))
 
 
 def _name_firsts(names: Iterable[str]) -> dict[str, tuple[int, ...]]:

@@ -58,3 +58,35 @@ def test_the_few_names_search_agrees_with_the_alternation_on_generated_text() ->
         assert got == by_alternation(text, 0, len(text), names), (text, names)
         found += len(got)
     assert found > 300
+
+
+def test_the_occurrences_pick_agrees_with_the_alternation_on_generated_text() -> None:
+    from extractors.localities import _occurrences, _pick
+
+    rng = random.Random(7)
+    found = 0
+    for _ in range(3000):
+        names = rng.sample(NAMES, rng.randint(1, len(NAMES)))
+        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        got = _pick(text, _occurrences(text, names), start, end)
+        assert got == by_alternation(text, start, end, names), (text, start, end, names)
+        found += len(got)
+    assert found > 500
+
+
+def test_the_province_names_scan_agrees_with_their_alternation() -> None:
+    from extractors.gazetteer import provinces
+    from extractors.lexicon import longest_first
+    from extractors.localities import _pick, _province_occurrences
+    from extractors.text import fold
+
+    names = longest_first(fold(u.name) for u in provinces())
+    pieces = [*names, *(n[:4] for n in names), " ", ", ", "-", "x", "\n", "ê", "("]
+    rng = random.Random(11)
+    for _ in range(1000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        assert _pick(text, _province_occurrences(text), start, end) == by_alternation(text, start, end, names)
