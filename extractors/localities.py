@@ -874,7 +874,7 @@ def _whole_words(folded: str, names: Iterable[str]) -> list[tuple[int, int]]:
     :func:`_bare_names`)."""
     names = list(names)
     if "" in names:
-        return list(_bare_names(folded, 0, len(folded), dict.fromkeys(names), _name_firsts(names)))
+        return list(_bare_names(folded, 0, len(folded), {n: [] for n in names}, _name_firsts(names)))
     return _pick(folded, _occurrences(folded, names), 0, len(folded))
 
 
