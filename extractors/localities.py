@@ -894,16 +894,25 @@ def _bare_names(folded: str, start: int, end: int, names: dict[str, list[Unit]],
     overlapping, the longest at each place: what ``finditer`` of the alternation
     ``(?<![\\w])(?:longest|…|shortest)(?![\\w])`` finds, without compiling one per article. A
     name that matches at a word's start opens with that word, so only the names opening with it
-    are tried there."""
+    are tried there; the places where such a word is a whole word are found by a substring
+    search per word."""
     if "" in firsts:  # a name not opening with a letter or digit: the alternation itself
         alts = "|".join(regex.escape(n) for n in sorted(names, key=len, reverse=True))
         yield from (m.span() for m in regex.compile(rf"(?<![\w])(?:{alts})(?![\w])").finditer(folded, start, end))
         return
+    # the word runs ``(?<![\w])\w+`` of ``folded[start:end]`` that are a name's first word
+    words: list[tuple[int, tuple[int, ...]]] = []
+    for w, lengths in firsts.items():
+        i = folded.find(w, start, end)
+        while i >= 0:
+            j = i + len(w)
+            if (i == 0 or not _WORD_CHAR.match(folded, i - 1)) and (j == end or not _WORD_CHAR.match(folded, j)):
+                words.append((i, lengths))
+            i = folded.find(w, i + 1, end)
+    words.sort(key=lambda x: x[0])
     after = start
-    for w in _WORD_RUN.finditer(folded, start, end):
-        s = w.start()
-        lengths = firsts.get(w.group())
-        if lengths is None or s < after:
+    for s, lengths in words:
+        if s < after:
             continue
         for n in lengths:
             e = s + n
