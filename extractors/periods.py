@@ -18,6 +18,7 @@ import regex
 from .layout import Layout
 from .lexicon import Alternatives, load_toml, phrase_regex
 from .numbers import words_to_number
+from .text import fold
 from .records import Period, PeriodRef
 
 
@@ -41,6 +42,27 @@ def _data() -> tuple[list[tuple[str, str, Alternatives]], regex.Pattern[str], in
         for p in data["pattern"]
     ]
     return pats, phrase_regex(data["exclude"]["before"]), int(data["exclude"]["window"])
+
+
+@cache
+def _term() -> tuple[str, regex.Pattern[str]]:
+    """The term-of-office word and the look-back words that make a term a reporting period."""
+    ex = load_toml("periods.toml")["exclude"]
+    return fold(ex["term"]), regex.compile(ex["term_lookback"])
+
+
+def _is_congress_term(lay: Layout, start: int, end: int, para_start: int, window: int) -> bool:
+    """"khóa XVII, nhiệm kỳ 2020 - 2025": a term of office naming a congress, not a period; a term
+    looked back over ("Trong nhiệm kỳ 2020 - 2025, …") or opening its sentence is one."""
+    word, lookback = _term()
+    if not lay.folded.startswith(word, start):
+        return False
+    before = lay.folded[max(para_start, start - window):start]
+    sentence = regex.split(r"[.!?:]\s|\n", before)[-1]
+    if not sentence.strip(" \t-–•*+"):
+        return False
+    clause = regex.split(r"[;,(]", sentence)[-1]
+    return lookback.search(clause) is None
 
 
 @cache
@@ -186,7 +208,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
-                if exclude.search(before) or lay.folded[m.start():m.end()].startswith("nhiệm kỳ 2") \
+                if exclude.search(before) or _is_congress_term(lay, m.start(), m.end(), para.start, window) \
                         or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
