@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
 
 import regex
@@ -153,10 +153,18 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=None, end=published)
     if kind == "before_merger":  # "trước khi sắp xếp" in an article of the 2025 reform: the old units' last day
         return PeriodRef(start=None, end=LAST_DAY_2008) if published and published >= date(2025, 6, 1) else None
+    if kind == "since_reform":  # "từ khi vận hành chính quyền hai cấp đến nay": the new system's first day
+        first = LAST_DAY_2008 + timedelta(days=1)
+        if published is not None and published < first:  # an earlier merger: "đến nay" is all it says
+            return PeriodRef(start=None, end=published)
+        return PeriodRef(start=first, end=published) if published else None
     if kind == "since":
-        y = year() or year("y2") or year("y3") or year("y4") or (
+        y = year() or year("y2") or year("y3") or year("y4") or year("y6") or (
             published.year if published and g.get("ny") else None)  # "từ đầu năm đến nay"
-        start = _safe(lambda: date(y, int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1))) if y else None
+        m, d = int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1)
+        if y is None and (g.get("m") or g.get("m2")) and published is not None:  # "từ ngày 1/7 đến nay"
+            y = published.year if (m, d) <= (published.month, published.day) else published.year - 1
+        start = _safe(lambda: date(y, m, d)) if y else None
         if g.get("ey"):
             end = _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
         elif g.get("edy"):
