@@ -2054,10 +2054,10 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     rules = [r for r, _, _ in metric_rules()] + level_rules()
     grouping = _grouping_lead()
     grouped: list[Candidate] = []
-    community = words("counts", "community_words")
+    community, sector = words("counts", "community_words"), words("counts", "sector_words")
     for c in cands:  # "trong đó có 78 mô hình trong vùng đồng bào dân tộc Khmer": a community's part
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and c.field_text and community.search(fold(c.field_text)):
+                and c.field_text and (community.search(fold(c.field_text)) or sector.search(fold(c.field_text))):
             c.field = "other"
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":
