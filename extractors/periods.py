@@ -18,8 +18,8 @@ import regex
 from .layout import Layout
 from .lexicon import Alternatives, load_toml, phrase_regex
 from .numbers import words_to_number
-from .text import fold
 from .records import Period, PeriodRef
+from .text import fold
 
 
 @dataclass
