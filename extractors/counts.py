@@ -225,6 +225,7 @@ class Candidate:
     after_end: int = 0
     merged: bool = False
     holder_head: bool = False  # "41 tập thể": a number of holders, a count only inside a split
+    called_models: bool = False  # "8 cá nhân là điển hình …": holders the article calls models, a count
     bound: str = "exact"
     title: bool = False  # in the headline
     caption: bool = False  # in a photo caption
@@ -377,6 +378,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             c = Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.holder_head = True
+            c.called_models = _CALLED_MODELS.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None
             found.append(c)
         covered = _Spans(found)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
@@ -708,7 +710,7 @@ def _verb_gap(gap: str) -> bool:
 
 def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
     """"tặng Bằng khen 19 tập thể, 23 cá nhân": holders outside a split are awards, not counts."""
-    keep = [not (c.holder_head and c.parent is None and c.pair is None) for c in cands]
+    keep = [not (c.holder_head and c.parent is None and c.pair is None and not c.called_models) for c in cands]
     for i, c in enumerate(cands):
         if c.parent is not None and not keep[c.parent]:
             keep[i] = False
@@ -738,7 +740,8 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
-            or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before):
+            or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
+            or _pending_after().search(after):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
     if _metric_hits(lay.folded, clause, start):
@@ -747,9 +750,16 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
                 or words("counts", "attendance_after").search(after))
 
 
+@cache
+def _pending_after() -> regex.Pattern[str]:
+    """Models waiting on a decision, after the noun ("… đang được Hội đồng thẩm định xem xét")."""
+    return regex.compile("|".join(lexicon()["counts"]["pending_after"]))
+
+
 _DONE = regex.compile(r"(?<![\w])(?:đã|vừa)(?![\w])")
 _CHOSEN = regex.compile(r"(?<![\w])(?:lựa\s+)?chọn\s+$")
-_DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|đến)\s*(?:\d+\s*[-/–]\s*)?$")
+_DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|(?<!(?:chưa|lên|gần)\s)đến)"
+                                  r"\s*(?:\d+\s*[-/–]\s*)?$")
 
 
 def _holders(lay: Layout, cands: list[Candidate]) -> None:
@@ -803,7 +813,7 @@ _NAMED_UNIT_ACTING_BEFORE = regex.compile(
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
 _CALLED_MODELS = regex.compile(
-    r"\s*(?:là|được công nhận là|đạt danh hiệu)\s+(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
+    r"\s*(?:(?:là|được công nhận là|đạt danh hiệu)\s+)?(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
 
 
 def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
@@ -1511,7 +1521,7 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
         return None
     organised = words("counts", "event_organised")
     actor_re, units = _actor_regex()
-    noun = _EVENT_NOUN.search(back_ref.group())
+    noun = words("counts", "event_nouns").search(back_ref.group())
     k = lay.sentence_index(c.sentence_start)
     for j in range(k - 1, max(-1, k - 7), -1):
         s = lay.sentences[j]
@@ -1535,8 +1545,6 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
 
 #: a sentence about who attended: "Dự hội nghị có …", "Tham dự có …"
 _ATTENDING = regex.compile(r"(?<![\w])(?:dự|tham dự|về dự)\s+(?:hội nghị|buổi lễ|lễ|chương trình|có)(?![\w])")
-#: the event a back reference names: "tại hội nghị" → "hội nghị", "tại buổi lễ" → "lễ"
-_EVENT_NOUN = regex.compile(r"hội nghị|lễ|gặp mặt|chương trình")
 
 
 #: "Ủy ban MTTQ các cấp tỉnh An Giang": the levels of a unit, no level ("các cấp" + the unit)
@@ -1887,8 +1895,11 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 c.metric = previous.metric
                 if c.level is None:
                     c.level = previous.level
-            if c.field not in (None, "all") and last_total is not None and (c.metric or "built") in WEAK_METRICS:
-                # a part of a breakdown stated apart: the total's metric and period (GUIDELINES §4.2)
+            if c.field not in (None, "all") and last_total is not None and (c.metric or "built") in WEAK_METRICS \
+                    and c.value <= last_total.value:
+                # a part of a breakdown stated apart: the total's metric and period (GUIDELINES §4.2);
+                # a part is no larger than its total ("… công nhận 80 mô hình. Ở lĩnh vực kinh tế,
+                # huyện hiện có khoảng 90 mô hình" is a stock of its own)
                 c.metric = last_total.metric
                 c.period = last_total.period
                 c.level = last_total.level
