@@ -441,6 +441,10 @@ _EVENT_AFTER = regex.compile(r"(?<![\w])(?:tổ chức|hội nghị|tham quan|h�
 _SENTENCE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)$")
 #: the verb of a province as a subject: "Đắk Nông có …", "Lâm Đồng đã xây dựng …", "Gia Lai hiện có …"
 _SUBJECT_VERB = regex.compile(r"\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì|triển khai)(?![\w])")
+#: "Cụ thể, Bến Tre có 2.140 mô hình, Trà Vinh có 1.655 mô hình": provinces as the subjects of the
+#: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
+_ITEM_HEAD = regex.compile(r"[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?$")
+_ITEM_COUNT = regex.compile(r"\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
@@ -458,7 +462,9 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
         opener = (_LOCATIVE_OPENER.search(folded, max(0, s - 12), s) is not None and text.startswith(",", e)
                   # "Đắk Nông có 1.980 mô hình": a province as the subject at the head of its sentence
                   or _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None
-                  and _SUBJECT_VERB.match(folded, e) is not None) \
+                  and _SUBJECT_VERB.match(folded, e) is not None
+                  or _ITEM_HEAD.search(folded, max(0, s - 16), s) is not None
+                  and _ITEM_COUNT.match(folded, e) is not None) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")

@@ -239,12 +239,12 @@ def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
     years = [e for e in found if e.kind == "year" and e.reporting and e.period]
     phase_starts, year_starts = [p.start for p in phases], [y.start for y in years]  # sorted: found is
     for e in found:
-        if e.kind == "the_year":
+        if e.kind in ("the_year", "the_year_end"):
             k = bisect.bisect_left(year_starts, e.start)  # the years before it, found by bisection
-            if k:
-                e.period = years[k - 1].period
-            elif published is not None:
-                e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
+            y = years[k - 1].period.end.year if k and years[k - 1].period.end else (  # type: ignore[union-attr]
+                published.year if published is not None else None)
+            if y is not None:
+                e.period = PeriodRef(start=date(y, 1, 1) if e.kind == "the_year" else None, end=date(y, 12, 31))
             continue
         if e.kind != "last_years":
             continue
