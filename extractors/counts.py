@@ -1911,8 +1911,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.period = c.period or previous.period
             c.locality = c.locality or previous.locality  # "Ở tỉnh B, … đạt 312 mô hình mới, tăng 47 …"
             c.national = c.national or (c.locality is None and previous.national)
-        if c.metric == "effective" and c.parent is None and c.field in (None, "all"):
-            c.metric = "built"  # a stock described as working well (SPEC §4)
+        if c.metric == "effective" and c.parent is None and c.field in (None, "all") \
+                and not (last_total is not None and last_total.value > c.value):
+            # a stock described as working well (SPEC §4); after a larger total of the article, the
+            # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
+            # duy trì hoạt động hiệu quả") stays `effective`
+            c.metric = "built"
         if c.metric is None:
             c.metric = "built"
         if c.field is None and c.parent is None and c.pair is None and c.metric == "built" \
