@@ -444,7 +444,8 @@ _SUBJECT_VERB = regex.compile(r"\s+(?:hiện\s+)?(?:có|đã|xây dựng|công n
 #: "Cụ thể, Bến Tre có 2.140 mô hình, Trà Vinh có 1.655 mô hình": provinces as the subjects of the
 #: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
 _ITEM_HEAD = regex.compile(r"[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?$")
-_ITEM_COUNT = regex.compile(r"\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
+_ITEM_COUNT = regex.compile(r"\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
+                            r"(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
