@@ -378,7 +378,8 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             c = Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.holder_head = True
-            c.called_models = _CALLED_MODELS.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None
+            c.called_models = _CALLED_MODELS.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None \
+                or _CALLED_DVK.match(lay.folded, m.end(), min(seg_end, m.end() + 40)) is not None
             found.append(c)
         covered = _Spans(found)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
@@ -813,7 +814,10 @@ _NAMED_UNIT_ACTING_BEFORE = regex.compile(
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
 _CALLED_MODELS = regex.compile(
-    r"\s*(?:(?:là|được công nhận là|đạt danh hiệu)\s+)?(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
+    r"\s*(?:là|được công nhận là|đạt danh hiệu)\s+(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
+#: "12 tập thể điển hình dân vận khéo": holders called models of the movement without "là" (not the
+#: emulation awards' "cá nhân điển hình tiên tiến")
+_CALLED_DVK = regex.compile(r"\s*(?:mô hình|điển hình)\s+(?:\p{P}\s*)?(?:dân vận khéo|dvk)(?![\w])")
 
 
 def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
@@ -1912,7 +1916,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.locality = c.locality or previous.locality  # "Ở tỉnh B, … đạt 312 mô hình mới, tăng 47 …"
             c.national = c.national or (c.locality is None and previous.national)
         if c.metric == "effective" and c.parent is None and c.field in (None, "all") \
-                and not (last_total is not None and last_total.value > c.value):
+                and not (last_total is not None and last_total.value > c.value
+                         and c.locality in (None, last_total.locality) and c.period in (None, last_total.period)):
             # a stock described as working well (SPEC §4); after a larger total of the article, the
             # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
             # duy trì hoạt động hiệu quả") stays `effective`
@@ -2058,6 +2063,11 @@ def _complementary_holders(cands: list[Candidate]) -> None:
                 unknown.holder = other[known[0].holder]  # type: ignore[index]
 
 
+#: a sector is a part's grouping only as a locative phrase ("ở khu vực doanh nghiệp", "trong khối trường
+#: học"), not after "do" nor inside a topic ("khuyến học tại các trường học")
+_SECTOR_LEAD = regex.compile(r"^\s*(?:ở|trong|thuộc|tại)\s+")
+
+
 def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = False) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
@@ -2072,7 +2082,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     community, sector = words("counts", "community_words"), words("counts", "sector_words")
     for c in cands:  # "trong đó có 78 mô hình trong vùng đồng bào dân tộc Khmer": a community's part
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and c.field_text and (community.search(fold(c.field_text)) or sector.search(fold(c.field_text))):
+                and c.field_text and (community.search(fold(c.field_text))
+                                      or sector.match(_SECTOR_LEAD.sub("", fold(c.field_text))) is not None):
             c.field = "other"
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":

@@ -100,6 +100,12 @@ def _chrome() -> tuple[regex.Pattern[str], set[str], list[regex.Pattern[str]]]:
     return tail, lines, pats
 
 
+@cache
+def _tail_lines() -> frozenset[str]:
+    """Headings that end the body only as a whole line ("Tin mới", "Bài liên quan:")."""
+    return frozenset(fold(x) for x in lexicon()["chrome"].get("tail_lines", []))
+
+
 def is_chrome_line(folded_line: str) -> bool:
     _, lines, pats = _chrome()
     s = folded_line.strip()
@@ -125,7 +131,7 @@ def body_lines(text: str, folded: str) -> list[Span]:
         line = folded[start:end].strip()
         if not line:
             continue
-        if spans and tail.match(line):
+        if spans and (tail.match(line) or line.rstrip(" :") in _tail_lines()):
             break
         if is_chrome_line(line):
             continue

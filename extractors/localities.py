@@ -450,6 +450,14 @@ _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
 
 
+def _named_before(folded: str, s: int, e: int, named: list[Mention]) -> bool:
+    """A list item's bare province ("Cụ thể, Trà Vinh có 1.655 mô hình") is one only when its
+    paragraph named that province before ("3 tỉnh Bến Tre, Trà Vinh và Vĩnh Long …"): else
+    "Hòa Bình có 120 mô hình" after "toàn tỉnh Bạc Liêu" is Bạc Liêu's district."""
+    name = folded[s:e]
+    return any(m.start < s and folded[m.start:m.end].endswith(name) for m in named)
+
+
 def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
     """Province names without a type word ("tại Hà Giang"): only a fallback signal of the
     article's province (SPEC §1.1 inferred), used when no unit and no site places it."""
@@ -465,7 +473,7 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
                   or _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None
                   and _SUBJECT_VERB.match(folded, e) is not None
                   or _ITEM_HEAD.search(folded, max(0, s - 16), s) is not None
-                  and _ITEM_COUNT.match(folded, e) is not None) \
+                  and _ITEM_COUNT.match(folded, e) is not None and _named_before(folded, s, e, [*taken, *out])) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")

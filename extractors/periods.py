@@ -72,12 +72,27 @@ def _plan_after() -> tuple[regex.Pattern[str], regex.Pattern[str], int]:
     return phrase_regex(ex["after"]), regex.compile("|".join(ex["after_not_across"])), int(ex["after_window"])
 
 
+@cache
+def _document_after() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["document_after"])
+
+
+_DIGIT = regex.compile(r"\d")
+
+
 def _is_plan_after(lay: Layout, end: int, limit: int) -> bool:
     plan, across, window = _plan_after()
     text = lay.folded[end:min(limit, end + window)]
     text = regex.split(r"[;.]", text)[0]
     m = plan.search(text)
-    return m is not None and not across.search(text, 0, m.start())
+    if m is not None and not across.search(text, 0, m.start()):
+        return True
+    text = regex.split(r"[;.]", lay.folded[end:min(limit, end + 2 * window)])[0]
+    doc = _document_after().search(text)  # "Tháng 3/2024, … ban hành kế hoạch …" with no result counted
+    if doc is None or _DIGIT.search(text, 0, doc.start()):
+        return False
+    rest = regex.split(r"[;.]\s|\n", lay.folded[end + doc.start():limit], maxsplit=1)[0]
+    return _DIGIT.search(rest) is None
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -162,7 +177,11 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         y = year() or year("y2") or year("y3") or year("y4") or year("y6") or (
             published.year if published and g.get("ny") else None)  # "từ đầu năm đến nay"
         m, d = int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1)
-        if y is None and (g.get("m") or g.get("m2")) and published is not None:  # "từ ngày 1/7 đến nay"
+        if y is None and (g.get("m") or g.get("m2")) and (g.get("ey") or g.get("edy")):
+            # "từ tháng 3 đến tháng 9/2024": the start in the end's year (the year before, past December)
+            ey, em = int(g.get("ey") or g.get("edy") or 0), int(g.get("em") or g.get("edm") or 12)
+            y = ey if m <= em else ey - 1
+        elif y is None and (g.get("m") or g.get("m2")) and published is not None:  # "từ ngày 1/7 đến nay"
             y = published.year if (m, d) <= (published.month, published.day) else published.year - 1
         start = _safe(lambda: date(y, m, d)) if y else None
         if g.get("ey"):
@@ -220,31 +239,47 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                         or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
-                        and expr.period.start is not None and expr.period.start.year > published.year:
+                        and expr.period.start is not None and (
+                            expr.period.start.year > published.year
+                            or _term()[0] in lay.folded[m.start():m.end()]
+                            and expr.period.start.year >= published.year):
+                    # (a term of office that starts this year: "Nhiệm kỳ 2025 - 2030, mỗi chi bộ …")
                     expr.reporting = False  # "giai đoạn 2026-2030, phấn đấu …": a plan, not a result
                 if published is not None and expr.period is not None and expr.period.start is None \
                         and expr.period.end is not None and expr.period.end.year > published.year:
                     expr.reporting = False  # "đến năm 2030 có trên 150 mô hình": a deadline ahead, a target
                 found.append(expr)
     found.sort(key=lambda e: e.start)
-    _resolve_relative(found, published)
+    _resolve_relative(found, published, lay)
     _drop_now_beside_dates(found, lay)
     return found
 
 
-def _resolve_relative(found: list[TimeExpr], published: date | None) -> None:
+def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout | None = None) -> None:
     """"N năm qua" / "nhiệm kỳ qua": the phase the article names, else N years to publication;
     a bare "trong năm": the year named last before it, else the year of publication."""
     phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
     years = [e for e in found if e.kind == "year" and e.reporting and e.period]
     phase_starts, year_starts = [p.start for p in phases], [y.start for y in years]  # sorted: found is
     for e in found:
-        if e.kind in ("the_year", "the_year_end"):
+        if e.kind == "the_year":
             k = bisect.bisect_left(year_starts, e.start)  # the years before it, found by bisection
-            y = years[k - 1].period.end.year if k and years[k - 1].period.end else (  # type: ignore[union-attr]
-                published.year if published is not None else None)
+            if k:
+                e.period = years[k - 1].period
+            elif published is not None:
+                e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
+            continue
+        if e.kind == "the_year_end":  # "Đến cuối năm, …": the year its paragraph named last, else publication's
+            k = bisect.bisect_left(year_starts, e.start)
+            para = lay.paragraph_of(e.start) if lay is not None else None
+            prev = years[k - 1] if k else None
+            y = prev.period.end.year if prev is not None and prev.period is not None and prev.period.end \
+                and para is not None and lay is not None and lay.paragraph_of(prev.start) == para else (
+                    published.year if published is not None else None)
             if y is not None:
-                e.period = PeriodRef(start=date(y, 1, 1) if e.kind == "the_year" else None, end=date(y, 12, 31))
+                e.period = PeriodRef(start=None, end=date(y, 12, 31))
+                if published is not None and e.period.end is not None and e.period.end > published:
+                    e.reporting = False  # "Đến cuối năm, toàn huyện có 300 mô hình" in June: a target
             continue
         if e.kind != "last_years":
             continue
