@@ -88,19 +88,30 @@ def parse_vn_date(text: str) -> date | None:
 
 
 _DATELINE = re.compile(
-    r"^\s*\(?\s*(?:ngày đăng:?\s*|cập nhật:?\s*|thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
+    r"^\s*[-–•]?\s*\(?\s*(?:(?:ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: ngày| lúc)?|ngày)"
+    r"\s*:?\s*)?(?:thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
     r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*[|,-]?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
     r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?\s*\)?\s*$",
     re.I,
 )  # "14:15 04/01/2024", "Ngày đăng: 27.08.2020", a portal's "(15:20 | 12/03/2019)"
 
 
+#: what may follow a dateline on its line: "Ngày đăng: 20/05/2023 | Người đăng: …", "… · Chuyên mục: …"
+_DATELINE_TAIL = re.compile(r"\s+[|·•]\s+")
+
+
 def find_dateline(text: str, max_lines: int = 12) -> date | None:
-    """The publication date from a dateline among the first lines of a page's text."""
+    """The publication date from a dateline among the first lines of a page's text (the line's
+    first part before a "|" or "·" separator: "Đăng lúc 16:30, 05/09/2025 · Chuyên mục: …")."""
     for line in text.splitlines()[:max_lines]:
-        if _DATELINE.match(line):
-            return parse_vn_date(line)
+        head = _DATELINE_TAIL.split(line, maxsplit=1)[0]
+        if _DATELINE.match(head):
+            return parse_vn_date(head)
     return None
+
+
+#: a page's JSON-LD "datePublished", read from the raw page (the script goes with the junk)
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 
 
 # --- HTML --------------------------------------------------------------------------------------
@@ -463,7 +474,7 @@ def _dateline_before(body, strings: int = 40) -> date | None:  # type: ignore[no
     for i, node in enumerate(body.find_all_previous(string=True)):
         if i >= strings:
             break
-        line = str(node).strip()
+        line = _DATELINE_TAIL.split(str(node).strip(), maxsplit=1)[0]
         if line and len(line) <= 80 and _DATELINE.match(line):
             return parse_vn_date(line)
     return None
@@ -501,8 +512,12 @@ def parse_page(html: str, profile: Profile | None = None, base_url: str | None =
     og_title = first_tag(soup, "meta", "property", "og:title")
     og_title_text = str(og_title.get("content", "")) if og_title is not None else None
     meta_published = first_tag(soup, "meta", "property", "article:published_time") or first_tag(
-        soup, "meta", "itemprop", "datePublished")
+        soup, "meta", "itemprop", "datePublished") or first_tag(soup, "meta", "name", "pubdate") or first_tag(
+        soup, "meta", "name", "article:published_time")
     meta_published_text = str(meta_published.get("content", "")) if meta_published is not None else ""
+    if not meta_published_text:
+        ld = _JSONLD_DATE.search(html)
+        meta_published_text = ld.group(1) if ld else ""
     og_type_text = str(og_type.get("content", "")).lower() if og_type is not None else ""
     for tag in tags_in(soup, _JUNK_TAGS):
         if tag.name not in _CONTROLS:

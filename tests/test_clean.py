@@ -70,6 +70,26 @@ def test_dateline_only_near_the_top() -> None:
     assert find_dateline("Một câu có ngày 21/8/2020 ở giữa.") is None
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("Ngày đăng: 12/04/2022 | Người đăng: Ban biên tập", date(2022, 4, 12)),
+    ("Đăng lúc 08:05, 17/03/2026 · Chuyên mục: Dân vận", date(2026, 3, 17)),
+    ("Cập nhật ngày: 03/11/2025 10:20", date(2025, 11, 3)),
+    ("- Chủ nhật, 09/08/2026 - 07:45", date(2026, 8, 9)),
+    ("Có 12/15 xã | đạt chuẩn", None),
+])
+def test_portal_datelines_with_a_label_or_a_tail(line: str, expected: date | None) -> None:
+    assert find_dateline(f"Tiêu đề bài viết\n{line}\nNội dung bài viết.") == expected
+
+
+def test_published_from_json_ld_and_pubdate_meta() -> None:
+    body = "<article><h1>Tiêu đề</h1><p>" + "Nội dung bài viết về phong trào. " * 12 + "</p></article>"
+    ld = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", '
+          '"datePublished": "2025-09-05T16:30:00+07:00"}</script></head><body>' + body + "</body></html>")
+    meta = '<html><head><meta name="pubdate" content="2025-12-02T15:40:00"></head><body>' + body + "</body></html>"
+    assert clean_html(ld).published == date(2025, 9, 5)
+    assert clean_html(meta).published == date(2025, 12, 2)
+
+
 def test_generic_fallback_for_unknown_site() -> None:
     html = """<html><body><nav class="menu">Trang chủ | Huyện Cẩm Xuyên</nav>
     <div class="main"><div class="post"><h1>Tin mới</h1>
