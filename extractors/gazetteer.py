@@ -95,7 +95,7 @@ def _parse_units() -> tuple[Unit, ...]:
     seen: set[tuple[str, str, str]] = set()
     for row in _read_csv("admin_units.csv"):
         word, level = kinds[row["kind"]]
-        name = modern_tones(nfc(row["name"]))
+        name = " ".join(modern_tones(nfc(row["name"])).split())  # the list's " Đắk Lao", "Đại Ân  2"
         ident = (level, row["code"], name)
         if ident in seen:
             continue

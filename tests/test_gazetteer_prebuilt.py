@@ -60,3 +60,11 @@ def test_the_units_made_share_their_strings() -> None:
     same_province = [u for u in table.old[:2000] if u.province == table.old[0].province]
     assert len(same_province) > 10
     assert all(u.province is same_province[0].province for u in same_province)  # one string, not one a unit
+
+
+def test_unit_names_have_single_spaces() -> None:
+    """The GSO list writes a few names with stray spaces (" Đắk Lao", "Đại Ân  2"): output names
+    are single-spaced, and each such unit is one unit, not two."""
+    for u in (*gazetteer.units(), *gazetteer.units_2025()):
+        assert u.name == " ".join(u.name.split()), repr(u.name)
+    assert sum(1 for u in gazetteer.units() if u.name == "Đắk Lao" and u.level == "commune") == 1
