@@ -104,9 +104,9 @@ def find_dateline(text: str, max_lines: int = 12) -> date | None:
     """The publication date from a dateline among the first lines of a page's text (the line's
     first part before a "|" or "·" separator: "Đăng lúc 16:30, 05/09/2025 · Chuyên mục: …")."""
     for line in text.splitlines()[:max_lines]:
-        head = _DATELINE_TAIL.split(line, maxsplit=1)[0]
-        if _DATELINE.match(head):
-            return parse_vn_date(head)
+        for part in (line, _DATELINE_TAIL.split(line, maxsplit=1)[0]):  # "(15:20 | 12/03/2019)" whole
+            if _DATELINE.match(part):
+                return parse_vn_date(part)
     return None
 
 
@@ -474,9 +474,10 @@ def _dateline_before(body, strings: int = 40) -> date | None:  # type: ignore[no
     for i, node in enumerate(body.find_all_previous(string=True)):
         if i >= strings:
             break
-        line = _DATELINE_TAIL.split(str(node).strip(), maxsplit=1)[0]
-        if line and len(line) <= 80 and _DATELINE.match(line):
-            return parse_vn_date(line)
+        line = str(node).strip()
+        for part in (line, _DATELINE_TAIL.split(line, maxsplit=1)[0]):
+            if part and len(part) <= 80 and _DATELINE.match(part):
+                return parse_vn_date(part)
     return None
 
 
