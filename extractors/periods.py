@@ -51,7 +51,7 @@ def _term() -> tuple[str, regex.Pattern[str]]:
     return fold(ex["term"]), regex.compile(ex["term_lookback"])
 
 
-def _is_congress_term(lay: Layout, start: int, end: int, para_start: int, window: int) -> bool:
+def _is_congress_term(lay: Layout, start: int, para_start: int, window: int) -> bool:
     """"khóa XVII, nhiệm kỳ 2020 - 2025": a term of office naming a congress, not a period; a term
     looked back over ("Trong nhiệm kỳ 2020 - 2025, …") or opening its sentence is one."""
     word, lookback = _term()
@@ -235,7 +235,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
-                if exclude.search(before) or _is_congress_term(lay, m.start(), m.end(), para.start, window) \
+                if exclude.search(before) or _is_congress_term(lay, m.start(), para.start, window) \
                         or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
