@@ -45,16 +45,19 @@ def _data() -> tuple[list[tuple[str, str, Alternatives]], regex.Pattern[str], in
 
 
 @cache
-def _term() -> tuple[str, regex.Pattern[str]]:
-    """The term-of-office word and the look-back words that make a term a reporting period."""
+def _term() -> tuple[str, regex.Pattern[str], regex.Pattern[str]]:
+    """The term-of-office word, the look-back words that make a term a reporting period, and the
+    reporting sources after which a term opening its clause is one."""
     ex = load_toml("periods.toml")["exclude"]
-    return fold(ex["term"]), regex.compile(ex["term_lookback"])
+    reported = phrase_regex(ex["term_reported_after"]).pattern
+    return fold(ex["term"]), regex.compile(ex["term_lookback"]), regex.compile(rf"(?:{reported})\s*[,:]\s*$")
 
 
-def _is_congress_term(lay: Layout, start: int, para_start: int, window: int) -> bool:
+def _is_congress_term(lay: Layout, start: int, end: int, para_start: int, window: int) -> bool:
     """"khóa XVII, nhiệm kỳ 2020 - 2025": a term of office naming a congress, not a period; a term
-    looked back over ("Trong nhiệm kỳ 2020 - 2025, …") or opening its sentence is one."""
-    word, lookback = _term()
+    looked back over ("Trong nhiệm kỳ 2020 - 2025, …"), opening its sentence, or reported by a
+    source ("… cho biết, nhiệm kỳ 2019 - 2024, …") is one."""
+    word, lookback, reported = _term()
     if not lay.folded.startswith(word, start):
         return False
     before = lay.folded[max(para_start, start - window):start]
@@ -62,6 +65,8 @@ def _is_congress_term(lay: Layout, start: int, para_start: int, window: int) -> 
     if not sentence.strip(" \t-–•*+"):
         return False
     clause = regex.split(r"[;,(]", sentence)[-1]
+    if reported.search(sentence) and not clause.strip() and regex.match(r"\s*[,:]", lay.folded[end:end + 3]):
+        return False
     return lookback.search(clause) is None
 
 
@@ -235,8 +240,9 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
-                if exclude.search(before) or _is_congress_term(lay, m.start(), para.start, window) \
-                        or _is_plan_after(lay, m.end(), para.end):
+                congress = _is_congress_term(lay, m.start(), m.end(), para.start, window)
+                framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
+                if (exclude.search(before) and not framing) or congress or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.end is not None \
                         and expr.period.start is not None and (
