@@ -261,7 +261,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
     return found
 
 
-def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout | None = None) -> None:
+def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout) -> None:
     """"N năm qua" / "nhiệm kỳ qua": the phase the article names, else N years to publication;
     a bare "trong năm": the year named last before it, else the year of publication."""
     phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
@@ -277,10 +277,9 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             continue
         if e.kind == "the_year_end":  # "Đến cuối năm, …": the year its paragraph named last, else publication's
             k = bisect.bisect_left(year_starts, e.start)
-            para = lay.paragraph_of(e.start) if lay is not None else None
             prev = years[k - 1] if k else None
             y = prev.period.end.year if prev is not None and prev.period is not None and prev.period.end \
-                and para is not None and lay is not None and lay.paragraph_of(prev.start) == para else (
+                and lay.paragraph_of(prev.start) == lay.paragraph_of(e.start) else (
                     published.year if published is not None else None)
             if y is not None:
                 e.period = PeriodRef(start=None, end=date(y, 12, 31))

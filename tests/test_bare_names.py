@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import regex
 
@@ -25,14 +26,19 @@ def firsts(names: list[str]) -> dict[str, tuple[int, ...]]:
     return {w: tuple(sorted(ls, reverse=True)) for w, ls in out.items()}
 
 
-def test_the_scan_agrees_with_the_alternation_on_generated_text() -> None:
-    rng = random.Random(3)
-    found = 0
+def generated(seed: int, most: int = len(NAMES)) -> Iterator[tuple[list[str], str, int, int]]:
+    """3,000 random cases: some of the names, a text of pieces, and a slice of it."""
+    rng = random.Random(seed)
     for _ in range(3000):
-        names = rng.sample(NAMES, rng.randint(1, len(NAMES)))
+        names = rng.sample(NAMES, rng.randint(1, most))
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
         start = rng.randint(0, len(text))
-        end = rng.randint(start, len(text))
+        yield names, text, start, rng.randint(start, len(text))
+
+
+def test_the_scan_agrees_with_the_alternation_on_generated_text() -> None:
+    found = 0
+    for names, text, start, end in generated(3):
         got = list(_bare_names(text, start, end, {n: [] for n in names}, firsts(names)))
         assert got == by_alternation(text, start, end, names), (text, start, end, names)
         found += len(got)
@@ -49,11 +55,8 @@ def test_a_name_that_opens_with_another_character_falls_back_to_the_alternation(
 def test_the_few_names_search_agrees_with_the_alternation_on_generated_text() -> None:
     from extractors.localities import _whole_words
 
-    rng = random.Random(5)
     found = 0
-    for _ in range(3000):
-        names = rng.sample(NAMES, rng.randint(1, 4))
-        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
+    for names, text, _, _ in generated(5, most=4):
         got = _whole_words(text, names)
         assert got == by_alternation(text, 0, len(text), names), (text, names)
         found += len(got)
@@ -63,13 +66,8 @@ def test_the_few_names_search_agrees_with_the_alternation_on_generated_text() ->
 def test_the_occurrences_pick_agrees_with_the_alternation_on_generated_text() -> None:
     from extractors.localities import _occurrences, _pick
 
-    rng = random.Random(7)
     found = 0
-    for _ in range(3000):
-        names = rng.sample(NAMES, rng.randint(1, len(NAMES)))
-        text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 25)))
-        start = rng.randint(0, len(text))
-        end = rng.randint(start, len(text))
+    for names, text, start, end in generated(7):
         got = _pick(text, _occurrences(text, names), start, end)
         assert got == by_alternation(text, start, end, names), (text, start, end, names)
         found += len(got)
