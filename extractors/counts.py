@@ -832,14 +832,16 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
 
 
 def _prose_distance(lay: Layout, first: int, last: int, limit: int = 4) -> int:
-    """Sentences from ``first`` to ``last``, not counting bullet lines (a breakdown by level after a
-    bullet list by field is still near its total); counted up to ``limit`` + 1 only, and over at
+    """Sentences from ``first`` to ``last``, not counting bullet lines and table rows (a breakdown by
+    level after a bullet list by field is still near its total); counted up to ``limit`` + 1 only, and over at
     most 30 sentences (bounded work per count)."""
     if last - first > 30:
         return limit + 1
     n = 0
     for k in range(first + 1, last + 1):
-        if not _list_line(lay, lay.sentences[k].start):
+        sentence = lay.sentences[k]
+        if not _list_line(lay, sentence.start) \
+                and not _TABLE_HEADER.fullmatch(lay.folded, sentence.start, sentence.end):  # "Lĩnh vực | Số mô hình"
             n += 1
             if n > limit:
                 break
@@ -859,6 +861,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     list_total: int | None = None  # a count whose sentence ends with ":": bullet lines break it down
     sentence_end = {x.start: x.end for x in lay.sentences}
     sentence_no = {x.start: k for k, x in enumerate(lay.sentences)}
+    restating: set[int] = set()  # parts that restate their total's verb before their number
     for i, c in enumerate(cands):
         if c.parent is not None:
             continue
@@ -884,8 +887,17 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                     and _part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80)) \
                     and not _scope_opening(lay, c) \
                     and _same_verb(lay, cands[open_total], own_start, c.start) \
-                    and sentence_no[c.sentence_start] - sentence_no[cands[open_total].sentence_start] <= 2:
+                    and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
+                                        sentence_no[c.sentence_start], 2) <= 2:
+                # (a table or bullet list by field may stand between)
                 parent = open_total  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
+                restating.add(i)
+            elif own_verb and scope and in_sentence and i - 1 in restating and total is not None \
+                    and total == prev.parent and _same_verb(lay, cands[total], own_start, c.start):
+                # "Trong tổng số trên, các xã thuộc A xây dựng 1.100 mô hình, các xã thuộc B xây dựng
+                # 1.300 mô hình": the parts go on, each restating the total's verb
+                parent = total
+                restating.add(i)
             elif own_verb:
                 parent = None
             elif scope and in_sentence:
@@ -1299,7 +1311,16 @@ def _passive_goes_on_over_comma(folded: str, noun_end: int, comma: int, nxt: int
 def _kinds_of_unit_around(folded: str, comma: int, nxt: int) -> bool:
     """A comma between two kinds of unit ("các xã, phường"): an enumeration, not a clause's end."""
     before, after = _unit_kind_words()
-    return before.search(folded, max(0, comma - 12), comma) is not None and after.match(folded, nxt) is not None
+    if before.search(folded, max(0, comma - 12), comma) is not None and after.match(folded, nxt) is not None:
+        return True
+    before, after = _village_kind_words()  # "ở các khóm, ấp có đông đồng bào Khmer"
+    return before.search(folded, max(0, comma - 14), comma) is not None and after.match(folded, nxt) is not None
+
+
+@cache
+def _village_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    kinds = alternation(lexicon()["models"]["villages"])
+    return regex.compile(rf"(?<![\w])(?:{kinds})\s*$"), regex.compile(rf"(?:{kinds})(?![\w])")
 
 
 #: after a comma, "được <body> công nhận" with no number of its own goes on with the count's words
@@ -1917,10 +1938,11 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.national = c.national or (c.locality is None and previous.national)
         if c.metric == "effective" and c.parent is None and c.field in (None, "all") \
                 and not (last_total is not None and last_total.value > c.value
-                         and c.locality in (None, last_total.locality) and c.period in (None, last_total.period)):
+                         and c.locality in (None, last_total.locality)
+                         and (c.period is None or c.period == last_total.period or c.period.start is None)):
             # a stock described as working well (SPEC §4); after a larger total of the article, the
             # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
-            # duy trì hoạt động hiệu quả") stays `effective`
+            # duy trì hoạt động hiệu quả") stays `effective`, also as a stock of now after a period's total
             c.metric = "built"
         if c.metric is None:
             c.metric = "built"
@@ -2085,6 +2107,14 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 and c.field_text and (community.search(fold(c.field_text))
                                       or sector.match(_SECTOR_LEAD.sub("", fold(c.field_text))) is not None):
             c.field = "other"
+        elif c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase":
+            cue = _part_cue_lead().match(fold(c.lead))
+            lead = c.lead[cue.end():] if cue else c.lead
+            m = community.search(fold(lead), 0, 24)
+            if m is not None and not _metric_hits(fold(lead), 0, m.start()):
+                # "Riêng vùng đồng bào Khmer trên địa bàn huyện A có 286 mô hình": a community's part
+                # named before its number
+                c.field, c.field_text = "other", _TRAILING_LINK.sub("", lead).strip(" ,;:-–()")
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":
             continue
@@ -2172,6 +2202,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                     and not stop.match(fold(lead)):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
+
+
+@cache
+def _part_cue_lead() -> regex.Pattern[str]:
+    """A part cue opening a part's own words ("Riêng ", "Trong đó, ")."""
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:{alternation(lexicon()['counts']['part_cues'])})(?![\w])[\s,:]*")
 
 
 @cache
