@@ -16,7 +16,7 @@ from functools import cache
 import regex
 
 from .layout import Layout
-from .lexicon import Alternatives, load_toml, phrase_regex
+from .lexicon import Alternatives, alternation, lexicon, load_toml, phrase_regex
 from .numbers import words_to_number
 from .records import Period, PeriodRef
 from .text import fold
@@ -78,6 +78,66 @@ def _plan_after() -> tuple[regex.Pattern[str], regex.Pattern[str], int]:
 
 
 @cache
+def _pending() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """A number of models, and the words that make it models waiting on a decision ([counts]
+    pending_after after the noun, [periods] pending_before before the number)."""
+    c = lexicon()["counts"]
+    number = regex.compile(rf"(?<![\w.,/])\d+(?:\.\d{{3}})*\s+(?:{alternation(c['heads'])})(?![\w])")
+    after = regex.compile("|".join(c["pending_after"]))
+    before = regex.compile(rf"(?:{phrase_regex(load_toml('periods.toml')['exclude']['pending_before']).pattern})\s*$")
+    return number, after, before
+
+
+def _frames_only_pending(lay: Layout, start: int) -> bool:
+    """The sentence of a time counts models, all of them waiting on a decision ("Hiện nay, Ban Chỉ
+    đạo đang thẩm định 14 mô hình …", "Hiện có 3 mô hình đang được xem xét đề nghị tỉnh công nhận"):
+    no result is dated, so no reporting period."""
+    sent = lay.sentence_at(start)
+    if sent is None:
+        return False
+    number, after, before = _pending()
+    found = False
+    for m in number.finditer(lay.folded, sent.start, sent.end):
+        clause = regex.split(r"[;:]", lay.folded[m.end():sent.end], maxsplit=1)[0]
+        if not (after.search(clause[:80]) or before.search(lay.folded, max(sent.start, m.start() - 30), m.start())):
+            return False
+        found = True
+    return found
+
+
+@cache
+def _sentence_before() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["sentence_before"])
+
+
+@cache
+def _now_not_after() -> regex.Pattern[str]:
+    words = load_toml("periods.toml")["exclude"]["now_not_after"]
+    return regex.compile(rf"(?<![\w])(?:{'|'.join(regex.escape(fold(w)) for w in words)})\s+$")
+
+
+@cache
+def _quote_counts() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["quote_counts"])
+
+
+_OPEN_QUOTE = regex.compile(r":\s*[\"“‘']")
+_CLOSE_QUOTE = regex.compile(r"[\"”’']")
+
+
+def _in_story_quote(lay: Layout, start: int, para_start: int, para_end: int) -> bool:
+    """A time inside a quotation opened after a colon in its paragraph, which counts no models."""
+    opened = None
+    for m in _OPEN_QUOTE.finditer(lay.folded, max(para_start, start - 300), start):
+        opened = m
+    if opened is None or _CLOSE_QUOTE.search(lay.folded, opened.end(), start) is not None:
+        return False
+    close = _CLOSE_QUOTE.search(lay.folded, start, para_end)
+    end = close.start() if close is not None else para_end
+    return _quote_counts().search(lay.folded, opened.end(), end) is None
+
+
+@cache
 def _document_after() -> regex.Pattern[str]:
     return phrase_regex(load_toml("periods.toml")["exclude"]["document_after"])
 
@@ -97,7 +157,8 @@ def _is_plan_after(lay: Layout, end: int, limit: int) -> bool:
     if doc is None or _DIGIT.search(text, 0, doc.start()):
         return False
     rest = regex.split(r"[;.]\s|\n", lay.folded[end + doc.start():limit], maxsplit=1)[0]
-    return _DIGIT.search(rest) is None
+    aim = plan.search(rest)  # "…, phấn đấu đến năm 2030 toàn tỉnh có trên 5.000 mô hình": a target's numbers
+    return _DIGIT.search(rest, 0, aim.start() if aim is not None else len(rest)) is None
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
@@ -239,11 +300,22 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
+                sent = lay.sentence_at(m.start())
+                sentence = lay.folded[max(para.start, sent.start if sent else m.start() - 300):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
                 congress = _is_congress_term(lay, m.start(), m.end(), para.start, window)
                 framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
                 if (exclude.search(before) and not framing) or congress or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
+                elif _sentence_before().search(sentence):
+                    expr.reporting = False  # "… yêu cầu trong 3 tháng cuối năm, …, hoàn thành … năm 2026"
+                elif kind == "now" and _now_not_after().search(lay.folded, max(para.start, m.start() - 16),
+                                                               m.start()):
+                    expr.reporting = False  # "khó khăn hiện nay là …": the noun's present, no time
+                elif _in_story_quote(lay, m.start(), para.start, para.end):
+                    expr.reporting = False  # chia sẻ: "Năm nay nhà tôi thu hơn 4 tấn cà phê"
+                elif _frames_only_pending(lay, m.start()):
+                    expr.reporting = False  # "Hiện có 3 mô hình đang được xem xét đề nghị tỉnh công nhận"
                 if published is not None and expr.period is not None and expr.period.end is not None \
                         and expr.period.start is not None and (
                             expr.period.start.year > published.year
