@@ -171,6 +171,12 @@ def _part_cue() -> regex.Pattern[str]:
 
 
 @cache
+def _inline_part_cue() -> regex.Pattern[str]:
+    """"…, riêng xã A có 143 mô hình": a part only when smaller than the count before it."""
+    return phrase_regex(lexicon()["counts"]["inline_part_cues"])
+
+
+@cache
 def _part_cue_opening() -> regex.Pattern[str]:
     alts = alternation(lexicon()["counts"]["part_cues"])
     # used with .match at a sentence's start; "Các mô hình gồm …", "Những mô hình này bao gồm …" too
@@ -878,6 +884,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             between = lay.folded[prev.end:c.start]
             in_sentence = c.sentence_start == prev.sentence_start
             opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")") \
+                or (bool(_inline_part_cue().search(between)) and total is not None and c.value < cands[total].value) \
                 or bool(_FIELD_LIST_OPENER.search(between)) \
                 or _field_after_break(lay, between, own_start, c.start) \
                 or (":" in between and _YEAR_ITEM.search(lay.folded, max(prev.end, c.start - 24), c.start) is not None)
@@ -2107,7 +2114,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 and c.field_text and (community.search(fold(c.field_text))
                                       or sector.match(_SECTOR_LEAD.sub("", fold(c.field_text))) is not None):
             c.field = "other"
-        elif c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase":
+        elif (c.parent is not None or _inline_part_cue().match(fold(c.lead).lstrip())) and not c.merged \
+                and c.field in (None, "all") and c.metric != "increase":
+            # (a part, or a count set apart: "Riêng vùng đồng bào Khmer … có 286 mô hình")
             cue = _part_cue_lead().match(fold(c.lead))
             lead = c.lead[cue.end():] if cue else c.lead
             m = community.search(fold(lead), 0, 24)
@@ -2207,7 +2216,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
 @cache
 def _part_cue_lead() -> regex.Pattern[str]:
     """A part cue opening a part's own words ("Riêng ", "Trong đó, ")."""
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:{alternation(lexicon()['counts']['part_cues'])})(?![\w])[\s,:]*")
+    cues = lexicon()["counts"]
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:{alternation([*cues['part_cues'], *cues['inline_part_cues']])})"
+                         rf"(?![\w])[\s,:]*")
 
 
 @cache
