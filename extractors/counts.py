@@ -51,7 +51,8 @@ from .records import Count, LocalityRef, PeriodRef
 from .text import key
 
 # digits and their spaces, or number words (which carry their spaces): no backtracking between them
-_NUM = (r"(?:(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:/\d{1,3}(?:\.\d{3})*)?\s+"  # "7/12 mô hình": 7 of the 12
+_NUM = (r"(?:(?P<num>\d{1,3}(?:,\d{1,2})?\s+(?:nghìn|ngàn))\s+"  # "hơn 2 nghìn mô hình", "1,5 nghìn"
+        r"|(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:/\d{1,3}(?:\.\d{3})*)?\s+"  # "7/12 mô hình": 7 of the 12
         r"|(?<!\w)(?P<num>" + WORDS_BODY + r")\s*)")
 
 #: the largest number taken as a count of models (a longer digit string is an identifier or noise)
@@ -1293,6 +1294,9 @@ def national_scope(lay: Layout, c: Candidate, mention_starts: list[int]) -> bool
     clause = max(lay.folded.rfind(ch, max(sentence.start, c.start - LOOKBACK), c.start) for ch in ",;:(")
     if end <= clause or _any_between(mention_starts, end, c.start):
         return False
+    close = lay.folded.find(")", end, c.start)
+    if close >= 0 and lay.folded.rfind("(", max(sentence.start, end - 80), end) >= 0:
+        return False  # "toàn tỉnh (gồm 3 tỉnh trước hợp nhất) đã xây dựng …": an aside
     return not words("counts", "primary_scope").search(lay.folded, end, c.start) \
         and not words("counts", "scope_words").search(lay.folded, end, c.start)
 
@@ -1648,6 +1652,13 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
+    became = [m for m in mentions if lo <= m.start < c.start and m.unit is not None
+              and _closed_aside(lay, m.end, c.start)
+              and _NOW_BECAME.search(lay.folded, max(lo, m.start - 24), m.start)]
+    if became:
+        # "thị trấn A, xã B và xã C trước sắp xếp (nay là xã D) có tổng cộng 274 mô hình": the unit
+        # they became (GUIDELINES §4.5)
+        return _ref(became[-1])
     named = [m for m in mentions if lo <= m.start < c.start and m.unit is not None
              and not _closed_aside(lay, m.end, c.start)]
     # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it; but in
@@ -1785,6 +1796,11 @@ def _share_joint(cands: list[Candidate], zones: list[tuple[int, int]], mentions:
             c.field, c.field_text = d.field, d.field_text
         c.level = c.level or d.level
         c.period = c.period or d.period
+
+
+#: the opening of an aside naming the unit that former units became: "(nay là xã D)"
+_NOW_BECAME = regex.compile(r"\(\s*(?:nay|hiện nay|bây giờ)\s+là\s+"
+                            r"(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s+)?$")
 
 
 def _closed_aside(lay: Layout, pos: int, end: int) -> bool:

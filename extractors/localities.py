@@ -443,7 +443,8 @@ _SENTENCE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)$")
 _SUBJECT_VERB = regex.compile(r"\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì|triển khai)(?![\w])")
 #: "Cụ thể, Bến Tre có 2.140 mô hình, Trà Vinh có 1.655 mô hình": provinces as the subjects of the
 #: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
-_ITEM_HEAD = regex.compile(r"[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?$")
+_ITEM_HEAD = regex.compile(r"(?:[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?"
+                           r"|(?:^|[.!?\n]\s*)(?:cụ thể|trong đó|riêng|còn)\s*,\s*)$")
 _ITEM_COUNT = regex.compile(r"\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
                             r"(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
@@ -458,22 +459,38 @@ def _named_before(folded: str, s: int, e: int, named: list[Mention]) -> bool:
     return any(m.start < s and folded[m.start:m.end].endswith(name) for m in named)
 
 
+def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
+    """A list item next to another item that is a bare province too ("Cụ thể, Lâm Đồng có 6.120 mô
+    hình, Đắk Nông có 3.350 mô hình, Bình Thuận có …"): provinces side by side (a lone item is
+    one only when its paragraph named it before)."""
+    k = items.index(next(x for x in items if x[0] == s))
+    near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+    return any(_LIST_BREAK.search(folded, min(a[1], s), max(a[0], s)) is None and abs(a[0] - s) <= 80
+               for a in near)
+
+
+#: a sentence's end between two list items
+_LIST_BREAK = regex.compile(r"[.!?\n]\s")
+
+
 def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
     """Province names without a type word ("tại Hà Giang"): only a fallback signal of the
     article's province (SPEC §1.1 inferred), used when no unit and no site places it."""
     out: list[Mention] = []
     # the province names' alternation as whole words, from one substring search per name and text
-    for s, e in _pick(folded, _province_occurrences(folded), start, end):
-        if not text[s].isupper() or any(t.start <= s < t.end for t in taken):
-            continue
+    spans = [(s, e) for s, e in _pick(folded, _province_occurrences(folded), start, end)
+             if text[s].isupper() and not any(t.start <= s < t.end for t in taken)]
+    items = [(s, e) for s, e in spans if _ITEM_HEAD.search(folded, max(0, s - 16), s) is not None
+             and _ITEM_COUNT.match(folded, e) is not None]
+    for s, e in spans:
         prev = _PREV_WORD.search(text, max(0, s - 30), s)
         nxt = _NEXT_WORD.match(text, e)
         opener = (_LOCATIVE_OPENER.search(folded, max(0, s - 12), s) is not None and text.startswith(",", e)
                   # "Đắk Nông có 1.980 mô hình": a province as the subject at the head of its sentence
                   or _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None
                   and _SUBJECT_VERB.match(folded, e) is not None
-                  or _ITEM_HEAD.search(folded, max(0, s - 16), s) is not None
-                  and _ITEM_COUNT.match(folded, e) is not None and _named_before(folded, s, e, [*taken, *out])) \
+                  or (s, e) in items
+                  and (_named_before(folded, s, e, [*taken, *out]) or _sibling_item(folded, s, items))) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
