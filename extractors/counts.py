@@ -1370,7 +1370,18 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits:
         return None
-    return min(hits)[2]
+    code = min(hits)[2]
+    maintained, effective = _maintained()
+    if code == "built" and maintained.search(before) and effective.match(lay.folded, c.end, c.after_end):
+        return "effective"  # "duy trì 212 mô hình hoạt động hiệu quả"
+    return code
+
+
+@cache
+def _maintained() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    lex = lexicon()["counts"]
+    return (regex.compile(rf"(?<![\w])(?:{alternation(lex['maintained_before'])})\s*$"),
+            regex.compile(rf"\s*(?:{alternation(lex['maintained_effective_after'])})(?![\w])"))
 
 
 def _opener_metric(lay: Layout, c: Candidate) -> str | None:
@@ -1937,7 +1948,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                     and (c.level is not None and previous.metric != "new"
                          or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])
                          or (c.parent is None and previous.parent is None
-                             and _PARALLEL_UNIT_LEAD.fullmatch(c.lead) is not None)):
+                             and (_PARALLEL_UNIT_LEAD.fullmatch(c.lead) is not None
+                                  or _parallel_organisation(c, previous)))):
                 # "huyện A có 14 mô hình mới, huyện B 12 mô hình": a parallel clause on another unit
                 # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
                 c.metric = previous.metric
@@ -1961,11 +1973,10 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.national = c.national or (c.locality is None and previous.national)
         if c.metric == "effective" and c.parent is None and c.field in (None, "all") \
                 and not (last_total is not None and last_total.value > c.value
-                         and c.locality in (None, last_total.locality)
-                         and (c.period is None or c.period == last_total.period or c.period.start is None)):
+                         and c.locality in (None, last_total.locality)):
             # a stock described as working well (SPEC §4); after a larger total of the article, the
             # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
-            # duy trì hoạt động hiệu quả") stays `effective`, also as a stock of now after a period's total
+            # duy trì hoạt động hiệu quả") stays `effective`, whatever period it is stated for
             c.metric = "built"
         if c.metric is None:
             c.metric = "built"
@@ -2068,6 +2079,15 @@ def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
         if cands[j].parent == c.parent and not cands[j].merged:
             return cands[j]
     return None
+
+
+def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
+    """"Hội LHPN đã được công nhận 1.215 mô hình; Đoàn Thanh niên 864 mô hình": two bodies' clauses,
+    the second without a verb of its own."""
+    lead, before = fold(c.lead), fold(previous.lead)
+    m = _organisation_lead().match(lead)
+    return m is not None and len(lead) - m.end() <= 16 and not _metric_hits(lead, 0, len(lead)) \
+        and _organisation_lead().match(before) is not None
 
 
 def _share(a: Candidate, b: Candidate) -> None:
