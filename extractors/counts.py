@@ -881,7 +881,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
         prev = cands[i - 1] if i else None
         if prev is not None:
             own_start, _ = own_before(lay, c, prev.end)
-            own_verb = bool(_metric_hits(lay.folded, own_start, c.start))
+            own_verb = bool(_metric_hits(lay.folded, own_start, c.start)) \
+                and not (scope and prev.parent is not None and _verb_label(lay.folded[own_start:c.start]))
             between = lay.folded[prev.end:c.start]
             in_sentence = c.sentence_start == prev.sentence_start
             opens = bool(_part_cue().search(between)) or between.count("(") > between.count(")") \
@@ -1707,6 +1708,11 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     own_start, _ = own_before(lay, c, zone[0])
     subject = subject_unit(lay, own_start, c.start)
     if subject is not None and subject[1] == "province" and province is not None:
+        if c.metric in ("commended", "recognized") and primary is not None and primary.level != "province" \
+                and province_actor(lay, c):
+            # "Hội Nông dân tỉnh tặng Giấy khen cho 12 mô hình" in the district's article: the
+            # district's models, commended by a body of the province (GUIDELINES §4.5)
+            return primary
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
     if primary is not None and primary.system == "2025" and primary.level == "commune" and (
             (subject is not None and subject[1] == "district") or unnamed_actor_level(lay, c) == "district"):
@@ -2081,6 +2087,21 @@ def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
     return None
 
 
+def _verb_label(folded: str) -> bool:
+    """The words of a breakdown's item that open with a verb and name a task ("…, xây dựng tổ chức
+    Hội vững mạnh 17 mô hình"): a label, not the item's own verb."""
+    words = folded.strip(" ,;:-–()").split()
+    hits = _metric_hits(" ".join(words), 0, len(" ".join(words)))
+    if not hits or min(p for _, p, _ in hits) != 0 or any(w in _LABEL_NOT for w in words):
+        return False
+    verb = find_all(_metric_phrase_rules(), " ".join(words), 0, 40)
+    return bool(verb) and len(" ".join(words)[verb[0].end:].split()) >= 2
+
+
+#: words that make an item's opening verb a clause of its own ("xây dựng được thêm 17 mô hình")
+_LABEL_NOT = frozenset({"được", "đã", "có", "là", "thêm", "mới", "và"})
+
+
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
     """"Hội LHPN đã được công nhận 1.215 mô hình; Đoàn Thanh niên 864 mô hình": two bodies' clauses,
     the second without a verb of its own."""
@@ -2243,8 +2264,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 p.field = "other"
                 continue
             lead = p.lead.strip(" ,;:-–()")
-            if p.field in (None, "all") and p.metric != "increase" and lead and not find_all(rules, fold(lead)) \
-                    and not stop.match(fold(lead)):
+            if p.field in (None, "all") and p.metric != "increase" and lead \
+                    and (not (find_all(rules, fold(lead)) or stop.match(fold(lead))) or _verb_label(fold(lead))):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
 
