@@ -1500,6 +1500,10 @@ def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
     return units[last.group("unit")] if lay.text[last.end():last.end() + 2].strip()[:1].islower() else None
 
 
+#: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
+_BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
+
+
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
            city_is_province: bool | None) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
@@ -1536,6 +1540,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             before_other = lay.folded.rfind(" ", c.seg_start, zone_start)
             passes = [(max(other_words_end, c.seg_start), c.start),
                       (max(c.sentence_start, c.start - LOOKBACK), max(c.seg_start, before_other))]
+        if _BODY_ACTING_AFTER.match(lay.text, c.end, c.after_end):
+            passes = passes[:1]  # "38 mô hình được Bộ Tư lệnh Quân khu 4 công nhận": its own body, not the sentence's
         for start, end in passes:
             hits = [h for h in find_all(level_rules(), lay.folded, start, end) if free(h.start)][-1:]
             actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())]
