@@ -39,7 +39,7 @@ from pathlib import Path
 from types import FrameType
 
 from extractors import Count, Document, Meta, Model, extract
-from extractors.numbers import NUMBER_RE, WORDS_RE, parse_number
+from extractors.numbers import DIGIT_THOUSANDS_RE, NUMBER_RE, WORDS_RE, parse_number
 from extractors.text import fold, nfc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,6 +211,7 @@ def span_violations(text: str, doc: Document) -> list[str]:
         composed = nfc(c.text)
         numbers = [parse_number(m.group()) for m in NUMBER_RE.finditer(composed)]
         numbers += [parse_number(m.group("words")) for m in WORDS_RE.finditer(fold(composed))]
+        numbers += [parse_number(m.group()) for m in DIGIT_THOUSANDS_RE.finditer(composed)]  # "2 nghìn"
         if c.value not in numbers:
             out.append(f"count {c.value} is not in its text {c.text!r}")
     return out

@@ -816,6 +816,8 @@ _NAMED_UNIT_ACTING_AFTER = regex.compile(
 _NAMED_UNIT_ACTING_BEFORE = regex.compile(
     # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
     rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
+    # nor after a name and a comma: "Đảng ủy phường A, tỉnh B đã công nhận" (the province qualifies)
+    rf"(?<!\p{{Lu}}[\w'’-]*,\s*)"
     rf"(?<![\w]){_ACTING_UNIT}\s+"
     rf"\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
 
@@ -1500,6 +1502,11 @@ def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
     return units[last.group("unit")] if lay.text[last.end():last.end() + 2].strip()[:1].islower() else None
 
 
+#: a bare commune word as the subject of a count's clause: "Hiện xã có 21 mô hình", "Toàn phường đã xây dựng"
+_BARE_COMMUNE_SUBJECT = regex.compile(
+    r"[\s,]*(?:(?:hiện nay|hiện|đến nay)\s*,?\s*)?(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
+    r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai)\s+"
+    r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -1720,6 +1727,14 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
             # district's models, commended by a body of the province (GUIDELINES §4.5)
             return primary
         return province  # "Năm 2024, tỉnh công nhận 45 mô hình"
+    bare = _BARE_COMMUNE_SUBJECT.match(lay.folded, own_start, c.start)
+    if bare is not None and primary is not None and primary.level != "commune":
+        # "Hiện xã có 21 mô hình" in an article whose primary unit is a district: the commune of
+        # that kind the article named last before it, never the district
+        named_kind = [m for m in mentions if m.start < c.start and m.unit is not None
+                      and m.unit.level == "commune" and fold(m.unit.kind) == bare.group("kind")]
+        if named_kind:
+            return _ref(named_kind[-1])
     if primary is not None and primary.system == "2025" and primary.level == "commune" and (
             (subject is not None and subject[1] == "district") or unnamed_actor_level(lay, c) == "district"):
         # "Ban Chỉ đạo huyện công nhận 318 mô hình" in an article of the 2025 system, which has no

@@ -138,7 +138,10 @@ def metric_rules() -> list[
         )
         after = r.get("after")
         after_re = (
-            regex.compile(r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])")
+            # the movement's name may stand between the noun and the word ("15 mô hình DVK mới",
+            # "12 mô hình “Dân vận khéo” mới")
+            regex.compile(r"(?:\s*[\"“”‘’']?\s*(?:dvk|dân vận khéo)\s*[\"“”‘’']?)?"
+                          r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])")
             if after
             else None
         )

@@ -21,7 +21,8 @@ WORDS_RE = regex.compile(rf"(?<!\w)(?P<words>{WORDS_BODY})", regex.IGNORECASE)
 
 _THOUSANDS, _DIGITS, _DECIMAL = (regex.compile(p) for p in (r"\d{1,3}(?:\.\d{3})+", r"\d+", r"\d+,\d+"))
 #: digits and a word of thousands: "2 nghìn" → 2000, "1,5 nghìn" → 1500
-_DIGIT_THOUSANDS = regex.compile(r"(?P<n>\d{1,3}(?:,\d{1,2})?)\s+(?:nghìn|ngàn)", regex.IGNORECASE)
+DIGIT_THOUSANDS_RE = regex.compile(r"(?<![\w.,/])(?P<n>\d{1,3}(?:,\d{1,2})?)\s+(?:nghìn|ngàn)(?![\w])",
+                                   regex.IGNORECASE)
 
 
 def parse_number(token: str) -> float | None:
@@ -34,7 +35,7 @@ def parse_number(token: str) -> float | None:
         return float(t)
     if _DECIMAL.fullmatch(t):
         return float(t.replace(",", "."))
-    m = _DIGIT_THOUSANDS.fullmatch(t)
+    m = DIGIT_THOUSANDS_RE.fullmatch(t)
     if m is not None:
         return round(float(m.group("n").replace(",", ".")) * 1000)
     return words_to_number(t)

@@ -95,11 +95,18 @@ def _frames_only_pending(lay: Layout, start: int) -> bool:
     sent = lay.sentence_at(start)
     if sent is None:
         return False
+    memo: dict[int, bool] = lay.memo.setdefault("pending_only", {})  # once per sentence
+    if sent.start not in memo:
+        memo[sent.start] = _counts_only_pending(lay, sent.start, sent.end)
+    return memo[sent.start]
+
+
+def _counts_only_pending(lay: Layout, start: int, end: int) -> bool:
     number, after, before = _pending()
     found = False
-    for m in number.finditer(lay.folded, sent.start, sent.end):
-        clause = regex.split(r"[;:]", lay.folded[m.end():sent.end], maxsplit=1)[0]
-        if not (after.search(clause[:80]) or before.search(lay.folded, max(sent.start, m.start() - 30), m.start())):
+    for m in number.finditer(lay.folded, start, end):
+        clause = regex.split(r"[;:]", lay.folded[m.end():min(end, m.end() + 120)], maxsplit=1)[0]
+        if not (after.search(clause[:80]) or before.search(lay.folded, max(start, m.start() - 30), m.start())):
             return False
         found = True
     return found
@@ -300,8 +307,8 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 expr = TimeExpr(m.start(), m.end(), kind, rule, lay.text[m.start():m.end()],
                                 interval(kind, g, published))
                 before = lay.folded[max(para.start, m.start() - window):m.start()]
-                sent = lay.sentence_at(m.start())
-                sentence = lay.folded[max(para.start, sent.start if sent else m.start() - 300):m.start()]
+                sent = lay.sentence_at(m.start())  # its sentence, at most 300 characters back (linear)
+                sentence = lay.folded[max(para.start, sent.start if sent else 0, m.start() - 300):m.start()]
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
                 congress = _is_congress_term(lay, m.start(), m.end(), para.start, window)
                 framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
