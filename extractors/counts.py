@@ -922,7 +922,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                                       sentence_no[c.sentence_start]) <= 4):
                 parent = open_total
             elif (list_total is not None and not in_sentence and _list_line(lay, c.sentence_start)
-                  and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 12):
+                  and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 60):
                 parent = list_total  # "… xây dựng mới 812 mô hình, cụ thể:" then "- Kinh tế: 345 mô hình;"
             if parent is not None:
                 c.parent, scope = parent, True
@@ -1251,7 +1251,8 @@ def _unit_kind_words() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
 @cache
 def _unit_label() -> regex.Pattern[str]:
     kinds = alternation(fold(k) for _, k, _ in lexicon()["units"]["kinds"])
-    return regex.compile(rf"(?:{kinds})\s+\S")
+    short = alternation(lexicon()["counts"]["unit_label_abbreviations"])  # "TP. Đồng Xoài", "TX. Bình Long"
+    return regex.compile(rf"(?:{kinds})\s+\S|(?:{short})(?:\s+|(?<=\.))\p{{L}}")
 
 
 @cache
@@ -2255,9 +2256,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     topic = _topic_link()
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-                and c.field_text and topic.match(fold(c.field_text)) \
-                and not any(h.rule.code for h in find_all(field_rules(), fold(c.field_text))):
-            c.field = "other"
+                and c.field_text and topic.match(fold(c.field_text)):
+            codes = {h.rule.code for h in find_all(field_rules(), fold(c.field_text)) if h.rule.code}
+            if not codes:
+                c.field = "other"
+            elif len(codes) == 1:  # "84 mô hình gắn với xây dựng nông thôn mới": that field's part
+                c.field, c.field_text = codes.pop(), None
     by_parent: dict[int, list[Candidate]] = {}
     for c in cands:
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \

@@ -234,6 +234,10 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     if kind == "until_month":
         y, m = year(), int(g["m"] or 0)
         return PeriodRef(start=None, end=_last_day(y, m)) if y and 1 <= m <= 12 else None
+    if kind == "until_quarter":  # "đến hết quý I/2025"
+        q_raw = (g["q"] or "").lower()
+        q, y = _ROMAN.get(q_raw) or (int(q_raw) if q_raw.isdigit() else 0), year()
+        return PeriodRef(start=None, end=_last_day(y, 3 * q)) if y and 1 <= q <= 4 else None
     if kind == "until_year":
         y = year()
         return PeriodRef(start=None, end=date(y, 12, 31)) if y else None

@@ -70,13 +70,14 @@ def decode_html(data: bytes, header_charset: str | None = None, *, path: str | N
 # --- dates -------------------------------------------------------------------------------------
 _DATE_PATTERNS = [
     re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)"),
+    re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
 ]
 
 
 def parse_vn_date(text: str) -> date | None:
     """The first date in a Vietnamese dateline: "14:15 04/01/2024", "Ngày đăng: 27.08.2020",
-    "Thứ ba, 27/2/2024 | 2:14:39 PM", "2024-01-04T14:15:00+07:00"."""
+    "Thứ ba, 27/2/2024 | 2:14:39 PM", "2024-01-04T14:15:00+07:00", "Thứ Ba, ngày 5 tháng 10 năm 2021"."""
     for pat in _DATE_PATTERNS:
         m = pat.search(text)
         if m:
@@ -90,7 +91,8 @@ def parse_vn_date(text: str) -> date | None:
 _DATELINE = re.compile(
     r"^\s*[-–•]?\s*\(?\s*(?:(?:ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: ngày| lúc)?|ngày)"
     r"\s*:?\s*)?(?:thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
-    r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*[|,-]?\s*)?\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d"
+    r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*[|,-]?\s*)?"
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d)"
     r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?\s*\)?\s*$",
     re.I,
 )  # "14:15 04/01/2024", "Ngày đăng: 27.08.2020", a portal's "(15:20 | 12/03/2019)"
@@ -134,6 +136,8 @@ class ChromeRules:
     """What the generic cleaner takes for page furniture (``pipeline/data/chrome.toml``)."""
 
     names: re.Pattern[str]  # class or id words of furniture (menu, toolbar, related …)
+    weak_names: re.Pattern[str]  # ... furniture only without running text ("print-header", not "print-body")
+    weak_keep: re.Pattern[str]  # ... unless they say what they hold ("print-date", "print-title")
     author_names: re.Pattern[str]  # class or id words of the author line
     lines: re.Pattern[str]  # whole lines that are furniture ("Số lần đọc: 492", "In bài")
     related: re.Pattern[str]  # headings of related-news lists ("Tin liên quan")
@@ -152,7 +156,9 @@ def _whole(patterns: list[str]) -> re.Pattern[str]:
 @cache
 def chrome_rules() -> ChromeRules:
     data = tomllib.loads((Path(__file__).parent / "data" / "chrome.toml").read_text(encoding="utf-8"))
-    return ChromeRules(names=_words(data["names"]), author_names=_words(data["author_names"]),
+    return ChromeRules(names=_words(data["names"]), weak_names=_words(data["weak_names"]),
+                       weak_keep=_words(data["weak_keep"]),
+                       author_names=_words(data["author_names"]),
                        lines=_whole(data["lines"]), related=_whole(data["related"]),
                        comments=_whole(data["comments"]), max_line=int(data["max_line"]))
 
@@ -212,6 +218,10 @@ def _text_of(node) -> str:  # type: ignore[no-untyped-def]
             if type(n).__name__ not in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
                 parts.append(str(n))
         elif isinstance(n, Tag) and n.name not in _JUNK_TAGS:
+            row = _table_row(n) if n.name == "tr" else None
+            if row is not None:  # a row of a data table: one line, its cells apart ("Kinh tế | 2.108")
+                parts.extend(("\n", row, "\n"))
+                continue
             if n.name in _BLOCKS:
                 parts.append("\n")
                 stack.append(None)
@@ -219,6 +229,31 @@ def _text_of(node) -> str:  # type: ignore[no-untyped-def]
     raw = "".join(parts).replace("\u00a0", " ").replace("\u200b", "")
     lines = [re.sub(r"[ \t\r\f\v]+", " ", ln).strip() for ln in raw.split("\n")]
     return "\n\n".join(ln for ln in lines if ln)
+
+
+#: elements inside a table cell that make it a layout cell, not a datum
+_CELL_BLOCKS = frozenset(("table", "div", "p", "ul", "ol", "li", "section", "article", "h1", "h2", "h3", "h4",
+                          "h5", "h6", "blockquote", "figure", "img"))
+
+
+def _table_row(tr) -> str | None:  # type: ignore[no-untyped-def]
+    """The cells of a data table's row as one line joined by " | " (a count table's row reads like
+    the text tables news writes: "TP. Đồng Xoài | 198"); None for a layout row (a cell holding
+    paragraphs, lists or another table, or long text)."""
+    from bs4 import Tag
+
+    cells = [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
+    if len(cells) < 2:
+        return None
+    texts = []
+    for cell in cells:
+        if cell.find(_CELL_BLOCKS) is not None:
+            return None
+        text = re.sub(r"\s+", " ", cell.get_text(" ")).replace("\u200b", "").strip()
+        if len(text) > 120:
+            return None
+        texts.append(text)
+    return " | ".join(texts) if any(texts) else None
 
 
 @dataclass
@@ -355,7 +390,9 @@ def _drop_furniture(soup, rules: ChromeRules) -> str | None:  # type: ignore[no-
             if _stat(stats, tag).total <= 120:
                 author = author or tag.get_text(" ", strip=True) or None
                 tag.decompose()
-        elif names and rules.names.search(names) and tag.name != "article":
+        elif names and tag.name != "article" and (rules.names.search(names) or (
+                rules.weak_names.search(names) and not rules.weak_keep.search(names)
+                and _stat(stats, tag).running < 200)):
             tag.decompose()
     for control in tags_in(soup, _CONTROLS):
         if _gone(control):

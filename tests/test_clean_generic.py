@@ -101,3 +101,50 @@ def test_furniture_inside_junk_elements_does_not_stop_cleaning(junk: str) -> Non
             f"<article><h1>Tin mới</h1>{body}</article></div></body></html>")
     cleaned = clean_html(html)
     assert "xây dựng 12 mô hình" in cleaned.text
+
+
+_TABLE_PAGE = """<html><head><title>Tin</title></head><body><div class="main">
+<h1>Huyện Đức Linh công nhận 60 mô hình</h1>
+<div class="content">
+<p>Năm 2024, Ban Chỉ đạo huyện Đức Linh đã công nhận 60 mô hình “Dân vận khéo” cấp huyện. Số mô hình được công nhận ở
+từng lĩnh vực như sau:</p>
+<table border="1"><tr><th>STT</th><th>Lĩnh vực</th><th>Số mô hình</th></tr>
+<tr><td>1</td><td>Kinh tế</td><td>35</td></tr>
+<tr><td>2</td><td>Văn hóa - xã hội</td><td>25</td></tr></table>
+<p>Các mô hình đều được nhân dân đồng tình hưởng ứng, góp phần phát triển kinh tế - xã hội địa phương trong năm qua.</p>
+</div></div></body></html>"""
+
+
+def test_a_data_tables_rows_are_lines_whose_counts_are_read() -> None:
+    """A count table in HTML reads like the text tables news writes ("Kinh tế | 35")."""
+    from extractors import Meta, extract
+
+    cleaned = clean_html(_TABLE_PAGE)
+    assert "1 | Kinh tế | 35" in cleaned.text.split("\n\n")
+    doc = extract(cleaned.text, Meta(doc="t"))
+    assert {(c.value, c.field, c.metric) for c in doc.counts} >= {(35, "economy", "recognized"),
+                                                                  (25, "culture_society", "recognized")}
+
+
+def test_a_layout_table_is_not_one_line() -> None:
+    """A table that lays out a page (a cell of paragraphs) keeps its paragraphs."""
+    page = ("<html><body><table><tr><td><p>" + "Đoạn một của bài viết về phong trào thi đua ở xã. " * 3
+            + "</p><p>Đoạn hai của bài viết.</p></td><td>Menu</td></tr></table></body></html>")
+    lines = clean_html(page).text.split("\n\n")
+    assert "Đoạn hai của bài viết." in lines
+    assert not any(" | " in ln for ln in lines)
+
+
+def test_a_print_view_keeps_its_body_title_and_date() -> None:
+    """"print-body", "print-title", "print-date" hold the article; "print-header" with "In bài" goes."""
+    page = ("<html><body><div class=\"print-header\"><a href=\"#\">In bài</a> | <a href=\"#\">Đóng</a></div>"
+            "<h1 class=\"print-title\">Xã Tân Hòa ra mắt 5 mô hình</h1>"
+            "<div class=\"print-date\">Thứ Hai, ngày 4 tháng 11 năm 2024</div><div class=\"print-body\">"
+            + "".join(f"<p>Đoạn {i}: xã Tân Hòa đã ra mắt 5 mô hình “Dân vận khéo” mới, thu hút đông đảo người dân "
+                      f"tham gia hưởng ứng.</p>" for i in range(3))
+            + "</div><div class=\"print-footer\">Địa chỉ bài viết: https://example.vn/a.html</div></body></html>")
+    cleaned = clean_html(page)
+    assert cleaned.kind == "article"
+    assert cleaned.published is not None and cleaned.published.isoformat() == "2024-11-04"
+    assert "In bài" not in cleaned.text
+    assert "Đoạn 2" in cleaned.text
