@@ -113,6 +113,19 @@ def _counts_only_pending(lay: Layout, start: int, end: int) -> bool:
 
 
 @cache
+def _start_before() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["start_before"])
+
+
+def _after_a_start(before: str) -> bool:
+    """"mô hình ra đời từ năm 2022": a start verb in the clause before the time, no number between."""
+    last = None
+    for m in _start_before().finditer(before):
+        last = m
+    return last is not None and _DIGIT.search(before, last.end()) is None
+
+
+@cache
 def _sentence_before() -> regex.Pattern[str]:
     return phrase_regex(load_toml("periods.toml")["exclude"]["sentence_before"])
 
@@ -318,6 +331,8 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
                 if (exclude.search(before) and not framing) or congress or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
+                elif _after_a_start(before):
+                    expr.reporting = False  # "mô hình được khởi xướng từ năm 2018"
                 elif _sentence_before().search(sentence):
                     expr.reporting = False  # "… yêu cầu trong 3 tháng cuối năm, …, hoàn thành … năm 2026"
                 elif kind == "now" and _now_not_after().search(lay.folded, max(para.start, m.start() - 16),
@@ -334,6 +349,10 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                             and expr.period.start.year >= published.year):
                     # (a term of office that starts this year: "Nhiệm kỳ 2025 - 2030, mỗi chi bộ …")
                     expr.reporting = False  # "giai đoạn 2026-2030, phấn đấu …": a plan, not a result
+                if published is not None and expr.kind == "range" and expr.period is not None \
+                        and expr.period.start is not None and expr.period.end is not None \
+                        and expr.period.start.year >= published.year and expr.period.end.year > published.year:
+                    expr.reporting = False  # "… giai đoạn 2025 - 2030" in 2025: a phase ahead, a plan
                 if published is not None and expr.period is not None and expr.period.start is None \
                         and expr.period.end is not None and expr.period.end.year > published.year:
                     expr.reporting = False  # "đến năm 2030 có trên 150 mô hình": a deadline ahead, a target
