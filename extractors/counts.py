@@ -734,6 +734,12 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
+@cache
+def _reference_before() -> regex.Pattern[str]:
+    """"Cả ba mô hình …": the words right before the number refer back to models named."""
+    return regex.compile(rf"(?<![\w])(?:{alternation(lexicon()['counts']['reference_before'])})\s+$")
+
+
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
     """Not a result: models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử",
     SPEC §4), people attending ("150 điển hình tiên tiến về dự hội nghị"), or a year or date
@@ -748,6 +754,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
+            or _reference_before().search(before) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
             or _pending_after().search(after):
         return True
@@ -1674,7 +1681,11 @@ def _context_period(lay: Layout, times: _Times, c: Candidate, first_in_sentence:
 
 
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
-                  province: LocalityRef | None, primary: LocalityRef | None = None) -> LocalityRef | None:
+                  province: LocalityRef | None, primary: LocalityRef | None = None,
+                  primary_max: int | None = None) -> LocalityRef | None:
+    """``primary_max``: the largest count of the primary unit before this one (None when none): a
+    higher body's count larger than it is the higher unit's own total, not the primary's models."""
+    of_primary = primary_max is None or c.value <= primary_max
     # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
@@ -1710,8 +1721,11 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         return province
     last = named[-1].unit if named else None
     if last is not None and primary is not None and c.metric in ("commended", "recognized") \
-            and _LEVEL_RANK[last.level] < _LEVEL_RANK[primary.level] and _is_acting_body(lay, named[-1]):
-        return primary  # "UBND thành phố Đà Nẵng tặng Bằng khen cho 2 mô hình" of the commune reported on
+            and _LEVEL_RANK[last.level] < _LEVEL_RANK[primary.level] and _is_acting_body(lay, named[-1]) \
+            and of_primary:
+        # "UBND thành phố Đà Nẵng tặng Bằng khen cho 2 mô hình" of the commune reported on ("… có 30 mô
+        # hình. … Ban Chỉ đạo TP. A đã công nhận 196 mô hình cấp thành phố" is the city's)
+        return primary
     if named and primary is not None and primary.system == "2025" and len(named) >= 2 \
             and _former_units_together(lay, named, primary):
         return primary  # "Trước khi sáp nhập, thị trấn A, xã B và xã C có tổng cộng 63 mô hình": the unit they made
@@ -1723,7 +1737,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     subject = subject_unit(lay, own_start, c.start)
     if subject is not None and subject[1] == "province" and province is not None:
         if c.metric in ("commended", "recognized") and primary is not None and primary.level != "province" \
-                and province_actor(lay, c):
+                and province_actor(lay, c) and of_primary:
             # "Hội Nông dân tỉnh tặng Giấy khen cho 12 mô hình" in the district's article: the
             # district's models, commended by a body of the province (GUIDELINES §4.5)
             return primary
@@ -1898,6 +1912,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     mention_starts = [m.start for m in mentions]
     last_in_seg: dict[int, Candidate] = {}
     captions: dict[int, bool] = {}
+    primary_max: dict[bool, int] = {}  # the largest count of the primary unit so far
     for i, c in enumerate(cands):
         zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
@@ -1925,7 +1940,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         level = _level(lay, c, own_start, c.metric, None)
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
-        c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary)
+        c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary,
+                                                            primary_max.get(True))
         # "Thành ủy Hà Nội biểu dương 150 mô hình cấp thành phố": the city of a count is a province
         # where the count is about a centrally-run city, whatever the article's province
         unit = c.locality or primary
@@ -1941,6 +1957,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             if owner_unit is not None and (c.locality is None or _LEVEL_RANK.get(owner_unit.level, 9)
                                            > _LEVEL_RANK.get(c.locality.level, 9)):
                 c.locality = owner_unit
+        if c.parent is None and not c.national and c.locality in (None, primary):
+            primary_max[True] = max(primary_max.get(True, 0), c.value)
         c.bound = _bound(lay, c)
         c.restated = _is_restated(lay, c)
         if c.para not in captions:
