@@ -823,10 +823,12 @@ _NAMED_UNIT_ACTING_AFTER = regex.compile(
 _NAMED_UNIT_ACTING_BEFORE = regex.compile(
     # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
     rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
-    # nor after a name and a comma: "Đảng ủy phường A, tỉnh B đã công nhận" (the province qualifies)
-    rf"(?<!\p{{Lu}}[\w'’-]*,\s*)"
+    # nor a province after a named unit and a comma: "Đảng ủy phường A, tỉnh B đã công nhận" (it
+    # qualifies the unit, which acts: "huyện A, tỉnh B đã công nhận" is the district's)
+    rf"(?<!(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}},\s*)"
     rf"(?<![\w]){_ACTING_UNIT}\s+"
-    rf"\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
+    rf"\p{{Lu}}[^,;.()\d]{{0,30}}?(?:,\s*(?i:tỉnh|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}}?)?"
+    rf"\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
 _CALLED_MODELS = regex.compile(
@@ -1299,17 +1301,28 @@ def national_scope(lay: Layout, c: Candidate, mention_starts: list[int]) -> bool
         return False
     ends = _national_scopes(lay, sentence.start, sentence.end)
     k = bisect.bisect_right(ends, c.start) - 1
+    while k >= 0 and _in_closed_aside(lay, sentence.start, ends[k], c.start):
+        k -= 1  # "toàn tỉnh (gồm 3 tỉnh trước hợp nhất) đã xây dựng …": a scope inside an aside
     if k < 0:
         return False
     end = ends[k]
     clause = max(lay.folded.rfind(ch, max(sentence.start, c.start - LOOKBACK), c.start) for ch in ",;:(")
-    if end <= clause or _any_between(mention_starts, end, c.start):
+    spans = [(end, c.start)]
+    close = lay.folded.rfind(")", end, c.start)
+    opened = lay.folded.rfind("(", end, close) if close >= 0 else -1
+    if opened >= 0:  # "cả nước (gồm 63 tỉnh, thành phố) có …": the aside's words are its own
+        clause = max(lay.folded.rfind(ch, max(sentence.start, c.start - LOOKBACK), opened) for ch in ",;:(")
+        spans = [(end, opened), (close + 1, c.start)]
+    if end <= clause or any(_any_between(mention_starts, a, b) for a, b in spans):
         return False
-    close = lay.folded.find(")", end, c.start)
-    if close >= 0 and lay.folded.rfind("(", max(sentence.start, end - 80), end) >= 0:
-        return False  # "toàn tỉnh (gồm 3 tỉnh trước hợp nhất) đã xây dựng …": an aside
-    return not words("counts", "primary_scope").search(lay.folded, end, c.start) \
-        and not words("counts", "scope_words").search(lay.folded, end, c.start)
+    return not any(words("counts", "primary_scope").search(lay.folded, a, b)
+                   or words("counts", "scope_words").search(lay.folded, a, b) for a, b in spans)
+
+
+def _in_closed_aside(lay: Layout, lo: int, pos: int, end: int) -> bool:
+    """``pos`` stands inside a parenthesis opened after ``lo`` and closed before ``end``."""
+    opened = lay.folded.rfind("(", lo, pos)
+    return opened >= 0 and lay.folded.rfind(")", opened, pos) < 0 and lay.folded.find(")", pos, end) >= 0
 
 
 def _names_unit(label: str) -> bool:
@@ -1689,15 +1702,16 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
-    became = [m for m in mentions if lo <= m.start < c.start and m.unit is not None
-              and _closed_aside(lay, m.end, c.start)
+    window = [m for m in mentions if lo <= m.start < c.start and m.unit is not None]  # one pass over mentions
+    became = [m for m in window if _closed_aside(lay, m.end, c.start)
               and _NOW_BECAME.search(lay.folded, max(lo, m.start - 24), m.start)]
     if became:
-        # "thị trấn A, xã B và xã C trước sắp xếp (nay là xã D) có tổng cộng 274 mô hình": the unit
-        # they became (GUIDELINES §4.5)
-        return _ref(became[-1])
-    named = [m for m in mentions if lo <= m.start < c.start and m.unit is not None
-             and not _closed_aside(lay, m.end, c.start)]
+        close = lay.folded.find(")", became[-1].end, c.start)
+        if close >= 0 and "," not in lay.folded[close:c.start] and not any(m.start > close for m in window):
+            # "thị trấn A, xã B và xã C trước sắp xếp (nay là xã D) có tổng cộng 274 mô hình": the unit
+            # they became (GUIDELINES §4.5), when the aside closes the count's subject
+            return _ref(became[-1])
+    named = [m for m in window if not _closed_aside(lay, m.end, c.start)]
     # "xã Ý Yên, tỉnh Ninh Bình đã công nhận …": the province qualifies the unit before it; but in
     # "tại xã A, huyện B tổ chức …" the commune is a place phrase and the district the subject
     while len(named) > 1 and qualifies(lay, named[-2], named[-1]) \
@@ -2018,8 +2032,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.locality = c.locality or previous.locality  # "Ở tỉnh B, … đạt 312 mô hình mới, tăng 47 …"
             c.national = c.national or (c.locality is None and previous.national)
         if c.metric == "effective" and c.parent is None and c.field in (None, "all") \
-                and not (last_total is not None and last_total.value > c.value
-                         and c.locality in (None, last_total.locality)):
+                and not (last_total is not None and last_total.value > c.value and last_total.metric == "built"
+                         and c.locality in (None, last_total.locality) and _ends_by(last_total.period, c.period)):
             # a stock described as working well (SPEC §4); after a larger total of the article, the
             # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
             # duy trì hoạt động hiệu quả") stays `effective`, whatever period it is stated for
@@ -2140,6 +2154,14 @@ def _verb_label(folded: str) -> bool:
 
 #: words that make an item's opening verb a clause of its own ("xây dựng được thêm 17 mô hình")
 _LABEL_NOT = frozenset({"được", "đã", "có", "là", "thêm", "mới", "và"})
+
+
+def _ends_by(total: PeriodRef | None, part: PeriodRef | None) -> bool:
+    """A total's period reaches the year of the part's ("Năm 2016 … 320 mô hình. Đến nay, … 250 mô
+    hình hoạt động hiệu quả" is no part of the 2016 stock)."""
+    if total is None or part is None or total.end is None or part.end is None:
+        return True
+    return total.end.year >= part.end.year
 
 
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
@@ -2307,6 +2329,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 p.field = "other"
                 continue
             lead = p.lead.strip(" ,;:-–()")
+            if p.field in (None, "all") and p.metric != "increase" and lead \
+                    and not find_all(_metric_phrase_rules(), fold(lead), 1, len(lead)):
+                codes = {h.rule.code for h in find_all(field_rules(), fold(lead)) if h.rule.code}
+                if len(codes) == 1:  # "…, xây dựng đời sống văn hóa ở khu dân cư 39 mô hình": its field
+                    p.field, p.field_text = codes.pop(), None
+                    continue
             if p.field in (None, "all") and p.metric != "increase" and lead \
                     and (not (find_all(rules, fold(lead)) or stop.match(fold(lead))) or _verb_label(fold(lead))):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own

@@ -141,7 +141,8 @@ def metric_rules() -> list[
             # the movement's name may stand between the noun and the word ("15 mô hình DVK mới",
             # "12 mô hình “Dân vận khéo” mới")
             regex.compile(r"(?:\s*[\"“”‘’']?\s*(?:dvk|dân vận khéo)\s*[\"“”‘’']?)?"
-                          r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])")
+                          r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])"
+                          r"(?!\s+(?:chỉ|có|đây|dừng)(?![\w]))")  # "mới chỉ tập trung ở …" is "only"
             if after
             else None
         )

@@ -462,13 +462,19 @@ def _named_before(folded: str, s: int, e: int, named: list[Mention]) -> bool:
 def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
     """A list item next to another item that is a bare province too ("Cụ thể, Lâm Đồng có 6.120 mô
     hình, Đắk Nông có 3.350 mô hình, Bình Thuận có …"): provinces side by side (a lone item is
-    one only when its paragraph named it before)."""
+    one only when its paragraph named it before). Not in a list of communes or wards ("Các
+    phường dẫn đầu: Nam Định có 45 mô hình, Hà Nam có 30": the wards of those names)."""
     k = items.index(next(x for x in items if x[0] == s))
+    head = folded.rfind(". ", max(0, items[0][0] - 200), items[0][0])
+    if _COMMUNE_LIST_HEAD.search(folded, head + 1 if head >= 0 else max(0, items[0][0] - 200), items[0][0]):
+        return False  # "Các phường dẫn đầu phong trào: Nam Định có 45 mô hình, Hà Nam có 30": wards
     near = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
     return any(_LIST_BREAK.search(folded, min(a[1], s), max(a[0], s)) is None and abs(a[0] - s) <= 80
                for a in near)
 
 
+#: the opener of a list of communes or wards
+_COMMUNE_LIST_HEAD = regex.compile(r"(?<![\w])(?:các|những)\s+(?:xã|phường|thị trấn|đặc khu)(?![\w])")
 #: a sentence's end between two list items
 _LIST_BREAK = regex.compile(r"[.!?\n]\s")
 

@@ -17,7 +17,7 @@ import regex
 
 from .layout import Layout
 from .lexicon import Alternatives, alternation, lexicon, load_toml, phrase_regex
-from .numbers import words_to_number
+from .numbers import WORDS_BODY, words_to_number
 from .records import Period, PeriodRef
 from .text import fold
 
@@ -82,7 +82,8 @@ def _pending() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[st
     """A number of models, and the words that make it models waiting on a decision ([counts]
     pending_after after the noun, [periods] pending_before before the number)."""
     c = lexicon()["counts"]
-    number = regex.compile(rf"(?<![\w.,/])\d+(?:\.\d{{3}})*\s+(?:{alternation(c['heads'])})(?![\w])")
+    number = regex.compile(rf"(?:(?<![\w.,/])\d+(?:\.\d{{3}})*\s+|(?<![\w]){WORDS_BODY})"
+                           rf"(?:{alternation(c['heads'])})(?![\w])")
     after = regex.compile("|".join(c["pending_after"]))
     before = regex.compile(rf"(?:{phrase_regex(load_toml('periods.toml')['exclude']['pending_before']).pattern})\s*$")
     return number, after, before
@@ -101,12 +102,20 @@ def _frames_only_pending(lay: Layout, start: int) -> bool:
     return memo[sent.start]
 
 
+_CLAUSE_OF_NUMBER = regex.compile(r"[;:,]|\d|(?<![\w])và(?![\w])")
+#: "(nay là xã D)" right after "trước sắp xếp", and a unit's name right before it
+_NAMES_BECAME = regex.compile(r"\s*\(\s*(?:nay|hiện nay)\s+là(?![\w])")
+_UNIT_NAME_BEFORE = regex.compile(r"\p{Lu}[\w'’-]*(?:\s+\p{Lu}[\w'’-]*)*\s+(?:cũ\s+)?$")
+
+
 def _counts_only_pending(lay: Layout, start: int, end: int) -> bool:
     number, after, before = _pending()
     found = False
     for m in number.finditer(lay.folded, start, end):
-        clause = regex.split(r"[;:]", lay.folded[m.end():min(end, m.end() + 120)], maxsplit=1)[0]
-        if not (after.search(clause[:80]) or before.search(lay.folded, max(start, m.start() - 30), m.start())):
+        # its own clause: to the next comma, semicolon, colon or number ("… 120 mô hình được công
+        # nhận, 5 mô hình đang được thẩm định": the 120 is a result)
+        clause = _CLAUSE_OF_NUMBER.split(lay.folded[m.end():min(end, m.end() + 120)], maxsplit=1)[0]
+        if not (after.search(clause) or before.search(lay.folded, max(start, m.start() - 30), m.start())):
             return False
         found = True
     return found
@@ -127,7 +136,7 @@ def _after_a_start(before: str) -> bool:
 
 @cache
 def _sentence_before() -> regex.Pattern[str]:
-    return phrase_regex(load_toml("periods.toml")["exclude"]["sentence_before"])
+    return regex.compile("|".join(f"(?:{p})" for p in load_toml("periods.toml")["exclude"]["sentence_before"]))
 
 
 @cache
@@ -146,7 +155,8 @@ _CLOSE_QUOTE = regex.compile(r"[\"”’']")
 
 
 def _in_story_quote(lay: Layout, start: int, para_start: int, para_end: int) -> bool:
-    """A time inside a quotation opened after a colon in its paragraph, which counts no models."""
+    """A time inside a quotation opened after a colon in its paragraph, which counts no models and
+    tells the speaker's own story (first-person words)."""
     opened = None
     for m in _OPEN_QUOTE.finditer(lay.folded, max(para_start, start - 300), start):
         opened = m
@@ -154,7 +164,13 @@ def _in_story_quote(lay: Layout, start: int, para_start: int, para_end: int) -> 
         return False
     close = _CLOSE_QUOTE.search(lay.folded, start, para_end)
     end = close.start() if close is not None else para_end
-    return _quote_counts().search(lay.folded, opened.end(), end) is None
+    return _quote_counts().search(lay.folded, opened.end(), end) is None \
+        and _quote_story_words().search(lay.folded, opened.end(), end) is not None
+
+
+@cache
+def _quote_story_words() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["quote_story_words"])
 
 
 @cache
@@ -336,8 +352,14 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 elif _sentence_before().search(sentence):
                     expr.reporting = False  # "… yêu cầu trong 3 tháng cuối năm, …, hoàn thành … năm 2026"
                 elif kind == "now" and _now_not_after().search(lay.folded, max(para.start, m.start() - 16),
-                                                               m.start()):
-                    expr.reporting = False  # "khó khăn hiện nay là …": the noun's present, no time
+                                                               m.start()) \
+                        and _pending()[0].search(lay.folded, m.end(), sent.end if sent else m.end()) is None:
+                    # "khó khăn hiện nay là …": the noun's present, no time ("Trong điều kiện hiện nay,
+                    # toàn huyện có 186 mô hình" is now)
+                    expr.reporting = False
+                elif kind == "before_merger" and _NAMES_BECAME.match(lay.folded, m.end()) \
+                        and _UNIT_NAME_BEFORE.search(lay.text, max(para.start, m.start() - 40), m.start()):
+                    expr.reporting = False  # "xã B và xã C trước sắp xếp (nay là xã D) có …": it names the units
                 elif _in_story_quote(lay, m.start(), para.start, para.end):
                     expr.reporting = False  # chia sẻ: "Năm nay nhà tôi thu hơn 4 tấn cà phê"
                 elif _frames_only_pending(lay, m.start()):
