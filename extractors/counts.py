@@ -1216,8 +1216,10 @@ def _after(lay: Layout, c: Candidate, end: int) -> int:
             if hit_at(field_rules(), lay.folded, nxt, min(end, nxt + 40)) is not None:
                 pos = m.end()
                 continue
-            if m.group() == "," and _passive_goes_on_over_comma(lay.folded, c.end, m.start(), nxt, end):
-                pos = m.end()  # "214 lượt mô hình được cấp ủy, chính quyền công nhận": one passive phrase
+            if _passive_goes_on_over_comma(lay.folded, c.end, m.start(), nxt, end):
+                # "214 lượt mô hình được cấp ủy, chính quyền công nhận", "04 mô hình được Đảng ủy Khối Cơ
+                # quan và Doanh nghiệp thành phố khen thưởng": one passive phrase
+                pos = m.end()
                 continue
             if m.group() == "," and _kinds_of_unit_around(lay.folded, m.start(), nxt):
                 pos = m.end()  # "174 mô hình do Đảng ủy Công an các xã, phường công nhận": one phrase

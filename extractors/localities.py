@@ -109,7 +109,9 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     alts = sorted(table, key=len, reverse=True)
     body = "|".join(regex.escape(a) for a in alts)
     # an abbreviation with a dot may touch its name: "P.Thu Thủy", "TP.HCM"
-    pat = regex.compile(rf"(?<![\w.])(?:các\s+)?(?P<type>{body})(?:\s*:\s*|\s+|(?<=\.))")
+    # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý")
+    qual = alternation(lexicon()["units"]["type_qualifiers"])
+    pat = regex.compile(rf"(?<![\w.])(?:các\s+)?(?P<type>{body})(?:\s*:\s*|\s+(?:(?:{qual})\s+)?|(?<=\.))")
     return pat, table
 
 
@@ -459,6 +461,15 @@ def _named_before(folded: str, s: int, e: int, named: list[Mention]) -> bool:
     return any(m.start < s and folded[m.start:m.end].endswith(name) for m in named)
 
 
+@cache
+def _province_agency() -> regex.Pattern[str]:
+    """"Đảng ủy Sở Y tế Hà Nội": a province's agency, then the bare province (lexicon
+    ``province_agencies``)."""
+    heads = alternation(lexicon()["units"]["province_agencies"])
+    # (capitalised: "cơ sở Hà Nội" is no department); the agency's name, up to eight words
+    return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?:[\w&]+|-)){{0,8}}?\s+$")
+
+
 def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
     """A list item next to another item that is a bare province too ("Cụ thể, Lâm Đồng có 6.120 mô
     hình, Đắk Nông có 3.350 mô hình, Bình Thuận có …"): provinces side by side (a lone item is
@@ -473,6 +484,9 @@ def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
                for a in near)
 
 
+#: inside a parenthesis that lists the provinces a new one merged ("(hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
+_MERGER_PAREN = regex.compile(r"\(\s*(?:được\s+)?(?:hợp nhất|sáp nhập|gồm|trên cơ sở(?:\s+(?:hợp nhất|sáp nhập))?)"
+                              r"(?:\s+(?:từ|các|ba|hai|3|2|tỉnh|tỉnh,\s*thành))*\s+(?:[^()]{0,80}?(?:,|và)\s+)?$")
 #: the opener of a list of communes or wards
 _COMMUNE_LIST_HEAD = regex.compile(r"(?<![\w])(?:các|những)\s+(?:xã|phường|thị trấn|đặc khu)(?![\w])")
 #: a sentence's end between two list items
@@ -497,7 +511,10 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
                   and _SUBJECT_VERB.match(folded, e) is not None
                   or (s, e) in items
                   and (_named_before(folded, s, e, [*taken, *out]) or _sibling_item(folded, s, items))) \
-            and not _EVENT_AFTER.search(folded, e, min(end, e + 60))
+            and not _EVENT_AFTER.search(folded, e, min(end, e + 60)) \
+            or _province_agency().search(text, max(0, s - 60), s) is not None \
+            or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None
+        # ("Đảng ủy Sở Y tế Hà Nội tổ chức …"; "thành phố Cần Thơ (hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
