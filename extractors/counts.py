@@ -1668,7 +1668,7 @@ def _own_period(lay: Layout, times: _Times, zone: tuple[int, int], c: Candidate,
     except inside a parenthesis after it, which belongs to its parts ("87 mô hình (năm 2010: …")."""
     own = times.within(own_start, c.start)
     if own:
-        return own[-1].period
+        return _explicit_over_merger(own)
     def outside(t: TimeExpr) -> bool:
         between = lay.folded[c.end:t.start]
         return between.count("(") <= between.count(")")
@@ -1678,9 +1678,21 @@ def _own_period(lay: Layout, times: _Times, zone: tuple[int, int], c: Candidate,
         return own[0].period
     own = times.within(zone[0], c.start)
     if own:
-        return own[-1].period
+        return _explicit_over_merger(own)
     own = [t for t in times.within(c.end, zone[1]) if outside(t)]
     return own[0].period if own else None
+
+
+def _explicit_over_merger(own: list[TimeExpr]) -> PeriodRef | None:
+    """The last time expression before the count, except that "trước khi hợp nhất" right after an
+    explicit period ending by then ("6 tháng đầu năm 2025, trước khi hợp nhất, tỉnh A xây dựng …")
+    leaves that period."""
+    last = own[-1]
+    if last.kind == "before_merger" and len(own) > 1 and last.period is not None \
+            and own[-2].period is not None and own[-2].period.end is not None \
+            and last.period.end is not None and own[-2].period.end <= last.period.end:
+        return own[-2].period
+    return last.period
 
 
 def _context_period(lay: Layout, times: _Times, c: Candidate, first_in_sentence: int,
