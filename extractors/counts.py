@@ -2074,6 +2074,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             last_total = c
         previous = c
     _other_fields(lay, cands, city_is_province)
+    _field_of_increases(cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
     for c in cands:
@@ -2176,6 +2177,17 @@ def _ends_by(total: PeriodRef | None, part: PeriodRef | None) -> bool:
     if total is None or part is None or total.end is None or part.end is None:
         return True
     return total.end.year >= part.end.year
+
+
+def _field_of_increases(cands: list[Candidate]) -> None:
+    """"… trong đó khối doanh nghiệp 412 mô hình, tăng 37 mô hình so với đầu năm": an increase right
+    after a larger count of its sentence is that count's, field and all."""
+    for i in range(1, len(cands)):
+        c, before = cands[i], cands[i - 1]
+        if c.metric == "increase" and c.field in (None, "all") and not c.merged and not before.merged \
+                and before.sentence_start == c.sentence_start and before.value > c.value \
+                and before.field not in (None, "all") and before.metric != "increase":
+            c.field, c.field_text = before.field, before.field_text
 
 
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
