@@ -284,6 +284,8 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
         if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
             continue
         hit = _longest_unit(text, m.end(), kinds)
+        if hit is not None and text[m.end():hit[0]].isdigit() and _count_noun_after().match(folded, hit[0]):
+            continue  # "Ủy ban MTTQ phường 11 mô hình": the number is a count, no "Phường 11"
         group: list[Mention] = []
         full_word = "." not in m.group("type") and m.group("type") not in _abbreviations()  # not "tp", "p."
         if hit is None:
@@ -487,6 +489,12 @@ def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
 #: inside a parenthesis that lists the provinces a new one merged ("(hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
 _MERGER_PAREN = regex.compile(r"\(\s*(?:được\s+)?(?:hợp nhất|sáp nhập|gồm|trên cơ sở(?:\s+(?:hợp nhất|sáp nhập))?)"
                               r"(?:\s+(?:từ|các|ba|hai|3|2|tỉnh|tỉnh,\s*thành))*\s+(?:[^()]{0,80}?(?:,|và)\s+)?$")
+@cache
+def _count_noun_after() -> regex.Pattern[str]:
+    """The noun of a count right after a number ("11 mô hình", "9 điển hình")."""
+    return regex.compile(rf"\s+(?:lượt\s+)?(?:{alternation(lexicon()['counts']['heads'])})(?![\w])")
+
+
 #: the opener of a list of communes or wards
 _COMMUNE_LIST_HEAD = regex.compile(r"(?<![\w])(?:các|những)\s+(?:xã|phường|thị trấn|đặc khu)(?![\w])")
 #: a sentence's end between two list items
