@@ -237,6 +237,11 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     if kind == "year":
         y = year()
         return PeriodRef(start=date(y, 1, 1), end=date(y, 12, 31)) if y else None
+    if kind == "past_year":  # "Năm qua, …": the year ending at publication
+        if published is None:
+            return None
+        y = published.year - 1 if published.month <= 2 else published.year
+        return PeriodRef(start=date(y, 1, 1), end=date(y, 12, 31))
     if kind == "this_year":
         return (PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
                 if published else None)
