@@ -1530,6 +1530,9 @@ _BARE_COMMUNE_SUBJECT = regex.compile(
     r"[\s,]*(?:(?:hiện nay|hiện|đến nay)\s*,?\s*)?(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
     r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai)\s+"
     r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
+#: "… đã được công nhận N": a passive verb between a body and the count
+_PASSIVE_AFTER_SUBJECT = regex.compile(r"(?<![\w])được\s+(?:\w+\s+){0,2}?"
+                                       r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?$")
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -1574,7 +1577,10 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             passes = passes[:1]  # "38 mô hình được Bộ Tư lệnh Quân khu 4 công nhận": its own body, not the sentence's
         for start, end in passes:
             hits = [h for h in find_all(level_rules(), lay.folded, start, end) if free(h.start)][-1:]
-            actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())]
+            # a body before "được" is the subject, not the one that acts ("Hội LHPN tỉnh đã được
+            # công nhận 1.215 mô hình" names no recognising body)
+            actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())
+                      and not _PASSIVE_AFTER_SUBJECT.search(lay.folded, m.end(), c.start)]
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
