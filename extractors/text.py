@@ -102,18 +102,40 @@ def modern_tones(text: str) -> str:
     return _OLD_TONE.sub(_move_tone, text)
 
 
+# one search says whether any of the pairs' characters is there (most short texts hold none: the
+# two dozen ``in`` tests cost more than the rest of ``fold``)
+_FOLD_ANY = re.compile("[" + "".join(re.escape(ch) for ch, _ in _FOLD_PAIRS) + "]")
+# the folded form of short texts already seen: ``fold`` is called some 36 times per article, most
+# of them on names and words that recur (a pure function; the memo is emptied when full)
+_FOLDED: dict[str, str] = {}
+_FOLDED_MAX_LEN = 256
+_FOLDED_MAX = 1 << 16
+
+
 def fold(text: str) -> str:
     """Matching form: NFC, modern tones, lower case, one quote and dash style, plain spaces.
 
     Same length as ``nfc(text)``; callers pass NFC text so offsets carry over unchanged.
     """
+    if len(text) > _FOLDED_MAX_LEN:
+        return _fold(text)
+    out = _FOLDED.get(text)
+    if out is None:
+        if len(_FOLDED) >= _FOLDED_MAX:
+            _FOLDED.clear()
+        out = _FOLDED[text] = _fold(text)
+    return out
+
+
+def _fold(text: str) -> str:
     out = modern_tones(nfc(text))
     if "\u0130" in out:
         out = out.translate(_DOTTED_I)
     out = out.lower()
-    for ch, to in _FOLD_PAIRS:
-        if ch in out:
-            out = out.replace(ch, to)
+    if _FOLD_ANY.search(out):
+        for ch, to in _FOLD_PAIRS:
+            if ch in out:
+                out = out.replace(ch, to)
     return out
 
 
@@ -125,12 +147,15 @@ def key(text: str) -> str:
     return out.strip(" .,;:!?…-()[]")
 
 
+_SPACES = re.compile(r"\s+")  # every character of _SPACE_TABLE is one of them
+_NAME_STRIP = " .,;:…" + QUOTES + SINGLE_QUOTES
+
+
 def clean_name(text: str) -> str:
     """A name for output: NFC, modern tones, single spaces, no surrounding quotes or punctuation."""
-    out = modern_tones(nfc(text)).translate(_SPACE_TABLE)
-    out = re.sub(r"\s+", " ", out).strip().strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+    out = _SPACES.sub(" ", modern_tones(nfc(text))).strip().strip(_NAME_STRIP)
     if len(out) > 2 and out[0] == out[-1] == "'":  # 'Thu gom vỏ thuốc': straight single quotes around it
-        out = out[1:-1].strip(" .,;:…" + QUOTES + SINGLE_QUOTES)
+        out = out[1:-1].strip(_NAME_STRIP)
     return out
 
 
