@@ -26,6 +26,7 @@ from functools import cache
 
 import regex
 
+from .gazetteer import Unit
 from .layout import Layout, Sentence, Span
 from .lexicon import (
     PhraseRule,
@@ -150,7 +151,9 @@ def _cue_end() -> regex.Pattern[str]:
 
 @cache
 def _blocker_end() -> regex.Pattern[str]:
-    return regex.compile(r"(?<![\w])(?:" + _alternation(_m()["blockers"]) + r")(?:\s+thi đua)?\s*:?\s*$")
+    """A blocker ending the text. Searched from the end (``(?r)``): only whether there is one is
+    ever asked, and a search from the start tried every position before the end."""
+    return regex.compile(r"(?r)(?<![\w])(?:" + _alternation(_m()["blockers"]) + r")(?:\s+thi đua)?\s*:?\s*$")
 
 
 @cache
@@ -944,8 +947,10 @@ _NAME_RUN = regex.compile(r"\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*)*")
 def _units_by_name(mentions: list[Mention]) -> dict[str, list[Locality]]:
     """The units the article names, by their folded name."""
     out: dict[str, list[Locality]] = {}
+    seen: set[Unit] = set()  # a unit named again gives a Locality equal to one already listed
     for mm in mentions:
-        if mm.unit is not None:
+        if mm.unit is not None and mm.unit not in seen:
+            seen.add(mm.unit)
             loc = to_locality(mm.unit)
             same = out.setdefault(key(mm.unit.name), [])
             if loc not in same:
@@ -1116,9 +1121,8 @@ class _FieldIndex:
         self.lay = lay
         self.marks = {ch: _Marks(lay.folded, ch) for ch in _CLAUSE_MARKS + ":"}
         self._headings: dict[int, list[regex.Match[str]]] = {}
-        starts = [s.start for s in lay.sentences]
-        ordered = all(a.end <= b.start for a, b in zip(lay.sentences, lay.sentences[1:], strict=False))
-        self.sentence_starts: list[int] | None = starts if ordered else None
+        # the starts when the sentences are in order without overlap (found once per layout)
+        self.sentence_starts: list[int] | None = lay._starts_of("sentences", lay.sentences)
         self._codes: list[str | None] = []  # each sentence's opening field, read to its end
         self._last_code: list[int] = []  # the last sentence so far with one
         self.found_starts = [f.start for f in found]
