@@ -399,6 +399,16 @@ _BULLET_HEAD = regex.compile(_MARKER + r"(?:mô hình\s*)?")
 _MODEL_NOUN = regex.compile(r"(?<![\w])(?:mô hình|điển hình)(?![\w])")
 _NAMED_OWNER = regex.compile(r"(?<![\w])mô hình\s+của\s+(?P<owner>[^\"',.;:()]{2,50}?)\s*$")
 
+# patterns the hot paths used to give as strings (one lookup each call): compiled once here
+_SENTENCE_STOP = regex.compile(r"[.!?](?:\s|$)")
+_ITEM_SEP = regex.compile(r"\s*,\s*|\s+và\s+")
+_COMMA_SEP = regex.compile(r",\s*")
+_LEAD_GAP = regex.compile(r"[\s…]*(?:\.\.\.)?\s*")
+_SPACES_AT = regex.compile(r"\s*")
+_OWNER_LEAD = regex.compile(r"(?:trên địa bàn\s+)?(?:của|do)\s+")
+_GROUP_STOP = regex.compile(r"[;!?]|\.(?!\d)|…(?=\s*\p{Lu})")
+_NAME_STOP = regex.compile(r",| và | gắn với | để | nhằm ")
+
 
 def _blocked(before: str) -> bool:
     """A blocker right before the quote, or before the list words that join it ("các cuộc vận động
@@ -411,7 +421,7 @@ def _blocked(before: str) -> bool:
 
 def _continues(gap: str) -> bool:
     """Text between two quoted names that keeps them in one list."""
-    if len(gap) > 160 or regex.search(r"[.!?](?:\s|$)", gap.replace("...", "…")):
+    if len(gap) > 160 or _SENTENCE_STOP.search(gap.replace("...", "…")):
         return False
     return not _blocker_end().search(gap)
 
@@ -694,7 +704,7 @@ def _unquoted(lay: Layout, taken_found: list[Found]) -> list[Found]:
                 verb = _name_end(lay, start, attach[0], commas=False)  # "nuôi bò được triển khai tại …"
                 end = attach[0] if verb is None else verb
             else:
-                stop = regex.search(r",| và | gắn với | để | nhằm ", folded[start:clause_end])
+                stop = _NAME_STOP.search(folded[start:clause_end])
                 end = start + stop.start() if stop else clause_end
             name = clean_name(text[start:end])
             if not name or len(name.split()) > 25 or _only_field_words(fold(name)):
@@ -708,7 +718,7 @@ def _split_items(text: str, folded: str, start: int, end: int) -> list[tuple[int
     """Split a phrase at commas / "và" where the next part opens an organisation, unit or village."""
     items: list[tuple[int, int]] = []
     pos = start
-    for m in regex.finditer(r"\s*,\s*|\s+và\s+", folded[start:end]):
+    for m in _ITEM_SEP.finditer(folded[start:end]):
         nxt = folded[start + m.end():end]
         unit = _UNIT_TYPE.match(nxt + " ")
         named_unit = unit is not None and _names_place(text, start + m.end() + unit.end())
@@ -738,7 +748,7 @@ def _owner_list_end(lay: Layout, start: int, end: int) -> int:
     """An owner phrase goes on past a comma only into another owner, a unit or a village
     ("của anh A, thôn B, xã C"; "của Đoàn Thanh niên, Hội CCB"), else it ends there."""
     text, folded = lay.text, lay.folded
-    for m in regex.finditer(r",\s*", folded[start:end]):
+    for m in _COMMA_SEP.finditer(folded[start:end]):
         nxt = start + m.end()
         rest = folded[nxt:end]
         if _titles().match(rest) or not (
@@ -834,8 +844,9 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
     para_end = lay.paragraphs[para_i].end if para_i is not None else len(text)
     limit = min(para_end, next_start)
     pos = f.after
-    ws = regex.match(r"[\s…]*(?:\.\.\.)?\s*", folded[pos:limit])
-    pos += ws.end() if ws else 0
+    # matched in place, not on a slice to ``limit`` (no lookbehind: the same match, offsets shifted)
+    ws = _LEAD_GAP.match(folded, pos, limit) if pos < limit else None
+    pos = ws.end() if ws else pos
     # units written inside the name itself
     f.inner = [to_locality(m.unit) for m in mentions.starting(f.start, f.end) if m.unit is not None]
     spans: list[tuple[int, int, bool]] = []  # (start, end, is_owner_phrase)
@@ -844,8 +855,8 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
     cued: set[int] = set()  # starts of the place phrases opened by a cue ("ở", "tại")
     seen_owner = seen_place = False
     for _ in range(4):
-        ws = regex.match(r"\s*", folded[pos:limit])
-        pos += ws.end() if ws else 0
+        ws = _SPACES_AT.match(folded, pos, limit) if pos < limit else None
+        pos = ws.end() if ws else pos
         size = _size().match(folded, pos, limit)
         if size:  # "quy mô 50 con" between the name and its owner
             pos = size.end()
@@ -882,10 +893,10 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
                 spans.append((o_start, stop.start() if stop else region_end, True))
             pos = region_end
             break
-        m = regex.match(r"(?:trên địa bàn\s+)?(?:của|do)\s+", folded[pos:limit])
+        m = _OWNER_LEAD.match(folded, pos, limit) if pos < limit else None
         if m and not seen_owner:
             seen_owner = True
-            o_start = pos + m.end()
+            o_start = m.end()
             stop = _first_stop(lay, _owner_stops(), o_start, limit, True)
             o_end = _owner_list_end(lay, o_start, stop.start() if stop else limit)
             spans.append((o_start, o_end, True))
@@ -1252,7 +1263,7 @@ def _fields(found: list[Found], lay: Layout, para_quotes: list[list[Quote]]) -> 
                 decided, code = _clause_field(lay, max(list_start, sent.start), colon, quotes)
         # 2. the clause after the group, to the end of its sentence
         nxt = index.next_start(found, last, sent.end)
-        stop = regex.search(r"[;!?]|\.(?!\d)|…(?=\s*\p{Lu})", lay.text[last.attach_end:nxt])
+        stop = _GROUP_STOP.search(lay.text[last.attach_end:nxt])
         if stop:
             nxt = last.attach_end + stop.start()
         if not decided:
