@@ -279,8 +279,9 @@ def _extract(text: str, meta: Meta) -> Document:
         localities.append(to_locality(province, primary=(primary == province), inferred=True))
     localities.sort(key=lambda loc: (not loc.primary, ["province", "district", "commune"].index(loc.level)))
 
-    def ref(u: Unit | None) -> LocalityRef | None:
-        return to_locality(u).ref() if u else None
+    def ref(u: Unit | None) -> LocalityRef | None:  # ``to_locality(u).ref()`` without the Locality
+        return LocalityRef(name=u.name, kind=u.kind, level=u.level,  # type: ignore[arg-type]
+                           province=u.province, system=u.system) if u else None  # type: ignore[arg-type]
 
     reference = reference_date(text, meta.url, published)
     times = find_time_exprs(lay, reference)
