@@ -901,6 +901,13 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
             o_end = _owner_list_end(lay, o_start, stop.start() if stop else limit)
             spans.append((o_start, o_end, True))
             pos = o_end
+            partner = _PARTNER.match(folded, pos, limit)
+            if partner is not None:  # "do Công an xã phối hợp với Ban công tác Mặt trận thôn thực hiện"
+                p_start = partner.end()
+                stop = _first_stop(lay, _owner_stops(), p_start, limit, True)
+                p_end = _owner_list_end(lay, p_start, stop.start() if stop else limit)
+                spans.append((p_start, p_end, True))
+                pos = p_end
             continue
         pm = _place_cue().match(folded, pos, limit)
         if pm and _place_not_after().search(folded, max(0, pos - 12), pos):
@@ -952,6 +959,8 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
                 f.owners.append(clean_name(item))
 
 
+#: a partner credited with the owner: "… phối hợp với …", "… cùng với …"
+_PARTNER = regex.compile(r"\s*(?:phối hợp|kết hợp|cùng)\s+với\s+(?=\S)")
 _NAME_RUN = regex.compile(r"\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*)*")
 
 
