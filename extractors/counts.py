@@ -737,7 +737,16 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
 @cache
 def _reference_before() -> regex.Pattern[str]:
     """"Cả ba mô hình …": the words right before the number refer back to models named."""
-    return regex.compile(rf"(?<![\w])(?:{alternation(lexicon()['counts']['reference_before'])})\s+$")
+    # not "có cả 12 mô hình", "tới cả 25" (even: new information)
+    return regex.compile(rf"(?<!có\s)(?<!tới\s)(?<!đến\s)(?<!là\s)(?<![\w])"
+                         rf"(?:{alternation(lexicon()['counts']['reference_before'])})\s+$")
+
+
+def _small_reference(number: str) -> bool:
+    """"Cả ba mô hình", "cả 3 mô hình": a handful of models just named, not a count."""
+    m = regex.match(r"\s*(\d+|\w+)", number)
+    v = _value(m.group(1)) if m else None
+    return v is not None and v <= 10
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
@@ -754,7 +763,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
-            or _reference_before().search(before) \
+            or (_reference_before().search(before) and _small_reference(lay.folded[start:end])) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
             or _pending_after().search(after):
         return True
@@ -931,7 +940,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                                       sentence_no[c.sentence_start]) <= 4):
                 parent = open_total
             elif (list_total is not None and not in_sentence and _list_line(lay, c.sentence_start)
-                  and sentence_no[c.sentence_start] - sentence_no[cands[list_total].sentence_start] <= 60):
+                  and _prose_distance(lay, sentence_no[cands[list_total].sentence_start],
+                                      sentence_no[c.sentence_start], 2) <= 2):
                 parent = list_total  # "… xây dựng mới 812 mô hình, cụ thể:" then "- Kinh tế: 345 mô hình;"
             if parent is not None:
                 c.parent, scope = parent, True
@@ -1530,6 +1540,9 @@ _BARE_COMMUNE_SUBJECT = regex.compile(
     r"[\s,]*(?:(?:hiện nay|hiện|đến nay)\s*,?\s*)?(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
     r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai)\s+"
     r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
+#: a level word of a higher unit right after the noun ("196 mô hình cấp thành phố")
+_OWN_HIGHER_LEVEL = regex.compile(r"(?:\s+(?:dân vận khéo|dvk|\"[^\"]{0,20}\"|“[^”]{0,20}”))?\s+cấp\s+"
+                                  r"(?:tỉnh|thành phố|huyện|quận|thị xã)(?![\w])")
 #: "… đã được công nhận N": a passive verb between a body and the count
 _PASSIVE_AFTER_SUBJECT = regex.compile(r"(?<![\w])được\s+(?:\w+\s+){0,2}?"
                                        r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?$")
@@ -1718,7 +1731,8 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
                   primary_max: int | None = None) -> LocalityRef | None:
     """``primary_max``: the largest count of the primary unit before this one (None when none): a
     higher body's count larger than it is the higher unit's own total, not the primary's models."""
-    of_primary = primary_max is None or c.value <= primary_max
+    of_primary = primary_max is None or c.value <= primary_max \
+        or _OWN_HIGHER_LEVEL.match(lay.folded, c.end, c.after_end) is None
     # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
@@ -1991,7 +2005,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             if owner_unit is not None and (c.locality is None or _LEVEL_RANK.get(owner_unit.level, 9)
                                            > _LEVEL_RANK.get(c.locality.level, 9)):
                 c.locality = owner_unit
-        if c.parent is None and not c.national and c.locality in (None, primary):
+        if c.parent is None and not c.national and c.locality in (None, primary) and c.metric in (None, "built"):
             primary_max[True] = max(primary_max.get(True, 0), c.value)
         c.bound = _bound(lay, c)
         c.restated = _is_restated(lay, c)

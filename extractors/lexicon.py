@@ -142,7 +142,7 @@ def metric_rules() -> list[
             # "12 mô hình “Dân vận khéo” mới")
             regex.compile(r"(?:\s*[\"“”‘’']?\s*(?:dvk|dân vận khéo)\s*[\"“”‘’']?)?"
                           r"\s*(?:" + "|".join(regex.escape(fold(a)) for a in after) + r")(?![\w])"
-                          r"(?!\s+(?:chỉ|có|đây|dừng)(?![\w]))")  # "mới chỉ tập trung ở …" is "only"
+                          r"(?!\s+(?:chỉ|đây|dừng)(?![\w])|\s+có\s+\d)")  # "mới chỉ tập trung ở …" is "only"
             if after
             else None
         )

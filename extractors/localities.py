@@ -111,7 +111,8 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     # an abbreviation with a dot may touch its name: "P.Thu Thủy", "TP.HCM"
     # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý")
     qual = alternation(lexicon()["units"]["type_qualifiers"])
-    pat = regex.compile(rf"(?<![\w.])(?:các\s+)?(?P<type>{body})(?:\s*:\s*|\s+(?:(?:{qual})\s+)?|(?<=\.))")
+    pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những)\s+)?(?P<type>{body})"
+                        rf"(?:\s*:\s*|\s+(?P<qual>(?:{qual})\s+)?|(?<=\.))")
     return pat, table
 
 
@@ -286,6 +287,9 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
         hit = _longest_unit(text, m.end(), kinds)
         if hit is not None and text[m.end():hit[0]].isdigit() and _count_noun_after().match(folded, hit[0]):
             continue  # "Ủy ban MTTQ phường 11 mô hình": the number is a count, no "Phường 11"
+        if m.group("qual") and (m.group("plural") or hit is None
+                                or any(u.level == "province" for u in lookup(text[m.end():hit[0]]))):
+            continue  # "các xã miền núi Thanh Hóa": the province's communes, no "xã Thanh Hóa"
         group: list[Mention] = []
         full_word = "." not in m.group("type") and m.group("type") not in _abbreviations()  # not "tp", "p."
         if hit is None:
@@ -468,8 +472,10 @@ def _province_agency() -> regex.Pattern[str]:
     """"Đảng ủy Sở Y tế Hà Nội": a province's agency, then the bare province (lexicon
     ``province_agencies``)."""
     heads = alternation(lexicon()["units"]["province_agencies"])
-    # (capitalised: "cơ sở Hà Nội" is no department); the agency's name, up to eight words
-    return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?:[\w&]+|-)){{0,8}}?\s+$")
+    # (capitalised: "cơ sở Hà Nội" is no department); the agency's name, up to six words, none of
+    # them a verb or a place word ("Sở Nội vụ đến học tập tại Nghệ An" names no Nghệ An department)
+    stops = alternation(lexicon()["units"]["province_agency_not_between"])
+    return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?!(?i:{stops})(?![\w]))(?:[\w&]+|-)){{0,6}}?\s+$")
 
 
 def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:

@@ -102,6 +102,8 @@ def _frames_only_pending(lay: Layout, start: int) -> bool:
     return memo[sent.start]
 
 
+#: a result reported in the clause after a time ("…, xã đã công nhận 15 mô hình")
+_RESULT_AFTER = regex.compile(r"[^.;]*?(?<![\w])(?:đã|được)(?![\w])")
 _CLAUSE_OF_NUMBER = regex.compile(r"[;:,]|\d|(?<![\w])và(?![\w])")
 #: "(nay là xã D)" right after "trước sắp xếp", and a unit's name right before it
 _NAMES_BECAME = regex.compile(r"\s*\(\s*(?:nay|hiện nay)\s+là(?![\w])")
@@ -121,17 +123,46 @@ def _counts_only_pending(lay: Layout, start: int, end: int) -> bool:
     return found
 
 
+def _counts_after(lay: Layout, sent: object, pos: int) -> bool:
+    """A count of models (not one per unit, not a target) after ``pos`` in its sentence; the counts
+    of a sentence are found once ("Trong điều kiện hiện nay, toàn huyện có 186 mô hình")."""
+    if sent is None:
+        return False
+    start, end = sent.start, sent.end  # type: ignore[attr-defined]
+    memo: dict[int, list[int]] = lay.memo.setdefault("period_counts", {})
+    if start not in memo:
+        memo[start] = [m.start() for m in _pending()[0].finditer(lay.folded, start, end)
+                       if not _NOT_A_RESULT_BEFORE.search(lay.folded, max(start, m.start() - 30), m.start())]
+    return any(p >= pos for p in memo[start])
+
+
+#: words right before a number that make it no result ("mỗi xã cần xây dựng ít nhất 5 mô hình")
+_NOT_A_RESULT_BEFORE = regex.compile(r"(?<![\w])(?:mỗi|bình quân|cần|phải|phấn đấu|ít nhất|tối thiểu|sẽ)"
+                                     r"(?:\s+\w+){0,3}\s+$")
+
+
 @cache
 def _start_before() -> regex.Pattern[str]:
     return phrase_regex(load_toml("periods.toml")["exclude"]["start_before"])
 
 
-def _after_a_start(before: str) -> bool:
-    """"mô hình ra đời từ năm 2022": a start verb in the clause before the time, no number between."""
+def _after_a_start(before: str, kind: str) -> bool:
+    """"mô hình ra đời từ năm 2022": a start verb in the clause before the time, no number between,
+    its subject a model or an idea (not the movement: "Phong trào … bắt đầu triển khai từ năm 2016
+    đến nay" dates its results), and no "từ … đến nay" range."""
+    if kind == "since":
+        return False
     last = None
     for m in _start_before().finditer(before):
         last = m
-    return last is not None and _DIGIT.search(before, last.end()) is None
+    return last is not None and _DIGIT.search(before, last.end()) is None \
+        and _START_SUBJECT.search(before, 0, last.start()) is not None \
+        and _MOVEMENT_SUBJECT.search(before, 0, last.start()) is None
+
+
+#: who starts: a model, an idea, an initiative ("Mô hình được … khởi xướng", "Ý tưởng bắt đầu từ …")
+_START_SUBJECT = regex.compile(r"(?<![\w])(?:mô hình|ý tưởng|sáng kiến|cách làm)(?![\w])")
+_MOVEMENT_SUBJECT = regex.compile(r"(?<![\w])(?:phong trào|cuộc vận động)(?![\w])")
 
 
 @cache
@@ -352,13 +383,13 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
                 if (exclude.search(before) and not framing) or congress or _is_plan_after(lay, m.end(), para.end):
                     expr.reporting = False
-                elif _after_a_start(before):
+                elif _after_a_start(before, kind):
                     expr.reporting = False  # "mô hình được khởi xướng từ năm 2018"
                 elif _sentence_before().search(sentence):
                     expr.reporting = False  # "… yêu cầu trong 3 tháng cuối năm, …, hoàn thành … năm 2026"
                 elif kind == "now" and _now_not_after().search(lay.folded, max(para.start, m.start() - 16),
                                                                m.start()) \
-                        and _pending()[0].search(lay.folded, m.end(), sent.end if sent else m.end()) is None:
+                        and not _counts_after(lay, sent, m.end()):
                     # "khó khăn hiện nay là …": the noun's present, no time ("Trong điều kiện hiện nay,
                     # toàn huyện có 186 mô hình" is now)
                     expr.reporting = False
@@ -378,8 +409,12 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                     expr.reporting = False  # "giai đoạn 2026-2030, phấn đấu …": a plan, not a result
                 if published is not None and expr.kind == "range" and expr.period is not None \
                         and expr.period.start is not None and expr.period.end is not None \
-                        and expr.period.start.year >= published.year and expr.period.end.year > published.year:
-                    expr.reporting = False  # "… giai đoạn 2025 - 2030" in 2025: a phase ahead, a plan
+                        and expr.period.start.year >= published.year and expr.period.end.year > published.year \
+                        and not _RESULT_AFTER.match(lay.folded, m.end(), min(para.end, m.end() + 80)) \
+                        and not lay.folded.endswith("năm học ", 0, m.start()):
+                    # "… giai đoạn 2025 - 2030" in 2025: a phase ahead, a plan ("Giai đoạn 2025 - 2026,
+                    # xã đã công nhận 15 mô hình" and "năm học 2025 - 2026" report results)
+                    expr.reporting = False
                 if published is not None and expr.period is not None and expr.period.start is None \
                         and expr.period.end is not None and expr.period.end.year > published.year:
                     expr.reporting = False  # "đến năm 2030 có trên 150 mô hình": a deadline ahead, a target

@@ -233,7 +233,8 @@ def _text_of(node) -> str:  # type: ignore[no-untyped-def]
 
 #: elements inside a table cell that make it a layout cell, not a datum
 _CELL_BLOCKS = frozenset(("table", "div", "p", "ul", "ol", "li", "section", "article", "h1", "h2", "h3", "h4",
-                          "h5", "h6", "blockquote", "figure", "img"))
+                          "h5", "h6", "blockquote", "figure", "img", "br"))
+_NUMBER_CELL = re.compile(r"[\d.,%\s]+")
 
 
 def _table_row(tr) -> str | None:  # type: ignore[no-untyped-def]
@@ -253,7 +254,11 @@ def _table_row(tr) -> str | None:  # type: ignore[no-untyped-def]
         if len(text) > 120:
             return None
         texts.append(text)
-    return " | ".join(texts) if any(texts) else None
+    # a data row has a number among its cells ("TP. Đồng Xoài | 198"), a header row only <th> cells;
+    # a row of menus and text is layout
+    if not any(t and _NUMBER_CELL.fullmatch(t) for t in texts) and any(c.name != "th" for c in cells):
+        return None
+    return " | ".join(texts)
 
 
 @dataclass

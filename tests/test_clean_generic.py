@@ -148,3 +148,13 @@ def test_a_print_view_keeps_its_body_title_and_date() -> None:
     assert cleaned.published is not None and cleaned.published.isoformat() == "2024-11-04"
     assert "In bài" not in cleaned.text
     assert "Đoạn 2" in cleaned.text
+
+
+def test_a_layout_row_of_links_and_short_lines_is_not_one_line() -> None:
+    """Menus and a text cell with <br> lines side by side lay out a page: no " | " line, the lines kept."""
+    page = ("<html><body><table><tr><td><a href='/'>Trang chủ</a><br><a href='/t'>Tin tức</a><br>Xã Tùng Ảnh</td>"
+            "<td>Năm 2024, xã Tùng Ảnh xây dựng 21 mô hình.<br>Trong đó, 12 mô hình kinh tế.</td></tr></table>"
+            + "<p>" + "Phong trào thi đua dân vận khéo được triển khai sâu rộng ở cơ sở. " * 4 + "</p></body></html>")
+    lines = clean_html(page).text.split("\n\n")
+    assert not any(" | " in ln for ln in lines)
+    assert "Trong đó, 12 mô hình kinh tế." in lines
