@@ -386,7 +386,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
                           head=m.group("head"), holder=_holder_words()[m.group("head")])
             c.holder_head = True
             c.called_models = _CALLED_MODELS.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None \
-                or _CALLED_DVK.match(lay.folded, m.end(), min(seg_end, m.end() + 40)) is not None
+                or _CALLED_DVK.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None
             found.append(c)
         covered = _Spans(found)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
@@ -595,7 +595,8 @@ _YEAR_LEAD = regex.compile(r"\s*(?:và\s+)?năm\s+(?:19|20)\d\d\s*(?:là|có|:|�
                            regex.IGNORECASE)
 #: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
 _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
-_FIELD_ITEM_GAP = regex.compile(r"\s*(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")  # "Kinh tế | 2.936": a table row
+# "Kinh tế | 2.936": a table row; "cấp tỉnh Hội 96": an organisation's own level
+_FIELD_ITEM_GAP = regex.compile(r"\s*(?:(?:hội|đoàn)\s+)?(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
 
@@ -807,7 +808,8 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
         nxt = cands[i + 1]
         if c.holder_head and nxt.holder_head and c.pair is None and nxt.sentence_start == c.sentence_start \
                 and _ENUM_GAP.match(lay.folded[c.end:nxt.start]) \
-                and _CALLED_MODELS.match(lay.folded, nxt.end, min(nxt.seg_end, nxt.end + 60)):
+                and (_CALLED_MODELS.match(lay.folded, nxt.end, min(nxt.seg_end, nxt.end + 60))
+                     or _CALLED_DVK.match(lay.folded, nxt.end, min(nxt.seg_end, nxt.end + 60))):
             c.pair, nxt.pair = i + 1, i  # "tặng Bằng khen cho 86 tập thể và 54 cá nhân là điển hình …"
             continue
         if not c.holder_head or nxt.holder_head:
@@ -844,7 +846,11 @@ _CALLED_MODELS = regex.compile(
     r"\s*(?:là|được công nhận là|đạt danh hiệu)\s+(?:các\s+|những\s+)?(?:mô hình|điển hình)(?![\w])")
 #: "12 tập thể điển hình dân vận khéo": holders called models of the movement without "là" (not the
 #: emulation awards' "cá nhân điển hình tiên tiến")
-_CALLED_DVK = regex.compile(r"\s*(?:mô hình|điển hình)\s+(?:\p{P}\s*)?(?:dân vận khéo|dvk)(?![\w])")
+_CALLED_DVK = regex.compile(
+    r"\s*(?:mô hình|điển hình)(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+(?:\p{P}\s*)?(?:[\w-]+\s+){0,3}"
+    r"(?:dân vận khéo|dvk)(?![\w])"
+    # "30 tập thể, 25 cá nhân điển hình trong phong trào …": called models of the movement
+    r"|\s*điển hình(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+trong\s+(?:việc\s+|thực hiện\s+)?phong trào(?![\w])")
 
 
 def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
@@ -1565,7 +1571,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
         and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
-                if lay.folded.startswith("cấp", h.start)
+                if (lay.folded.startswith("cấp", h.start) or lay.folded.startswith("cơ sở hội", h.start))
                 and not _ALL_LEVELS_OF.search(lay.folded, max(0, h.start - 8), h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
     subject = subject_unit(lay, own_start, c.start)
