@@ -415,6 +415,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
     _split_of_a_part(lay, out)
     _reparent_by_sum(lay, out)
     _link_split_by_sum(lay, out)
+    _link_items_by_sum(lay, out)
     _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
@@ -511,6 +512,26 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=1)
         if total is not None and cands[total].sentence_start != a.sentence_start:
             a.parent = b.parent = total
+
+
+def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """Items of one sentence without a verb of their own and without a total there ("Gia Lai (cũ)
+    có 1.392 mô hình, Bình Định (cũ) có 1.076 mô hình") that add up exactly to a count of the
+    sentences just before ("… đã công nhận 2.468 mô hình") break that count down."""
+    i = 0
+    while i < len(cands):
+        j = i
+        while j + 1 < len(cands) and cands[j + 1].sentence_start == cands[i].sentence_start:
+            j += 1
+        group = cands[i:j + 1]
+        if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
+                and all(not _metric_hits(lay.folded, max(c.seg_start, c.start - 40), c.start) for c in group) \
+                and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
+            total = _total_of_sum(lay, cands, i, sum(c.value for c in group))
+            if total is not None:
+                for c in group:
+                    c.parent = total
+        i = j + 1
 
 
 def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sentences: int = 3) -> int | None:

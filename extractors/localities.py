@@ -448,12 +448,13 @@ _LOCATIVE_OPENER = regex.compile(r"(?:^|[.;:!?\n]\s*)(?:ở|tại|riêng)\s+$")
 _EVENT_AFTER = regex.compile(r"(?<![\w])(?:tổ chức|hội nghị|tham quan|học tập|đoàn công tác|diễn ra)(?![\w])")
 _SENTENCE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)$")
 #: the verb of a province as a subject: "Đắk Nông có …", "Lâm Đồng đã xây dựng …", "Gia Lai hiện có …"
-_SUBJECT_VERB = regex.compile(r"\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì|triển khai)(?![\w])")
+_SUBJECT_VERB = regex.compile(r"(?:\s*\(\s*cũ\s*\)|\s+cũ)?\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì"
+                           r"|triển khai)(?![\w])")
 #: "Cụ thể, Bến Tre có 2.140 mô hình, Trà Vinh có 1.655 mô hình": provinces as the subjects of the
 #: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
 _ITEM_HEAD = regex.compile(r"(?:[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?"
                            r"|(?:^|[.!?\n]\s*)(?:cụ thể|trong đó|riêng|còn)\s*,\s*)$")
-_ITEM_COUNT = regex.compile(r"\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
+_ITEM_COUNT = regex.compile(r"(?:\s*\(\s*cũ\s*\)|\s+cũ)?\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
                             r"(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
@@ -476,6 +477,14 @@ def _province_agency() -> regex.Pattern[str]:
     # them a verb or a place word ("Sở Nội vụ đến học tập tại Nghệ An" names no Nghệ An department)
     stops = alternation(lexicon()["units"]["province_agency_not_between"])
     return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?!(?i:{stops})(?![\w]))(?:[\w&]+|-)){{0,6}}?\s+$")
+
+
+def _after_province_item(folded: str, s: int, out: list[Mention]) -> bool:
+    """The item after a province that heads its sentence as a list's first item ("Gia Lai (cũ) có
+    1.392 mô hình, Bình Định (cũ) có 1.076 mô hình")."""
+    if not out or out[-1].rule != "unit-province-opener" or s - out[-1].end > 60:
+        return False
+    return _ITEM_COUNT.match(folded, out[-1].end) is not None and _LIST_BREAK.search(folded, out[-1].end, s) is None
 
 
 def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
@@ -524,7 +533,8 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
                   or _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None
                   and _SUBJECT_VERB.match(folded, e) is not None
                   or (s, e) in items
-                  and (_named_before(folded, s, e, [*taken, *out]) or _sibling_item(folded, s, items))) \
+                  and (_named_before(folded, s, e, [*taken, *out]) or _sibling_item(folded, s, items)
+                       or _after_province_item(folded, s, out))) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60)) \
             or _province_agency().search(text, max(0, s - 60), s) is not None \
             or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None
