@@ -549,6 +549,39 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
     return out
 
 
+#: a further item of a breakdown by former unit: ", Hưng Yên Bắc cũ 12 mô hình" (a name, "cũ", a number)
+_FORMER_ITEM = regex.compile(r"[,;]\s*(?:và\s+)?(?P<name>\p{Lu}[\w'’-]*(?:\s+\p{Lu}[\w'’-]*){0,3})"
+                             r"\s*(?:\(\s*cũ\s*\)|\s+cũ)(?=\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d)")
+_ITEM_LIMIT = 300
+
+
+def _former_items(text: str, end: int, found: list[Mention]) -> list[Mention]:
+    """"khu vực xã Hưng Yên cũ có 15 mô hình, Hưng Yên Bắc cũ 12 mô hình, Hưng Trung cũ 11": after a
+    former unit named with its type word, the further items of its breakdown name former units of
+    the same kind bare (each with "cũ" and a number), in the same province."""
+    out: list[Mention] = []
+    taken = {m.start for m in found}
+    for m in found:
+        if not m.candidates or not _FORMER_ITEM_HEAD.match(text, m.end):
+            continue
+        provinces = {u.province for u in m.candidates}
+        for item in _FORMER_ITEM.finditer(text, m.end, min(end, m.end + _ITEM_LIMIT)):
+            if _LIST_BREAK.search(text, m.end, item.start()):
+                break
+            s, e = item.span("name")
+            if s in taken:
+                continue
+            cands = tuple(u for u in lookup(text[s:e], m.kinds) if u.province in provinces)
+            if cands:
+                out.append(Mention(s, e, text[s:e], m.kinds, cands, "unit-former-item", former=True))
+                taken.add(s)
+    return out
+
+
+#: a typed unit called former and counted: "xã Hưng Yên cũ có 15 …", "phường A (cũ) 12 …"
+_FORMER_ITEM_HEAD = regex.compile(r"\s*(?:\(\s*cũ\s*\)|\s+cũ)\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d")
+
+
 def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention]:
     """A district the article names with its type word ("huyện Mường Lát"), named again bare as
     the subject at the head of a sentence ("Năm qua, Mường Lát có 142 mô hình …", "Mường Lát đã
@@ -589,6 +622,7 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         out.extend(found)
         out.extend(_bare_in_parens(text, para.start, para.end, found))
         out.extend(_bare_provinces(text, lay.folded, para.start, para.end, found))
+        out.extend(_former_items(text, para.end, found))
     out.extend(_bare_subjects(text, lay.folded, out))
     if not (title and title.strip()) and len(lay.paragraphs) > 1:
         first = lay.paragraphs[0]
