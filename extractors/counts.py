@@ -1888,8 +1888,14 @@ _UNIT_AFTER_GAP = regex.compile(
     r"(?:thuộc|ở|tại|của)\s+(?:địa bàn\s+)?(?:(?:xã|phường|thị trấn|huyện|thị xã|thành phố|quận|đặc khu)\s+)?")
 
 
+_BODY_TYPE_BEFORE = regex.compile(r"(?<![\w])(?:tỉnh ủy|thành ủy|huyện ủy|thị ủy|quận ủy"
+                                  r"|(?:ubnd|ủy ban nhân dân|hđnd)\s+(?:tỉnh|thành phố|huyện|quận|thị xã))\s+$")
+
+
 def _is_acting_body(lay: Layout, m: Mention) -> bool:
     """The unit names a body that acts ("UBND thành phố Đà Nẵng", "Ban Thường vụ Huyện ủy X")."""
+    if _BODY_TYPE_BEFORE.search(lay.folded, max(0, m.start - 30), m.start):
+        return True  # "Thành ủy Hải Phòng", "UBND tỉnh Nghệ An": the type word itself names a body
     actor_re, _ = _actor_regex()
     return any(a.end() <= m.start <= a.end() + 2 or a.start() <= m.start < a.end()
                for a in actor_re.finditer(lay.folded, max(0, m.start - 130), min(len(lay.folded), m.end + 60))
