@@ -1840,11 +1840,13 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
 def _list_gap() -> regex.Pattern[str]:
     """Between two units of a list: ", xã ", " và thị trấn ", "(cũ), "."""
     kinds = _unit_kinds()
-    return regex.compile(rf"\s*(?:\(\s*cũ\s*\)|cũ)?\s*(?:,|và|,\s*và)\s*(?:(?:{kinds})\s+)?")
+    # (a body of each unit may stand before its unit word: "LĐLĐ tỉnh A và LĐLĐ tỉnh B")
+    return regex.compile(rf"\s*(?:\(\s*cũ\s*\)|cũ)?\s*(?:,|và|,\s*và)\s*(?:(?:[\w.&]+\s+){{0,3}}?(?:{kinds}|tỉnh)\s+)?")
 
 
 #: "tại xã A, huyện B tổ chức …": the commune is a place phrase, the district the subject
 PLACE_PHRASE_BEFORE = regex.compile(r"(?<![\w])(?:tại|ở)\s+(?:xã|phường|thị trấn)\s+$")
+_BEFORE_MERGER = regex.compile(r"(?<![\w])trước\s+(?:khi\s+)?(?:sáp nhập|sắp xếp|hợp nhất)(?![\w])")
 _MERGER_CUE = regex.compile(r"(?<![\w])(?:trước\s+(?:khi\s+)?(?:sáp nhập|sắp xếp|hợp nhất)|tổng cộng|cũ)(?![\w])")
 
 
@@ -1860,8 +1862,12 @@ def _former_units_together(lay: Layout, named: list[Mention], primary: LocalityR
     clause = lay.folded[max(0, items[-1].start - 60):named[-1].end + 80]
     if not _MERGER_CUE.search(clause) or "lần lượt" in clause:
         return False  # "… tại phường A và phường B, nơi có 40 mô hình": other units, not merged ones
+    # (one of them may keep the name the new unit took: "LĐLĐ tỉnh Đồng Tháp và LĐLĐ tỉnh Tiền Giang";
+    # after "Trước hợp nhất, …" every unit listed is a former one, whatever the gazetteer resolved)
+    before_merger = _BEFORE_MERGER.search(clause) is not None
     return len(units) == len(items) >= 2 and all(
-        u.system != "2025" and u.level == units[0].level and u.level == primary.level for u in units)
+        (u.system != "2025" or before_merger or key(u.name) == key(primary.name))
+        and u.level == units[0].level and u.level == primary.level for u in units)
 
 
 def _unit_after(lay: Layout, c: Candidate, mentions: list[Mention], starts: list[int],

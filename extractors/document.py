@@ -50,6 +50,10 @@ class Meta:
 _TITLE_LEAD = regex.compile(r"\s*([^:\n]{2,40}?)\s*:\s")
 
 
+#: the unit a 2025 article calls new: "xã A (mới)", "phường B mới được thành lập"
+_NEW_UNIT_AFTER = regex.compile(r"\s*(?:\(\s*mới\s*\)|mới\s+(?:được\s+)?thành lập)(?![\w])")
+
+
 def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None,
              title: tuple[int, int] = (0, 0)) -> Unit | None:
     """The unit the article reports on: the scope of its first count, else its most named unit.
@@ -79,6 +83,10 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         named_lead = [u for u in known if key(u.name) == key(lead.group(1))]
         if named_lead:
             return sorted(named_lead, key=lambda u: ["province", "district", "commune"].index(u.level))[0]
+    if res.system == SYSTEM_2025:  # "Xã Ea Drăng (mới) được thành lập trên cơ sở …": the new unit reported on
+        newly = [m for m in mentions if allowed(m.unit) and _NEW_UNIT_AFTER.match(lay.folded, m.end)]
+        if newly:
+            return newly[0].unit
     freq = Counter(m.unit for m in mentions if counted(m))
     freq.update(m.unit for m in mentions if counted(m) and title[0] <= m.start < title[1])  # the headline's unit
     every = Counter(m.unit for m in mentions if m.unit is not None and m.unit.level != "province")
