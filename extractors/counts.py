@@ -233,6 +233,7 @@ class Candidate:
     merged: bool = False
     holder_head: bool = False  # "41 tập thể": a number of holders, a count only inside a split
     called_models: bool = False  # "8 cá nhân là điển hình …": holders the article calls models, a count
+    by_sum: bool = False  # a part linked because the items add up to its total: not at the total's level
     bound: str = "exact"
     title: bool = False  # in the headline
     caption: bool = False  # in a photo caption
@@ -530,7 +531,7 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             total = _total_of_sum(lay, cands, i, sum(c.value for c in group))
             if total is not None:
                 for c in group:
-                    c.parent = total
+                    c.parent, c.by_sum = total, True
         i = j + 1
 
 
@@ -2193,7 +2194,8 @@ def _inherit(i: int, cands: list[Candidate]) -> None:
             c.metric = sibling.metric  # "trong đó 1.200 mô hình được công nhận cấp xã, 350 … cấp huyện"
         elif c.metric != "increase":
             c.metric = c.opener_metric or t.metric  # a list opener's own verb, else the total's
-    if c.level is None and (c.metric == t.metric or c.metric == "increase"):  # "(tăng 9 mô hình …)" of its total
+    if c.level is None and not c.by_sum and (c.metric == t.metric or c.metric == "increase"):
+        # "(tăng 9 mô hình …)" of its total; items that only add up to it are a breakdown by unit
         c.level = t.level
     if c.field in (None, "all") and t.field not in (None, "all"):
         c.field = t.field  # "50 mô hình và 14 điển hình", "trong đó 48 … được công nhận" of a one-field total
