@@ -515,6 +515,10 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             a.parent = b.parent = total
 
 
+#: time words of a sentence of its own ("Năm 2023, …", "Đến nay, …"): its items are not an earlier total's parts
+_OWN_TIME = regex.compile(r"(?<![\d])(?:19|20)\d\d(?!\d)|(?<![\w])(?:đến nay|hiện nay|hiện có|năm nay|tháng)(?![\w])")
+
+
 def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """Items of one sentence without a verb of their own and without a total there ("Gia Lai (cũ)
     có 1.392 mô hình, Bình Định (cũ) có 1.076 mô hình") that add up exactly to a count of the
@@ -525,8 +529,10 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         while j + 1 < len(cands) and cands[j + 1].sentence_start == cands[i].sentence_start:
             j += 1
         group = cands[i:j + 1]
+        sentence = lay.sentence_at(group[0].start)
+        own_words = lay.folded[sentence.start:sentence.end] if sentence is not None else ""
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
-                and all(not _metric_hits(lay.folded, max(c.seg_start, c.start - 40), c.start) for c in group) \
+                and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
                 and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
             total = _total_of_sum(lay, cands, i, sum(c.value for c in group))
             if total is not None:
@@ -872,7 +878,8 @@ _CALLED_DVK = regex.compile(
     r"\s*(?:mô hình|điển hình)(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+(?:\p{P}\s*)?(?:[\w-]+\s+){0,3}"
     r"(?:dân vận khéo|dvk)(?![\w])"
     # "30 tập thể, 25 cá nhân điển hình trong phong trào …": called models of the movement
-    r"|\s*điển hình(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+trong\s+(?:việc\s+|thực hiện\s+)?phong trào(?![\w])")
+    r"|\s*điển hình(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+trong\s+(?:việc\s+|thực hiện\s+)?phong trào"
+    r"(?:\s+thi đua)?\s+(?:\p{P}\s*)?(?:[\w-]+\s+){0,3}?(?:dân vận khéo|dvk)(?![\w])")
 
 
 def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
@@ -888,19 +895,17 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
 
 def _prose_distance(lay: Layout, first: int, last: int, limit: int = 4) -> int:
     """Sentences from ``first`` to ``last``, not counting bullet lines and table rows (a breakdown by
-    level after a bullet list by field is still near its total); counted up to ``limit`` + 1 only, and over at
-    most 30 sentences (bounded work per count)."""
-    if last - first > 30:
-        return limit + 1
-    n = 0
-    for k in range(first + 1, last + 1):
-        sentence = lay.sentences[k]
-        if not _list_line(lay, sentence.start) \
-                and not _TABLE_HEADER.fullmatch(lay.folded, sentence.start, sentence.end):  # "Lĩnh vực | Số mô hình"
-            n += 1
-            if n > limit:
-                break
-    return n
+    level after a bullet list by field is still near its total), counted up to ``limit`` + 1: a
+    prefix sum over the article's sentences, built once (a list of any length stays near)."""
+    prose: list[int] | None = lay.memo.get("prose_prefix")
+    if prose is None:
+        prose = [0]
+        for sentence in lay.sentences:
+            is_prose = not _list_line(lay, sentence.start) \
+                and not _TABLE_HEADER.fullmatch(lay.folded, sentence.start, sentence.end)  # "Lĩnh vực | Số mô hình"
+            prose.append(prose[-1] + int(is_prose))
+        lay.memo["prose_prefix"] = prose
+    return min(limit + 1, prose[last + 1] - prose[first + 1])
 
 
 def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
@@ -1568,12 +1573,9 @@ _BARE_COMMUNE_SUBJECT = regex.compile(
     r"[\s,]*(?:(?:hiện nay|hiện|đến nay)\s*,?\s*)?(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
     r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai)\s+"
     r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
-#: a level word of a higher unit right after the noun ("196 mô hình cấp thành phố")
-_OWN_HIGHER_LEVEL = regex.compile(r"(?:\s+(?:dân vận khéo|dvk|\"[^\"]{0,20}\"|“[^”]{0,20}”))?\s+cấp\s+"
-                                  r"(?:tỉnh|thành phố|huyện|quận|thị xã)(?![\w])")
 #: "… đã được công nhận N": a passive verb between a body and the count
-_PASSIVE_AFTER_SUBJECT = regex.compile(r"(?<![\w])được\s+(?:\w+\s+){0,2}?"
-                                       r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?$")
+_PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*được\s+(?:\w+\s+){0,2}?"
+                                       r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?")
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -1621,7 +1623,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             # a body before "được" is the subject, not the one that acts ("Hội LHPN tỉnh đã được
             # công nhận 1.215 mô hình" names no recognising body)
             actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())
-                      and not _PASSIVE_AFTER_SUBJECT.search(lay.folded, m.end(), c.start)]
+                      and not (c.start - m.end() <= 60
+                               and _PASSIVE_AFTER_SUBJECT.fullmatch(lay.folded, m.end(), c.start))]
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
@@ -1759,8 +1762,7 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
                   primary_max: int | None = None) -> LocalityRef | None:
     """``primary_max``: the largest count of the primary unit before this one (None when none): a
     higher body's count larger than it is the higher unit's own total, not the primary's models."""
-    of_primary = primary_max is None or c.value <= primary_max \
-        or _OWN_HIGHER_LEVEL.match(lay.folded, c.end, c.after_end) is None
+    of_primary = primary_max is None or c.value <= primary_max
     # not a unit in the own words of the count before it ("9 mô hình được UBND tỉnh A công nhận cấp
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
@@ -2134,7 +2136,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             last_total = c
         previous = c
     _other_fields(lay, cands, city_is_province)
-    _field_of_increases(cands)
+    _field_of_increases(lay, cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
     for c in cands:
@@ -2240,14 +2242,19 @@ def _ends_by(total: PeriodRef | None, part: PeriodRef | None) -> bool:
     return total.end.year >= part.end.year
 
 
-def _field_of_increases(cands: list[Candidate]) -> None:
+#: an increase right after a part's noun: "412 mô hình, tăng 37" (not "…; so với cùng kỳ, toàn huyện tăng 40")
+_INCREASE_RIGHT_AFTER = regex.compile(r"[^;.]{0,30}?,\s*(?:đã\s+)?tăng\s+(?:thêm\s+)?")
+
+
+def _field_of_increases(lay: Layout, cands: list[Candidate]) -> None:
     """"… trong đó khối doanh nghiệp 412 mô hình, tăng 37 mô hình so với đầu năm": an increase right
     after a larger count of its sentence is that count's, field and all."""
     for i in range(1, len(cands)):
         c, before = cands[i], cands[i - 1]
         if c.metric == "increase" and c.field in (None, "all") and not c.merged and not before.merged \
                 and before.sentence_start == c.sentence_start and before.value > c.value \
-                and before.field not in (None, "all") and before.metric != "increase":
+                and before.field not in (None, "all") and before.metric != "increase" \
+                and _INCREASE_RIGHT_AFTER.fullmatch(lay.folded, before.end, c.start) is not None:
             c.field, c.field_text = before.field, before.field_text
 
 

@@ -285,10 +285,10 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
         if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
             continue
         hit = _longest_unit(text, m.end(), kinds)
-        if hit is not None and text[m.end():hit[0]].isdigit() and _count_noun_after().match(folded, hit[0]):
+        noun = _count_noun_after().match(folded, hit[0]) if hit is not None and text[m.end():hit[0]].isdigit() else None
+        if noun is not None and not _NAME_AFTER_NOUN.match(text, noun.end()):
             continue  # "Ủy ban MTTQ phường 11 mô hình": the number is a count, no "Phường 11"
-        if m.group("qual") and (m.group("plural") or hit is None
-                                or any(u.level == "province" for u in lookup(text[m.end():hit[0]]))):
+        if m.group("qual") and (hit is None or _names_higher_unit(text[m.end():hit[0]], hit[1])):
             continue  # "các xã miền núi Thanh Hóa": the province's communes, no "xã Thanh Hóa"
         group: list[Mention] = []
         full_word = "." not in m.group("type") and m.group("type") not in _abbreviations()  # not "tp", "p."
@@ -473,10 +473,10 @@ def _province_agency() -> regex.Pattern[str]:
     """"Đảng ủy Sở Y tế Hà Nội": a province's agency, then the bare province (lexicon
     ``province_agencies``)."""
     heads = alternation(lexicon()["units"]["province_agencies"])
-    # (capitalised: "cơ sở Hà Nội" is no department); the agency's name, up to six words, none of
+    # (capitalised: "cơ sở Hà Nội" is no department); the agency's name, up to nine words, none of
     # them a verb or a place word ("Sở Nội vụ đến học tập tại Nghệ An" names no Nghệ An department)
     stops = alternation(lexicon()["units"]["province_agency_not_between"])
-    return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?!(?i:{stops})(?![\w]))(?:[\w&]+|-)){{0,6}}?\s+$")
+    return regex.compile(rf"(?<![\w])(?=\p{{Lu}})(?i:{heads})(?:\s+(?!(?i:{stops})(?![\w]))(?:[\w&]+|-)){{0,9}}?\s+$")
 
 
 def _after_province_item(folded: str, s: int, out: list[Mention]) -> bool:
@@ -504,6 +504,17 @@ def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
 #: inside a parenthesis that lists the provinces a new one merged ("(hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
 _MERGER_PAREN = regex.compile(r"\(\s*(?:được\s+)?(?:hợp nhất|sáp nhập|gồm|trên cơ sở(?:\s+(?:hợp nhất|sáp nhập))?)"
                               r"(?:\s+(?:từ|các|ba|hai|3|2|tỉnh|tỉnh,\s*thành))*\s+(?:[^()]{0,80}?(?:,|và)\s+)?$")
+def _names_higher_unit(name: str, found: tuple[Unit, ...]) -> bool:
+    """The name is also a unit above the kind found ("các xã vùng cao Mường Tè": a district)."""
+    rank = {"province": 0, "district": 1, "commune": 2}
+    lowest = min(rank[u.level] for u in found)
+    return any(rank[u.level] < lowest for u in lookup(name))
+
+
+#: a model's name after the noun ("Phường 12 mô hình “Hẻm xanh”"): the number names the ward
+_NAME_AFTER_NOUN = regex.compile(r"\s*(?:[\"“‘']|\p{Lu})")
+
+
 @cache
 def _count_noun_after() -> regex.Pattern[str]:
     """The noun of a count right after a number ("11 mô hình", "9 điển hình")."""

@@ -902,6 +902,8 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
             spans.append((o_start, o_end, True))
             pos = o_end
             partner = _PARTNER.match(folded, pos, limit)
+            if partner is not None and not _is_partner(text, folded, partner.end()):
+                partner = None
             if partner is not None:  # "do Công an xã phối hợp với Ban công tác Mặt trận thôn thực hiện"
                 p_start = partner.end()
                 stop = _first_stop(lay, _owner_stops(), p_start, limit, True)
@@ -960,7 +962,15 @@ def _attach(lay: Layout, f: Found, mentions: _Mentions, next_start: int,
 
 
 #: a partner credited with the owner: "… phối hợp với …", "… cùng với …"
-_PARTNER = regex.compile(r"\s*(?:phối hợp|kết hợp|cùng)\s+với\s+(?=\S)")
+_PARTNER = regex.compile(r"\s*(?:phối hợp|cùng)\s+với\s+(?=\S)")
+
+
+def _is_partner(text: str, folded: str, pos: int) -> bool:
+    """A partner opens with an organisation or a person ("Ban công tác Mặt trận …", "anh A"), not
+    with "người dân", "sự hỗ trợ", "nhiều mô hình khác"."""
+    head = folded[pos:pos + 60]  # (the patterns are anchored at a string's start)
+    return bool(_owner_heads().match(head) or _pronoun().match(head)
+                or (text[pos:pos + 1].isupper() and not _UNIT_TYPE.match(head)))
 _NAME_RUN = regex.compile(r"\p{Lu}[\p{L}’'\-]*(?:\s+\p{Lu}[\p{L}’'\-]*)*")
 
 

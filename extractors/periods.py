@@ -103,7 +103,9 @@ def _frames_only_pending(lay: Layout, start: int) -> bool:
 
 
 #: a result reported in the clause after a time ("…, xã đã công nhận 15 mô hình")
-_RESULT_AFTER = regex.compile(r"[^.;]*?(?<![\w])(?:đã|được)(?![\w])")
+_RESULT_AFTER = regex.compile(r"(?![^.;]*?(?<![\w])(?:mục tiêu|đề ra|phấn đấu|chỉ tiêu)(?![\w]))"
+                             r"[^.;]*?(?<![\w])(?:đã|được)\s+(?:\w+\s+){0,3}?"
+                             r"(?:công nhận|xây dựng|có|triển khai|ra mắt|khen thưởng|biểu dương|duy trì)(?![\w])")
 _CLAUSE_OF_NUMBER = regex.compile(r"[;:,]|\d|(?<![\w])và(?![\w])")
 #: "(nay là xã D)" right after "trước sắp xếp", and a unit's name right before it
 _NAMES_BECAME = regex.compile(r"\s*\(\s*(?:nay|hiện nay)\s+là(?![\w])")
