@@ -764,6 +764,13 @@ def _drop_unlinked_holders(cands: list[Candidate]) -> list[Candidate]:
 
 
 @cache
+def _removed_before() -> regex.Pattern[str]:
+    """"dừng 32 mô hình", "loại khỏi danh sách 17 mô hình": right before the number (not "(… trước
+    hợp nhất) đã xây dựng 14.862 mô hình")."""
+    return regex.compile(rf"(?<![\w])(?:{alternation(lexicon()['counts']['removed_before'])})\s+$")
+
+
+@cache
 def _reference_before() -> regex.Pattern[str]:
     """"Cả ba mô hình …": the words right before the number refer back to models named."""
     # not "có cả 12 mô hình", "tới cả 25" (even: new information)
@@ -793,6 +800,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
             or (_reference_before().search(before) and _small_reference(lay.folded[start:end])) \
+            or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
             or _pending_after().search(after):
         return True
@@ -878,6 +886,9 @@ _CALLED_DVK = regex.compile(
     r"\s*(?:mô hình|điển hình)(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+(?:\p{P}\s*)?(?:[\w-]+\s+){0,3}"
     r"(?:dân vận khéo|dvk)(?![\w])"
     # "30 tập thể, 25 cá nhân điển hình trong phong trào …": called models of the movement
+    # "2.930 tập thể, 4.415 cá nhân được biểu dương, khen thưởng điển hình “Dân vận khéo”"
+    r"|\s*được\s+(?:biểu dương|khen thưởng|tuyên dương|công nhận)(?:\s*,\s*(?:biểu dương|khen thưởng|tuyên dương))?"
+    r"\s+(?:là\s+)?điển hình\s+(?:\p{P}\s*)?(?:dân vận khéo|dvk)(?![\w])"
     r"|\s*điển hình(?!\s+tiên tiến)(?:\s+tiêu biểu)?\s+trong\s+(?:việc\s+|thực hiện\s+)?phong trào"
     r"(?:\s+thi đua)?\s+(?:\p{P}\s*)?(?:[\w-]+\s+){0,3}?(?:dân vận khéo|dvk)(?![\w])")
 
@@ -1576,6 +1587,12 @@ _BARE_COMMUNE_SUBJECT = regex.compile(
 #: "… đã được công nhận N": a passive verb between a body and the count
 _PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*được\s+(?:\w+\s+){0,2}?"
                                        r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?")
+#: a bare unit word acting in a passive after the noun: "2 mô hình được huyện công nhận"
+_BARE_UNIT_AGENT = regex.compile(
+    r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)"
+    r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương|thẩm định)(?![\w])")
+_UNIT_LEVEL = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
+               "xã": "grassroots", "phường": "grassroots", "thị trấn": "grassroots"}
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -1628,6 +1645,10 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
+        bare_agent = _BARE_UNIT_AGENT.match(lay.folded, c.end, c.after_end) if after is None else None
+        if bare_agent is not None:  # "2 mô hình được huyện công nhận": the unit itself acts
+            return _city_level(_UNIT_LEVEL[bare_agent.group("unit")], city_is_province) \
+                if city_is_province is not None else _UNIT_LEVEL[bare_agent.group("unit")]
         named_after = _NAMED_UNIT_ACTING_AFTER.match(lay.text, c.end, c.after_end)
         named_before = None if c.title else _NAMED_UNIT_ACTING_BEFORE.search(  # a headline sums up its parts
             lay.text, max(c.seg_start, c.start - 60), c.start)

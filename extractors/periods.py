@@ -144,6 +144,27 @@ _NOT_A_RESULT_BEFORE = regex.compile(r"(?<![\w])(?:mỗi|bình quân|cần|phả
 
 
 @cache
+def _other_results() -> regex.Pattern[str]:
+    return phrase_regex(load_toml("periods.toml")["exclude"]["other_results"])
+
+
+def _other_programme(lay: Layout, sent: object) -> bool:
+    """The sentence reports another programme's result and counts no models (once per sentence)."""
+    if sent is None:
+        return False
+    start, end = sent.start, sent.end  # type: ignore[attr-defined]
+    memo: dict[int, bool] = lay.memo.setdefault("other_programme", {})
+    if start not in memo:
+        memo[start] = _other_results().search(lay.folded, start, end) is not None \
+            and _pending()[0].search(lay.folded, start, end) is None \
+            and _MOVEMENT_WORDS.search(lay.folded, start, end) is None
+    return memo[start]
+
+
+_MOVEMENT_WORDS = regex.compile(r"(?<![\w])(?:mô hình|điển hình|dân vận khéo|dvk)(?![\w])")
+
+
+@cache
 def _start_before() -> regex.Pattern[str]:
     return phrase_regex(load_toml("periods.toml")["exclude"]["start_before"])
 
@@ -158,7 +179,7 @@ def _after_a_start(before: str, kind: str) -> bool:
     for m in _start_before().finditer(before):
         last = m
     return last is not None and _DIGIT.search(before, last.end()) is None \
-        and _START_SUBJECT.search(before, 0, last.start()) is not None \
+        and _START_SUBJECT.search(before) is not None \
         and _MOVEMENT_SUBJECT.search(before, 0, last.start()) is None
 
 
@@ -400,6 +421,9 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                     expr.reporting = False  # "xã B và xã C trước sắp xếp (nay là xã D) có …": it names the units
                 elif _in_story_quote(lay, m.start(), para.start, para.end):
                     expr.reporting = False  # chia sẻ: "Năm nay nhà tôi thu hơn 4 tấn cà phê"
+                elif kind not in ("range", "since", "last_years") and _other_programme(lay, sent):
+                    # (a phase or a term opening such a sentence still frames the report's results)
+                    expr.reporting = False  # "Đến cuối năm, huyện có 33/38 xã đạt chuẩn nông thôn mới"
                 elif _frames_only_pending(lay, m.start()):
                     expr.reporting = False  # "Hiện có 3 mô hình đang được xem xét đề nghị tỉnh công nhận"
                 if published is not None and expr.period is not None and expr.period.end is not None \
@@ -440,6 +464,22 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
                 e.period = years[k - 1].period
             elif published is not None:
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
+            continue
+        if e.kind == "the_month_end":  # "Đến cuối tháng 5, …": that month of its paragraph's year, else publication's
+            k = bisect.bisect_left(year_starts, e.start)
+            prev = years[k - 1] if k else None
+            month = int(regex.search(r"\d{1,2}", e.text.split("tháng")[-1]).group())  # type: ignore[union-attr]
+            if not 1 <= month <= 12:
+                continue
+            if prev is not None and prev.period is not None and prev.period.end \
+                    and lay.paragraph_of(prev.start) == lay.paragraph_of(e.start):
+                y: int | None = prev.period.end.year
+            elif published is not None:
+                y = published.year if month <= published.month else published.year - 1
+            else:
+                y = None
+            if y is not None:
+                e.period = PeriodRef(start=None, end=_last_day(y, month))
             continue
         if e.kind == "the_year_end":  # "Đến cuối năm, …": the year its paragraph named last, else publication's
             k = bisect.bisect_left(year_starts, e.start)

@@ -47,10 +47,14 @@ def model_links(db: Path) -> list[tuple]:
     return sorted(rows, key=repr)
 
 
+# documents in the synthetic corpus: enough that a run killed after half of them is still running
+# (the store commits in batches; a faster pipeline needs a larger corpus to be caught mid-run)
+N_DOCS = 300
+
 @pytest.fixture(scope="module")
 def synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("synth")
-    generate(120, folder, seed=7)
+    generate(N_DOCS, folder, seed=7)
     (folder / "broken.html").write_bytes(b"")  # one bad document among the good ones
     return folder
 
@@ -62,13 +66,13 @@ def test_output_is_the_same_for_any_number_of_workers(synth: Path, tmp_path: Pat
     assert [(o.path, o.status) for o in r1.outcomes] == [(o.path, o.status) for o in r2.outcomes]
     assert records(one) == records(two)
     assert model_links(one) == model_links(two)
-    assert len(records(one)["documents"]) == 120
+    assert len(records(one)["documents"]) == N_DOCS
 
 
 def test_one_bad_document_is_an_error_row_and_the_run_goes_on(synth: Path, tmp_path: Path) -> None:
     db = tmp_path / "dvk.db"
     result = nightly(db, load_registry(), inputs=[synth], workers=2, crawl=False)
-    assert result.counts()["documents_new"] == 120
+    assert result.counts()["documents_new"] == N_DOCS
     assert [e[1] for e in result.errors] == [str(synth / "broken.html")]
     conn = sqlite3.connect(db)
     errors = conn.execute("SELECT run_id, source, stage, reason FROM errors").fetchall()
@@ -78,7 +82,7 @@ def test_one_bad_document_is_an_error_row_and_the_run_goes_on(synth: Path, tmp_p
     assert "empty" in errors[0][3]
     run_row = conn.execute("SELECT kind, status, ended_at, counts FROM runs WHERE id = ?", [result.run_id]).fetchone()
     assert run_row[:2] == ("nightly", "finished") and run_row[2]
-    assert '"documents_new": 120' in run_row[3]
+    assert f'"documents_new": {N_DOCS}' in run_row[3]
 
 
 def test_nightly_twice_on_the_corpus_is_a_no_op(tmp_path: Path) -> None:
@@ -115,7 +119,7 @@ def test_killed_at_any_moment_the_next_run_finishes_the_work(synth: Path, tmp_pa
     db = tmp_path / "killed.db"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     kills = 0
-    for wanted in (25, 75):  # kill twice, each time once some documents are stored
+    for wanted in (N_DOCS // 5, N_DOCS // 2):  # kill twice, each time once some documents are stored
         proc = subprocess.Popen([*DVK, "nightly", "--no-crawl", "--input", str(synth), "--db", str(db),
                                  "--workers", "2"], env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True)
@@ -137,7 +141,7 @@ def test_killed_at_any_moment_the_next_run_finishes_the_work(synth: Path, tmp_pa
     assert kills == 2, "the run finished before it could be killed; make the corpus larger"
     conn = sqlite3.connect(db)
     stored = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
-    assert 75 <= stored < 120
+    assert N_DOCS // 2 <= stored < N_DOCS
     assert conn.execute("SELECT count(*) FROM runs WHERE status = 'running'").fetchone()[0] == 1
     conn.close()
 
