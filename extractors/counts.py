@@ -1581,8 +1581,10 @@ def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
 
 #: a bare commune word as the subject of a count's clause: "Hiện xã có 21 mô hình", "Toàn phường đã xây dựng"
 _BARE_COMMUNE_SUBJECT = regex.compile(
-    r"[\s,]*(?:(?:hiện nay|hiện|đến nay)\s*,?\s*)?(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
-    r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai)\s+"
+    r"[\s,]*(?:(?:hiện nay|hiện|đến nay|năm nay|năm (?:19|20)\d\d|trong năm(?: (?:19|20)\d\d)?)\s*,?\s*)?"
+    r"(?:toàn\s+)?(?P<kind>xã|phường|thị trấn)\s+"
+    r"(?:hiện\s+|đã\s+|đang\s+|vẫn\s+|sẽ\s+)*(?:có|duy trì|xây dựng(?:\s+được)?|triển khai|đăng ký(?:\s+thêm)?"
+    r"|ra mắt|giữ lại)\s+"
     r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
 #: "… đã được công nhận N": a passive verb between a body and the count
 _PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*được\s+(?:\w+\s+){0,2}?"
