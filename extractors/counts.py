@@ -1591,8 +1591,8 @@ _PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*�
                                        r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?")
 #: a bare unit word acting in a passive after the noun: "2 mô hình được huyện công nhận"
 _BARE_UNIT_AGENT = regex.compile(
-    r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)"
-    r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương|thẩm định)(?![\w])")
+    r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)"
+    r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương)(?![\w])")
 _UNIT_LEVEL = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
                "xã": "grassroots", "phường": "grassroots", "thị trấn": "grassroots"}
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")

@@ -148,20 +148,23 @@ def _other_results() -> regex.Pattern[str]:
     return phrase_regex(load_toml("periods.toml")["exclude"]["other_results"])
 
 
-def _other_programme(lay: Layout, sent: object) -> bool:
-    """The sentence reports another programme's result and counts no models (once per sentence)."""
+def _other_programme(lay: Layout, sent: object, para_end: int) -> bool:
+    """The sentence reports another programme's result, names nothing of the movement, and no later
+    sentence of its paragraph counts models (once per sentence: "Năm 2023, thu ngân sách đạt 300
+    tỷ đồng. Trong năm, toàn huyện công nhận 25 mô hình" keeps its year as the frame)."""
     if sent is None:
         return False
     start, end = sent.start, sent.end  # type: ignore[attr-defined]
     memo: dict[int, bool] = lay.memo.setdefault("other_programme", {})
     if start not in memo:
         memo[start] = _other_results().search(lay.folded, start, end) is not None \
-            and _pending()[0].search(lay.folded, start, end) is None \
-            and _MOVEMENT_WORDS.search(lay.folded, start, end) is None
+            and _MOVEMENT_WORDS.search(lay.folded, start, para_end) is None
     return memo[start]
 
 
-_MOVEMENT_WORDS = regex.compile(r"(?<![\w])(?:mô hình|điển hình|dân vận khéo|dvk)(?![\w])")
+#: the movement's words: its models, its name, what people give to it ("hiến đất", "ngày công")
+_MOVEMENT_WORDS = regex.compile(r"(?<![\w])(?:mô hình|điển hình|dân vận khéo|dvk|phong trào|hiến|đóng góp|ngày công)"
+                                r"(?![\w])")
 
 
 @cache
@@ -179,7 +182,7 @@ def _after_a_start(before: str, kind: str) -> bool:
     for m in _start_before().finditer(before):
         last = m
     return last is not None and _DIGIT.search(before, last.end()) is None \
-        and _START_SUBJECT.search(before) is not None \
+        and _START_SUBJECT.search(before, 0, last.start()) is not None \
         and _MOVEMENT_SUBJECT.search(before, 0, last.start()) is None
 
 
@@ -421,7 +424,7 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                     expr.reporting = False  # "xã B và xã C trước sắp xếp (nay là xã D) có …": it names the units
                 elif _in_story_quote(lay, m.start(), para.start, para.end):
                     expr.reporting = False  # chia sẻ: "Năm nay nhà tôi thu hơn 4 tấn cà phê"
-                elif kind not in ("range", "since", "last_years") and _other_programme(lay, sent):
+                elif kind not in ("range", "since", "last_years") and _other_programme(lay, sent, para.end):
                     # (a phase or a term opening such a sentence still frames the report's results)
                     expr.reporting = False  # "Đến cuối năm, huyện có 33/38 xã đạt chuẩn nông thôn mới"
                 elif _frames_only_pending(lay, m.start()):
@@ -471,11 +474,12 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             month = int(regex.search(r"\d{1,2}", e.text.split("tháng")[-1]).group())  # type: ignore[union-attr]
             if not 1 <= month <= 12:
                 continue
-            if prev is not None and prev.period is not None and prev.period.end \
-                    and lay.paragraph_of(prev.start) == lay.paragraph_of(e.start):
-                y: int | None = prev.period.end.year
-            elif published is not None:
-                y = published.year if month <= published.month else published.year - 1
+            same = lay.sentence_at(e.start)
+            if prev is not None and prev.period is not None and prev.period.end and same is not None \
+                    and same.start <= prev.start < same.end:
+                y: int | None = prev.period.end.year  # "Năm 2026, đến cuối tháng 5, …"
+            elif published is not None:  # the latest such month-end not after publication
+                y = published.year if _last_day(published.year, month) <= published else published.year - 1
             else:
                 y = None
             if y is not None:
