@@ -1299,12 +1299,28 @@ def _fields(found: list[Found], lay: Layout, para_quotes: list[list[Quote]]) -> 
             first_sent = index.sentence_starting(para.start)
             if first_sent is not None and first_sent.end <= first.start:
                 hits = _field_hits(lay, first_sent.start, first_sent.end, frules, quotes)
-                code = hits[0] if hits and len(set(hits)) == 1 else None
+                code = hits[0] if hits and len(set(hits)) == 1 \
+                    and not _mixed_topics(lay.folded, first_sent.start, first_sent.end, len(hits)) else None
         # 5. a heading line of its own right before the paragraph ("Lĩnh vực kinh tế")
         if not decided and code is None and para_i:
             code = _heading_line(lay, lay.paragraphs[para_i - 1])
         for f in members:
             f.field = code
+
+
+def _mixed_topics(folded: str, start: int, end: int, field_hits: int) -> bool:
+    """An opening sentence that lists several topics of which few name a field ("Các mô hình tập
+    trung vào xóa nhà tạm, phát triển cây chè, xây dựng nông thôn mới, phòng chống ma túy"): the
+    models after it take no field from it."""
+    opener = _TOPIC_LIST_OPENER.search(folded, start, end)
+    if opener is None:
+        return False  # "Các cấp ủy, chính quyền, … tập trung lãnh đạo …": commas between subjects
+    items = len(_TOPIC_SEPARATORS.findall(folded, opener.end(), end)) + 1
+    return items >= 3 and field_hits < items - 1
+
+
+_TOPIC_SEPARATORS = regex.compile(r"[,;]")
+_TOPIC_LIST_OPENER = regex.compile(r"(?<![\w])(?:tập trung vào|hướng vào|hướng về|chủ yếu về|như|gồm)(?![\w])|:")
 
 
 _OWN_COLON_TAIL = regex.compile(r"\s*(?:(?:các|những)\s+)?(?:mô hình\s*)?")
