@@ -112,7 +112,7 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý")
     qual = alternation(lexicon()["units"]["type_qualifiers"])
     pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những)\s+)?(?P<type>{body})"
-                        rf"(?:\s*:\s*|\s+(?P<qual>(?:{qual})\s+)?|(?<=\.))")
+                        rf"(?:\s*:\s*|\s+(?P<qual>(?:{qual})\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
     return pat, table
 
 
