@@ -440,6 +440,15 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         if len(parts) < 2:
             continue
         every = sum(x.value for x in parts)
+        if every != cands[p].value and _states_field(lay, cands[p]) and cands[p].parent is None:
+            # "… lĩnh vực kinh tế với 498 mô hình; văn hóa - xã hội 187 mô hình; …" after "… đã công
+            # nhận 842 mô hình": the first field item is a sibling; together they break down 842
+            whole = _total_of_sum(lay, cands, p, every + cands[p].value)
+            if whole is not None:
+                for x in parts:
+                    x.parent = whole
+                cands[p].parent = whole
+                continue
         if every != cands[p].value:
             exact = _total_of_sum(lay, cands, p, every)
             if exact is not None and sum(1 for x in parts if _states_field(lay, x) or _UNIT_ITEM_LEAD.search(

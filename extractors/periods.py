@@ -238,13 +238,18 @@ def _document_after() -> regex.Pattern[str]:
 _DIGIT = regex.compile(r"\d")
 
 
-def _is_plan_after(lay: Layout, end: int, limit: int) -> bool:
+def _is_plan_after(lay: Layout, end: int, limit: int, looking_back: bool = False) -> bool:
+    """Plan words right after the time ("Năm 2026, xã phấn đấu …"), or a plan issued with no result
+    in its sentence ("Tháng 3/2024, … ban hành kế hoạch …"); a look back ("Năm qua, … ban hành kế
+    hoạch …, hướng dẫn …") is a year's work, not a document's date."""
     plan, across, window = _plan_after()
     text = lay.folded[end:min(limit, end + window)]
     text = regex.split(r"[;.]", text)[0]
     m = plan.search(text)
     if m is not None and not across.search(text, 0, m.start()):
         return True
+    if looking_back:
+        return False
     text = regex.split(r"[;.]", lay.folded[end:min(limit, end + 2 * window)])[0]
     doc = _document_after().search(text)  # "Tháng 3/2024, … ban hành kế hoạch …" with no result counted
     if doc is None or _DIGIT.search(text, 0, doc.start()):
@@ -407,7 +412,8 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                 before = regex.split(r"[;,]|\.\s", before)[-1]  # its own clause and sentence only
                 congress = _is_congress_term(lay, m.start(), m.end(), para.start, window)
                 framing = not congress and lay.folded.startswith(_term()[0], m.start())  # a term looked back over
-                if (exclude.search(before) and not framing) or congress or _is_plan_after(lay, m.end(), para.end):
+                if (exclude.search(before) and not framing) or congress \
+                        or _is_plan_after(lay, m.end(), para.end, looking_back=kind in ("past_year", "last_years")):
                     expr.reporting = False
                 elif _after_a_start(before, kind):
                     expr.reporting = False  # "mô hình được khởi xướng từ năm 2018"
