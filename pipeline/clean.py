@@ -71,6 +71,7 @@ def decode_html(data: bytes, header_charset: str | None = None, *, path: str | N
 _DATE_PATTERNS = [
     re.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>(?:19|20)\d\d)"),
     re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>(?:19|20)\d\d)", re.I),
+    re.compile(r"(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2}),?\s+(?P<y>(?:19|20)\d\d)", re.I),
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
 ]
 
@@ -92,10 +93,13 @@ _DATELINE = re.compile(
     r"^\s*[-–•]?\s*\(?\s*(?:(?:ngày đăng|đăng ngày|đăng lúc|ngày xuất bản|xuất bản|cập nhật(?: ngày| lúc)?|ngày)"
     r"\s*:?\s*)?(?:thứ [^,]{1,8},\s*|chủ nhật,\s*)?"
     r"(?:\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?\s*[|,-]?\s*)?"
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d)"
-    r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?\s*\)?\s*$",
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)\d\d|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+(?:19|20)\d\d"
+    r"|\d{1,2}\s+tháng\s+\d{1,2},?\s+(?:19|20)\d\d)"
+    r"(?:\s*(?:[|,-]|lúc)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?)?(?:\s*(?:GMT|UTC)\s*[+-]\s*\d{1,2})?"
+    # what may follow on its line: a category or a view counter ("- 16:42 Chính trị", "Lượt xem: 1.284")
+    r"(?:\s+(?:lượt xem|số lượt xem|lượt đọc)\s*:?\s*[\d.,]+|\s+[^\W\d][^\d|·•]{0,30})?\s*\)?\s*$",
     re.I,
-)  # "14:15 04/01/2024", "Ngày đăng: 27.08.2020", a portal's "(15:20 | 12/03/2019)"
+)  # "14:15 04/01/2024", "Ngày đăng: 27.08.2020", "(15:20 | 12/03/2019)", "Cập nhật: 12 tháng 9, 2025 lúc 15:20"
 
 
 #: what may follow a dateline on its line: "Ngày đăng: 20/05/2023 | Người đăng: …", "… · Chuyên mục: …"

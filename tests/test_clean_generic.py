@@ -158,3 +158,25 @@ def test_a_layout_row_of_links_and_short_lines_is_not_one_line() -> None:
     lines = clean_html(page).text.split("\n\n")
     assert not any(" | " in ln for ln in lines)
     assert "Trong đó, 12 mô hình kinh tế." in lines
+
+
+@pytest.mark.parametrize(("line", "iso"), [
+    ("Thứ năm, 18/01/2024 - 16:42 Chính trị", "2024-01-18"),
+    ("09/05/2024 07:15 Lượt xem: 1.284", "2024-05-09"),
+    ("15/03/2024 08:30 GMT+7", "2024-03-15"),
+    ("Cập nhật: 12 tháng 9, 2025 lúc 15:20", "2025-09-12"),
+    ("Cập nhật lúc: 10:15 05/10/2023  Lượt xem: 87", "2023-10-05"),
+])
+def test_datelines_with_a_tail_on_their_line(line: str, iso: str) -> None:
+    """A dateline followed on its line by a category, a view counter or a time zone (blind set 46)."""
+    from pipeline.clean import find_dateline
+
+    found = find_dateline(line)
+    assert found is not None and found.isoformat() == iso
+
+
+@pytest.mark.parametrize("line", ["Năm 2024, xã có 12 mô hình 15/03/2024", "Hội nghị tổng kết ngày 15/03/2024 tại xã"])
+def test_a_sentence_with_a_date_is_no_dateline(line: str) -> None:
+    from pipeline.clean import find_dateline
+
+    assert find_dateline(line) is None
