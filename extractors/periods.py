@@ -312,6 +312,11 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         if y is None or not 1 <= n <= 12:
             return None
         return PeriodRef(start=date(y, 1, 1), end=_last_day(y, n))
+    if kind == "last_months":  # "6 tháng cuối năm 2025"
+        y, n = year(), _count(g["n"])
+        if y is None or not 1 <= n <= 11:
+            return None
+        return PeriodRef(start=date(y, 13 - n, 1), end=date(y, 12, 31))
     if kind == "quarter":
         y, q_raw = year(), (g["q"] or "").lower()
         q = _ROMAN.get(q_raw) or (int(q_raw) if q_raw.isdigit() else 0)
@@ -450,6 +455,9 @@ def find_time_exprs(lay: Layout, published: date | None) -> list[TimeExpr]:
                     # "… giai đoạn 2025 - 2030" in 2025: a phase ahead, a plan ("Giai đoạn 2025 - 2026,
                     # xã đã công nhận 15 mô hình" and "năm học 2025 - 2026" report results)
                     expr.reporting = False
+                if published is not None and kind == "last_months" and expr.period is not None \
+                        and expr.period.end is not None and expr.period.end > published:
+                    expr.reporting = False  # "6 tháng cuối năm 2025" in September 2025: months ahead
                 if published is not None and expr.period is not None and expr.period.start is None \
                         and expr.period.end is not None and expr.period.end.year > published.year:
                     expr.reporting = False  # "đến năm 2030 có trên 150 mô hình": a deadline ahead, a target
