@@ -45,13 +45,13 @@ from .lexicon import (
     words,
 )
 from .localities import Mention
-from .numbers import WORDS_BODY, parse_number
+from .numbers import DIGIT_THOUSANDS_BODY, WORDS_BODY, parse_number
 from .periods import TimeExpr
 from .records import Count, LocalityRef, PeriodRef
 from .text import key
 
 # digits and their spaces, or number words (which carry their spaces): no backtracking between them
-_NUM = (r"(?:(?P<num>\d{1,3}(?:,\d{1,2})?\s+(?:nghìn|ngàn))\s+"  # "hơn 2 nghìn mô hình", "1,5 nghìn"
+_NUM = (r"(?:(?P<num>" + DIGIT_THOUSANDS_BODY + r")\s+"  # "hơn 2 nghìn mô hình", "1,5 nghìn"
         r"|(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:/\d{1,3}(?:\.\d{3})*)?\s+"  # "7/12 mô hình": 7 of the 12
         r"|(?<!\w)(?P<num>" + WORDS_BODY + r")\s*)")
 
@@ -1602,8 +1602,6 @@ _PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*�
 _BARE_UNIT_AGENT = regex.compile(
     r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)"
     r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương)(?![\w])")
-_UNIT_LEVEL = {"tỉnh": "province", "thành phố": "city", "huyện": "district", "quận": "district", "thị xã": "district",
-               "xã": "grassroots", "phường": "grassroots", "thị trấn": "grassroots"}
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -1657,14 +1655,13 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
         bare_agent = _BARE_UNIT_AGENT.match(lay.folded, c.end, c.after_end) if after is None else None
-        if bare_agent is not None:  # "2 mô hình được huyện công nhận": the unit itself acts
-            return _city_level(_UNIT_LEVEL[bare_agent.group("unit")], city_is_province) \
-                if city_is_province is not None else _UNIT_LEVEL[bare_agent.group("unit")]
         named_after = _NAMED_UNIT_ACTING_AFTER.match(lay.text, c.end, c.after_end)
         named_before = None if c.title else _NAMED_UNIT_ACTING_BEFORE.search(  # a headline sums up its parts
             lay.text, max(c.seg_start, c.start - 60), c.start)
         if after is not None:
             code = units[after.group("unit")]
+        elif bare_agent is not None:  # "2 mô hình được huyện công nhận": the unit itself acts
+            code = units[bare_agent.group("unit")]
         elif named_after or named_before:  # "11 mô hình được huyện A công nhận", "đặc khu B đã công nhận thêm 4"
             code = units[fold((named_after or named_before).group("unit"))]  # type: ignore[union-attr]
         elif actors and (not hits or actors[-1].start() > hits[-1].start):
@@ -2034,7 +2031,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     mention_starts = [m.start for m in mentions]
     last_in_seg: dict[int, Candidate] = {}
     captions: dict[int, bool] = {}
-    primary_max: dict[bool, int] = {}  # the largest count of the primary unit so far
+    primary_max: int | None = None  # the largest built stock of the primary unit so far
     for i, c in enumerate(cands):
         zone = zones[i]
         c.after_end = _after(lay, c, zone[1])
@@ -2063,7 +2060,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
         c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary,
-                                                            primary_max.get(True))
+                                                            primary_max)
         # "Thành ủy Hà Nội biểu dương 150 mô hình cấp thành phố": the city of a count is a province
         # where the count is about a centrally-run city, whatever the article's province
         unit = c.locality or primary
@@ -2080,7 +2077,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                                            > _LEVEL_RANK.get(c.locality.level, 9)):
                 c.locality = owner_unit
         if c.parent is None and not c.national and c.locality in (None, primary) and c.metric in (None, "built"):
-            primary_max[True] = max(primary_max.get(True, 0), c.value)
+            primary_max = max(primary_max or 0, c.value)
         c.bound = _bound(lay, c)
         c.restated = _is_restated(lay, c)
         if c.para not in captions:
@@ -2255,11 +2252,12 @@ def _verb_label(folded: str) -> bool:
     """The words of a breakdown's item that open with a verb and name a task ("…, xây dựng tổ chức
     Hội vững mạnh 17 mô hình"): a label, not the item's own verb."""
     words = folded.strip(" ,;:-–()").split()
-    hits = _metric_hits(" ".join(words), 0, len(" ".join(words)))
+    text = " ".join(words)
+    hits = _metric_hits(text, 0, len(text))
     if not hits or min(p for _, p, _ in hits) != 0 or any(w in _LABEL_NOT for w in words):
         return False
-    verb = find_all(_metric_phrase_rules(), " ".join(words), 0, 40)
-    return bool(verb) and len(" ".join(words)[verb[0].end:].split()) >= 2
+    verb = find_all(_metric_phrase_rules(), text, 0, 40)
+    return bool(verb) and len(text[verb[0].end:].split()) >= 2
 
 
 #: words that make an item's opening verb a clause of its own ("xây dựng được thêm 17 mô hình")

@@ -448,13 +448,15 @@ _LOCATIVE_OPENER = regex.compile(r"(?:^|[.;:!?\n]\s*)(?:ở|tại|riêng)\s+$")
 _EVENT_AFTER = regex.compile(r"(?<![\w])(?:tổ chức|hội nghị|tham quan|học tập|đoàn công tác|diễn ra)(?![\w])")
 _SENTENCE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)$")
 #: the verb of a province as a subject: "Đắk Nông có …", "Lâm Đồng đã xây dựng …", "Gia Lai hiện có …"
-_SUBJECT_VERB = regex.compile(r"(?:\s*\(\s*cũ\s*\)|\s+cũ)?\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì"
+#: "(cũ)" / "cũ" after a unit's name: it calls the unit former
+_CALLED_FORMER = r"(?:\s*\(\s*cũ\s*\)|\s+cũ)"
+_SUBJECT_VERB = regex.compile(_CALLED_FORMER + r"?\s+(?:hiện\s+)?(?:có|đã|xây dựng|công nhận|ghi nhận|duy trì"
                            r"|triển khai)(?![\w])")
 #: "Cụ thể, Bến Tre có 2.140 mô hình, Trà Vinh có 1.655 mô hình": provinces as the subjects of the
 #: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
 _ITEM_HEAD = regex.compile(r"(?:[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?"
                            r"|(?:^|[.!?\n]\s*)(?:cụ thể|trong đó|riêng|còn)\s*,\s*)$")
-_ITEM_COUNT = regex.compile(r"(?:\s*\(\s*cũ\s*\)|\s+cũ)?\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
+_ITEM_COUNT = regex.compile(_CALLED_FORMER + r"?\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
                             r"(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
@@ -492,7 +494,7 @@ def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
     hình, Đắk Nông có 3.350 mô hình, Bình Thuận có …"): provinces side by side (a lone item is
     one only when its paragraph named it before). Not in a list of communes or wards ("Các
     phường dẫn đầu: Nam Định có 45 mô hình, Hà Nam có 30": the wards of those names)."""
-    k = items.index(next(x for x in items if x[0] == s))
+    k = next(i for i, x in enumerate(items) if x[0] == s)
     head = folded.rfind(". ", max(0, items[0][0] - 200), items[0][0])
     if _COMMUNE_LIST_HEAD.search(folded, head + 1 if head >= 0 else max(0, items[0][0] - 200), items[0][0]):
         return False  # "Các phường dẫn đầu phong trào: Nam Định có 45 mô hình, Hà Nam có 30": wards
@@ -562,7 +564,7 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
 
 #: a further item of a breakdown by former unit: ", Hưng Yên Bắc cũ 12 mô hình" (a name, "cũ", a number)
 _FORMER_ITEM = regex.compile(r"[,;]\s*(?:và\s+)?(?P<name>\p{Lu}[\w'’-]*(?:\s+\p{Lu}[\w'’-]*){0,3})"
-                             r"\s*(?:\(\s*cũ\s*\)|\s+cũ)(?=\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d)")
+                             + _CALLED_FORMER + r"(?=\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d)")
 _ITEM_LIMIT = 300
 
 
@@ -590,7 +592,7 @@ def _former_items(text: str, end: int, found: list[Mention]) -> list[Mention]:
 
 
 #: a typed unit called former and counted: "xã Hưng Yên cũ có 15 …", "phường A (cũ) 12 …"
-_FORMER_ITEM_HEAD = regex.compile(r"\s*(?:\(\s*cũ\s*\)|\s+cũ)\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d")
+_FORMER_ITEM_HEAD = regex.compile(_CALLED_FORMER + r"\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d")
 
 
 def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention]:

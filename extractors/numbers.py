@@ -21,8 +21,9 @@ WORDS_RE = regex.compile(rf"(?<!\w)(?P<words>{WORDS_BODY})", regex.IGNORECASE)
 
 _THOUSANDS, _DIGITS, _DECIMAL = (regex.compile(p) for p in (r"\d{1,3}(?:\.\d{3})+", r"\d+", r"\d+,\d+"))
 #: digits and a word of thousands: "2 nghìn" → 2000, "1,5 nghìn" → 1500
-DIGIT_THOUSANDS_RE = regex.compile(r"(?<![\w.,/])(?P<n>\d{1,3}(?:,\d{1,2})?)\s+(?:nghìn|ngàn)(?![\w])",
-                                   regex.IGNORECASE)
+_THOUSAND_DIGITS, _THOUSAND_WORD = r"\d{1,3}(?:,\d{1,2})?", r"\s+(?:nghìn|ngàn)"
+DIGIT_THOUSANDS_BODY = _THOUSAND_DIGITS + _THOUSAND_WORD  # the same, for patterns built elsewhere
+DIGIT_THOUSANDS_RE = regex.compile(rf"(?<![\w.,/])(?P<n>{_THOUSAND_DIGITS}){_THOUSAND_WORD}(?![\w])", regex.IGNORECASE)
 
 
 def parse_number(token: str) -> float | None:

@@ -199,7 +199,7 @@ def _sentence_before() -> regex.Pattern[str]:
 @cache
 def _now_not_after() -> regex.Pattern[str]:
     words = load_toml("periods.toml")["exclude"]["now_not_after"]
-    return regex.compile(rf"(?<![\w])(?:{'|'.join(regex.escape(fold(w)) for w in words)})\s+$")
+    return regex.compile(rf"(?<![\w])(?:{alternation(fold(w) for w in words)})\s+$")
 
 
 @cache
@@ -277,6 +277,12 @@ def _safe(fn):  # type: ignore[no-untyped-def]
 LAST_DAY_2008 = date(2025, 6, 30)
 
 
+def _quarter(g: dict[str, str | None]) -> int:
+    """A quarter's number, in digits or Roman numerals ("quý III" → 3); 0 when none."""
+    raw = (g["q"] or "").lower()
+    return _ROMAN.get(raw) or (int(raw) if raw.isdigit() else 0)
+
+
 def _count(raw: str | None) -> int:
     """A number of months, in digits or words ("9", "chín")."""
     raw = (raw or "").strip()
@@ -318,8 +324,7 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
             return None
         return PeriodRef(start=date(y, 13 - n, 1), end=date(y, 12, 31))
     if kind == "quarter":
-        y, q_raw = year(), (g["q"] or "").lower()
-        q = _ROMAN.get(q_raw) or (int(q_raw) if q_raw.isdigit() else 0)
+        y, q = year(), _quarter(g)
         if y is None or not 1 <= q <= 4:
             return None
         return PeriodRef(start=date(y, 3 * q - 2, 1), end=_last_day(y, 3 * q))
@@ -336,8 +341,7 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         y, m = year(), int(g["m"] or 0)
         return PeriodRef(start=None, end=_last_day(y, m)) if y and 1 <= m <= 12 else None
     if kind == "until_quarter":  # "đến hết quý I/2025"
-        q_raw = (g["q"] or "").lower()
-        q, y = _ROMAN.get(q_raw) or (int(q_raw) if q_raw.isdigit() else 0), year()
+        q, y = _quarter(g), year()
         return PeriodRef(start=None, end=_last_day(y, 3 * q)) if y and 1 <= q <= 4 else None
     if kind == "until_year":
         y = year()
@@ -482,7 +486,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             elif published is not None:
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
             continue
-        if e.kind == "the_month_end":  # "Đến cuối tháng 5, …": that month of its paragraph's year, else publication's
+        if e.kind == "the_month_end":  # "Đến cuối tháng 5, …": that month of its sentence's year, else the latest
             k = bisect.bisect_left(year_starts, e.start)
             prev = years[k - 1] if k else None
             month = int(regex.search(r"\d{1,2}", e.text.split("tháng")[-1]).group())  # type: ignore[union-attr]
