@@ -206,7 +206,7 @@ class Table:
         self._made: list[Unit | None] = made if made is not None else [None] * len(rows)
         self._strings: dict[str, str] = {}  # each distinct string of the units made kept once
         self.exact, self.loose = _Index(exact, self), _Index(loose, self)
-        self.max_words, self._provinces, self._communes = derived
+        self.max_words, self._provinces, self._communes, self._slugs = derived
 
     def unit(self, i: int) -> Unit:
         u = self._made[i]
@@ -233,6 +233,14 @@ class Table:
     def communes_of(self, district_code: str | None) -> tuple[tuple[int, Unit], ...]:
         return tuple((i, self.unit(i)) for i in self._communes.get(district_code, ()))
 
+    def by_slug(self, table: str) -> dict[str, tuple[Unit, ...]]:
+        """One of the slug tables of :func:`_slug_tables`, decoded and its units made."""
+        import marshal
+
+        raw = self._slugs.get(table)
+        ids: dict[str, tuple[int, ...]] = marshal.loads(raw) if raw is not None else {}
+        return {k: tuple(map(self.unit, v)) for k, v in ids.items()}
+
     def as_tuple(self) -> Gazetteer:
         return self.old, self.new, dict(self.exact.items()), dict(self.loose.items())
 
@@ -248,8 +256,10 @@ class Table:
                    _derived(old, every), list(every))
 
 
-#: the longest name in words; the provinces' unit numbers; each district code's communes' numbers
-Derived = tuple[int, tuple[int, ...], dict[str | None, tuple[int, ...]]]
+#: the longest name in words; the provinces' unit numbers; each district code's communes' numbers;
+#: the slug tables that place a URL (:func:`_slug_tables`), each a marshal of its own
+SlugTables = dict[str, bytes]
+Derived = tuple[int, tuple[int, ...], dict[str | None, tuple[int, ...]], SlugTables]
 
 
 def _derived(old: tuple[Unit, ...], every: tuple[Unit, ...]) -> Derived:
@@ -258,7 +268,35 @@ def _derived(old: tuple[Unit, ...], every: tuple[Unit, ...]) -> Derived:
         if u.level == "commune":
             communes.setdefault(u.district_code, []).append(i)
     return (max(len(u.name.split()) for u in every), tuple(i for i, u in enumerate(every) if u.level == "province"),
-            {k: tuple(v) for k, v in communes.items()})
+            {k: tuple(v) for k, v in communes.items()}, _slug_tables(old, every))
+
+
+def _slug_tables(old: tuple[Unit, ...], every: tuple[Unit, ...]) -> SlugTables:
+    """What a URL's host and path are looked up in, as unit numbers in the gazetteer's order:
+    ``"2008:<province>"`` its districts and communes, ``"2025:<province>"`` the communes of a
+    2025-system province, each by slug with and without the type word; ``"districts"`` the
+    district slugs that name one district in the country. Worked out once (``make``) rather than
+    by going through all 15,000 units in the first article with a URL of every process; each
+    table kept as a marshal of its own, so that a process decodes only the ones its URLs need."""
+    import marshal
+
+    tables: dict[str, dict[str, list[int]]] = {}
+    districts: dict[str, list[int]] = {}
+    for i, u in enumerate(every):
+        if i < len(old) and u.level == "district":
+            districts.setdefault(slug(u.name), []).append(i)
+        if i < len(old) and u.level != "province":
+            t = tables.setdefault(f"2008:{u.province}", {})
+        elif i >= len(old) and u.level == "commune":
+            t = tables.setdefault(f"2025:{u.province}", {})
+        else:
+            continue
+        t.setdefault(slug(u.name), []).append(i)
+        t.setdefault(slug(u.kind + u.name), []).append(i)
+    out = {name: marshal.dumps({k: tuple(v) for k, v in t.items()}) for name, t in tables.items()}
+    out["districts"] = marshal.dumps({s: (ids[0],) for s, ids in districts.items()
+                                      if len({(every[i].province, every[i].name) for i in ids}) == 1})
+    return out
 
 
 def _ids(every: tuple[Unit, ...]) -> Callable[[dict[str, tuple[Unit, ...]]], dict[str, tuple[int, ...]]]:
@@ -461,33 +499,20 @@ def _domains() -> dict[str, str]:
 
 @cache
 def _units_by_slug(province: str) -> dict[str, tuple[Unit, ...]]:
-    out: dict[str, list[Unit]] = {}
-    for u in units():
-        if u.province == province and u.level != "province":
-            out.setdefault(slug(u.name), []).append(u)
-            out.setdefault(slug(u.kind + u.name), []).append(u)
-    return {k: tuple(v) for k, v in out.items()}
+    """The districts and communes of a 2008-system province, by slug (with and without type)."""
+    return _gazetteer().by_slug(f"2008:{province}")
 
 
 @cache
 def _communes_2025_by_slug(province_2008: str) -> dict[str, tuple[Unit, ...]]:
     """2025 communes of the 2025 province covering ``province_2008``, by slug (with and without type)."""
     p = province_unit(province_2008, SYSTEM_2008)
-    out: dict[str, list[Unit]] = {}
-    for u in units_2025():
-        if p is not None and u.province == p.successor and u.level == "commune":
-            out.setdefault(slug(u.name), []).append(u)
-            out.setdefault(slug(u.kind + u.name), []).append(u)
-    return {k: tuple(v) for k, v in out.items()}
+    return _gazetteer().by_slug(f"2025:{p.successor}") if p is not None else {}
 
 
 @cache
 def _unique_district_slugs() -> dict[str, Unit]:
-    seen: dict[str, list[Unit]] = {}
-    for u in units():
-        if u.level == "district":
-            seen.setdefault(slug(u.name), []).append(u)
-    return {s: us[0] for s, us in seen.items() if len({(u.province, u.name) for u in us}) == 1}
+    return {s: us[0] for s, us in _gazetteer().by_slug("districts").items()}
 
 
 def _host_province(labels: list[str]) -> tuple[str, int] | None:

@@ -40,6 +40,38 @@ def test_what_is_worked_out_beforehand_is_what_the_units_give() -> None:
         assert table.exact.get("no such name") is None and "no such name" not in table.exact
 
 
+def test_the_slug_tables_are_what_going_through_the_units_gives() -> None:
+    """The tables that place a URL (worked out by ``make``) equal the plain walk through every unit
+    they replace, in the gazetteer's order; a table nobody built is empty."""
+    slug = gazetteer.slug
+    for table in (gazetteer.from_prebuilt(gazetteer.prebuilt_bytes()), gazetteer.Table.of(gazetteer._parsed())):
+        assert table is not None
+        old_provinces = [u.name for u in table.provinces() if u.system == gazetteer.SYSTEM_2008]
+        new_provinces = [u.name for u in table.provinces() if u.system != gazetteer.SYSTEM_2008]
+        assert len(old_provinces) >= 63 and len(new_provinces) == 34  # Huế a city from 2025 too
+        for province in old_provinces:
+            walk: dict[str, list[gazetteer.Unit]] = {}
+            for u in table.old:
+                if u.province == province and u.level != "province":
+                    walk.setdefault(slug(u.name), []).append(u)
+                    walk.setdefault(slug(u.kind + u.name), []).append(u)
+            assert table.by_slug(f"2008:{province}") == {k: tuple(v) for k, v in walk.items()}
+        for province in new_provinces:
+            walk = {}
+            for u in table.new:
+                if u.province == province and u.level == "commune":
+                    walk.setdefault(slug(u.name), []).append(u)
+                    walk.setdefault(slug(u.kind + u.name), []).append(u)
+            assert walk and table.by_slug(f"2025:{province}") == {k: tuple(v) for k, v in walk.items()}
+        seen: dict[str, list[gazetteer.Unit]] = {}
+        for u in table.old:
+            if u.level == "district":
+                seen.setdefault(slug(u.name), []).append(u)
+        unique = {s: (us[0],) for s, us in seen.items() if len({(u.province, u.name) for u in us}) == 1}
+        assert 500 < len(unique) < len(seen) and table.by_slug("districts") == unique
+        assert table.by_slug("2008:no such province") == {}
+
+
 def test_a_stale_or_broken_prebuilt_form_is_ignored() -> None:
     digest, *rest = marshal.loads(gazetteer.prebuilt_bytes())
     assert gazetteer.from_prebuilt(marshal.dumps(("0" * 64, *rest))) is None
