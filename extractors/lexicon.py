@@ -126,12 +126,16 @@ def level_rules() -> list[PhraseRule]:
 def metric_rules() -> list[
         tuple[PhraseRule, regex.Pattern[str] | None, regex.Pattern[str] | None]]:
     out = []
+    # a bound word may stand between the verb and its number: "tăng hơn 20 mô hình"
+    bounds = "|".join(regex.escape(fold(w)) for w in sorted(
+        {w for words in lexicon()["bounds"].values() for w in words}, key=lambda w: (-len(w), w)))
     for r in lexicon()["metric"]:
         near = phrase_regex(r.get("near", []))
         before = r.get("before")
         before_re = (
             regex.compile(
-                "(?:" + "|".join(regex.escape(fold(b)) for b in before) + r")\s*(?:thêm\s*)?$"
+                "(?:" + "|".join(regex.escape(fold(b)) for b in before) + r")\s*(?:thêm\s*)?"
+                + rf"(?:(?:{bounds})\s*)?$"
             )
             if before
             else None
