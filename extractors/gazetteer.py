@@ -165,6 +165,26 @@ def toneless(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in d if ch not in _TONE_MARKS))
 
 
+@lru_cache(maxsize=65536)
+def unmarked(text: str) -> str:
+    """``text`` with no marks at all (the vowel shapes too; đ stays): "mùcăngchải" → "mucangchai"."""
+    d = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in d if not unicodedata.combining(ch))
+
+
+@cache
+def _by_unmarked() -> dict[str, tuple[int, ...]]:
+    """Unit numbers by the unmarked key of their name, made from the toneless index (no unit made)."""
+    out: dict[str, list[int]] = {}
+    for k, ids in _gazetteer().loose._ids.items():
+        out.setdefault(unmarked(k), []).extend(ids)
+    return {k: tuple(sorted(set(v))) for k, v in out.items()}
+
+
+#: an unmarked key is tried only for names of at least this many syllables (short ones collide)
+UNMARKED_MIN_SYLLABLES = 3
+
+
 def _index(us: tuple[Unit, ...], loose: bool) -> dict[str, tuple[Unit, ...]]:
     index: dict[str, list[Unit]] = {}
     for u in us:
@@ -431,7 +451,17 @@ def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None =
         loose = tuple(u for u in loose if u.kind in kinds)
     if system is not None:
         loose = tuple(u for u in loose if u.system == system)
-    return loose
+    if loose or len(name.split()) < UNMARKED_MIN_SYLLABLES:
+        return loose
+    # the press writes a vowel's shape otherwise than the statistics office ("Mù Cang Chải" for
+    # "Mù Căng Chải"): the same letters without any marks, where nothing closer is found
+    table = _gazetteer()
+    bare = tuple(map(table.unit, _by_unmarked().get(unmarked(toneless(k)), ())))
+    if kinds is not None:
+        bare = tuple(u for u in bare if u.kind in kinds)
+    if system is not None:
+        bare = tuple(u for u in bare if u.system == system)
+    return bare
 
 
 @cache
