@@ -293,6 +293,8 @@ _SEGMENT_MARKS = regex.compile(r"[;()]")
 _CLAUSE_SPLIT = regex.compile(r"[,;(]")
 _PAIR_GAP = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
 _OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b")
+#: a closed parenthesis without numbers or clause breaks inside, with words before it: an aside
+_ASIDE = regex.compile(r"(?<=\w\s*)\([^()\d,;:]{1,60}\)(?=\s*\w)")
 _RAISE = regex.compile(r"(?<![\w])nâng\s+tổng")
 _RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
 
@@ -907,10 +909,30 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     start = max(prev_end, c.seg_start)
     text = lay.folded[start:c.start]
     cut = 0
-    # a comma inside a coordinated level ("cấp xã, phường 229 mô hình") does not cut
+    # a comma inside a coordinated level ("cấp xã, phường 229 mô hình") does not cut, nor does a
+    # closed aside without numbers ("Đồn Biên phòng A (huyện B) có 6 mô hình": the body stays the
+    # count's own words)
+    asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
+    verb_before, verb_after = _verb_list()
     for m in _OWN_CUT.finditer(text):
+        if m.group() in "()" and any(a <= m.start() < e for a, e in asides):
+            continue
+        if m.group() == "," and verb_before.search(text, 0, m.start()) and verb_after.match(text, m.end()):
+            continue  # "BĐBP tỉnh đã xây dựng, duy trì 126 mô hình": a list of verbs, one clause
         cut = m.end()
     return start + cut, c.start
+
+
+#: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
+_VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
+
+
+@cache
+def _verb_list() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A metric verb right before a comma, and one right after it: the verbs of one clause."""
+    verbs = alternation(fold(w) for r in lexicon()["metric"] for w in r.get("near", []) + r.get("before", []))
+    return (regex.compile(rf"(?<![\w])(?:{verbs})\s*$"),
+            regex.compile(rf"\s*(?:và\s+)?(?:{verbs})(?![\w])"))
 
 
 def _prose_distance(lay: Layout, first: int, last: int, limit: int = 4) -> int:
@@ -1460,6 +1482,11 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     if not hits:
         return None
     code = min(hits)[2]
+    if code == "registered":  # "đăng ký, xây dựng 8.000 mô hình", "đăng ký và xây dựng": two acts, the stock
+        first = min(h[1] for h in hits if h[2] == "registered")
+        if any(h[2] == "built" and h[1] > first and _VERB_SEPARATOR.search(lay.folded, first, h[1])
+               for h in hits):
+            code = "built"
     maintained, effective = _maintained()
     if code == "built" and maintained.search(before) and effective.match(lay.folded, c.end, c.after_end):
         return "effective"  # "duy trì 212 mô hình hoạt động hiệu quả"
