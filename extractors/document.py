@@ -77,6 +77,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     def counted(m: Mention) -> bool:
         return allowed(m.unit) or (m.unit is not None and m.unit.level == "province" and id(m) not in qualifying)
 
+    title_body = province is not None and _province_body_title(lay, title, province)
     lead = _TITLE_LEAD.match(lay.text, title[0], title[1]) if title[1] > title[0] else None
     if lead is not None:  # "Quảng Nam: Công nhận 45 mô hình …": the headline names the reported unit
         known = [m.unit for m in mentions if m.unit is not None] + ([province] if province is not None else [])
@@ -134,11 +135,17 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         if scope:
             word = scope[-1].group().replace("toàn ", "")
             kinds = [u for u in every if u is not None and u.kind == word]
+            if not kinds and province is not None and province.kind == word:
+                return province  # "toàn thành phố" in a centrally-run city's article naming no city under it
             if not kinds:  # "Xã biên giới Y Tý …" then "Năm 2015, xã xây dựng …": a commune named bare
                 kinds = [m.unit for m in res.qualifiers if m.unit is not None and m.unit.kind == word
                          and (res.system != SYSTEM_2025 or m.unit.system == SYSTEM_2025)][:1]
             if kinds:
                 return max(kinds, key=lambda u: every[u])
+        if province is not None and _attributed_to_province(lay, c, province):
+            return province  # "Theo Bộ Chỉ huy BĐBP tỉnh, từ năm 2018 đến nay, toàn lực lượng đã xây dựng 46 …"
+        if province is not None and title_body:
+            return province  # "Hội LHPN tỉnh sơ kết …" over "các cấp Hội đã xây dựng 157 mô hình"
         para = lay.paragraphs[c.para]  # "Công an thành phố A luôn … Từ năm 2020, đơn vị đã xây dựng 23 mô hình"
         earlier = [m for m in mentions if para.start <= m.start < c.seg_start and allowed(m.unit)]
         if earlier and words("counts", "back_reference").search(seg):
@@ -157,6 +164,56 @@ def _kinds_listed() -> regex.Pattern[str]:
 #: words before a unit word that make it no scope: "các xã", "15 xã, phường", "mỗi xã", "100% xã"
 _NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|(?<![\w./])(?<!năm\s)\d{1,3}(?:\.\d{3})*%?"
                               r"|(?<![\w])(?:xã|phường|thị trấn)\s*(?:,|và))\s*$")
+
+
+@cache
+def _body_head() -> regex.Pattern[str]:
+    """A body at the head of a headline or a source ("Hội LHPN tỉnh", "BĐBP Điện Biên", "Theo Bộ Chỉ
+    huy BĐBP tỉnh,"): the bodies that act or own models, then what follows them."""
+    bodies = alternation(
+        [*(h for r in lexicon()["level_actor"] for h in r.get("heads_acting", [])),
+         *lexicon()["counts"]["organisation_heads"], "đảng bộ", "bộ chỉ huy", "ban chỉ huy"])
+    return regex.compile(rf"(?:(?:{bodies})\s+(?:\(\w+\)\s+)?)+")
+
+
+def _province_body_title(lay: Layout, title: tuple[int, int], province: Unit) -> bool:
+    """The headline opens with a body of the province: its bare unit word ("Hội LHPN tỉnh sơ kết …")
+    or the province's name ("Bộ đội Biên phòng Đồng Nai: …", "BĐBP Điện Biên lan tỏa …")."""
+    if title[1] <= title[0]:
+        return False
+    m = _body_head().match(lay.folded, title[0], title[1])
+    if m is None:
+        return False
+    rest = lay.folded[m.end():title[1]]
+    name = fold(province.name)
+    unit_word = regex.match(_province_words(province) + r"\s*", rest)
+    if unit_word is not None:
+        after = lay.text[m.end() + unit_word.end():title[1]]
+        if not after[:1].isupper():
+            return True  # "Hội LHPN tỉnh sơ kết …"
+        rest = rest[unit_word.end():]
+    return rest.startswith(name) and not rest[len(name):len(name) + 1].isalnum()
+
+
+#: "Theo <body> tỉnh, …" at the head of the count's sentence: the province's body is the source
+_ATTRIBUTION = regex.compile(r"\s*theo\s+")
+
+
+def _attributed_to_province(lay: Layout, c: Candidate, province: Unit) -> bool:
+    """The count's sentence opens "Theo <a body of the province>, …" and its clause names no unit."""
+    s = c.sentence_start
+    m = _ATTRIBUTION.match(lay.folded, s, c.start)
+    if m is None:
+        return False
+    body = _body_head().match(lay.folded, m.end(), c.start)
+    if body is None:
+        return False
+    return regex.match(_province_words(province) + r"\s*,", lay.folded[body.end():body.end() + 20]) is not None
+
+
+def _province_words(province: Unit) -> str:
+    """The bare unit words that name the province: "tỉnh", and "thành phố" for a centrally-run city."""
+    return r"(?:tỉnh|thành phố|tp\.?)(?![\w])" if province.kind == "thành phố" else r"tỉnh(?![\w])"
 
 
 def _province_subject(lay: Layout, c: Candidate) -> bool:
