@@ -923,6 +923,8 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     return start + cut, c.start
 
 
+#: a unit word: "Riêng xã A, nơi có đông đồng bào dân tộc, có 40 mô hình" is the commune's count
+_UNIT_WORD = regex.compile(r"(?<![\w])(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|đặc khu)(?![\w])")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
@@ -2379,6 +2381,17 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     grouping = _grouping_lead()
     grouped: list[Candidate] = []
     community, sector = words("counts", "community_words"), words("counts", "sector_words")
+    organisation = _organisation_lead()
+    # the unit's own total, stated before by no body ("toàn tỉnh có 1.245 mô hình"): a body's or a
+    # community's count after it, smaller, is a part of it ("Công an tỉnh có 126 mô hình", "tại vùng
+    # đồng bào Khmer, các địa phương đã xây dựng 214 mô hình"), a total of its own or not (GUIDELINES 4.3)
+    unit_total = next((c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
+                       and c.metric != "increase" and not organisation.match(fold(c.lead))), None)
+
+    def under_total(c: Candidate) -> bool:
+        return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
+            and c.metric in ("built", unit_total.metric)
+
     for c in cands:  # "trong đó có 78 mô hình trong vùng đồng bào dân tộc Khmer": a community's part
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and c.field_text and (community.search(fold(c.field_text))
@@ -2394,6 +2407,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 # "Riêng vùng đồng bào Khmer trên địa bàn huyện A có 286 mô hình": a community's part
                 # named before its number
                 c.field, c.field_text = "other", _TRAILING_LINK.sub("", lead).strip(" ,;:-–()")
+        elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c):
+            head = fold(lay.text[c.sentence_start:c.start])
+            m = community.search(head)
+            if m is not None and not _metric_hits(head, 0, m.start()) and not _UNIT_WORD.search(head, 0, m.start()):
+                c.field = "other"  # "Tại vùng đồng bào Khmer, các địa phương đã xây dựng 214 mô hình"
+                c.field_text = lay.text[c.sentence_start:c.start][m.start():].split(",")[0].strip(" ,;:-–()")
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":
             continue
@@ -2429,15 +2448,15 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                                           or grouping.match(c.label) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
-    organisation = _organisation_lead()
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
            and c.metric != "increase"]
     totals = {x.parent for x in cands if x.parent is not None}
     position = {id(c): i for i, c in enumerate(cands)}
-    led = [c for c in led if position[id(c)] not in totals]
+    under = {id(c) for c in led if under_total(c)}
+    led = [c for c in led if position[id(c)] not in totals or id(c) in under]
     per_sentence = Counter(c.sentence_start for c in led + grouped)
     for c in led:  # the parts of a breakdown by organisation, or two such counts side by side
-        if c.parent is not None or per_sentence[c.sentence_start] >= 2:
+        if c.parent is not None or per_sentence[c.sentence_start] >= 2 or id(c) in under:
             m = organisation.match(fold(c.lead))
             assert m is not None
             verb = find_all(rules, fold(c.lead), m.start("group"))

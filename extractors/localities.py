@@ -550,7 +550,8 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
                        or _after_province_item(folded, s, out))) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60)) \
             or _province_agency().search(text, max(0, s - 60), s) is not None \
-            or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None
+            or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None \
+            or _former().match(folded, e) is not None  # "khu vực Bình Dương (cũ) 1.215 mô hình": the former province
         # ("Đảng ủy Sở Y tế Hà Nội tổ chức …"; "thành phố Cần Thơ (hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
@@ -558,7 +559,8 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
         if found:
             # "Ở Ninh Bình, 6 tháng đầu năm …": a clause about that province, a unit like one named
             out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in found})), found,
-                               "unit-province-opener" if opener else "unit-bare-province"))
+                               "unit-province-opener" if opener else "unit-bare-province",
+                               former=_former().match(folded, e) is not None))
     return out
 
 
