@@ -359,6 +359,16 @@ def _plan_words(not_results: regex.Pattern[str], back: str) -> bool:
     return any(not carried_out(m) for m in not_results.finditer(back))
 
 
+def _target_goes_on(lay: Layout, not_results: regex.Pattern[str], sent_start: int, seg_start: int,
+                    pos: int) -> bool:
+    """A ";"-clause after a target in its sentence goes on with the target ("phấn đấu mỗi cơ quan
+    xây dựng 1 mô hình mới; đến năm 2025 toàn tỉnh có trên 1.000 mô hình"), unless it reports a
+    result of its own ("…; đến nay đã xây dựng 30 mô hình")."""
+    if seg_start <= sent_start or _DONE.search(lay.folded, seg_start, pos):
+        return False
+    return _plan_words(not_results, lay.folded[max(sent_start, seg_start - LOOKBACK):seg_start])
+
+
 def find_candidates(lay: Layout) -> list[Candidate]:
     """Every count of the article in text order, with holders, pairs and part-of links."""
     not_results = words("counts", "not_results")
@@ -372,6 +382,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
             if _plan_words(not_results, _back(lay, seg_start, m.start())) \
+                    or _target_goes_on(lay, not_results, sent_start, seg_start, m.start()) \
                     or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
