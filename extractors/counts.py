@@ -246,6 +246,7 @@ class Candidate:
     table_row: bool = False  # its label is a table row's: "Khối Đảng | 312"
     national: bool = False  # a count of the country, a ministry's force or a region: no unit
     opener_metric: str | None = None  # a part's list opener's own verb ("Các cấp ủy đã công nhận: …")
+    dated: bool = False  # its own words give its period ("năm 2023 có …")
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -2047,7 +2048,9 @@ def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
         hit = hit_at(field_rules(), lay.folded, pos, pos + 50)
         if hit is not None and hit.rule.code:
             codes.add(hit.rule.code)
-    return codes.pop() if len(codes) == 1 else None
+    if len(codes) != 1 or _organisation_lead().match(fold(c.lead)):
+        return None  # ("Công an tỉnh có 40 mô hình": a body's models, not the field's)
+    return codes.pop()
 
 
 STOCK_METRICS = ("built", "registered", "recognized")
@@ -2098,6 +2101,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.field, c.field_text = _field(lay, zone, c)
         level = _level(lay, c, own_start, c.metric, None)
         c.period = _own_period(lay, reporting, zone, c, own_start)
+        c.dated = c.period is not None
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
         c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary,
                                                             primary_max)
@@ -2403,6 +2407,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
             and c.metric in ("built", unit_total.metric)
 
+    parts_apart: list[Candidate] = []  # made parts of the unit's total here: they take its slots
+
     for c in cands:  # "trong đó có 78 mô hình trong vùng đồng bào dân tộc Khmer": a community's part
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and c.field_text and (community.search(fold(c.field_text))
@@ -2424,6 +2430,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             if m is not None and not _metric_hits(head, 0, m.start()) and not _UNIT_WORD.search(head, 0, m.start()):
                 c.field = "other"  # "Tại vùng đồng bào Khmer, các địa phương đã xây dựng 214 mô hình"
                 c.field_text = lay.text[c.sentence_start:c.start][m.start():].split(",")[0].strip(" ,;:-–()")
+                parts_apart.append(c)
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":
             continue
@@ -2474,6 +2481,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
+            if id(c) in under and c.parent is None:
+                parts_apart.append(c)
     topic = _topic_link()
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
@@ -2520,6 +2529,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                     and (not (find_all(rules, fold(lead)) or stop.match(fold(lead))) or _verb_label(fold(lead))):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
+    for c in parts_apart:  # a part stated apart takes its total's metric and period (GUIDELINES §4.2)
+        if unit_total is not None and not c.dated and c.metric in WEAK_METRICS:
+            c.metric, c.period = unit_total.metric, unit_total.period
 
 
 @cache

@@ -155,6 +155,18 @@ def _sum_check(kind: str, what: str, total: dict[str, Any], parts: list[dict[str
                    [_ev(total), *(_ev(p) for p in parts)])
 
 
+def _breakdown(total: dict[str, Any], parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The parts that break a total down by field. A total is often broken down twice, by the
+    SPEC's fields and by bodies or communities (``other`` groupings: "Công an tỉnh 126, Hội Nông
+    dân 214"): every part where all of them add up, else the SPEC's fields alone where there are
+    two or more, else all of them."""
+    named = [p for p in parts if p["field"] != "other"]
+    if len(named) < 2 or len(named) == len(parts) \
+            or _verdict(total, sum(p["value"] for p in parts)) == "ok":
+        return parts
+    return named
+
+
 def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
     out: list[Finding] = []
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -170,7 +182,7 @@ def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
             totals = [c for c in members if c["field"] == "all"]
             parts = [c for c in members if c["field"] != "all"]
             if totals and len(parts) >= 2:
-                out.append(_sum_check("field_breakdown", "the fields", totals[0], parts))
+                out.append(_sum_check("field_breakdown", "the fields", totals[0], _breakdown(totals[0], parts)))
         # collective / individual splits
         splits: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
         for c in rows:

@@ -42,6 +42,16 @@ ARTICLES = {
     "two_others.txt": ('published: "2023-07-01"',
                        "Đến nay, toàn huyện Quỳ Châu có 90 mô hình. Các mô hình tập trung ở các lĩnh vực: "
                        "kinh tế 40 mô hình, KT-XH 30 mô hình, dân tộc, tôn giáo 20 mô hình."),
+    # a total broken down twice: by the SPEC's fields, then by bodies (``other``), each adding up
+    "two_breakdowns.txt": ('published: "2024-01-10"',
+                           "Năm 2023, toàn tỉnh Hậu Giang có 300 mô hình “Dân vận khéo”, trong đó lĩnh vực "
+                           "kinh tế 120 mô hình, văn hóa - xã hội 100 mô hình, quốc phòng - an ninh 80 mô "
+                           "hình. Công an tỉnh có 40 mô hình. Hội Nông dân tỉnh có 60 mô hình."),
+    # ... and one where the fields themselves do not add up: still an error
+    "two_breakdowns_bad.txt": ('published: "2024-01-10"',
+                               "Năm 2023, toàn tỉnh Sóc Trăng có 300 mô hình “Dân vận khéo”, trong đó lĩnh "
+                               "vực kinh tế 120 mô hình, văn hóa - xã hội 100 mô hình, quốc phòng - an ninh "
+                               "90 mô hình. Công an tỉnh có 40 mô hình."),
 }
 
 
@@ -148,3 +158,10 @@ def test_checks_read_in_chunks_find_what_all_the_counts_at_once_find(findings: l
     light = run_checks(db, evidence=False)
     assert [(f.kind, f.message, f.evidence) for f in light] == [(f.kind, f.message, []) for f in want]
     assert db.table("finding_evidence").count == sum(len(f.evidence) for f in want)
+
+
+def test_a_breakdown_by_bodies_beside_the_fields_is_not_added_to_them(findings: list[Finding]) -> None:
+    [f] = of(findings, "field_breakdown", "two_breakdowns")
+    assert f.severity == "ok" and f.arithmetic == "120 + 100 + 80 = 300; total = 300"
+    [bad] = of(findings, "field_breakdown", "two_breakdowns_bad")
+    assert bad.severity == "error" and bad.arithmetic == "120 + 100 + 90 = 310; total = 300"
