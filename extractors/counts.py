@@ -360,18 +360,28 @@ def _plan_words(not_results: regex.Pattern[str], back: str) -> bool:
     return any(not carried_out(m) for m in not_results.finditer(back))
 
 
+#: a clause's words that make its count a result: done ("đã", "vừa"), a stock now ("đến nay",
+#: "hiện có", "tính đến", "lũy kế")
+_RESULT_WORDS = regex.compile(r"(?<![\w])(?:đã|vừa|đến nay|tới nay|hiện nay|hiện có|tính đến|lũy kế)(?![\w])")
+_YEAR = regex.compile(r"(?<![\d/.])((?:19|20)\d\d)(?![\d/])")
+
+
 def _target_goes_on(lay: Layout, not_results: regex.Pattern[str], sent_start: int, seg_start: int,
-                    pos: int) -> bool:
+                    pos: int, year: int | None) -> bool:
     """A ";"-clause after a target in its sentence goes on with the target ("phấn đấu mỗi cơ quan
-    xây dựng 1 mô hình mới; đến năm 2025 toàn tỉnh có trên 1.000 mô hình"), unless it reports a
-    result of its own ("…; đến nay đã xây dựng 30 mô hình")."""
-    if seg_start <= sent_start or _DONE.search(lay.folded, seg_start, pos):
+    xây dựng 1 mô hình mới; đến năm 2027 toàn tỉnh có trên 1.000 mô hình"), unless it reports a
+    result of its own: done or a stock now ("…; đến nay đã xây dựng 30 mô hình", "…; hiện nay toàn
+    huyện có 120 mô hình"), or a year not after publication ("…; năm 2023 toàn huyện có 120")."""
+    if seg_start <= sent_start or _RESULT_WORDS.search(lay.folded, seg_start, pos):
+        return False
+    if year is not None and any(int(y) <= year for y in _YEAR.findall(lay.folded, seg_start, pos)):
         return False
     return _plan_words(not_results, lay.folded[max(sent_start, seg_start - LOOKBACK):seg_start])
 
 
-def find_candidates(lay: Layout) -> list[Candidate]:
-    """Every count of the article in text order, with holders, pairs and part-of links."""
+def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
+    """Every count of the article in text order, with holders, pairs and part-of links (``year``:
+    of publication, where known)."""
     not_results = words("counts", "not_results")
     out: list[Candidate] = []
     heads = _count_heads()
@@ -383,7 +393,7 @@ def find_candidates(lay: Layout) -> list[Candidate]:
             if value is None or _is_instance_of_named_model(lay, m.end()):
                 continue
             if _plan_words(not_results, _back(lay, seg_start, m.start())) \
-                    or _target_goes_on(lay, not_results, sent_start, seg_start, m.start()) \
+                    or _target_goes_on(lay, not_results, sent_start, seg_start, m.start(), year) \
                     or _is_candidate(lay, m.start(), m.end(), seg_start, seg_end):
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
@@ -927,16 +937,29 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
     verb_before, verb_after = _verb_list()
     for m in _OWN_CUT.finditer(text):
-        if m.group() in "()" and any(a <= m.start() < e for a, e in asides):
+        if m.group() in ("(", ")") and any(a <= m.start() < e for a, e in asides):
             continue
-        if m.group() == "," and verb_before.search(text, 0, m.start()) and verb_after.match(text, m.end()):
-            continue  # "BĐBP tỉnh đã xây dựng, duy trì 126 mô hình": a list of verbs, one clause
+        if m.group() == "," and prev_end <= c.seg_start and verb_before.search(text, 0, m.start()) \
+                and verb_after.match(text, m.end()):
+            continue  # "Hội Nông dân tỉnh đã xây dựng, duy trì 64 mô hình": a list of verbs, one clause
+            # (not after another count's words: "30 mô hình được công nhận, duy trì 20 mô hình …")
         cut = m.end()
     return start + cut, c.start
 
 
-#: a unit word: "Riêng xã A, nơi có đông đồng bào dân tộc, có 40 mô hình" is the commune's count
-_UNIT_WORD = regex.compile(r"(?<![\w])(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|đặc khu)(?![\w])")
+#: an organisation's own total over its levels: "các cấp Hội Nông dân tỉnh đã xây dựng 520 mô hình"
+_ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|đoàn|công đoàn|lực lượng)(?![\w])")
+#: what may open a sentence before the community it is about: a discourse word, a source, a time,
+#: then a place word ("Đáng chú ý, tại vùng …", "Theo Ban Dân vận Tỉnh ủy, hiện vùng …")
+_COMMUNITY_OPENER = regex.compile(
+    r"\s*(?:(?:đáng chú ý|nổi bật|bên cạnh đó|ngoài ra|đặc biệt|theo [^,.;]{1,60}|(?:trong\s+)?năm\s+(?:19|20)\d\d"
+    r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?)\s*,\s*)*"
+    r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
+    r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
+#: a unit's scope between a community and the count: the count is the unit's ("…, toàn tỉnh xây dựng …")
+_UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)(?![\w])")
+#: where a community's words end: a comma or a verb
+_GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
@@ -945,7 +968,7 @@ _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 def _verb_list() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
     """A metric verb right before a comma, and one right after it: the verbs of one clause."""
     verbs = alternation(fold(w) for r in lexicon()["metric"] for w in r.get("near", []) + r.get("before", []))
-    return (regex.compile(rf"(?<![\w])(?:{verbs})\s*$"),
+    return (regex.compile(rf"(?<![\w])(?<!được\s)(?!được\s)(?:{verbs})\s*$"),
             regex.compile(rf"\s*(?:và\s+)?(?:{verbs})(?![\w])"))
 
 
@@ -2246,7 +2269,12 @@ def _grouping_words(text: str | None) -> str | None:
     m = tail.search(text)
     if m is not None and m.start() > 0:
         text = text[:m.start()]
+    text = _TRAILING_ASIDE.sub("", text)  # "Hội Nông dân (xã A) có 20 mô hình": the body's words
     return text.strip(" ,;:-–") or None
+
+
+#: an aside at the end of a grouping's words, closed or cut ("Hội Nông dân (xã A", "Đồn B (huyện C)")
+_TRAILING_ASIDE = regex.compile(r"\s*\([^()]*\)?\s*$")
 
 
 
@@ -2398,14 +2426,15 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     community, sector = words("counts", "community_words"), words("counts", "sector_words")
     organisation = _organisation_lead()
     # the unit's own total, stated before by no body ("toàn tỉnh có 1.245 mô hình"): a body's or a
-    # community's count after it, smaller, is a part of it ("Công an tỉnh có 126 mô hình", "tại vùng
-    # đồng bào Khmer, các địa phương đã xây dựng 214 mô hình"), a total of its own or not (GUIDELINES 4.3)
+    # community's count after it, smaller, is a part of it ("Công an tỉnh có 38 mô hình", "tại vùng
+    # đồng bào Chăm, các địa phương đã xây dựng 27 mô hình"), a total of its own or not (GUIDELINES 4.3)
     unit_total = next((c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
-                       and c.metric != "increase" and not organisation.match(fold(c.lead))), None)
+                       and c.metric != "increase" and not organisation.match(fold(c.lead))
+                       and not _ORGANISATION_LEVELS.search(fold(c.lead))), None)
 
     def under_total(c: Candidate) -> bool:
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
-            and c.metric in ("built", unit_total.metric)
+            and c.metric in ("built", unit_total.metric) and c.locality == unit_total.locality
 
     parts_apart: list[Candidate] = []  # made parts of the unit's total here: they take its slots
 
@@ -2425,11 +2454,16 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 # named before its number
                 c.field, c.field_text = "other", _TRAILING_LINK.sub("", lead).strip(" ,;:-–()")
         elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c):
-            head = fold(lay.text[c.sentence_start:c.start])
-            m = community.search(head)
-            if m is not None and not _metric_hits(head, 0, m.start()) and not _UNIT_WORD.search(head, 0, m.start()):
-                c.field = "other"  # "Tại vùng đồng bào Khmer, các địa phương đã xây dựng 214 mô hình"
-                c.field_text = lay.text[c.sentence_start:c.start][m.start():].split(",")[0].strip(" ,;:-–()")
+            # the community opens the sentence as its place or subject ("Tại vùng đồng bào Chăm, các
+            # địa phương đã xây dựng 90 mô hình", "Vùng đồng bào Chăm có 40 mô hình"), after an
+            # opener at most; no scope of a unit between it and the number ("…, toàn tỉnh xây dựng …")
+            opener = _COMMUNITY_OPENER.match(lay.folded, c.sentence_start, c.start)
+            m = community.match(lay.folded, opener.end(), c.start) if opener else None
+            if m is not None and not _UNIT_SCOPE.search(lay.folded, m.end(), c.start):
+                c.field = "other"
+                words_end = _GROUPING_END.search(lay.folded, m.end(), c.start)
+                c.field_text = lay.text[opener.start("place"):words_end.start() if words_end else c.start
+                                        ].strip(" ,;:-–()")  # type: ignore[union-attr]
                 parts_apart.append(c)
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":

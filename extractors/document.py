@@ -143,13 +143,15 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             if kinds:
                 return max(kinds, key=lambda u: every[u])
         if province is not None and _attributed_to_province(lay, c, province):
-            return province  # "Theo Bộ Chỉ huy BĐBP tỉnh, từ năm 2018 đến nay, toàn lực lượng đã xây dựng 46 …"
-        if province is not None and title_body:
-            return province  # "Hội LHPN tỉnh sơ kết …" over "các cấp Hội đã xây dựng 157 mô hình"
+            return province  # "Theo Bộ Chỉ huy Quân sự tỉnh, từ năm 2020 đến nay, toàn lực lượng đã xây dựng 31 …"
         para = lay.paragraphs[c.para]  # "Công an thành phố A luôn … Từ năm 2020, đơn vị đã xây dựng 23 mô hình"
         earlier = [m for m in mentions if para.start <= m.start < c.seg_start and allowed(m.unit)]
         if earlier and words("counts", "back_reference").search(seg):
             return earlier[0].unit  # the paragraph's subject, not a body that watches ("được tỉnh B đánh giá")
+        if province is not None and title_body and not titled and not earlier:
+            # "Hội Nông dân tỉnh sơ kết …" over "các cấp Hội đã xây dựng 96 mô hình" (not when the
+            # headline or the paragraph names the lower unit the body visits)
+            return province
     if freq:
         return freq.most_common(1)[0][0]
     return province
@@ -168,8 +170,8 @@ _NOT_A_SCOPE = regex.compile(r"(?:(?<![\w])(?:các|những|nhiều|mỗi)|(?<![\
 
 @cache
 def _body_head() -> regex.Pattern[str]:
-    """A body at the head of a headline or a source ("Hội LHPN tỉnh", "BĐBP Điện Biên", "Theo Bộ Chỉ
-    huy BĐBP tỉnh,"): the bodies that act or own models, then what follows them."""
+    """A body at the head of a headline or a source ("Hội LHPN tỉnh", "BĐBP Kon Tum", "Theo Bộ Chỉ
+    huy Quân sự tỉnh,"): the bodies that act or own models, then what follows them."""
     bodies = alternation(
         [*(h for r in lexicon()["level_actor"] for h in r.get("heads_acting", [])),
          *lexicon()["counts"]["organisation_heads"], "đảng bộ", "bộ chỉ huy", "ban chỉ huy"])
@@ -178,7 +180,7 @@ def _body_head() -> regex.Pattern[str]:
 
 def _province_body_title(lay: Layout, title: tuple[int, int], province: Unit) -> bool:
     """The headline opens with a body of the province: its bare unit word ("Hội LHPN tỉnh sơ kết …")
-    or the province's name ("Bộ đội Biên phòng Đồng Nai: …", "BĐBP Điện Biên lan tỏa …")."""
+    or the province's name ("Công an Lào Cai: …", "BĐBP Kon Tum lan tỏa …")."""
     if title[1] <= title[0]:
         return False
     m = _body_head().match(lay.folded, title[0], title[1])
@@ -186,7 +188,7 @@ def _province_body_title(lay: Layout, title: tuple[int, int], province: Unit) ->
         return False
     rest = lay.folded[m.end():title[1]]
     name = fold(province.name)
-    unit_word = regex.match(_province_words(province) + r"\s*", rest)
+    unit_word = _province_words(province.kind == "thành phố")[0].match(rest)
     if unit_word is not None:
         after = lay.text[m.end() + unit_word.end():title[1]]
         if not after[:1].isupper():
@@ -208,12 +210,15 @@ def _attributed_to_province(lay: Layout, c: Candidate, province: Unit) -> bool:
     body = _body_head().match(lay.folded, m.end(), c.start)
     if body is None:
         return False
-    return regex.match(_province_words(province) + r"\s*,", lay.folded[body.end():body.end() + 20]) is not None
+    return _province_words(province.kind == "thành phố")[1].match(lay.folded, body.end(), body.end() + 20) is not None
 
 
-def _province_words(province: Unit) -> str:
-    """The bare unit words that name the province: "tỉnh", and "thành phố" for a centrally-run city."""
-    return r"(?:tỉnh|thành phố|tp\.?)(?![\w])" if province.kind == "thành phố" else r"tỉnh(?![\w])"
+@cache
+def _province_words(city: bool) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """The bare unit words that name the province ("tỉnh", and "thành phố" for a centrally-run
+    city): as a headline's words after a body, and before the comma of a source."""
+    words = r"(?:tỉnh|thành phố|tp\.?)(?![\w])" if city else r"tỉnh(?![\w])"
+    return regex.compile(words + r"\s*"), regex.compile(words + r"\s*,")
 
 
 def _province_subject(lay: Layout, c: Candidate) -> bool:
@@ -329,7 +334,7 @@ def _extract(text: str, meta: Meta) -> Document:
     province = province_unit(res.province, res.system) if res.province else None
     url_unit = site_unit(lay, res, site)
     add_bare_communes(lay, res, published.isoformat() if published else None)
-    cands = find_candidates(lay)
+    cands = find_candidates(lay, published.year if published else None)
     title = _title_span(lay, meta.title)
     primary = _primary(lay, cands, res, province, title)
 

@@ -176,7 +176,7 @@ def unmarked(text: str) -> str:
 def _by_unmarked() -> dict[str, tuple[int, ...]]:
     """Unit numbers by the unmarked key of their name, made from the toneless index (no unit made)."""
     out: dict[str, list[int]] = {}
-    for k, ids in _gazetteer().loose._ids.items():
+    for k, ids in _gazetteer().loose.numbers():
         out.setdefault(unmarked(k), []).extend(ids)
     return {k: tuple(sorted(set(v))) for k, v in out.items()}
 
@@ -348,6 +348,10 @@ class _Index(Mapping[str, tuple[Unit, ...]]):
     def __contains__(self, k: object) -> bool:
         return k in self._ids
 
+    def numbers(self) -> Iterator[tuple[str, tuple[int, ...]]]:
+        """Each key with its units' numbers in the table (no unit made)."""
+        return iter(self._ids.items())
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
 
@@ -456,7 +460,7 @@ def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None =
     # the press writes a vowel's shape otherwise than the statistics office ("Mù Cang Chải" for
     # "Mù Căng Chải"): the same letters without any marks, where nothing closer is found
     table = _gazetteer()
-    bare = tuple(map(table.unit, _by_unmarked().get(unmarked(toneless(k)), ())))
+    bare = tuple(map(table.unit, _by_unmarked().get(unmarked(k), ())))
     if kinds is not None:
         bare = tuple(u for u in bare if u.kind in kinds)
     if system is not None:

@@ -284,6 +284,8 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
         rule, kinds = table[m.group("type")]
         if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
             continue
+        if _INITIAL_TYPE.fullmatch(m.group("type")) and _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+            continue  # "anh Lê Văn H. Cam Lộ": a person's initial, no "H." for huyện
         hit = _longest_unit(text, m.end(), kinds)
         noun = _count_noun_after().match(folded, hit[0]) if hit is not None and text[m.end():hit[0]].isdigit() else None
         if noun is not None and not _NAME_AFTER_NOUN.match(text, noun.end()):
@@ -550,11 +552,14 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
                        or _after_province_item(folded, s, out))) \
             and not _EVENT_AFTER.search(folded, e, min(end, e + 60)) \
             or _province_agency().search(text, max(0, s - 60), s) is not None \
-            or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None \
-            or _former().match(folded, e) is not None  # "khu vực Bình Dương (cũ) 1.215 mô hình": the former province
+            or _MERGER_PAREN.search(folded, max(0, s - 100), s) is not None
         # ("Đảng ủy Sở Y tế Hà Nội tổ chức …"; "thành phố Cần Thơ (hợp nhất Cần Thơ, Sóc Trăng, Hậu Giang)")
         if not opener and ((prev and prev.group(1)[0].isupper()) or (nxt and nxt.group(1).isupper())):
-            continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh")
+            continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh", "Báo Bình Phước (cũ)")
+        # "khu vực Long An (cũ) có 900 mô hình": a bare province called former, after an area word,
+        # is the former province ("Trường Chính trị Long An cũ" is a school's name)
+        opener = opener or (_former().match(folded, e) is not None
+                            and _FORMER_AREA_BEFORE.search(folded, max(0, s - 16), s) is not None)
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
         if found:
             # "Ở Ninh Bình, 6 tháng đầu năm …": a clause about that province, a unit like one named
@@ -564,6 +569,12 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
     return out
 
 
+#: a type word that is one letter and a dot ("h.", "p.", "q."): also a person's initial
+_INITIAL_TYPE = regex.compile(r"\w\.")
+#: a capitalised word of a name right before it ("Lê Văn H.", "chị Thị P.")
+_NAME_BEFORE = regex.compile(r"(?<![\w])\p{Lu}[\p{Ll}\p{M}]+[ ]+$")
+#: the words before a bare province called former that make it the unit: "khu vực", "địa bàn", "vùng"
+_FORMER_AREA_BEFORE = regex.compile(r"(?<![\w])(?:khu vực|địa bàn|vùng|thuộc)\s+$")
 #: a further item of a breakdown by former unit: ", Hưng Yên Bắc cũ 12 mô hình" (a name, "cũ", a number)
 _FORMER_ITEM = regex.compile(r"[,;]\s*(?:và\s+)?(?P<name>\p{Lu}[\w'’-]*(?:\s+\p{Lu}[\w'’-]*){0,3})"
                              + _CALLED_FORMER + r"(?=\s+(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên)\s+)?\d)")

@@ -1476,6 +1476,8 @@ def extract_models(lay: Layout, mentions: list[Mention]) -> list[Model]:
     quoted = _quoted(lay, quotes)
     listed = _listed(lay, quoted, mentions)
     found = sorted(quoted + listed + _unquoted(lay, quoted + listed), key=lambda f: f.start)
+    # a name of one letter is an initial or a unit type ("- H. Bố Trạch: 86 mô hình"), no model
+    found = [f for f in found if len(regex.sub(r"\W", "", f.name)) > 1]
     by_name = _units_by_name(mentions)
     attachable = _Mentions([mm for mm in mentions  # not a unit inside a name ("… Hội Nông dân xã")
                             if not _unit_word_names().search(lay.folded, max(0, mm.start - 16), mm.start)])

@@ -157,8 +157,8 @@ def _sum_check(kind: str, what: str, total: dict[str, Any], parts: list[dict[str
 
 def _breakdown(total: dict[str, Any], parts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The parts that break a total down by field. A total is often broken down twice, by the
-    SPEC's fields and by bodies or communities (``other`` groupings: "Công an tỉnh 126, Hội Nông
-    dân 214"): every part where all of them add up, else the SPEC's fields alone where there are
+    SPEC's fields and by bodies or communities (``other`` groupings: "Công an tỉnh 38, Hội Nông
+    dân 52"): every part where all of them add up, else the SPEC's fields alone where there are
     two or more, else all of them."""
     named = [p for p in parts if p["field"] != "other"]
     if len(named) < 2 or len(named) == len(parts) \
