@@ -419,6 +419,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
             if value is not None and not covered.holds(m.start("num")):
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
+        found.extend(_unit_list_after_noun(lay, _Spans(found), seg_start, seg_end, sent_start, para))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para or (
             _list_row(lay, sent_start) and para - c.para <= 12) or (
@@ -660,6 +661,37 @@ _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:(?:hội|đoàn)\s+)?(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
+
+
+#: the noun before a colon that opens a list of units with bare numbers: "Nhiều xã có số mô hình khá
+#: cao: xã A 26, xã B 19" (no number between the noun and the colon)
+_NOUN_BEFORE_UNIT_LIST = regex.compile(r"(?<![\w])mô hình(?:\s+[^\W\d][^\d:;.()]{0,40})?\s*:\s*")
+_UNIT_LIST_ITEM = regex.compile(
+    r"\s*(?:và\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+\p{Lu}[^\d,;:()]{0,30}?\s+"
+    r"(?:(?:có|với|là)\s+)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?\s*(?=[,;.]|và(?![\w])|$)", regex.IGNORECASE)
+
+
+def _unit_list_after_noun(lay: Layout, covered: _Spans, seg_start: int, seg_end: int, sent_start: int,
+                          para: int) -> list[Candidate]:
+    """"Nhiều xã có số mô hình khá cao: xã A 26, xã B 19, phường C 31": the noun stands before the
+    colon, each item names a unit and its bare number (two items at least)."""
+    opener = _NOUN_BEFORE_UNIT_LIST.search(lay.folded, seg_start, seg_end)
+    if opener is None or regex.search(r"\d", lay.folded[opener.start():opener.end()]):
+        return []
+    out: list[Candidate] = []
+    pos = opener.end()
+    while pos < seg_end:
+        m = _UNIT_LIST_ITEM.match(lay.text, pos, seg_end)
+        if m is None:
+            break
+        value = _value(m.group("num"))
+        if value is not None and not covered.holds(m.start("num")):
+            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
+                                 head="mô hình"))
+        pos = m.end()
+        sep = regex.match(r"\s*[,;]", lay.text[pos:seg_end])
+        pos += sep.end() if sep else 0
+    return out if len(out) >= 2 else []
 
 
 def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
