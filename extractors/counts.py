@@ -1222,10 +1222,11 @@ _SPACES = regex.compile(r"\s*")
 def _scope_opening(lay: Layout, c: Candidate) -> bool:
     """"Trong (tổng) số N mô hình …": the count opens its sentence after a scope word. (Patterns are
     matched in bounded windows: the regex module scans a match's whole range for its literals.)"""
-    return c.start - c.sentence_start <= 40 and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
+    return c.start - c.sentence_start <= 100 and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 _BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
 _SCOPE_END = regex.compile(r"[^,;.]*?(?:,|(?<![\w])này\s+(?:có|gồm)(?![\w]))")
-_SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:trong|trong số|trong tổng số)\s+")
+# (after a source at most: "Theo Ban Dân vận Huyện ủy, trong số 300 mô hình có …")
+_SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:theo\s+[^,.;:\d]{1,60},\s*)?(?:trong|trong số|trong tổng số)\s+")
 
 
 def _is_restated(lay: Layout, c: Candidate) -> bool:
