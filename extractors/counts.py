@@ -992,6 +992,10 @@ _COMMUNITY_OPENER = regex.compile(
 _UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)(?![\w])")
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
+#: the stock's verb listed before a registration right before the number
+_BUILT_THEN_REGISTERED = regex.compile(r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
+#: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
+_THEN_CARRIED_OUT = regex.compile(r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
@@ -1544,6 +1548,8 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     before = _back(lay, zone[0], c.start)
     for rule, before_re, _ in metric_rules():  # words right before the number first:
         if before_re is not None and before_re.search(before):  # "đăng ký xây dựng 41 mô hình mới"
+            if rule.code == "registered" and _BUILT_THEN_REGISTERED.search(before):
+                return "built"  # "đã xây dựng, đăng ký 1.800 mô hình": two acts, the stock
             return rule.code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
@@ -1552,11 +1558,12 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     if not hits:
         return None
     code = min(hits)[2]
-    if code == "registered":  # "đăng ký, xây dựng 8.000 mô hình", "đăng ký và xây dựng": two acts, the stock
-        first = min(h[1] for h in hits if h[2] == "registered")
-        if any(h[2] == "built" and h[1] > first and _VERB_SEPARATOR.search(lay.folded, first, h[1])
-               for h in hits):
-            code = "built"
+    if code == "registered":  # "đăng ký, xây dựng 8.000 mô hình", "xây dựng, đăng ký …": two acts, the stock
+        registered = [h[1] for h in hits if h[2] == "registered"]
+        if any(h[2] == "built" and any(_VERB_SEPARATOR.search(lay.folded, min(r, h[1]), max(r, h[1]))
+                                       for r in registered)
+               for h in hits) or _THEN_CARRIED_OUT.match(lay.folded, c.after_end):
+            code = "built"  # ("3.600 mô hình được đăng ký và triển khai": registered, then carried out)
     maintained, effective = _maintained()
     if code == "built" and maintained.search(before) and effective.match(lay.folded, c.end, c.after_end):
         return "effective"  # "duy trì 212 mô hình hoạt động hiệu quả"

@@ -58,8 +58,8 @@ def _is_congress_term(lay: Layout, start: int, end: int, para_start: int, window
     looked back over ("Trong nhiệm kỳ 2020 - 2025, …"), opening its sentence, or reported by a
     source ("… cho biết, nhiệm kỳ 2019 - 2024, …") is one."""
     word, lookback, reported = _term()
-    if not lay.folded.startswith(word, start):
-        return False
+    if not lay.folded.startswith(word, start) or lay.folded.startswith(word + " qua", start):
+        return False  # ("nhiệm kỳ qua" is the term just past, never a congress's name)
     before = lay.folded[max(para_start, start - window):start]
     sentence = regex.split(r"[.!?:]\s|\n", before)[-1]
     if not sentence.strip(" \t-–•*+"):
