@@ -993,9 +993,11 @@ _UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|th
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
-_BUILT_THEN_REGISTERED = regex.compile(r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
+_BUILT_THEN_REGISTERED = regex.compile(
+    r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
-_THEN_CARRIED_OUT = regex.compile(r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])")
+_THEN_CARRIED_OUT = regex.compile(
+    r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
