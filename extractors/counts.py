@@ -420,6 +420,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
                 found.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start,
                                        para, head="mô hình"))
         found.extend(_unit_list_after_noun(lay, _Spans(found), seg_start, seg_end, sent_start, para))
+        found.extend(_units_with_counts_in_parentheses(lay, _Spans(found), seg_start, seg_end, sent_start, para))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para or (
             _list_row(lay, sent_start) and para - c.para <= 12) or (
@@ -691,6 +692,30 @@ def _unit_list_after_noun(lay: Layout, covered: _Spans, seg_start: int, seg_end:
         pos = m.end()
         sep = regex.match(r"\s*[,;]", lay.text[pos:seg_end])
         pos += sep.end() if sep else 0
+    return out if len(out) >= 2 else []
+
+
+#: "Các huyện có nhiều mô hình là A (58), B (41) và C (47)": kinds of unit, the noun, then a list
+_UNITS_LIST_OPENER = regex.compile(
+    r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|địa phương|đơn vị)"
+    r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)\s+")
+_NAME_COUNT_PAREN = regex.compile(r"\p{Lu}[^,;.()\d\n]{1,40}?\s*\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
+                                  r"(?:\s+(?:mô hình|mh))?\s*\)")
+
+
+def _units_with_counts_in_parentheses(lay: Layout, covered: _Spans, seg_start: int, seg_end: int,
+                                      sent_start: int, para: int) -> list[Candidate]:
+    """"Các huyện có nhiều mô hình là A (58), B (41) và C (47)": each unit's count in parentheses
+    after its name (two items at least)."""
+    opener = _UNITS_LIST_OPENER.search(lay.folded, seg_start, seg_end)
+    if opener is None:
+        return []
+    out = []
+    for m in _NAME_COUNT_PAREN.finditer(lay.text, opener.end(), seg_end):
+        value = _value(m.group("num"))
+        if value is not None and not covered.holds(m.start("num")):
+            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
+                                 head="mô hình"))
     return out if len(out) >= 2 else []
 
 

@@ -111,8 +111,15 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     # an abbreviation with a dot may touch its name: "P.Thu Thủy", "TP.HCM"
     # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý")
     qual = alternation(lexicon()["units"]["type_qualifiers"])
+    # "Các huyện có nhiều mô hình là A (58), B (41) và C (47)": kinds of unit, a short predicate,
+    # then their names (only after "các/những")
+    # (the predicate opens with a verb of having or leading: "các xã Lũng Cú, Đồng Văn, …, là nơi …"
+    # lists communes)
+    pred = r"(?:có|dẫn đầu|đứng đầu|nổi bật|đạt|xây dựng|triển khai)(?:(?!\s(?:là|gồm|như)\s)[^.;:()\d\n]){0,50}?"
+    kinds = r"(?:\s*,\s*(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu))*"
     pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những)\s+)?(?P<type>{body})"
-                        rf"(?:\s*:\s*|\s+(?P<qual>(?:{qual})\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
+                        rf"(?:\s*:\s*|(?(plural){kinds}\s+(?P<pred>{pred})\s+(?:là|gồm|như)\s+|(?!))"
+                        rf"|\s+(?P<qual>(?:{qual})\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
     return pat, table
 
 
@@ -244,6 +251,8 @@ def _not_first() -> frozenset[str]:
 
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
+#: an item's count in parentheses after its name: "Kỳ Anh (58)", "Hữu Lũng (86 mô hình)"
+_ITEM_COUNT_PAREN = regex.compile(r"\s*\(\s*\d{1,3}(?:\.\d{3})*(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN = regex.compile(r"\s*\(\s*")
 _PAREN_END = regex.compile(r"\s*\)")
 
@@ -314,6 +323,9 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             if parent is not None:
                 group.append(parent)
                 n_end = _PAREN_END.match(text, parent.end).end()  # type: ignore[union-attr]
+            elif m.group("pred") is not None:  # "… là A (58), B (41 mô hình) và C (47)": an item's count
+                count = _ITEM_COUNT_PAREN.match(text, n_end)
+                n_end = count.end() if count else n_end
             sep = _LIST_SEP.match(text, n_end)
             if not sep or sep.end() >= end:
                 break
