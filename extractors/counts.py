@@ -2550,6 +2550,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field_text = _TRAILING_LINK.sub("", lead[m.start("group"):verb[0].start if verb else len(lead)]
                                               ).strip(" ,;:-–()")
             grouped.append(c)
+            if c.parent is None and under_total(c):  # "Phân theo khối: khối chính quyền 1.024 mô hình; …"
+                parts_apart.append(c)
     labelled = [c for c in cands if c.parent is not None and c.label and not c.merged
                 and c.field in (None, "all") and c.metric != "increase"]
     for c in labelled:  # "- Thanh niên tham gia phát triển kinh tế, khởi nghiệp: 5 mô hình": its one field
