@@ -661,7 +661,9 @@ _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt
 # "Kinh tế | 2.936": a table row; "cấp tỉnh Hội 96": an organisation's own level
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:(?:hội|đoàn)\s+)?(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
-_FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)")
+# ("Phân theo cấp: cấp tỉnh 58, cấp huyện 417, …", "Theo cấp công nhận, cấp tỉnh 86, …")
+_FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)"
+                                   r"|(?<![\w])theo\s+(?:cấp(?:\s+công nhận)?|lĩnh vực|khối)\s*[:,]")
 
 
 #: the noun before a colon that opens a list of units with bare numbers: "Nhiều xã có số mô hình khá
@@ -772,6 +774,12 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         scan_from = opener.end()
     if by_year and not carried:
         scan_from = seg_start  # "năm 2019: 2.905 và 9 tháng đầu năm 2020 là 2.900 mô hình": items before it too
+    if not carried and found[0].sentence_start == sent_start:
+        # "Theo cấp công nhận, cấp tỉnh 86, cấp huyện 721, cấp xã 2.320 mô hình": the noun only at
+        # the last item; the items from the list's opener on
+        pre = _FIELD_LIST_OPENER.search(lay.folded, seg_start, found[0].start)
+        if pre is not None and pre.end() < scan_from:
+            scan_from = pre.end()
     head = (first or found[0]).head
     taken = {c.start for c in found}
     out: list[Candidate] = []
