@@ -2706,8 +2706,10 @@ def _merge_restatements(cands: list[Candidate]) -> None:
             weak_c = c.metric is None or c.title or c.restated
             if not weak_c or (d.metric is None and not c.title) or (c.title and d.title):
                 continue
-            if c.metric is not None and d.metric is not None and c.metric != d.metric and not c.restated:
-                continue  # a restatement ("Trong tổng số 210 mô hình nêu trên") takes the first's verb
+            if c.metric is not None and d.metric is not None and c.metric != d.metric and not c.restated \
+                    and not (c.title and not d.title):
+                continue  # a restatement ("Trong tổng số 210 mô hình nêu trên") takes the first's verb, and
+                # a headline the body's ("Tỉnh A xây dựng 58 mô hình" over "… đăng ký xây dựng 58 mô hình")
             if any(getattr(c, n) not in (None, "all") and getattr(d, n) not in (None, "all", getattr(c, n))
                    for n in ("field", "level")):
                 continue  # "20 mô hình kinh tế … công nhận 20 mô hình văn hóa": two statements
