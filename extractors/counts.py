@@ -247,6 +247,7 @@ class Candidate:
     national: bool = False  # a count of the country, a ministry's force or a region: no unit
     opener_metric: str | None = None  # a part's list opener's own verb ("Các cấp ủy đã công nhận: …")
     dated: bool = False  # its own words give its period ("năm 2023 có …")
+    respective: int | None = None  # its place in "lần lượt là 96 và 104": the unit named in that place
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -421,6 +422,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
                                        para, head="mô hình"))
         found.extend(_unit_list_after_noun(lay, _Spans(found), seg_start, seg_end, sent_start, para))
         found.extend(_units_with_counts_in_parentheses(lay, _Spans(found), seg_start, seg_end, sent_start, para))
+        found.extend(_respectively(lay, found, seg_start, seg_end, sent_start, para))
         # "230 mô hình; trong đó …", "… 1.046 lượt mô hình. Trong đó: cấp huyện 318 lượt, …"
         context = found or [c for c in out[-1:] if c.para == para or (
             _list_row(lay, sent_start) and para - c.para <= 12) or (
@@ -719,6 +721,43 @@ def _units_with_counts_in_parentheses(lay: Layout, covered: _Spans, seg_start: i
             out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
                                  head="mô hình"))
     return out if len(out) >= 2 else []
+
+
+#: "Huyện A và huyện B có số mô hình ít nhất, lần lượt là 96 và 104": the noun, then numbers in
+#: the order of the units named before them
+_RESPECTIVELY = regex.compile(r"(?:(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,40}?)?(?<![\w])lần lượt(?:\s+là)?\s+")
+_NOUN_AFTER_NUMBERS = regex.compile(r"[\d.,\s]*(?:và\s+)?[\d.]+\s+mô hình(?![\w])")
+_RESPECTIVE_NUMBER = regex.compile(
+    r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?(?:\s*(?:,|và)\s*|(?=\s*[.;)]|\s*$))")
+
+
+def _respectively(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int, sent_start: int,
+                  para: int) -> list[Candidate]:
+    """"…, lần lượt là 96 và 104": each number a count of the unit named in its place (two at least);
+    a number already read as a count ("… và 47 mô hình") takes its place too."""
+    opener = _RESPECTIVELY.search(lay.folded, seg_start, seg_end)
+    if opener is None or not (lay.folded.startswith("mô hình", opener.start())
+                              or _NOUN_AFTER_NUMBERS.match(lay.folded, opener.end(), seg_end)):
+        return []  # the noun before "lần lượt", or after its numbers ("lần lượt 58, 41 và 47 mô hình")
+    at = {c.start: c for c in found}
+    items: list[Candidate] = []
+    pos = opener.end()
+    while pos < seg_end:
+        m = _RESPECTIVE_NUMBER.match(lay.folded, pos, seg_end)
+        if m is None:
+            break
+        value = _value(m.group("num"))
+        if value is None:
+            return []
+        c = at.get(m.start("num")) or Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end,
+                                                 sent_start, para, head="mô hình")
+        items.append(c)
+        pos = m.end()
+    if len(items) < 2:
+        return []
+    for k, c in enumerate(items):
+        c.respective = k
+    return [c for c in items if c.start not in at]
 
 
 def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_end: int,
@@ -2203,6 +2242,11 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
         c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary,
                                                             primary_max)
+        if c.respective is not None:  # "Huyện A và huyện B …, lần lượt là 96 và 104"
+            named = [m for m in mentions if c.seg_start <= m.start < c.start and m.unit is not None
+                     and m.unit.level != "province"]
+            if c.respective < len(named):
+                c.locality = _ref(named[c.respective])
         # "Thành ủy Hà Nội biểu dương 150 mô hình cấp thành phố": the city of a count is a province
         # where the count is about a centrally-run city, whatever the article's province
         unit = c.locality or primary
