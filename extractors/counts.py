@@ -1620,11 +1620,15 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     words by the order of ``[[metric]]`` ("xây dựng và phát huy hiệu quả 287 mô hình" is built).
     """
     before = _back(lay, zone[0], c.start)
-    for rule, before_re, _ in metric_rules():  # words right before the number first:
-        if before_re is not None and before_re.search(before):  # "đăng ký xây dựng 41 mô hình mới"
-            if rule.code == "registered" and _BUILT_THEN_REGISTERED.search(before):
-                return "built"  # "đã xây dựng, đăng ký 1.800 mô hình": two acts, the stock
-            return rule.code
+    # words right before the number first ("đăng ký xây dựng 41 mô hình mới"); of two, the longer
+    # ("đăng ký xây dựng thêm 2" is registered, not the "xây dựng thêm" of new), then the rules' order
+    anchored = [(m.start(), k, rule.code) for k, (rule, before_re, _) in enumerate(metric_rules())
+                if before_re is not None and (m := before_re.search(before)) is not None]
+    if anchored:
+        code = min(anchored)[2]
+        if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
+            return "built"  # "đã xây dựng, đăng ký 1.800 mô hình": two acts, the stock
+        return code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
             return rule.code
