@@ -248,6 +248,8 @@ class Candidate:
     opener_metric: str | None = None  # a part's list opener's own verb ("Các cấp ủy đã công nhận: …")
     dated: bool = False  # its own words give its period ("năm 2023 có …")
     respective: int | None = None  # its place in "lần lượt là 96 và 104": the unit named in that place
+    context_dated: bool = False  # the sentences before it give its period (no stock at publication)
+    item_at: int | None = None  # where the name of its list item starts ("A (62)"): the unit named there
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -663,25 +665,30 @@ _YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt
 # "Kinh tế | 2.936": a table row; "cấp tỉnh Hội 96": an organisation's own level
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:(?:hội|đoàn)\s+)?(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"
-# ("Phân theo cấp: cấp tỉnh 58, cấp huyện 417, …", "Theo cấp công nhận, cấp tỉnh 86, …")
+# ("Phân theo cấp: cấp tỉnh 44, cấp huyện 305, …", "Theo cấp công nhận, cấp tỉnh 29, …")
 _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)"
                                    r"|(?<![\w])theo\s+(?:cấp(?:\s+công nhận)?|lĩnh vực|khối)\s*[:,]")
 
 
-#: the noun before a colon that opens a list of units with bare numbers: "Nhiều xã có số mô hình khá
-#: cao: xã A 26, xã B 19" (no number between the noun and the colon)
-_NOUN_BEFORE_UNIT_LIST = regex.compile(r"(?<![\w])mô hình(?:\s+[^\W\d][^\d:;.()]{0,40})?\s*:\s*")
+#: the noun counted before a colon that opens a list of units with bare numbers: "Nhiều xã có số
+#: mô hình khá cao: xã A 17, xã B 23" (a number of models, not of households or members)
+_NOUN_BEFORE_UNIT_LIST = regex.compile(
+    r"(?<![\w])(?:số|số lượng|nhiều)\s+mô hình(?:\s+[^\W\d][^\d:;.()]{0,40})?\s*:\s*")
+_MEASURED_BEFORE = regex.compile(r"(?<![\w])(?:hộ|thành viên|người|tỷ lệ|kinh phí|điểm|lượt|thôn|ấp)(?![\w])")
+#: an item: a unit's type word, its capitalised name, the number (no year, day or village number)
 _UNIT_LIST_ITEM = regex.compile(
-    r"\s*(?:và\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+\p{Lu}[^\d,;:()]{0,30}?\s+"
-    r"(?:(?:có|với|là)\s+)?(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?\s*(?=[,;.]|và(?![\w])|$)", regex.IGNORECASE)
+    r"\s*(?:và\s+)?(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
+    r"\p{Lu}[\w'’]*(?:(?:\s+|\s*-\s*)\p{Lu}[\w'’]*)*\s+(?:(?:có|với|là|đạt)\s+)?"
+    r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?\s*(?=[,;.]|và(?![\w])|$)")
+_ITEM_SEPARATOR = regex.compile(r"\s*[,;]")
 
 
 def _unit_list_after_noun(lay: Layout, covered: _Spans, seg_start: int, seg_end: int, sent_start: int,
                           para: int) -> list[Candidate]:
-    """"Nhiều xã có số mô hình khá cao: xã A 26, xã B 19, phường C 31": the noun stands before the
-    colon, each item names a unit and its bare number (two items at least)."""
+    """"Nhiều xã có số mô hình khá cao: xã A 17, xã B 23, phường C 31": the noun counted stands
+    before the colon, each item names a unit and its bare number (two items at least)."""
     opener = _NOUN_BEFORE_UNIT_LIST.search(lay.folded, seg_start, seg_end)
-    if opener is None or regex.search(r"\d", lay.folded[opener.start():opener.end()]):
+    if opener is None or _MEASURED_BEFORE.search(lay.folded, max(seg_start, opener.start() - 30), opener.start()):
         return []
     out: list[Candidate] = []
     pos = opener.end()
@@ -694,32 +701,45 @@ def _unit_list_after_noun(lay: Layout, covered: _Spans, seg_start: int, seg_end:
             out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
                                  head="mô hình"))
         pos = m.end()
-        sep = regex.match(r"\s*[,;]", lay.text[pos:seg_end])
-        pos += sep.end() if sep else 0
+        sep = _ITEM_SEPARATOR.match(lay.text, pos, seg_end)
+        pos = sep.end() if sep else pos
     return out if len(out) >= 2 else []
 
 
-#: "Các huyện có nhiều mô hình là A (58), B (41) và C (47)": kinds of unit, the noun, then a list
+#: "Các huyện có nhiều mô hình là A (62), B (41) và C (37)": kinds of unit, the noun, then a list
 _UNITS_LIST_OPENER = regex.compile(
-    r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|địa phương|đơn vị)"
+    r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|địa phương)"
     r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)\s+")
-_NAME_COUNT_PAREN = regex.compile(r"\p{Lu}[^,;.()\d\n]{1,40}?\s*\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
-                                  r"(?:\s+(?:mô hình|mh))?\s*\)")
+#: an item: a capitalised name (its type word before it at most), its count in parentheses (no year)
+_NAME_COUNT_PAREN = regex.compile(
+    r"(?:(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|h\.)\s+)?(?P<name>\p{Lu}[^,;.()\d\n]{1,40}?)"
+    r"\s*\(\s*(?!(?:19|20)\d\d\s*\))(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4})(?:\s+(?:mô hình|mh))?\s*\)")
+_PAREN_ITEM_GAP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)")
 
 
 def _units_with_counts_in_parentheses(lay: Layout, covered: _Spans, seg_start: int, seg_end: int,
                                       sent_start: int, para: int) -> list[Candidate]:
-    """"Các huyện có nhiều mô hình là A (58), B (41) và C (47)": each unit's count in parentheses
-    after its name (two items at least)."""
+    """"Các huyện có nhiều mô hình là A (62), B (41) và C (37)": each unit's count in parentheses
+    after its name (two items at least, one after the other); the count's unit is the one named
+    there (``item_at``: where its name starts)."""
     opener = _UNITS_LIST_OPENER.search(lay.folded, seg_start, seg_end)
-    if opener is None:
+    if opener is None or _MEASURED_BEFORE.search(lay.folded, opener.start(), opener.end()):
         return []
     out = []
-    for m in _NAME_COUNT_PAREN.finditer(lay.text, opener.end(), seg_end):
+    pos = opener.end()
+    while pos < seg_end:
+        m = _NAME_COUNT_PAREN.match(lay.text, pos, seg_end)
+        if m is None:
+            break
         value = _value(m.group("num"))
         if value is not None and not covered.holds(m.start("num")):
-            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
-                                 head="mô hình"))
+            c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head="mô hình")
+            c.item_at = m.start("name")
+            out.append(c)
+        gap = _PAREN_ITEM_GAP.match(lay.text, m.end(), seg_end)
+        if gap is None:
+            break
+        pos = gap.end()
     return out if len(out) >= 2 else []
 
 
@@ -803,7 +823,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         opener = _FIELD_LIST_OPENER.search(lay.folded, found[0].end, seg_end) \
             or _part_cue().search(lay.folded, found[0].end, min(seg_end, found[0].end + 60)) \
             or _PAREN_AFTER.match(lay.folded, found[0].end, min(seg_end, found[0].end + 64)) \
-            or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start, found[0].sentence_start + 40)
+            or (_SCOPE_OPENING.match(lay.folded, found[0].sentence_start, found[0].sentence_start + SCOPE_OPENING_REACH)
                 and _SCOPE_END.search(
                 lay.folded, found[0].end, min(seg_end, found[0].end + 20)))  # "Trong số 24 mô hình này, …"
     if first is None and opener is None:
@@ -814,7 +834,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     if by_year and not carried:
         scan_from = seg_start  # "năm 2019: 2.905 và 9 tháng đầu năm 2020 là 2.900 mô hình": items before it too
     if not carried and found[0].sentence_start == sent_start:
-        # "Theo cấp công nhận, cấp tỉnh 86, cấp huyện 721, cấp xã 2.320 mô hình": the noun only at
+        # "Theo cấp công nhận, cấp tỉnh 29, cấp huyện 305, cấp xã 1.410 mô hình": the noun only at
         # the last item; the items from the list's opener on
         pre = _FIELD_LIST_OPENER.search(lay.folded, seg_start, found[0].start)
         if pre is not None and pre.end() < scan_from:
@@ -1065,11 +1085,10 @@ _UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|th
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
-_BUILT_THEN_REGISTERED = regex.compile(
-    r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
+_BUILT_THEN_REGISTERED = regex.compile(r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
-_THEN_CARRIED_OUT = regex.compile(
-    r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])")
+_THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
+    r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
@@ -1300,9 +1319,12 @@ _SPACES = regex.compile(r"\s*")
 def _scope_opening(lay: Layout, c: Candidate) -> bool:
     """"Trong (tổng) số N mô hình …": the count opens its sentence after a scope word. (Patterns are
     matched in bounded windows: the regex module scans a match's whole range for its literals.)"""
-    return c.start - c.sentence_start <= 100 and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
+    return c.start - c.sentence_start <= SCOPE_OPENING_REACH \
+        and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 _BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
 _SCOPE_END = regex.compile(r"[^,;.]*?(?:,|(?<![\w])này\s+(?:có|gồm)(?![\w]))")
+#: how far into its sentence a restating "trong số N" may stand (after a source: "Theo …, trong số …")
+SCOPE_OPENING_REACH = 100
 # (after a source at most: "Theo Ban Dân vận Huyện ủy, trong số 300 mô hình có …")
 _SCOPE_OPENING = regex.compile(r"[\s\-–•*]*(?:theo\s+[^,.;:\d]{1,60},\s*)?(?:trong|trong số|trong tổng số)\s+")
 
@@ -1627,7 +1649,7 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
     if anchored:
         code = min(anchored)[2]
         if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
-            return "built"  # "đã xây dựng, đăng ký 1.800 mô hình": two acts, the stock
+            return "built"  # "đã xây dựng, đăng ký 940 mô hình": two acts, the stock
         return code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
@@ -2246,6 +2268,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
         c.locality = None if c.national else _own_locality(lay, zone, c, mentions, province, primary,
                                                             primary_max)
+        if c.item_at is not None:  # "… là A (62), B (41)": the unit its item names, else no count
+            own = [m for m in mentions if m.start == c.item_at and m.unit is not None]
+            if own:
+                c.locality = _ref(own[0])
+            else:
+                c.merged = True
         if c.respective is not None:  # "Huyện A và huyện B …, lần lượt là 96 và 104"
             named = [m for m in mentions if c.seg_start <= m.start < c.start and m.unit is not None
                      and m.unit.level != "province"]
@@ -2342,6 +2370,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.field = _paragraph_field(lay, c)
         if c.period is None:
             c.period = _context_period(lay, reporting, c, first_in_sentence[c.sentence_start], published)
+            c.context_dated = c.period != published  # "Năm 2023, … . Khối chính quyền có 80 mô hình"
         if c.locality is None and not c.national and c.parent is None and previous is not None \
                 and previous.sentence_start == c.sentence_start and previous.locality is not None \
                 and previous.locality != primary and not words("counts", "unit_total_words").search(fold(c.lead)):
@@ -2606,7 +2635,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field_text = _TRAILING_LINK.sub("", lead[m.start("group"):verb[0].start if verb else len(lead)]
                                               ).strip(" ,;:-–()")
             grouped.append(c)
-            if c.parent is None and under_total(c):  # "Phân theo khối: khối chính quyền 1.024 mô hình; …"
+            if c.parent is None and under_total(c):  # "Phân theo khối: khối chính quyền 610 mô hình; …"
                 parts_apart.append(c)
     labelled = [c for c in cands if c.parent is not None and c.label and not c.merged
                 and c.field in (None, "all") and c.metric != "increase"]
@@ -2690,7 +2719,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 p.field, p.field_text = "other", lead
     for c in parts_apart:  # a part stated apart takes its total's metric and period (GUIDELINES §4.2)
         if unit_total is not None and not c.dated and c.metric in WEAK_METRICS:
-            c.metric, c.period = unit_total.metric, unit_total.period
+            c.metric = unit_total.metric
+            if not c.context_dated:  # (a year the sentences before it give is its own: "Năm 2023, …")
+                c.period = unit_total.period
 
 
 @cache

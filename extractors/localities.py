@@ -113,7 +113,7 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     qual = alternation(lexicon()["units"]["type_qualifiers"])
     # "Các huyện có nhiều mô hình là A (58), B (41) và C (47)": kinds of unit, a short predicate,
     # then their names (only after "các/những")
-    # (the predicate opens with a verb of having or leading: "các xã Lũng Cú, Đồng Văn, …, là nơi …"
+    # (the predicate opens with a verb of having or leading: "các xã Tà Xùa, Háng Đồng, …, là nơi …"
     # lists communes)
     pred = r"(?:có|dẫn đầu|đứng đầu|nổi bật|đạt|xây dựng|triển khai)(?:(?!\s(?:là|gồm|như)\s)[^.;:()\d\n]){0,50}?"
     kinds = r"(?:\s*,\s*(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu))*"
@@ -251,7 +251,7 @@ def _not_first() -> frozenset[str]:
 
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
-#: an item's count in parentheses after its name: "Kỳ Anh (58)", "Hữu Lũng (86 mô hình)"
+#: an item's count in parentheses after its name: "Nghi Lộc (63)", "Yên Thành (72 mô hình)"
 _ITEM_COUNT_PAREN = regex.compile(r"\s*\(\s*\d{1,3}(?:\.\d{3})*(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN = regex.compile(r"\s*\(\s*")
 _PAREN_END = regex.compile(r"\s*\)")

@@ -53,13 +53,16 @@ def _term() -> tuple[str, regex.Pattern[str], regex.Pattern[str]]:
     return fold(ex["term"]), regex.compile(ex["term_lookback"]), regex.compile(rf"(?:{reported})\s*[,:]\s*$")
 
 
+_TERM_PAST = regex.compile(r"\s+(?:vừa\s+)?qua(?![\w])")
+
+
 def _is_congress_term(lay: Layout, start: int, end: int, para_start: int, window: int) -> bool:
     """"khóa XVII, nhiệm kỳ 2020 - 2025": a term of office naming a congress, not a period; a term
     looked back over ("Trong nhiệm kỳ 2020 - 2025, …"), opening its sentence, or reported by a
     source ("… cho biết, nhiệm kỳ 2019 - 2024, …") is one."""
     word, lookback, reported = _term()
-    if not lay.folded.startswith(word, start) or lay.folded.startswith(word + " qua", start):
-        return False  # ("nhiệm kỳ qua" is the term just past, never a congress's name)
+    if not lay.folded.startswith(word, start) or _TERM_PAST.match(lay.folded, start + len(word), end + 1):
+        return False  # ("nhiệm kỳ (vừa) qua" is the term just past, never a congress's name)
     before = lay.folded[max(para_start, start - window):start]
     sentence = regex.split(r"[.!?:]\s|\n", before)[-1]
     if not sentence.strip(" \t-–•*+"):
@@ -518,7 +521,11 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             continue
         k = bisect.bisect_left(phase_starts, e.start)
         after = bisect.bisect_right(phase_starts, e.start)
-        if k:
+        terms = [p for p in phases[:k] if p.text.lower().startswith(_term()[0])] \
+            if e.text.lower().startswith(_term()[0]) else []
+        if terms:  # "nhiệm kỳ qua": the term the article names, not a phase named since
+            e.period = terms[-1].period
+        elif k:
             e.period = phases[k - 1].period
         elif after < len(phases):
             e.period = phases[after].period
