@@ -657,6 +657,10 @@ _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\
 _UNIT_ITEM_LEAD = regex.compile(
     r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.)\s*\p{Lu}[^\d,;:()]{0,30}?"
     r"\s+(?:(?:có|với|là)\s+)?(?:(?:hơn|gần|trên|khoảng)\s+)?$")
+#: a later item of a list by unit named bare: "huyện A 214 mô hình, B 198, C 176" (its unit is the
+#: mention the list's name gives it)
+_BARE_NAME_ITEM_LEAD = regex.compile(
+    r"(?:[,;]\s*|\svà\s+)\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3}\s+(?:(?:có|với|là)\s+)?$")
 #: the own words of an item of a list by year, before its number: "năm 2017 là ", "và năm 2020 "
 _YEAR_LEAD = regex.compile(r"\s*(?:và\s+)?năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|công nhận|được công nhận)?\s*$",
                            regex.IGNORECASE)
@@ -857,7 +861,8 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
         if value is not None and not carried and by_unit \
-                and _UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start()):
+                and (_UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start())
+                     or _BARE_NAME_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 40), m.start())):
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         if value is not None and by_year and _YEAR_ITEM.search(before):

@@ -251,6 +251,8 @@ def _not_first() -> frozenset[str]:
 
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
+#: an item's count right after its name: "huyện A 214 mô hình, B 198"
+_ITEM_COUNT_BARE = regex.compile(r"\s+(?:có\s+|với\s+)?\d{1,3}(?:\.\d{3})*(?:\s+mô hình)?(?=\s*,|\s+và\s)")
 #: an item's count in parentheses after its name: "Nghi Lộc (63)", "Yên Thành (72 mô hình)"
 _ITEM_COUNT_PAREN = regex.compile(r"\s*\(\s*\d{1,3}(?:\.\d{3})*(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN = regex.compile(r"\s*\(\s*")
@@ -326,10 +328,13 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             elif m.group("pred") is not None:  # "… là A (58), B (41 mô hình) và C (47)": an item's count
                 count = _ITEM_COUNT_PAREN.match(text, n_end)
                 n_end = count.end() if count else n_end
-            sep = _LIST_SEP.match(text, n_end)
+            counted = _ITEM_COUNT_BARE.match(text, n_end)  # "huyện A 214 mô hình, B 198, …": each item's count
+            sep = _LIST_SEP.match(text, counted.end() if counted else n_end)
             if not sep or sep.end() >= end:
                 break
             nxt = _longest_unit(text, sep.end(), kinds)
+            if counted is not None and nxt is None:
+                break  # (after a count, only a unit the gazetteer holds goes on with the list)
             if nxt is None:
                 # a unit the gazetteer lacks, as a list item: "xã Tuấn Đạo, Vĩnh Khương;"
                 u_end = _unknown_name(text, sep.end(), kinds) if full_word else None
