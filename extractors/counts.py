@@ -694,19 +694,32 @@ def _unit_list_after_noun(lay: Layout, covered: _Spans, seg_start: int, seg_end:
     opener = _NOUN_BEFORE_UNIT_LIST.search(lay.folded, seg_start, seg_end)
     if opener is None or _MEASURED_BEFORE.search(lay.folded, max(seg_start, opener.start() - 30), opener.start()):
         return []
+    return _list_items(lay, _UNIT_LIST_ITEM, _ITEM_SEPARATOR, opener.end(), covered,
+                       (seg_start, seg_end, sent_start, para), gap_needed=False)
+
+
+def _list_items(lay: Layout, item: regex.Pattern[str], gap: regex.Pattern[str], pos: int, covered: _Spans,
+                where: tuple[int, int, int, int], gap_needed: bool = True) -> list[Candidate]:
+    """The counts of a list's items, one after the other from ``pos``: each ``item`` match gives its
+    group "num" (and "name", where its unit is named: ``item_at``), ``gap`` parts two items (or may
+    be missing, without ``gap_needed``); two items at least. ``where``: the segment's start and end,
+    its sentence's start and its paragraph."""
+    seg_start, seg_end, sent_start, para = where
     out: list[Candidate] = []
-    pos = opener.end()
     while pos < seg_end:
-        m = _UNIT_LIST_ITEM.match(lay.text, pos, seg_end)
+        m = item.match(lay.text, pos, seg_end)
         if m is None:
             break
         value = _value(m.group("num"))
         if value is not None and not covered.holds(m.start("num")):
-            out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
-                                 head="mô hình"))
-        pos = m.end()
-        sep = _ITEM_SEPARATOR.match(lay.text, pos, seg_end)
-        pos = sep.end() if sep else pos
+            c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head="mô hình")
+            if "name" in item.groupindex:
+                c.item_at = m.start("name")
+            out.append(c)
+        sep = gap.match(lay.text, m.end(), seg_end)
+        if sep is None and gap_needed:
+            break
+        pos = sep.end() if sep else m.end()
     return out if len(out) >= 2 else []
 
 
@@ -729,22 +742,8 @@ def _units_with_counts_in_parentheses(lay: Layout, covered: _Spans, seg_start: i
     opener = _UNITS_LIST_OPENER.search(lay.folded, seg_start, seg_end)
     if opener is None or _MEASURED_BEFORE.search(lay.folded, opener.start(), opener.end()):
         return []
-    out = []
-    pos = opener.end()
-    while pos < seg_end:
-        m = _NAME_COUNT_PAREN.match(lay.text, pos, seg_end)
-        if m is None:
-            break
-        value = _value(m.group("num"))
-        if value is not None and not covered.holds(m.start("num")):
-            c = Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head="mô hình")
-            c.item_at = m.start("name")
-            out.append(c)
-        gap = _PAREN_ITEM_GAP.match(lay.text, m.end(), seg_end)
-        if gap is None:
-            break
-        pos = gap.end()
-    return out if len(out) >= 2 else []
+    return _list_items(lay, _NAME_COUNT_PAREN, _PAREN_ITEM_GAP, opener.end(), covered,
+                       (seg_start, seg_end, sent_start, para))
 
 
 #: "Huyện A và huyện B có số mô hình ít nhất, lần lượt là 96 và 104": the noun, then numbers in
