@@ -55,7 +55,7 @@ _NEW_UNIT_AFTER = regex.compile(r"\s*(?:\(\s*mới\s*\)|mới\s+(?:được\s+)?
 
 
 def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit | None,
-             title: tuple[int, int] = (0, 0)) -> Unit | None:
+             title: tuple[int, int] = (0, 0), headline: str | None = None) -> Unit | None:
     """The unit the article reports on: the scope of its first count, else its most named unit.
 
     In the 2008 system the candidates are provinces and districts (communes only where a count's
@@ -77,7 +77,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     def counted(m: Mention) -> bool:
         return allowed(m.unit) or (m.unit is not None and m.unit.level == "province" and id(m) not in qualifying)
 
-    title_body = province is not None and _province_body_title(lay, title, province)
+    # the headline as given (the page's text may not repeat it), else the text's own headline line
+    headline = headline or (lay.text[title[0]:title[1]] if title[1] > title[0] else "")
+    title_body = province is not None and bool(headline) and _province_body_title(headline, province)
     lead = _TITLE_LEAD.match(lay.text, title[0], title[1]) if title[1] > title[0] else None
     if lead is not None:  # "Quảng Nam: Công nhận 45 mô hình …": the headline names the reported unit
         known = [m.unit for m in mentions if m.unit is not None] + ([province] if province is not None else [])
@@ -178,19 +180,18 @@ def _body_head() -> regex.Pattern[str]:
     return regex.compile(rf"(?:(?:{bodies})\s+(?:\(\w+\)\s+)?)+")
 
 
-def _province_body_title(lay: Layout, title: tuple[int, int], province: Unit) -> bool:
-    """The headline opens with a body of the province: its bare unit word ("Hội LHPN tỉnh sơ kết …")
-    or the province's name ("Công an Lào Cai: …", "BĐBP Kon Tum lan tỏa …")."""
-    if title[1] <= title[0]:
-        return False
-    m = _body_head().match(lay.folded, title[0], title[1])
+def _province_body_title(headline: str, province: Unit) -> bool:
+    """The headline opens with a body of the province: its bare unit word ("Hội LHPN tỉnh sơ kết …",
+    "Hội Nông dân tỉnh: …") or the province's name ("Công an Lào Cai: …", "BĐBP Kon Tum lan tỏa …")."""
+    folded = fold(headline)
+    m = _body_head().match(folded)
     if m is None:
         return False
-    rest = lay.folded[m.end():title[1]]
+    rest = folded[m.end():]
     name = fold(province.name)
     unit_word = _province_words(province.kind == "thành phố")[0].match(rest)
     if unit_word is not None:
-        after = lay.text[m.end() + unit_word.end():title[1]]
+        after = headline[m.end() + unit_word.end():]
         if not after[:1].isupper():
             return True  # "Hội LHPN tỉnh sơ kết …"
         rest = rest[unit_word.end():]
@@ -336,7 +337,8 @@ def _extract(text: str, meta: Meta) -> Document:
     add_bare_communes(lay, res, published.isoformat() if published else None)
     cands = find_candidates(lay, published.year if published else None)
     title = _title_span(lay, meta.title)
-    primary = _primary(lay, cands, res, province, title)
+    primary = _primary(lay, cands, res, province, title,
+                       unicodedata.normalize("NFC", meta.title) if meta.title else None)
 
     localities: list[Locality] = []
     named = res.units()
