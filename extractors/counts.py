@@ -674,6 +674,8 @@ _FIELD_LIST_OPENER = regex.compile(r"lĩnh vực\s*:|\s-\s*(?=lĩnh vực)"
                                    r"|(?<![\w])theo\s+(?:cấp(?:\s+công nhận)?|lĩnh vực|khối)\s*[:,]")
 
 
+#: the type words that open a unit's name in the lists below ("xã A 17", "TP. B (41)")
+_UNIT_TYPES = r"xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?"
 #: the noun counted before a colon that opens a list of units with bare numbers: "Nhiều xã có số
 #: mô hình khá cao: xã A 17, xã B 23" (a number of models, not of households or members)
 _NOUN_BEFORE_UNIT_LIST = regex.compile(
@@ -681,7 +683,7 @@ _NOUN_BEFORE_UNIT_LIST = regex.compile(
 _MEASURED_BEFORE = regex.compile(r"(?<![\w])(?:hộ|thành viên|người|tỷ lệ|kinh phí|điểm|lượt|thôn|ấp)(?![\w])")
 #: an item: a unit's type word, its capitalised name, the number (no year, day or village number)
 _UNIT_LIST_ITEM = regex.compile(
-    r"\s*(?:và\s+)?(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
+    rf"\s*(?:và\s+)?(?i:{_UNIT_TYPES})\s+"
     r"\p{Lu}[\w'’]*(?:(?:\s+|\s*-\s*)\p{Lu}[\w'’]*)*\s+(?:(?:có|với|là|đạt)\s+)?"
     r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?\s*(?=[,;.]|và(?![\w])|$)")
 _ITEM_SEPARATOR = regex.compile(r"\s*[,;]")
@@ -729,7 +731,7 @@ _UNITS_LIST_OPENER = regex.compile(
     r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)\s+")
 #: an item: a capitalised name (its type word before it at most), its count in parentheses (no year)
 _NAME_COUNT_PAREN = regex.compile(
-    r"(?:(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|h\.)\s+)?(?P<name>\p{Lu}[^,;.()\d\n]{1,40}?)"
+    rf"(?:(?i:{_UNIT_TYPES}|h\.)\s+)?(?P<name>\p{{Lu}}[^,;.()\d\n]{{1,40}}?)"
     r"\s*\(\s*(?!(?:19|20)\d\d\s*\))(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4})(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN_ITEM_GAP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)")
 

@@ -441,31 +441,20 @@ def _aliases() -> dict[str, str]:
 
 def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None = None) -> tuple[Unit, ...]:
     """Units named ``name`` (of these kinds, in this system); exact key first, then toneless."""
+    def keep(us: tuple[Unit, ...]) -> tuple[Unit, ...]:
+        return tuple(u for u in us if (kinds is None or u.kind in kinds) and (system is None or u.system == system))
+
     k = name_key(name)
     k = name_key(_aliases().get(k, name))
-    found = _by_key(False).get(k, ())
-    if kinds is not None:
-        found = tuple(u for u in found if u.kind in kinds)
-    if system is not None:
-        found = tuple(u for u in found if u.system == system)
+    found = keep(_by_key(False).get(k, ()))
     if found:
         return found
-    loose = _by_key(True).get(toneless(k), ())
-    if kinds is not None:
-        loose = tuple(u for u in loose if u.kind in kinds)
-    if system is not None:
-        loose = tuple(u for u in loose if u.system == system)
+    loose = keep(_by_key(True).get(toneless(k), ()))
     if loose or len(name.split()) < UNMARKED_MIN_SYLLABLES:
         return loose
     # the press writes a vowel's shape otherwise than the statistics office ("Mù Cang Chải" for
     # "Mù Căng Chải"): the same letters without any marks, where nothing closer is found
-    table = _gazetteer()
-    bare = tuple(map(table.unit, _by_unmarked().get(unmarked(k), ())))
-    if kinds is not None:
-        bare = tuple(u for u in bare if u.kind in kinds)
-    if system is not None:
-        bare = tuple(u for u in bare if u.system == system)
-    return bare
+    return keep(tuple(map(_gazetteer().unit, _by_unmarked().get(unmarked(k), ()))))
 
 
 @cache
