@@ -891,6 +891,49 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         after.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para, head=head))
     if len(after) >= 2:
         out.extend(after)
+    if first is not None and not by_year:
+        out.extend(_items_before(lay, first, seg_start, seg_end, sent_start, para, taken | {c.start for c in out}))
+    return out
+
+
+#: a bare number of an item right before the next item's words: "cấp huyện 70, " (the item list goes on)
+_ITEM_BEFORE = regex.compile(r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*(?:,|;|và)\s*$")
+
+
+def _item_lead(lay: Layout, lo: int, num_start: int) -> tuple[int, int] | None:
+    """(start, kind) of the field, level or body words that lead a list item's number, None when
+    the words before the number are no item's ("cấp tỉnh công nhận 45": the level; kinds: 0 field,
+    1 level, 2 body)."""
+    kinds = (field_rules(), level_rules(), _organisation_rules())
+    before = lay.folded[lo:num_start]
+    hits = [(h, k) for k, rules in enumerate(kinds) for h in find_all(rules, before) if h.rule.code]
+    if not hits:
+        return None
+    h, kind = max(hits, key=lambda hk: hk[0].end)
+    gap = before[h.end:]
+    if not (_FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap)
+            or (kind == 2 and _ORG_ITEM_GAP.fullmatch(gap) and not _PLACE_NUMBER.search(gap))):
+        return None
+    return lo + h.start, kind
+
+
+def _items_before(lay: Layout, first: Candidate, seg_start: int, seg_end: int, sent_start: int, para: int,
+                  taken: set[int]) -> list[Candidate]:
+    """Items with a bare number before the list's first item with a noun, of the same kind of
+    words: "Cấp huyện công nhận 70, cấp xã công nhận 130 mô hình", "lĩnh vực kinh tế 70, văn hóa
+    - xã hội 130 mô hình" (the noun only at the last item)."""
+    lead = _item_lead(lay, max(seg_start, first.start - 50), first.start)
+    out: list[Candidate] = []
+    while lead is not None:
+        m = _ITEM_BEFORE.search(lay.folded, max(seg_start, lead[0] - 24), lead[0])
+        if m is None or m.start("num") in taken or (value := _value(m.group("num"))) is None:
+            break
+        prev = _item_lead(lay, max(seg_start, m.start("num") - 50), m.start("num"))
+        if prev is None or prev[1] != lead[1]:
+            break
+        out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
+                             head=first.head))
+        lead = prev
     return out
 
 
@@ -941,6 +984,20 @@ def _reference_before() -> regex.Pattern[str]:
                          rf"(?:{alternation(lexicon()['counts']['reference_before'])})\s+$")
 
 
+@cache
+def _minimum_before() -> regex.Pattern[str]:
+    return regex.compile(rf"(?<![\w])(?:{alternation(lexicon()['counts']['per_unit_minimum'])})\s+$")
+
+
+def _per_unit_minimum(lay: Layout, seg_start: int, start: int) -> bool:
+    """"100% cơ sở hội có ít nhất 1 mô hình": a minimum each unit reaches, no count (a share word in
+    the count's clause, the minimum right before the number)."""
+    if not _minimum_before().search(lay.folded, max(seg_start, start - 16), start):
+        return False
+    clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
+    return words("counts", "per_unit_share").search(lay.folded, clause, start) is not None
+
+
 def _small_reference(number: str) -> bool:
     """"Cả ba mô hình", "cả 3 mô hình": a handful of models just named, not a count."""
     m = regex.match(r"\s*(\d+|\w+)", number)
@@ -962,6 +1019,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
+            or _per_unit_minimum(lay, seg_start, start) \
             or (_reference_before().search(before) and _small_reference(lay.folded[start:end])) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
@@ -2207,6 +2265,10 @@ def qualifies(lay: Layout, unit: Mention, parent: Mention) -> bool:
         r"\s*(?:\(\s*cũ\s*\)|cũ)?\s*[,(–-]?\s*(?:(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã)\s*)?", gap))
 
 
+#: a number right after an item's field words: "lĩnh vực kinh tế 200", "lĩnh vực kinh tế có 14"
+_ITEM_NUMBER = regex.compile(r"\s*(?:có|là|:|với|gồm|chiếm|đạt)?\s*\d")
+
+
 def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     """A count without field words in a paragraph about one field ("Trong lĩnh vực phát triển
     kinh tế, … Đã xây dựng được 450 mô hình"): that field, when the paragraph names only it."""
@@ -2215,8 +2277,8 @@ def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     for m in regex.finditer(r"lĩnh vực\s+", lay.folded[para.start:c.sentence_start]):
         pos = para.start + m.end()
         hit = hit_at(field_rules(), lay.folded, pos, pos + 50)
-        if hit is not None and hit.rule.code:
-            codes.add(hit.rule.code)
+        if hit is not None and hit.rule.code and not _ITEM_NUMBER.match(lay.folded, hit.end):
+            codes.add(hit.rule.code)  # (not an item of a breakdown: "trong đó lĩnh vực kinh tế 200 mô hình, …")
     if len(codes) != 1 or _organisation_lead().match(fold(c.lead)):
         return None  # ("Công an tỉnh có 40 mô hình": a body's models, not the field's)
     return codes.pop()
@@ -2723,11 +2785,24 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                     and (not (find_all(rules, fold(lead)) or stop.match(fold(lead))) or _verb_label(fold(lead))):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
+    index = {id(c): i for i, c in enumerate(cands)}
     for c in parts_apart:  # a part stated apart takes its total's metric and period (GUIDELINES §4.2)
         if unit_total is not None and not c.dated and c.metric in WEAK_METRICS:
+            metric, period = c.metric, c.period
             c.metric = unit_total.metric
             if not c.context_dated:  # (a year the sentences before it give is its own: "Năm 2023, …")
                 c.period = unit_total.period
+            # and so do its own parts that took its slots ("Khối MTTQ … xây dựng 105 mô hình, trong
+            # đó Hội LHPN 38, …" after a recognized total)
+            below = [index[id(c)]] if c.metric != metric else []
+            while below:
+                k = below.pop()
+                for d in cands:
+                    if d.parent == k and not d.dated and d.metric == metric:
+                        d.metric = c.metric
+                        if d.period == period:
+                            d.period = c.period
+                        below.append(index[id(d)])
 
 
 @cache

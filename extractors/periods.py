@@ -489,6 +489,18 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             elif published is not None:
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
             continue
+        if e.kind == "the_quarter":  # "Riêng quý II, …": that quarter of the year named last, else publication's
+            named = [x for x in found if x.start < e.start and x.reporting and x.period is not None
+                     and x.period.end is not None and x.kind in ("year", "months", "quarter")]
+            qy: int | None = named[-1].period.end.year if named else (  # type: ignore[union-attr]
+                published.year if published is not None else None)
+            number = regex.search(r"(iv|iii|ii|i|[1-4])\s*$", e.text.lower())
+            q = _quarter({"q": number.group(1) if number else None})
+            if qy is not None and 1 <= q <= 4:
+                e.period = PeriodRef(start=date(qy, 3 * q - 2, 1), end=_last_day(qy, 3 * q))
+                if published is not None and e.period.start is not None and e.period.start > published:
+                    e.reporting = False  # a quarter ahead: a plan
+            continue
         if e.kind == "the_month_end":  # "Đến cuối tháng 5, …": that month of its sentence's year, else the latest
             k = bisect.bisect_left(year_starts, e.start)
             prev = years[k - 1] if k else None
