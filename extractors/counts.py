@@ -815,8 +815,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                       if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
                                                            lay.folded,
                                                            max(seg_start, c.start - 40), c.start))), None)
-        by_unit = first is None and any(_UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start)
+        by_unit = (first is None or _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, first.start - 50), first.start)
+                   is not None) and any(_UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start)
                                         for c in found)
+        # ("Hội Nông dân huyện A với 61 mô hình, tiếp đến là B 52 mô hình, C 47": a body's unit leads)
         if by_unit:  # "huyện A có 168 mô hình, huyện B 120, huyện C 98": items labelled by their units
             first = next(c for c in found if _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start))
         year_led = [c for c in found if _YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)]

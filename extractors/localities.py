@@ -109,7 +109,8 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     alts = sorted(table, key=len, reverse=True)
     body = "|".join(regex.escape(a) for a in alts)
     # an abbreviation with a dot may touch its name: "P.Thu Thủy", "TP.HCM"
-    # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý")
+    # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý"), or
+    # several joined ("những huyện vùng cao, biên giới như A …")
     qual = alternation(lexicon()["units"]["type_qualifiers"])
     # "Các huyện có nhiều mô hình là A (58), B (41) và C (47)": kinds of unit, a short predicate,
     # then their names (only after "các/những")
@@ -119,7 +120,7 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     kinds = r"(?:\s*,\s*(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu))*"
     pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những)\s+)?(?P<type>{body})"
                         rf"(?:\s*:\s*|(?(plural){kinds}\s+(?P<pred>{pred})\s+(?:là|gồm|như)\s+|(?!))"
-                        rf"|\s+(?P<qual>(?:{qual})\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
+                        rf"|\s+(?P<qual>(?:{qual})(?:\s*(?:,|và)\s*(?:{qual}))*\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
     return pat, table
 
 
@@ -251,8 +252,12 @@ def _not_first() -> frozenset[str]:
 
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
+#: after an item's count, the words of a ranking that lead the next item: "H. A với 185 mô hình,
+#: tiếp đến B 176 mô hình, C 167"
+_RANK_SEP = regex.compile(r"\s*,?\s*(?:tiếp (?:đến|theo|sau)|kế (?:đến|tiếp|sau)|sau đó|rồi đến|đứng thứ hai)"
+                          r"(?:\s+(?:là|có))?\s+|(?:\s*,\s*|\s+và\s+)", regex.IGNORECASE)
 #: an item's count right after its name: "huyện A 214 mô hình, B 198"
-_ITEM_COUNT_BARE = regex.compile(r"\s+(?:có\s+|với\s+)?\d{1,3}(?:\.\d{3})*(?:\s+mô hình)?(?=\s*,|\s+và\s)")
+_ITEM_COUNT_BARE = regex.compile(r"\s+(?:có\s+|với\s+)?\d{1,3}(?:\.\d{3})*(?:\s+mô hình)?(?=\s*,|\s+và\s|\s+(?:tiếp|kế|sau|rồi|đứng)\s)")
 #: an item's count in parentheses after its name: "Nghi Lộc (63)", "Yên Thành (72 mô hình)"
 _ITEM_COUNT_PAREN = regex.compile(r"\s*\(\s*\d{1,3}(?:\.\d{3})*(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN = regex.compile(r"\s*\(\s*")
@@ -329,7 +334,7 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
                 count = _ITEM_COUNT_PAREN.match(text, n_end)
                 n_end = count.end() if count else n_end
             counted = _ITEM_COUNT_BARE.match(text, n_end)  # "huyện A 214 mô hình, B 198, …": each item's count
-            sep = _LIST_SEP.match(text, counted.end() if counted else n_end)
+            sep = _RANK_SEP.match(text, counted.end()) if counted else _LIST_SEP.match(text, n_end)
             if not sep or sep.end() >= end:
                 break
             nxt = _longest_unit(text, sep.end(), kinds)
