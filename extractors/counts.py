@@ -2634,6 +2634,10 @@ def _complementary_holders(cands: list[Candidate]) -> None:
 _SECTOR_LEAD = regex.compile(r"^\s*(?:ở|trong|thuộc|tại)\s+")
 
 
+#: the stages of a funnel, first to last: registered, carried out, recognized
+_FUNNEL = ("registered", "built", "recognized")
+
+
 def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = False) -> None:
     """In a breakdown by field, a part whose words name no field is ``other`` with those words."""
     groups: dict[tuple[int, int], list[Candidate]] = {}
@@ -2650,9 +2654,18 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     # the unit's own total, stated before by no body ("toàn tỉnh có 1.245 mô hình"): a body's or a
     # community's count after it, smaller, is a part of it ("Công an tỉnh có 38 mô hình", "tại vùng
     # đồng bào Chăm, các địa phương đã xây dựng 27 mô hình"), a total of its own or not (GUIDELINES 4.3)
-    unit_total = next((c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
-                       and c.metric != "increase" and not organisation.match(fold(c.lead))
-                       and not _ORGANISATION_LEVELS.search(fold(c.lead))), None)
+    def total_like(c: Candidate) -> bool:
+        return c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+            and not organisation.match(fold(c.lead)) and not _ORGANISATION_LEVELS.search(fold(c.lead))
+
+    unit_total = next((c for c in cands if total_like(c)), None)
+    if unit_total is not None and unit_total.metric in _FUNNEL:
+        # "đăng ký 1.350 mô hình; đã triển khai 1.297 mô hình, … 1.186 mô hình được công nhận": of a
+        # funnel in one sentence, the last stage is the unit's total that later breakdowns divide
+        funnel = [c for c in cands if c.sentence_start == unit_total.sentence_start and total_like(c)
+                  and c.metric in _FUNNEL and c.locality == unit_total.locality and c.value <= unit_total.value
+                  and (c is unit_total or c.level is None)]  # ("trong đó cấp xã công nhận 772": a part by level)
+        unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
 
     def under_total(c: Candidate) -> bool:
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \

@@ -498,8 +498,8 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             q = _quarter({"q": number.group(1) if number else None})
             if qy is not None and 1 <= q <= 4:
                 e.period = PeriodRef(start=date(qy, 3 * q - 2, 1), end=_last_day(qy, 3 * q))
-                if published is not None and e.period.start is not None and e.period.start > published:
-                    e.reporting = False  # a quarter ahead: a plan
+                if published is not None and e.period.end is not None and e.period.end > published:
+                    e.reporting = False  # a quarter not over ("Quý IV, Ban … đề ra chỉ tiêu …"): a plan
             continue
         if e.kind == "the_month_end":  # "Đến cuối tháng 5, …": that month of its sentence's year, else the latest
             k = bisect.bisect_left(year_starts, e.start)
