@@ -257,7 +257,8 @@ _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
 _RANK_SEP = regex.compile(r"\s*,?\s*(?:tiếp (?:đến|theo|sau)|kế (?:đến|tiếp|sau)|sau đó|rồi đến|đứng thứ hai)"
                           r"(?:\s+(?:là|có))?\s+|(?:\s*,\s*|\s+và\s+)", regex.IGNORECASE)
 #: an item's count right after its name: "huyện A 214 mô hình, B 198"
-_ITEM_COUNT_BARE = regex.compile(r"\s+(?:có\s+|với\s+)?\d{1,3}(?:\.\d{3})*(?:\s+mô hình)?(?=\s*,|\s+và\s|\s+(?:tiếp|kế|sau|rồi|đứng)\s)")
+_ITEM_COUNT_BARE = regex.compile(r"\s+(?:có\s+|với\s+)?\d{1,3}(?:\.\d{3})*(?:\s+mô hình)?"
+                                 r"(?=\s*,|\s+và\s|\s+(?:tiếp|kế|sau|rồi|đứng)\s)")
 #: an item's count in parentheses after its name: "Nghi Lộc (63)", "Yên Thành (72 mô hình)"
 _ITEM_COUNT_PAREN = regex.compile(r"\s*\(\s*\d{1,3}(?:\.\d{3})*(?:\s+(?:mô hình|mh))?\s*\)")
 _PAREN = regex.compile(r"\s*\(\s*")
