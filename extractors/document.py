@@ -65,6 +65,7 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     if res.system == SYSTEM_2025:
         mentions = [m for m in mentions if m.unit is not None and m.unit.system == SYSTEM_2025]
     province_scope = words("counts", "province_scope")
+    sector_scope = words("counts", "sector_scope")
     primary_scope = words("counts", "primary_scope")
     communes_count = res.system == SYSTEM_2025
 
@@ -130,6 +131,12 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         if province is not None and (province_scope.search(seg) or _province_subject(lay, c)
                                      or province_actor(lay, c)):
             return province
+        if sector_scope.search(seg):  # "Năm 2025, toàn ngành có 212 mô hình": the sector's unit
+            in_title = [m.unit for m in mentions if title[0] <= m.start < title[1] and allowed(m.unit)]
+            if in_title:
+                return in_title[0]  # "Ngành Giáo dục huyện A: …"
+            if province is not None and not _LOWER_UNIT_NAMED.search(headline):
+                return province  # a provincial sector's article
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
                  if not _NOT_A_SCOPE.search(seg, max(0, m.start() - 24), m.start())
                  and not _kinds_listed().match(seg, m.end())  # "100% xã, thị trấn đã đăng ký": kinds of unit
@@ -157,6 +164,11 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     if freq:
         return freq.most_common(1)[0][0]
     return province
+
+
+#: a lower unit named in a headline with its type word ("Ngành Giáo dục huyện A: …")
+_LOWER_UNIT_NAMED = regex.compile(r"(?<![\w])(?:huyện|quận|thị xã|thành phố|xã|phường|thị trấn|đặc khu|h\.|tp\.?)"
+                                  r"\s*\p{Lu}", regex.IGNORECASE)
 
 
 @cache
