@@ -587,15 +587,19 @@ def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sente
     starts = lay.sentence_starts()
     k = bisect.bisect_left(starts, first)
     earliest = starts[max(0, k - sentences)]
+    sub_total = None  # else a part of a total that the parts break down in turn: "… toàn tỉnh có 590
+    # mô hình, trong đó … các huyện, thị xã, thành phố có 542 mô hình" then the districts making 542
     for j in range(p - 1, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
         q = cands[j]
-        if q.parent is not None or q.holder_head:
+        if q.holder_head:
             continue
         if q.sentence_start < earliest:
             break
         if q.value == total and not _states_field(lay, q):
-            return j
-    return None
+            if q.parent is None:
+                return j
+            sub_total = j if sub_total is None else sub_total
+    return sub_total
 
 
 def _model_and_typical_split(lay: Layout, cands: list[Candidate]) -> None:
@@ -655,8 +659,9 @@ _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\
                               regex.IGNORECASE)
 #: an item of a list by unit: "huyện U Minh 120", "thị xã Giá Rai có 378" (a unit word, then its name)
 _UNIT_ITEM_LEAD = regex.compile(
-    r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.)\s*\p{Lu}[^\d,;:()]{0,30}?"
-    r"\s+(?:(?:có|với|là)\s+)?(?:(?:hơn|gần|trên|khoảng)\s+)?$")
+    r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.|h\.|(?-i:TP|TX))\s*"
+    r"\p{Lu}[^\d,;:()]{0,30}?"
+    r"(?:\s*:\s*|\s+(?:(?:có|với|là)\s+)?)(?:(?:hơn|gần|trên|khoảng)\s+)?$")  # ("- TP. A: 86 mô hình")
 #: a later item of a list by unit named bare: "huyện A 214 mô hình, B 198, C 176" (its unit is the
 #: mention the list's name gives it)
 _BARE_NAME_ITEM_LEAD = regex.compile(
@@ -905,10 +910,13 @@ _ITEM_BEFORE = regex.compile(r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*(?
 def _item_lead(lay: Layout, lo: int, num_start: int) -> tuple[int, int] | None:
     """(start, kind) of the field, level or body words that lead a list item's number, None when
     the words before the number are no item's ("cấp tỉnh công nhận 45": the level; kinds: 0 field,
-    1 level, 2 body)."""
+    1 level, 2 body, 3 unit)."""
     kinds = (field_rules(), level_rules(), _organisation_rules())
     before = lay.folded[lo:num_start]
     hits = [(h, k) for k, rules in enumerate(kinds) for h in find_all(rules, before) if h.rule.code]
+    unit = _UNIT_ITEM_LEAD.search(lay.text, lo, num_start)
+    if unit is not None and not any(h.end > unit.start() - lo for h, _ in hits):
+        return unit.start(), 3  # "TP. A 156, TX. B 151 và huyện C 76 mô hình": a unit's item
     if not hits:
         return None
     h, kind = max(hits, key=lambda hk: hk[0].end)
@@ -2783,6 +2791,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
             continue
         for p in parts:
+            if _UNIT_ITEM_LEAD.search(lay.text, max(p.seg_start, p.start - 50), p.start):
+                continue  # "TX A 438, huyện B 396 …; khối cơ quan cấp tỉnh có 161": a unit's own count
             text = (p.field_text or "").strip()
             folded = fold(text)
             if p.field in (None, "all") and p.metric != "increase" and text and text[:1].islower() \

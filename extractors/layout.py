@@ -198,13 +198,22 @@ def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:
                     out.append(Sentence(span.start + r_at, span.start + r_at + len(rest.strip()), para))
                     cursor = r_at + len(rest.strip())
             return out
-        if out and _LIST_MARK_ONLY.fullmatch(text, out[-1].start, out[-1].end) and out[-1].para == para:
-            # "1." split off "1. Khối Đảng: 312 mô hình": the mark opens its line's sentence
+        if out and out[-1].para == para and (_LIST_MARK_ONLY.fullmatch(text, out[-1].start, out[-1].end)
+                                             or _no_split_after().search(text, out[-1].start, out[-1].end)):
+            # "1." split off "1. Khối Đảng: 312 mô hình": the mark opens its line's sentence; "TX." cut
+            # off "TX.Bến Cát 98": the abbreviation goes on into its name
             out[-1] = Sentence(out[-1].start, span.start + at + len(piece), para)
         else:
             out.append(Sentence(span.start + at, span.start + at + len(piece), para))
         cursor = at + len(piece)
     return out
+
+
+@cache
+def _no_split_after() -> regex.Pattern[str]:
+    """A piece that ends with an abbreviation the splitter took for a full stop ("… TX.")."""
+    words = sorted(lexicon()["sentences"]["no_split_after"], key=len, reverse=True)
+    return regex.compile(r"(?<![\w.])(?:" + "|".join(regex.escape(w) for w in words) + r")$")
 
 
 _LIST_MARK_ONLY = regex.compile(r"(?:\d{1,3}|[a-zđ]|[ivx]{1,4})[.)]")
