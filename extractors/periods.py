@@ -373,6 +373,17 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
             end = _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
         elif g.get("edy"):
             end = _safe(lambda: date(int(g["edy"] or 0), int(g["edm"] or 0), int(g["ed"] or 0)))
+        elif (g.get("em") or g.get("edm")) and start is not None:  # "… đến 30/6", "… đến tháng 9": the start's year
+            em, ed = int(g.get("em") or g.get("edm") or 0), g.get("ed")
+            end = _safe(lambda: date(start.year, em, int(ed)) if ed else _last_day(start.year, em))
+            if end is not None and end < start:
+                end = _safe(lambda: date(start.year + 1, em, int(ed)) if ed else _last_day(start.year + 1, em))
+            if end is not None and published is not None and end > published and not year() and not year("y2") \
+                    and not year("y3") and not year("y4") and not year("y6"):
+                # "từ ngày 1-7 đến 30-9" with no year at all: the last such span over by publication
+                before_year = end.year - 1
+                start = _safe(lambda: date(start.year - 1, m, d))
+                end = _safe(lambda: date(before_year, em, int(ed)) if ed else _last_day(before_year, em))
         else:
             end = published
         if start is None or (end is not None and start > end):
