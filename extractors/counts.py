@@ -558,6 +558,9 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
 _OWN_TIME = regex.compile(r"(?<![\d])(?:19|20)\d\d(?!\d)|(?<![\w])(?:đến nay|hiện nay|hiện có|năm nay|tháng)(?![\w])")
 
 
+_OPENER_AT_START = regex.compile(r"[\s\-–•*+]*")
+
+
 def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """Items of one sentence without a verb of their own and without a total there ("Gia Lai (cũ)
     có 1.392 mô hình, Bình Định (cũ) có 1.076 mô hình") that add up exactly to a count of the
@@ -570,6 +573,9 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         group = cands[i:j + 1]
         sentence = lay.sentence_at(group[0].start)
         own_words = lay.folded[sentence.start:sentence.end] if sentence is not None else ""
+        opener = _OPENER_AT_START.match(own_words)
+        if opener is not None and (cue := words("counts", "breakdown_openers").match(own_words, opener.end())):
+            own_words = own_words[cue.end():]  # "Về cấp công nhận, cấp tỉnh có 246 mô hình, …": no verb of its own
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
                 and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
                 and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
