@@ -171,7 +171,7 @@ def _org_heads() -> regex.Pattern[str]:
 
 
 _WORD = regex.compile(r"(?:\p{Lu}[\p{L}\p{M}]*(?:['’‘]\p{L}[\p{L}\p{M}]*)?|\d+)")
-_SEP = regex.compile(r"(?: *- *| +)")
+_SEP = regex.compile(r"(?: *[-–—] *| +)")  # ("Bà Rịa – Vũng Tàu": any dash)
 
 
 def _name_words(text: str, pos: int, limit: int | None = None) -> list[tuple[int, int]]:
