@@ -2683,7 +2683,15 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
 
     def under_total(c: Candidate) -> bool:
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
-            and c.metric in ("built", unit_total.metric) and c.locality == unit_total.locality
+            and c.metric in ("built", unit_total.metric) and (c.locality == unit_total.locality or (
+                # a body of a unit under it: "Năm 2023, Tỉnh đoàn có 200 mô hình. … Huyện đoàn A có 14
+                # mô hình", "Công an huyện B xây dựng 38 mô hình" (the body's models, not the unit's)
+                c.locality is not None and unit_total.locality is not None
+                and unit_total.locality.level in ("province", "district")
+                and c.locality.level in (("district", "commune") if unit_total.locality.level == "province"
+                                         else ("commune",))
+                and c.locality.province == unit_total.locality.province
+                and organisation.match(fold(c.lead)) is not None))
 
     parts_apart: list[Candidate] = []  # made parts of the unit's total here: they take its slots
 
@@ -2818,6 +2826,10 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 p.field, p.field_text = "other", lead
     index = {id(c): i for i, c in enumerate(cands)}
     for c in parts_apart:  # a part stated apart takes its total's metric and period (GUIDELINES §4.2)
+        if unit_total is not None and c.locality != unit_total.locality:
+            if not c.dated and not c.context_dated:  # a lower unit's body keeps its verb, takes the time
+                c.period = unit_total.period
+            continue
         if unit_total is not None and not c.dated and c.metric in WEAK_METRICS:
             metric, period = c.metric, c.period
             c.metric = unit_total.metric
