@@ -2888,22 +2888,28 @@ def _merge_restatements(cands: list[Candidate]) -> None:
     """
     every: dict[int, list[int]] = {}  # by value: the mentions that can take a restatement
     strong: dict[int, list[int]] = {}  # … and those with a verb or in the headline
+    paired: dict[int, list[int]] = {}  # the second of a pair ("1.318 mô hình và 402 điển hình"), restated apart
     for j, d in enumerate(cands):
         if d.parent is None and d.pair is None:
             every.setdefault(d.value, []).append(j)
             if d.metric is not None or d.title:
                 strong.setdefault(d.value, []).append(j)
+        elif d.parent is None and d.metric is not None:
+            paired.setdefault(d.value, []).append(j)
     for i, c in enumerate(cands):
         if c.parent is not None or c.pair is not None or c.merged:
             continue
         if not (c.metric is None or c.title or c.restated):
             continue
         pool = every if c.title else strong  # a repeat without a verb needs one with it
-        for j in pool.get(c.value, []):
+        # "Trong 402 điển hình có 157 tập thể và 245 cá nhân" after "… 1.318 mô hình và 402 điển hình"
+        restates_pair = c.restated and not c.title and c.holder is None
+        for j in pool.get(c.value, []) + (paired.get(c.value, []) if restates_pair else []):
             d = cands[j]
             if j == i or d.merged:
                 continue
-            if d.value != c.value or d.holder != c.holder or not _compatible(c.locality, d.locality) \
+            if d.value != c.value or (d.holder != c.holder and not (restates_pair and d.pair is not None)) \
+                    or not _compatible(c.locality, d.locality) \
                     or "increase" in (c.metric, d.metric):
                 continue  # an increase restates no stock
             weak_c = c.metric is None or c.title or c.restated
@@ -2922,6 +2928,13 @@ def _merge_restatements(cands: list[Candidate]) -> None:
             c.merged = True
             _repoint(cands, i, j)
             break
+    holders: dict[int, set[str | None]] = {}
+    for x in cands:
+        if x.parent is not None and not x.merged:
+            holders.setdefault(x.parent, set()).add(x.holder)
+    for j, d in enumerate(cands):  # "… 402 điển hình. Trong 402 điển hình có 157 tập thể và 245 cá nhân":
+        if d.holder is not None and {"collective", "individual"} <= holders.get(j, set()):
+            d.holder = None  # split into both, the count holds both (the mô hình/điển hình convention yields)
     for i, c in enumerate(cands):
         if c.merged or c.bound == "exact" or not (c.title or c.caption):
             continue
