@@ -1735,6 +1735,9 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
+    if not hits and c.respective is not None:  # "… có nhiều mô hình mới, lần lượt là 38 và 27 mô hình"
+        k = lay.folded.rfind("lần lượt", c.sentence_start, c.start)
+        hits = _metric_hits(lay.folded, max(c.sentence_start, k - LOOKBACK), k) if k >= 0 else []
     if not hits:
         return None
     code = min(hits)[2]
@@ -2386,6 +2389,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             captions[c.para] = _is_caption(lay, c)
         c.caption = captions[c.para]
     _share_joint(cands, zones, mentions)
+    _sum_after_parts(lay, cands)
     for i, c in enumerate(cands):
         if c.pair is not None and c.pair > i:
             _share(c, cands[c.pair])
@@ -2877,6 +2881,24 @@ def _is_caption(lay: Layout, c: Candidate) -> bool:
             and not line.endswith((".", "!", "?", ":", ";", ",")) and not _BULLET.match(line):
         return True
     return bool(_caption_regex().search(lay.folded[para.start:para.end]))
+
+
+#: a sum closing its parts: "…, tổng cộng 1.274 mô hình", "…; tổng số 300 mô hình"
+_SUM_WORDS = regex.compile(r"(?<![\w])(?:tổng cộng|tổng số|tổng|cộng)(?:\s+(?:là|có|đạt))?\s*(?:là\s+)?$")
+
+
+def _sum_after_parts(lay: Layout, cands: list[Candidate]) -> None:
+    """"cấp tỉnh đăng ký 128 mô hình, cấp xã đăng ký 1.146 mô hình, tổng cộng 1.274 mô hình": the
+    sum after its parts in one sentence, with no verb of its own, takes the verb they share."""
+    for i, c in enumerate(cands):
+        if c.metric is not None or c.parent is not None or not _SUM_WORDS.search(
+                lay.folded, max(c.sentence_start, c.start - 24), c.start):
+            continue
+        before = [d for d in cands[max(0, i - 12):i] if d.sentence_start == c.sentence_start and not d.merged]
+        metrics = {d.metric for d in before}
+        if len(before) >= 2 and sum(d.value for d in before) == c.value and len(metrics) == 1 \
+                and None not in metrics:
+            c.metric = before[0].metric
 
 
 def _merge_restatements(cands: list[Candidate]) -> None:
