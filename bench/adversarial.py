@@ -40,6 +40,11 @@ FAMILIES: dict[str, str] = {
     # every later list again), and each group of models looked through all the others (quadratic)
     "lists of models": "các mô hình: nuôi gà tại xã A; ",
     "sentences of lists": "Các mô hình: nuôi gà. ",
+    # found by a review: each bare quarter looked through every time expression, and each part of a
+    # grouping after the total through every count (loops without calls, so tracked by lines)
+    "bare quarters": "Năm 2023, huyện A xây dựng 80 mô hình. Riêng quý II, huyện ra mắt 12 mô hình. ",
+    "grouping parts": "Toàn huyện công nhận 900 mô hình. Khối MTTQ và các đoàn thể huyện xây dựng 90 mô hình, "
+                      "trong đó Hội LHPN 40, Hội Nông dân 30. ",
 }
 
 

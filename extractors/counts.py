@@ -308,6 +308,19 @@ _RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
 LOOKBACK = 400
 
 
+@cache
+def _opener_at_start() -> regex.Pattern[str]:
+    """A breakdown's opener that only opens a sentence: "Về cấp công nhận, …", "Theo địa bàn: …"."""
+    return regex.compile(rf"\s*(?:{alternation(lexicon()['counts']['breakdown_openers_at_start'])})\s*(?=[,:])")
+
+
+def _breakdown_opener(lay: Layout, sent_start: int, lo: int, hi: int) -> bool:
+    """Words between ``lo`` and ``hi`` that open a breakdown ("cụ thể như sau:", "theo lĩnh vực"), or
+    the sentence's opening ones ("Về cấp công nhận, …") when ``lo`` is its start."""
+    return words("counts", "breakdown_openers").search(lay.folded, lo, hi) is not None or (
+        lo <= sent_start and _opener_at_start().match(lay.folded, sent_start, hi) is not None)
+
+
 def _back(lay: Layout, start: int, pos: int) -> str:
     """The folded text before ``pos`` back to ``start``, at most :data:`LOOKBACK` characters."""
     return lay.folded[max(start, pos - LOOKBACK, 0):pos]
@@ -430,7 +443,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
             _list_row(lay, sent_start) and para - c.para <= 12) or (
             # "Các mô hình được triển khai trên các lĩnh vực: kinh tế 9, …" opening the next paragraph
             para - c.para == 1 and seg_start == sent_start
-            and words("counts", "breakdown_openers").search(lay.folded, seg_start, min(seg_end, seg_start + 80)))]
+            and _breakdown_opener(lay, sent_start, seg_start, min(seg_end, seg_start + 80)))]
         if context:  # "Trong đó, mô hình tập thể 4.003, cá nhân 1.123": the holder before the number
             covered = _Spans(found)
             for m in _holder_before_number().finditer(lay.folded, seg_start, seg_end):
@@ -574,7 +587,8 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         sentence = lay.sentence_at(group[0].start)
         own_words = lay.folded[sentence.start:sentence.end] if sentence is not None else ""
         opener = _OPENER_AT_START.match(own_words)
-        if opener is not None and (cue := words("counts", "breakdown_openers").match(own_words, opener.end())):
+        if opener is not None and (cue := words("counts", "breakdown_openers").match(own_words, opener.end())
+                                   or _opener_at_start().match(own_words, opener.end())):
             own_words = own_words[cue.end():]  # "Về cấp công nhận, cấp tỉnh có 246 mô hình, …": no verb of its own
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
                 and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
@@ -593,8 +607,8 @@ def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sente
     starts = lay.sentence_starts()
     k = bisect.bisect_left(starts, first)
     earliest = starts[max(0, k - sentences)]
-    sub_total = None  # else a part of a total that the parts break down in turn: "… toàn tỉnh có 590
-    # mô hình, trong đó … các huyện, thị xã, thành phố có 542 mô hình" then the districts making 542
+    sub_total = None  # else a part of a total that the parts break down in turn: "… toàn tỉnh có 640
+    # mô hình, trong đó … các huyện, thị xã, thành phố có 575 mô hình" then the districts making 575
     for j in range(p - 1, max(-1, p - 60), -1):  # the counts before the parent (a bounded look back)
         q = cands[j]
         if q.holder_head:
@@ -829,7 +843,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         by_unit = (first is None or _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, first.start - 50), first.start)
                    is not None) and any(_UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start)
                                         for c in found)
-        # ("Hội Nông dân huyện A với 61 mô hình, tiếp đến là B 52 mô hình, C 47": a body's unit leads)
+        # ("Hội Nông dân huyện A với 73 mô hình, tiếp đến là B 64 mô hình, C 38": a body's unit leads)
         if by_unit:  # "huyện A có 168 mô hình, huyện B 120, huyện C 98": items labelled by their units
             first = next(c for c in found if _UNIT_ITEM_LEAD.search(lay.text, max(seg_start, c.start - 50), c.start))
         year_led = [c for c in found if _YEAR_ITEM.search(lay.folded, max(seg_start, c.start - 24), c.start)]
@@ -913,10 +927,16 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
 _ITEM_BEFORE = regex.compile(r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*(?:,|;|và)\s*$")
 
 
-def _item_lead(lay: Layout, lo: int, num_start: int) -> tuple[int, int] | None:
+#: the words of a body's unit between the body and a bare number ("Hội Nông dân Phường An Lạc 9")
+_UNIT_WORDS = frozenset({"huyện", "xã", "phường", "tỉnh", "quận", "thị", "trấn", "thành", "phố", "đặc", "khu",
+                         "có", "là", "gồm", "với", "đạt"})
+
+
+def _item_lead(lay: Layout, lo: int, num_start: int, named_only: bool = False) -> tuple[int, int] | None:
     """(start, kind) of the field, level or body words that lead a list item's number, None when
     the words before the number are no item's ("cấp tỉnh công nhận 45": the level; kinds: 0 field,
-    1 level, 2 body, 3 unit)."""
+    1 level, 2 body, 3 unit). With ``named_only``, the words between a body and its number are its
+    unit's name or a model verb, not another act ("Hội Nông dân kết nạp mới 320": members)."""
     kinds = (field_rules(), level_rules(), _organisation_rules())
     before = lay.folded[lo:num_start]
     hits = [(h, k) for k, rules in enumerate(kinds) for h in find_all(rules, before) if h.rule.code]
@@ -928,9 +948,15 @@ def _item_lead(lay: Layout, lo: int, num_start: int) -> tuple[int, int] | None:
     h, kind = max(hits, key=lambda hk: hk[0].end)
     gap = before[h.end:]
     if not (_FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap)
-            or (kind == 2 and _ORG_ITEM_GAP.fullmatch(gap) and not _PLACE_NUMBER.search(gap))):
+            or (kind == 2 and _ORG_ITEM_GAP.fullmatch(gap) and not _PLACE_NUMBER.search(gap)
+                and not (named_only and not _named_gap(lay.text[lo + h.end:num_start])))):
         return None
     return lo + h.start, kind
+
+
+def _named_gap(gap: str) -> bool:
+    """Each word of a body's gap is a unit's type word or a capitalised name ("huyện Tuy An")."""
+    return all(w[0].isupper() or fold(w) in _UNIT_WORDS for w in regex.findall(r"[^\W\d_]+", gap))
 
 
 def _items_before(lay: Layout, first: Candidate, seg_start: int, seg_end: int, sent_start: int, para: int,
@@ -944,7 +970,7 @@ def _items_before(lay: Layout, first: Candidate, seg_start: int, seg_end: int, s
         m = _ITEM_BEFORE.search(lay.folded, max(seg_start, lead[0] - 24), lead[0])
         if m is None or m.start("num") in taken or (value := _value(m.group("num"))) is None:
             break
-        prev = _item_lead(lay, max(seg_start, m.start("num") - 50), m.start("num"))
+        prev = _item_lead(lay, max(seg_start, m.start("num") - 50), m.start("num"), named_only=True)
         if prev is None or prev[1] != lead[1]:
             break
         out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
@@ -1014,6 +1040,14 @@ def _per_unit_minimum(lay: Layout, seg_start: int, start: int) -> bool:
     return words("counts", "per_unit_share").search(lay.folded, clause, start) is not None
 
 
+def _small_minimum(number: str) -> bool:
+    """"có ít nhất 1 mô hình", "tối thiểu 2": what each unit reaches is a handful (a collective "tất
+    cả các chi bộ đã xây dựng ít nhất 120 mô hình" is a total, with its bound)."""
+    m = regex.match(r"\s*(\d+|\w+)", number)
+    v = _value(m.group(1)) if m else None
+    return v is not None and v <= 5
+
+
 def _small_reference(number: str) -> bool:
     """"Cả ba mô hình", "cả 3 mô hình": a handful of models just named, not a count."""
     m = regex.match(r"\s*(\d+|\w+)", number)
@@ -1035,7 +1069,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
-            or _per_unit_minimum(lay, seg_start, start) \
+            or (_per_unit_minimum(lay, seg_start, start) and _small_minimum(lay.folded[start:end])) \
             or (_reference_before().search(before) and _small_reference(lay.folded[start:end])) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
@@ -1256,7 +1290,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 parent = total
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
-                       or words("counts", "breakdown_openers").search(_back(lay, c.sentence_start, c.start)))
+                       or _breakdown_opener(lay, c.sentence_start, max(c.sentence_start, c.start - LOOKBACK), c.start))
                   and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
                                       sentence_no[c.sentence_start]) <= 4):
                 parent = open_total
@@ -1859,7 +1893,7 @@ def actor_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def province_actor(lay: Layout, c: Candidate) -> bool:
-    """"Ban Chỉ đạo tỉnh đã thẩm định và công nhận 438 mô hình": the body acting in the count's
+    """"Ban Chỉ đạo tỉnh đã thẩm định và công nhận 517 mô hình": the body acting in the count's
     clause is the (unnamed) province's."""
     return unnamed_actor_level(lay, c) == "province"
 
@@ -2446,7 +2480,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                 and not (last_total is not None and last_total.value > c.value and last_total.metric == "built"
                          and c.locality in (None, last_total.locality) and _ends_by(last_total.period, c.period)):
             # a stock described as working well (SPEC §4); after a larger total of the article, the
-            # part of it singled out as effective ("… 2.316 mô hình. Hiện nay, 1.204 mô hình đang
+            # part of it singled out as effective ("… 2.587 mô hình. Hiện nay, 1.433 mô hình đang
             # duy trì hoạt động hiệu quả") stays `effective`, whatever period it is stated for
             c.metric = "built"
         if c.metric is None:
@@ -2678,12 +2712,16 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
 
     unit_total = next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
-        # "đăng ký 1.350 mô hình; đã triển khai 1.297 mô hình, … 1.186 mô hình được công nhận": of a
+        # "đăng ký 1.420 mô hình; đã triển khai 1.365 mô hình, … 1.240 mô hình được công nhận": of a
         # funnel in one sentence, the last stage is the unit's total that later breakdowns divide
         funnel = [c for c in cands if c.sentence_start == unit_total.sentence_start and total_like(c)
                   and c.metric in _FUNNEL and c.locality == unit_total.locality and c.value <= unit_total.value
-                  and (c is unit_total or c.level is None)]  # ("trong đó cấp xã công nhận 772": a part by level)
-        unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
+                  and (c is unit_total or c.level is None)  # ("trong đó cấp xã công nhận 772": a part by level)
+                  and (c.period == unit_total.period or c.period is None or c.period.start is None)]
+        # (no stage of a span of its own: "năm 2023 có 150 … được công nhận"; "đến nay đã công nhận" goes on)
+        if any(c.metric == "registered" for c in funnel) and len({c.metric for c in funnel}) > 1:
+            # a funnel opens with its registrations; a stock and a recognition alone are two counts
+            unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
 
     def under_total(c: Candidate) -> bool:
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
@@ -2810,7 +2848,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             continue
         for p in parts:
             if _UNIT_ITEM_LEAD.search(lay.text, max(p.seg_start, p.start - 50), p.start):
-                continue  # "TX A 438, huyện B 396 …; khối cơ quan cấp tỉnh có 161": a unit's own count
+                continue  # "TX A 517, huyện B 342 …; khối cơ quan cấp tỉnh có 133": a unit's own count
             text = (p.field_text or "").strip()
             folded = fold(text)
             if p.field in (None, "all") and p.metric != "increase" and text and text[:1].islower() \
@@ -2829,6 +2867,10 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
                 p.field, p.field_text = "other", lead
     index = {id(c): i for i, c in enumerate(cands)}
+    children: dict[int, list[Candidate]] = {}  # each count's parts, in order (built once: no scan per part)
+    for d in cands:
+        if d.parent is not None:
+            children.setdefault(d.parent, []).append(d)
     for c in parts_apart:  # a part stated apart takes its total's metric and period (GUIDELINES §4.2)
         if unit_total is not None and c.locality != unit_total.locality:
             if not c.dated and not c.context_dated:  # a lower unit's body keeps its verb, takes the time
@@ -2844,8 +2886,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             below = [index[id(c)]] if c.metric != metric else []
             while below:
                 k = below.pop()
-                for d in cands:
-                    if d.parent == k and not d.dated and d.metric == metric:
+                for d in children.get(k, ()):
+                    if not d.dated and d.metric == metric:
                         d.metric = c.metric
                         if d.period == period:
                             d.period = c.period
@@ -2883,12 +2925,12 @@ def _is_caption(lay: Layout, c: Candidate) -> bool:
     return bool(_caption_regex().search(lay.folded[para.start:para.end]))
 
 
-#: a sum closing its parts: "…, tổng cộng 1.274 mô hình", "…; tổng số 300 mô hình"
+#: a sum closing its parts: "…, tổng cộng 1.197 mô hình", "…; tổng số 300 mô hình"
 _SUM_WORDS = regex.compile(r"(?<![\w])(?:tổng cộng|tổng số|tổng|cộng)(?:\s+(?:là|có|đạt))?\s*(?:là\s+)?$")
 
 
 def _sum_after_parts(lay: Layout, cands: list[Candidate]) -> None:
-    """"cấp tỉnh đăng ký 128 mô hình, cấp xã đăng ký 1.146 mô hình, tổng cộng 1.274 mô hình": the
+    """"cấp tỉnh đăng ký 135 mô hình, cấp xã đăng ký 1.062 mô hình, tổng cộng 1.197 mô hình": the
     sum after its parts in one sentence, with no verb of its own, takes the verb they share."""
     for i, c in enumerate(cands):
         if c.metric is not None or c.parent is not None or not _SUM_WORDS.search(
@@ -2910,7 +2952,7 @@ def _merge_restatements(cands: list[Candidate]) -> None:
     """
     every: dict[int, list[int]] = {}  # by value: the mentions that can take a restatement
     strong: dict[int, list[int]] = {}  # … and those with a verb or in the headline
-    paired: dict[int, list[int]] = {}  # the second of a pair ("1.318 mô hình và 402 điển hình"), restated apart
+    paired: dict[int, list[int]] = {}  # the second of a pair ("1.406 mô hình và 318 điển hình"), restated apart
     for j, d in enumerate(cands):
         if d.parent is None and d.pair is None:
             every.setdefault(d.value, []).append(j)
@@ -2924,7 +2966,7 @@ def _merge_restatements(cands: list[Candidate]) -> None:
         if not (c.metric is None or c.title or c.restated):
             continue
         pool = every if c.title else strong  # a repeat without a verb needs one with it
-        # "Trong 402 điển hình có 157 tập thể và 245 cá nhân" after "… 1.318 mô hình và 402 điển hình"
+        # "Trong 318 điển hình có 129 tập thể và 189 cá nhân" after "… 1.406 mô hình và 318 điển hình"
         restates_pair = c.restated and not c.title and c.holder is None
         for j in pool.get(c.value, []) + (paired.get(c.value, []) if restates_pair else []):
             d = cands[j]
@@ -2954,7 +2996,7 @@ def _merge_restatements(cands: list[Candidate]) -> None:
     for x in cands:
         if x.parent is not None and not x.merged:
             holders.setdefault(x.parent, set()).add(x.holder)
-    for j, d in enumerate(cands):  # "… 402 điển hình. Trong 402 điển hình có 157 tập thể và 245 cá nhân":
+    for j, d in enumerate(cands):  # "… 318 điển hình. Trong 318 điển hình có 129 tập thể và 189 cá nhân":
         if d.holder is not None and {"collective", "individual"} <= holders.get(j, set()):
             d.holder = None  # split into both, the count holds both (the mô hình/điển hình convention yields)
     for i, c in enumerate(cands):

@@ -135,8 +135,12 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             in_title = [m.unit for m in mentions if title[0] <= m.start < title[1] and allowed(m.unit)]
             if in_title:
                 return in_title[0]  # "Ngành Giáo dục huyện A: …"
-            if province is not None and not _LOWER_UNIT_NAMED.search(headline):
+            if province is not None and not _LOWER_UNIT_NAMED.search(headline) \
+                    and _sector_unit(lay, mentions, headline, c.start, allowed) is None:
                 return province  # a provincial sector's article
+            tied = _sector_unit(lay, mentions, headline, c.start, allowed)
+            if tied is not None:
+                return tied  # "ngành giáo dục huyện A …" earlier, or "Ngành giáo dục A …" as the headline
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
                  if not _NOT_A_SCOPE.search(seg, max(0, m.start() - 24), m.start())
                  and not _kinds_listed().match(seg, m.end())  # "100% xã, thị trấn đã đăng ký": kinds of unit
@@ -164,6 +168,31 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
     if freq:
         return freq.most_common(1)[0][0]
     return province
+
+
+def _sector_unit(lay: Layout, mentions: list[Mention], headline: str, before: int,
+                 allowed: Any) -> Unit | None:
+    """The lower unit a sector belongs to: named bare in the headline ("Ngành giáo dục A lan tỏa …")
+    or right after a sector's noun earlier in the body ("ngành giáo dục huyện A tích cực …")."""
+    folded = fold(headline)
+    for m in mentions:
+        if m.start >= before:
+            break
+        if not allowed(m.unit) or m.unit is None:
+            continue
+        name = fold(m.unit.name)
+        if regex.search(rf"(?<![\w]){regex.escape(name)}(?![\w])", folded):
+            return m.unit
+        if _sector_noun_before().search(lay.folded, max(0, m.start - 40), m.start):
+            return m.unit
+    return None
+
+
+@cache
+def _sector_noun_before() -> regex.Pattern[str]:
+    """A sector's noun and up to three words of its name, ending where a unit's name starts."""
+    nouns = alternation(fold(w) for w in lexicon()["counts"]["sector_nouns"])
+    return regex.compile(rf"(?<![\w])(?:{nouns})(?:\s+\w+){{0,3}}\s+$")
 
 
 #: a lower unit named in a headline with its type word ("Ngành Giáo dục huyện A: …")

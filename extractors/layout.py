@@ -201,7 +201,7 @@ def split_sentences(text: str, span: Span, para: int) -> list[Sentence]:
         if out and out[-1].para == para and (_LIST_MARK_ONLY.fullmatch(text, out[-1].start, out[-1].end)
                                              or _no_split_after().search(text, out[-1].start, out[-1].end)):
             # "1." split off "1. Khối Đảng: 312 mô hình": the mark opens its line's sentence; "TX." cut
-            # off "TX.Bến Cát 98": the abbreviation goes on into its name
+            # off "TX.Tân An 64": the abbreviation goes on into its name
             out[-1] = Sentence(out[-1].start, span.start + at + len(piece), para)
         else:
             out.append(Sentence(span.start + at, span.start + at + len(piece), para))

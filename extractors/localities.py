@@ -252,8 +252,8 @@ def _not_first() -> frozenset[str]:
 
 _UNKNOWN_KINDS = {"huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _LIST_SEP = regex.compile(r"(?:\s*,\s*|\s+và\s+)")
-#: after an item's count, the words of a ranking that lead the next item: "H. A với 185 mô hình,
-#: tiếp đến B 176 mô hình, C 167"
+#: after an item's count, the words of a ranking that lead the next item: "H. A với 193 mô hình,
+#: tiếp đến B 171 mô hình, C 158"
 _RANK_SEP = regex.compile(r"\s*,?\s*(?:tiếp (?:đến|theo|sau)|kế (?:đến|tiếp|sau)|sau đó|rồi đến|đứng thứ hai)"
                           r"(?:\s+(?:là|có))?\s+|(?:\s*,\s*|\s+và\s+)", regex.IGNORECASE)
 #: an item's count right after its name: "huyện A 214 mô hình, B 198"

@@ -330,7 +330,8 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         y, q = year(), _quarter(g)
         if y is None or not 1 <= q <= 4:
             return None
-        return PeriodRef(start=date(y, 3 * q - 2, 1), end=_last_day(y, 3 * q))
+        q0 = _quarter({"q": g.get("q0")}) or q  # "quý I và quý II năm 2024": from the first listed
+        return PeriodRef(start=date(y, 3 * min(q0, q) - 2, 1), end=_last_day(y, 3 * q))
     if kind == "month":
         y, m = year(), int(g["m"] or 0)
         if y is None or not 1 <= m <= 12:
@@ -492,6 +493,9 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
     phases = [e for e in found if e.kind == "range" and e.reporting and e.period]
     years = [e for e in found if e.kind == "year" and e.reporting and e.period]
     phase_starts, year_starts = [p.start for p in phases], [y.start for y in years]  # sorted: found is
+    named = [x for x in found if x.reporting and x.period is not None and x.period.end is not None
+             and x.kind in ("year", "months", "quarter")]  # what a bare quarter's year comes from
+    named_starts = [x.start for x in named]
     for e in found:
         if e.kind == "the_year":
             k = bisect.bisect_left(year_starts, e.start)  # the years before it, found by bisection
@@ -501,11 +505,13 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
             continue
         if e.kind == "the_quarter":  # "Riêng quý II, …": that quarter of the year named last, else publication's
-            named = [x for x in found if x.start < e.start and x.reporting and x.period is not None
-                     and x.period.end is not None and x.kind in ("year", "months", "quarter")]
-            qy: int | None = named[-1].period.end.year if named else (  # type: ignore[union-attr]
+            k = bisect.bisect_left(named_starts, e.start)  # the year named last before it, by bisection
+            qy: int | None = named[k - 1].period.end.year if k else (  # type: ignore[union-attr]
                 published.year if published is not None else None)
-            number = regex.search(r"(iv|iii|ii|i|[1-4])\s*$", e.text.lower())
+            relative = regex.search(r"năm\s+(nay|trước|ngoái)\s*$", e.text.lower())
+            if relative is not None:  # "quý I năm nay", "quý IV năm trước": of publication's year or the one before
+                qy = None if published is None else published.year - (relative.group(1) != "nay")
+            number = regex.search(r"quý\s+(iv|iii|ii|i|[1-4])", e.text.lower())
             q = _quarter({"q": number.group(1) if number else None})
             if qy is not None and 1 <= q <= 4:
                 e.period = PeriodRef(start=date(qy, 3 * q - 2, 1), end=_last_day(qy, 3 * q))

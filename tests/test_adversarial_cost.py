@@ -1,7 +1,8 @@
 """Extraction stays linear on crafted text (issue 12), for every family of ``bench/adversarial.py``.
 
 Two guards. The first counts operations, not time: the Python and C function calls that extracting
-a text makes (``sys.setprofile``), per KB, at 2 KB and at 32 KB. A loop that looks through every
+a text makes (``sys.setprofile``) and the Python lines it runs (``sys.settrace``: a loop that calls
+nothing still runs its line at each turn), per KB, at 2 KB and at 32 KB. A loop that looks through every
 count, model, sentence or mention for each one grows that number with the size (a scan of the
 candidates per count, reintroduced, makes "sentences with parts" 1.31 times dearer per KB at 32
 KB; today every family is 0.94–0.99, a fixed cost per text spread thinner); it is exact, so it
@@ -26,6 +27,8 @@ from extractors import Meta, extract
 
 
 def _calls_per_kb(text: str) -> float:
+    """Function calls (Python and C) and Python lines run, per KB: a loop over every count runs its
+    line once per count even when it calls nothing ("for d in cands: if d.parent == k")."""
     calls = 0
 
     def count(frame: FrameType, event: str, arg: object) -> None:
@@ -33,10 +36,17 @@ def _calls_per_kb(text: str) -> float:
         if event in ("call", "c_call"):
             calls += 1
 
+    def lines(frame: FrameType, event: str, arg: object) -> object:
+        nonlocal calls
+        calls += 1  # a call, then each line it runs (a loop's line again at each turn)
+        return lines
+
     sys.setprofile(count)
+    sys.settrace(lines)
     try:
         extract(text, Meta(doc="counted"))
     finally:
+        sys.settrace(None)
         sys.setprofile(None)
     return calls / (len(text.encode("utf-8")) / 1024)
 
