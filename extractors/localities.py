@@ -422,6 +422,8 @@ def _title_lead(title: str, offset: int, text: str, colon_only: bool = False) ->
     ``colon_only``: only the "Name: …" form (a first line taken for the headline)."""
     lead = len(title) - len(title.lstrip(" \"“'‘"))
     words = _name_words(title, lead)
+    if words and title[words[0][0]:words[0][1]].isdigit():
+        return None  # "6 tháng đầu năm …", "5 năm lan tỏa …": a numbered unit needs its type word ("Quận 6")
     follow = r"\s*:\s" if colon_only else r"\s*(?:[:–—-]\s|\s+\p{Ll})"
     for n in range(len(words), 0, -1):
         end = words[n - 1][1]
