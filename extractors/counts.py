@@ -1203,6 +1203,8 @@ _BUILT_THEN_REGISTERED = regex.compile(r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:�
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
+#: a registration, then its carrying out, right before the number: "đăng ký và thực hiện 45 mô hình"
+_REGISTERED_THEN_DONE = regex.compile(r"(?<![\w])đăng k[ýí]\s*(?:,|và)\s*(?:đã\s+|được\s+)?thực hiện(?:\s+được)?\s*$")
 #: what parts two verbs of one clause ("đăng ký, xây dựng", "đăng ký và triển khai")
 _VERB_SEPARATOR = regex.compile(r",|(?<![\w])và(?![\w])")
 
@@ -1779,7 +1781,8 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         registered = [h[1] for h in hits if h[2] == "registered"]
         if any(h[2] == "built" and any(_VERB_SEPARATOR.search(lay.folded, min(r, h[1]), max(r, h[1]))
                                        for r in registered)
-               for h in hits) or _THEN_CARRIED_OUT.match(lay.folded, c.after_end):
+               for h in hits) or _THEN_CARRIED_OUT.match(lay.folded, c.after_end) \
+                or _REGISTERED_THEN_DONE.search(lay.folded, max(own_start, c.start - 40), c.start):
             code = "built"  # ("3.600 mô hình được đăng ký và triển khai": registered, then carried out)
     maintained, effective = _maintained()
     if code == "built" and maintained.search(before) and effective.match(lay.folded, c.end, c.after_end):
