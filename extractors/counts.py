@@ -460,6 +460,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
     _reparent_by_sum(lay, out)
     _link_split_by_sum(lay, out)
     _link_items_by_sum(lay, out)
+    _relink_families_by_sum(lay, out)
     _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
@@ -584,12 +585,7 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         while j + 1 < len(cands) and cands[j + 1].sentence_start == cands[i].sentence_start:
             j += 1
         group = cands[i:j + 1]
-        sentence = lay.sentence_at(group[0].start)
-        own_words = lay.folded[sentence.start:sentence.end] if sentence is not None else ""
-        opener = _OPENER_AT_START.match(own_words)
-        if opener is not None and (cue := words("counts", "breakdown_openers").match(own_words, opener.end())
-                                   or _opener_at_start().match(own_words, opener.end())):
-            own_words = own_words[cue.end():]  # "Về cấp công nhận, cấp tỉnh có 246 mô hình, …": no verb of its own
+        own_words = _own_words(lay, group)
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
                 and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
                 and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
@@ -598,6 +594,64 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 for c in group:
                     c.parent, c.by_sum = total, True
         i = j + 1
+
+
+def _own_words(lay: Layout, group: list[Candidate]) -> str:
+    """The folded words of the sentences that hold ``group``, each without a breakdown's opener."""
+    out = []
+    for s in sorted({c.sentence_start for c in group}):
+        sentence = lay.sentence_at(s)
+        own = lay.folded[sentence.start:sentence.end] if sentence is not None else ""
+        opener = _OPENER_AT_START.match(own)
+        if opener is not None and (cue := words("counts", "breakdown_openers").match(own, opener.end())
+                                   or _opener_at_start().match(own, opener.end())):
+            own = own[cue.end():]  # "Về cấp công nhận, cấp tỉnh có 246 mô hình, …": no verb of its own
+        out.append(own)
+    return " ".join(out)
+
+
+def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """Bare items read as parts of the first item of their list ("năm 2020 có 150 mô hình; năm
+    2021: 180; …", then the rows "- TP A: 400 mô hình" / "- TX B: 300" of a list below) that do
+    not add up to it, but do add up exactly, the first item with them, or a block of rows alone, to
+    a count of the sentences just before ("toàn tỉnh có 1.000 mô hình … được công nhận"): they
+    break that count down (by year, by unit) and take its slots."""
+    children: dict[int, list[int]] = {}
+    for k, c in enumerate(cands):
+        if c.parent is not None and not c.by_sum and c.pair is None and not c.holder_head:
+            children.setdefault(c.parent, []).append(k)
+    for p, kids in children.items():
+        root = cands[p]
+        if root.parent is not None or root.pair is not None or root.holder_head \
+                or sum(cands[k].value for k in kids) == root.value:
+            continue
+        blocks: list[list[int]] = []
+        for k in [p, *kids]:
+            c = cands[k]
+            if blocks and (cands[blocks[-1][-1]].sentence_start == c.sentence_start
+                           or (_row_of_list(lay, cands[blocks[-1][-1]]) and _row_of_list(lay, c)
+                               and c.para == cands[blocks[-1][-1]].para + 1)):
+                blocks[-1].append(k)
+            else:
+                blocks.append([k])
+        for block in blocks:
+            group = [cands[k] for k in block]
+            own_words = _own_words(lay, group)
+            times = [m.group() for m in _OWN_TIME.finditer(own_words)]
+            by_year = len(times) == len(group) == len(set(times)) and all(
+                _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start) for c in group)
+            if len(group) < 2 or _metric_hits(own_words, 0, len(own_words)) or (times and not by_year):
+                continue
+            total = _total_of_sum(lay, cands, block[0], sum(c.value for c in group))
+            if total is not None and total not in block and cands[total].parent is None:
+                for c in group:
+                    c.parent, c.by_sum = total, True
+
+
+def _row_of_list(lay: Layout, c: Candidate) -> bool:
+    """A count on a bullet line of its own naming a unit: "- TX B: 300"."""
+    return c.sentence_start == lay.paragraphs[c.para].start \
+        and _UNIT_ROW.match(lay.folded, c.sentence_start, c.start) is not None
 
 
 def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sentences: int = 3) -> int | None:
@@ -672,8 +726,9 @@ _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiế
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
 #: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
-_UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?)\s+"
-                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*phường\s+\d{1,2}\s*:\s*")
+_UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+"
+                          r"|(?:tp|tx|tt)(?:\.\s*|\s+)|(?:h|q|p)\.\s*)"  # "- TX Sông Cầu: 80", "- H. Đồng Xuân: 45"
+                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*(?:phường|quận|p\.|q\.)\s*\d{1,2}\s*:\s*")
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)

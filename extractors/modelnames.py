@@ -537,6 +537,8 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         para = lay.paragraphs[i]
         marker = _BULLET.match(folded, para.start, para.end)
         start = marker.end() if marker else para.start
+        if _UNIT_COUNT_ROW.match(lay.text, start, para.end):
+            continue  # "- TP A: 120 mô hình", "- H. B: 45": a unit's count, no model
         stop = _first_stop(lay, _LIST_END, start, para.end)
         semi = folded.find(";", start, para.end)
         end = min(x for x in (stop.start() if stop else para.end, semi if semi >= 0 else para.end))
@@ -547,6 +549,9 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
 
 
 _SPACE_RUN = regex.compile(r"\s*")
+#: a bullet line that is a unit's count: its type word (or abbreviation), its name, a colon, a number
+_UNIT_COUNT_ROW = regex.compile(r"(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp|tx|tt|h|q|p)"
+                                r"\.?\s*(?:\p{Lu}[^:;\n]{0,40}|\d{1,2})\s*:\s*(?:khoảng\s+|hơn\s+|gần\s+)?\d")
 
 
 def _bullet_items(lay: Layout) -> list[int]:
