@@ -24,6 +24,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from functools import cache
 
 import regex
@@ -250,6 +251,7 @@ class Candidate:
     respective: int | None = None  # its place in "lần lượt là 96 và 104": the unit named in that place
     context_dated: bool = False  # the sentences before it give its period (no stock at publication)
     item_at: int | None = None  # where the name of its list item starts ("A (62)"): the unit named there
+    each_of: list[LocalityRef] = dc_field(default_factory=list)  # "xã A và xã B cùng có 8 mô hình": one count each
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -2567,6 +2569,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     _field_of_increases(lay, cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
+    _each_of_units(lay, cands, mentions)
     for c in cands:
         if c.merged:
             continue
@@ -2581,6 +2584,40 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             text=lay.text[c.start:c.end], start=c.start, end=c.end,
         )
     return _dedupe(cands)
+
+
+#: a number each of the units before it reaches: "D và E cùng có 24 mô hình" (a number "mỗi xã" is
+#: per unit and no count, whatever precedes it: words counts.per_unit_before)
+_EACH_BEFORE = regex.compile(r"(?<![\w])cùng\s+(?:có|đạt)\s+(?:(?:khoảng|hơn|trên|gần)\s+)?$")
+#: between two units of one list: ", ", " và ", ", và ", with the next one's type word
+_EACH_GAP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|"
+                          r"tp\.?|tx\.?|tt\.?)\s*)?")
+
+
+def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention]) -> None:
+    """"Xã D và xã E cùng có 24 mô hình", "phường F, G và H cùng đạt 9 mô hình": the number is each
+    unit's, one count per unit of the list before it."""
+    named = sorted((m for m in mentions if m.unit is not None), key=lambda m: m.start)
+    ends = [m.end for m in named]
+    for c in cands:
+        if c.merged:
+            continue
+        mark = _EACH_BEFORE.search(lay.folded, max(c.sentence_start, c.start - 40), c.start)
+        if mark is None:
+            continue
+        k = bisect.bisect_right(ends, mark.start()) - 1  # the last unit named before the marker
+        units = [named[k]] if k >= 0 and named[k].start >= c.sentence_start \
+            and lay.folded[named[k].end:mark.start()].strip(" ,") == "" else []
+        while units and k > 0 and named[k - 1].start >= c.sentence_start:
+            gap = _EACH_GAP.fullmatch(lay.folded, named[k - 1].end, units[-1].start)
+            if gap is None:
+                break
+            k -= 1
+            units.append(named[k])
+        if len(units) < 2:
+            continue
+        refs = [_ref(m) for m in reversed(units)]
+        c.locality, c.each_of = refs[0], refs[1:]
 
 
 @cache
@@ -3115,6 +3152,11 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
         seen[k] = count
         kept_of[i] = count
         out.append(count)
+        for ref in c.each_of:  # "xã A và xã B cùng có 8 mô hình": the same number, each unit's
+            other = count.model_copy(update={"locality": ref})
+            if _key(other) not in seen:
+                seen[_key(other)] = other
+                out.append(other)
     return out
 
 
