@@ -251,6 +251,7 @@ class Candidate:
     respective: int | None = None  # its place in "lần lượt là 96 và 104": the unit named in that place
     context_dated: bool = False  # the sentences before it give its period (no stock at publication)
     item_at: int | None = None  # where the name of its list item starts ("A (62)"): the unit named there
+    stock_of_new: bool = False  # its "xây dựng" restates its new total ("… 20 mô hình mới, trong đó … xây dựng 14")
     each_of: list[LocalityRef] = dc_field(default_factory=list)  # "xã A và xã B cùng có 8 mô hình": one count each
 
 
@@ -1341,6 +1342,13 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 # 1.300 mô hình": the parts go on, each restating the total's verb
                 parent = total
                 restating.add(i)
+            elif own_verb and in_sentence and opens and total is not None and c.value < cands[total].value \
+                    and cands[total].sentence_start == c.sentence_start \
+                    and _stock_verb_of_new(lay, cands[total], own_start, c.start):
+                # "toàn quận có 64 mô hình mới, trong đó 13 phường xây dựng 51 mô hình": the stock's
+                # verb for the new models the total counts
+                parent = total
+                c.stock_of_new = True
             elif own_verb:
                 parent = None
             elif scope and in_sentence:
@@ -1403,6 +1411,23 @@ def _list_line(lay: Layout, pos: int) -> bool:
     at = lead.end() if lead else pos
     h = hit_at(field_rules(), lay.folded, at, at + 40)
     return h is not None and bool(h.rule.code) and lay.folded.find(":", h.end, h.end + 30) >= 0
+
+
+def _stock_verb_of_new(lay: Layout, total: Candidate, start: int, end: int) -> bool:
+    """A part's only verb is the stock's ("xây dựng") and its total counts new models ("64 mô hình
+    mới", "xây dựng mới 64 mô hình")."""
+    mine = {code for _, _, code in _metric_hits(lay.folded, start, end)}
+    if mine != {"built"}:
+        return False
+    cut = _CLAUSE_SPLIT.search(lay.folded, total.end, start)
+    after_end = cut.start() if cut is not None else start
+    theirs = {code for _, _, code in _metric_hits(lay.folded, max(total.seg_start, total.start - 80), total.start)}
+    theirs |= {code for _, _, code in _metric_hits(lay.folded, total.start, after_end)}
+    return "new" in theirs or _NEW_AFTER_NOUN.match(lay.folded, total.end, after_end) is not None
+
+
+#: "64 mô hình dân vận khéo mới": new models, the movement's name between
+_NEW_AFTER_NOUN = regex.compile(r"\s*(?:[“\"']?\s*dân vận khéo\s*[”\"']?\s*)?mới(?![\w])")
 
 
 def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
@@ -2659,6 +2684,8 @@ def _inherit(i: int, cands: list[Candidate]) -> None:
     c = cands[i]
     assert c.parent is not None
     t = cands[c.parent]
+    if c.stock_of_new and c.metric == "built":
+        c.metric = t.metric  # "… 20 mô hình mới, trong đó 12 tổ dân phố xây dựng 14 mô hình": new
     if c.field not in (None, "all") or c.holder is not None or c.metric is None:
         sibling = _previous_sibling(i, cands)
         if c.metric is None and sibling is not None and sibling.metric not in (None, t.metric) \

@@ -180,12 +180,22 @@ def _sector_unit(lay: Layout, mentions: list[Mention], headline: str, before: in
             break
         if not allowed(m.unit) or m.unit is None:
             continue
-        name = fold(m.unit.name)
-        if regex.search(rf"(?<![\w]){regex.escape(name)}(?![\w])", folded):
+        if _has_words(folded, fold(m.unit.name)):
             return m.unit
         if _sector_noun_before().search(lay.folded, max(0, m.start - 40), m.start):
             return m.unit
     return None
+
+
+def _has_words(text: str, words: str) -> bool:
+    """Whether ``words`` stand in ``text`` as whole words (a substring search: no pattern per name)."""
+    at = text.find(words)
+    while at >= 0:
+        end = at + len(words)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(words, at + 1)
+    return False
 
 
 @cache
