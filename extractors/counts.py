@@ -811,7 +811,7 @@ def _list_items(lay: Layout, item: regex.Pattern[str], gap: regex.Pattern[str], 
 #: "Các huyện có nhiều mô hình là A (62), B (41) và C (37)": kinds of unit, the noun, then a list
 _UNITS_LIST_OPENER = regex.compile(
     r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|địa phương)"
-    r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)\s+")
+    r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)(?:\s*:)?\s+")
 #: an item: a capitalised name (its type word before it at most), its count in parentheses (no year)
 _NAME_COUNT_PAREN = regex.compile(
     rf"(?:(?i:{_UNIT_TYPES}|h\.)\s+)?(?P<name>\p{{Lu}}[^,;.()\d\n]{{1,40}}?)"
@@ -990,11 +990,14 @@ _UNIT_WORDS = frozenset({"huyện", "xã", "phường", "tỉnh", "quận", "th�
                          "có", "là", "gồm", "với", "đạt"})
 
 
-def _item_lead(lay: Layout, lo: int, num_start: int, named_only: bool = False) -> tuple[int, int] | None:
+def _item_lead(lay: Layout, lo: int, num_start: int, named_only: bool = False,
+               prefer: int | None = None) -> tuple[int, int] | None:
     """(start, kind) of the field, level or body words that lead a list item's number, None when
     the words before the number are no item's ("cấp tỉnh công nhận 45": the level; kinds: 0 field,
     1 level, 2 body, 3 unit). With ``named_only``, the words between a body and its number are its
-    unit's name or a model verb, not another act ("Hội Nông dân kết nạp mới 320": members)."""
+    unit's name or a model verb, not another act ("Hội Nông dân kết nạp mới 320": members). Words
+    of two kinds at once ("Huyện đoàn": a level and a body) are of the kind ``prefer`` (the next
+    item's)."""
     kinds = (field_rules(), level_rules(), _organisation_rules())
     before = lay.folded[lo:num_start]
     hits = [(h, k) for k, rules in enumerate(kinds) for h in find_all(rules, before) if h.rule.code]
@@ -1003,7 +1006,7 @@ def _item_lead(lay: Layout, lo: int, num_start: int, named_only: bool = False) -
         return unit.start(), 3  # "TP. A 156, TX. B 151 và huyện C 76 mô hình": a unit's item
     if not hits:
         return None
-    h, kind = max(hits, key=lambda hk: hk[0].end)
+    h, kind = max(hits, key=lambda hk: (hk[0].end, hk[1] == prefer))
     gap = before[h.end:]
     if not (_FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap)
             or (kind == 2 and _ORG_ITEM_GAP.fullmatch(gap) and not _PLACE_NUMBER.search(gap)
@@ -1028,7 +1031,7 @@ def _items_before(lay: Layout, first: Candidate, seg_start: int, seg_end: int, s
         m = _ITEM_BEFORE.search(lay.folded, max(seg_start, lead[0] - 24), lead[0])
         if m is None or m.start("num") in taken or (value := _value(m.group("num"))) is None:
             break
-        prev = _item_lead(lay, max(seg_start, m.start("num") - 50), m.start("num"), named_only=True)
+        prev = _item_lead(lay, max(seg_start, m.start("num") - 50), m.start("num"), named_only=True, prefer=lead[1])
         if prev is None or prev[1] != lead[1]:
             break
         out.append(Candidate(m.start("num"), m.end("num"), value, seg_start, seg_end, sent_start, para,
