@@ -1190,7 +1190,8 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
 
 #: the own words of a clause that only names another unit ("…, huyện B 12 mô hình", "…; tỉnh C cũ có trên 2.100")
 _PARALLEL_UNIT_LEAD = regex.compile(
-    r"[\s,]*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.?|tỉnh))\s+"
+    r"[\s,]*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s+"
+    r"|(?:tp|tx|tt)(?:\.\s*|\s+)|(?:h|q|p)\.\s*))"  # "TX A 64", "H. B 52": abbreviated too
     r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\d{1,2}(?=\s+(?:là|có|với)\s))?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
 
 #: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
