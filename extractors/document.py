@@ -80,7 +80,8 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
 
     # the headline as given (the page's text may not repeat it), else the text's own headline line
     headline = headline or (lay.text[title[0]:title[1]] if title[1] > title[0] else "")
-    title_body = province is not None and bool(headline) and _province_body_title(headline, province)
+    title_body = province is not None and (bool(headline) and _province_body_title(headline, province)
+                                           or _province_body_opening(lay, title, province))
     lead = _TITLE_LEAD.match(lay.text, title[0], title[1]) if title[1] > title[0] else None
     if lead is not None:  # "Quảng Nam: Công nhận 45 mô hình …": the headline names the reported unit
         known = [m.unit for m in mentions if m.unit is not None] + ([province] if province is not None else [])
@@ -247,6 +248,18 @@ def _province_body_title(headline: str, province: Unit) -> bool:
             return True  # "Hội LHPN tỉnh sơ kết …"
         rest = rest[unit_word.end():]
     return rest.startswith(name) and not rest[len(name):len(name) + 1].isalnum()
+
+
+def _province_body_opening(lay: Layout, title: tuple[int, int], province: Unit) -> bool:
+    """The body's first sentence has a body of the province as its subject, after an opening
+    phrase at most: "Sau hợp nhất, Hội LHPN tỉnh có 64 cơ sở hội …" (as a headline would)."""
+    first = next((s for s in lay.sentences if s.start >= title[1]), None)
+    if first is None:
+        return False
+    sentence = lay.text[first.start:first.end].strip()
+    comma = sentence.find(",", 0, 40)
+    return _province_body_title(sentence, province) or (
+        comma > 0 and _province_body_title(sentence[comma + 1:].lstrip(), province))
 
 
 #: "Theo <body> tỉnh, …" at the head of the count's sentence: the province's body is the source
