@@ -566,10 +566,15 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if _YEAR_WORD.search(lay.folded, a.sentence_start, a.start):
             continue  # "Năm 2023, huyện tiếp tục biểu dương …, trong đó có 20 … tập thể và 10 … cá nhân": its own year
-        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=1)
+        # (a sentence or two before; three when the split points back: "Trong tổng số trên, …")
+        back = 3 if _BACK_TO_TOTAL.search(lay.folded, a.sentence_start, a.start) else 1
+        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=back)
         if total is not None and cands[total].sentence_start != a.sentence_start:
             a.parent = b.parent = total
 
+
+#: a split's words pointing back to a total stated before: "Trong tổng số trên", "Trong số đó", "Trong tổng số này"
+_BACK_TO_TOTAL = regex.compile(r"(?<![\w])trong\s+(?:tổng\s+)?số\s+(?:mô hình\s+)?(?:trên|đó|này|nói trên)(?![\w])")
 
 #: time words of a sentence of its own ("Năm 2023, …", "Đến nay, …"): its items are not an earlier total's parts
 _OWN_TIME = regex.compile(r"(?<![\d])(?:19|20)\d\d(?!\d)|(?<![\w])(?:đến nay|hiện nay|hiện có|năm nay|tháng)(?![\w])")
