@@ -3023,6 +3023,11 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                         if d.period == period:
                             d.period = c.period
                         below.append(index[id(d)])
+    for d in cands:  # "Hội Nông dân tỉnh có 50 mô hình, trong đó cấp tỉnh 10 …, cấp xã 25": the
+        # body's parts by level are the body's models (its `other` and words), at their levels
+        if d.parent is not None and not d.merged and d.level is not None and d.field in (None, "all") \
+                and cands[d.parent].field == "other" and cands[d.parent].field_text:
+            d.field, d.field_text = "other", cands[d.parent].field_text
 
 
 @cache
