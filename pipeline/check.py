@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -344,6 +344,50 @@ def evidence_rows(finding_id: int, f: Finding, titles: dict[str, str]) -> Iterab
                "sentence_end": ev.get("sentence_end")}
 
 
+@dataclass
+class FindingTally:
+    """What a run says of its findings without keeping them all (``run_checks_tally``): how many
+    by severity (in the order the severities first appear, like a ``Counter`` of them all) and by
+    kind and severity, and the first ``keep`` findings and the first ``keep`` problems (not ok),
+    without their evidence (it is in the tables)."""
+
+    keep: int = 50
+    total: int = 0
+    severities: Counter[str] = field(default_factory=Counter)
+    by: Counter[tuple[str, str]] = field(default_factory=Counter)
+    first: list[Finding] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    n_problems: int = 0
+
+    def add(self, f: Finding) -> None:
+        self.total += 1
+        self.severities[f.severity] += 1
+        self.by[(f.kind, f.severity)] += 1
+        light = None
+        if len(self.first) < self.keep:
+            light = replace(f, evidence=[])
+            self.first.append(light)
+        if f.severity != "ok":
+            self.n_problems += 1
+            if len(self.problems) < self.keep:
+                self.problems.append(light or replace(f, evidence=[]))
+
+    def __len__(self) -> int:
+        return self.total
+
+    @property
+    def complete(self) -> bool:
+        """Whether ``first`` holds every finding."""
+        return len(self.first) == self.total
+
+    @classmethod
+    def of(cls, findings: Iterable[Finding], keep: int = 50) -> FindingTally:
+        tally = cls(keep=keep)
+        for f in findings:
+            tally.add(f)
+        return tally
+
+
 def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding]:
     """Run every check, replace the ``findings`` table (and ``finding_evidence``, one row per
     number of each finding), and return the findings (with ``evidence=False`` without their
@@ -354,6 +398,22 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
     articles (the text a finding quotes is read for it), and the findings are written a few
     hundred at a time as they are found, so memory does not grow with the counts' text; the
     findings and their order are those of all the checks on all the counts."""
+    findings: list[Finding] = []
+    _check_all(db, lambda f: findings.append(f if evidence else replace(f, evidence=[])))
+    return findings
+
+
+def run_checks_tally(db: sqlite_utils.Database, keep: int = 50) -> FindingTally:
+    """``run_checks`` (the same tables, byte for byte), returning only the findings' counts and
+    the first ``keep`` findings and problems: what a run prints, in memory that does not grow
+    with the findings."""
+    tally = FindingTally(keep=keep)
+    _check_all(db, tally.add)
+    return tally
+
+
+def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None]) -> None:
+    """Every check: the tables replaced, each finding handed to ``found`` in order once stored."""
     from .labels import label
 
     with db.conn:
@@ -368,10 +428,11 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
             "title": str, "url": str, "sentence": str, "text": str, "span_start": int, "span_end": int,
             "sentence_start": int, "sentence_end": int,
         }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
-        findings: list[Finding] = []
+        stored = 0
 
-        def store(found: Iterable[Finding]) -> None:
-            pending = iter(found)
+        def store(new: Iterable[Finding]) -> None:
+            nonlocal stored
+            pending = iter(new)
             while batch := list(islice(pending, 200)):  # a few hundred findings' rows in memory at once
                 docs = sorted({ev["document"] for f in batch for ev in f.evidence})
                 titles = dict(db.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
@@ -379,13 +440,14 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
                 rows: list[dict[str, Any]] = []
                 ev_rows: list[dict[str, Any]] = []
                 for f in batch:
-                    i = len(findings) + 1
-                    rows.append({"id": i, **f.row(), "kind_vi": label("kind", f.kind),
+                    stored += 1
+                    rows.append({"id": stored, **f.row(), "kind_vi": label("kind", f.kind),
                                  "severity_vi": label("severity", f.severity)})
-                    ev_rows += evidence_rows(i, f, titles)
-                    findings.append(f if evidence else replace(f, evidence=[]))  # the stored evidence goes
+                    ev_rows += evidence_rows(stored, f, titles)
                 _insert_rows(db, "findings", rows)
                 _insert_rows(db, "finding_evidence", ev_rows)
+                for f in batch:
+                    found(f)
 
         for chunk in _count_chunks(db, size=_CHUNK):
             store(within_article(chunk))
@@ -395,7 +457,6 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
         del across
         db.table("finding_evidence").create_index(["finding_id"])
         db.table("finding_evidence").create_index(["document_id"])
-    return findings
 
 
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:

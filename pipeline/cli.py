@@ -108,10 +108,11 @@ def run(
     """
     import time
 
-    from .check import run_checks
+    from .check import run_checks_tally
     from .errors import FINDING_ERROR, INPUT, worst
+    from .extracting import count_documents
     from .progress import document_progress
-    from .run import CORPUS, documents_of
+    from .run import CORPUS
     from .run import run as run_job
     from .store import db_lock, open_db
     from .summary import SUMMARY_ROWS, print_run_findings, print_run_summary
@@ -119,16 +120,16 @@ def run(
     started = time.perf_counter()
     try:
         given = _given(url, published, source)
-        total = None if any(str(p) == "-" for p in paths or []) else len(documents_of(paths or [CORPUS]))
+        total = None if any(str(p) == "-" for p in paths or []) else count_documents(paths or [CORPUS])
         with db_lock(db, share=True):  # one hold from the first document stored to the last finding
             with document_progress("run", total, quiet=quiet or as_json, verbose=verbose) as on_batch:
                 result = run_job(paths, db, force=force, workers=workers, given=given, on_batch=on_batch,
                                  dask=dask, keep=None if as_json else SUMMARY_ROWS + 1)
             job_done = time.perf_counter()
             database = open_db(db)
-            findings = run_checks(database, evidence=False)
+            findings = run_checks_tally(database, keep=SUMMARY_ROWS)  # counts and the first few: what is printed
             database.close()
-        code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * any(f.severity == "error" for f in findings))
+        code = worst([INPUT] * bool(result.failed) + [FINDING_ERROR] * bool(findings.severities.get("error")))
         if as_json:
             typer.echo(json.dumps(run_json(result, findings, db, code), ensure_ascii=False, indent=2))
         elif not quiet:
@@ -145,13 +146,17 @@ def run(
 
 
 def run_json(result, findings, db: Path, code: int) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    """``dvk run --json``: the run, each document's outcome, the findings by severity, the exit code."""
+    """``dvk run --json``: the run, each document's outcome, the findings by severity (in the order
+    they first appear), the exit code. ``findings``: every finding, or their ``FindingTally``."""
     from collections import Counter
 
+    from .check import FindingTally
+
+    severities = findings.severities if isinstance(findings, FindingTally) else Counter(f.severity for f in findings)
     return {"db": str(db), "run_id": result.run_id, "counts": result.counts(),
             "documents": [{"path": o.path, "document": o.doc, "status": o.status, "error": o.error}
                           for o in result.outcomes],
-            "findings": dict(Counter(f.severity for f in findings)), "exit_code": code}
+            "findings": dict(severities), "exit_code": code}
 
 
 def _write_timings(**seconds: float) -> None:
@@ -242,7 +247,7 @@ def crawl(
     """
     from dataclasses import replace
 
-    from .check import run_checks
+    from .check import run_checks_tally
     from .crawl import crawl as crawl_job
     from .sources import load_registry
     from .store import db_lock, open_db
@@ -270,7 +275,7 @@ def crawl(
                                    on_page=on_page, sites=site or [], workers=workers)
             errors = 0
             if result.changed_documents:
-                errors = sum(f.severity == "error" for f in run_checks(database, evidence=False))
+                errors = run_checks_tally(database).severities.get("error", 0)
             database.close()
         print_crawl_summary(result)
     except DvkError as exc:

@@ -321,11 +321,21 @@ def expand(paths: Iterable[Path], suffixes: tuple[str, ...] = SUFFIXES) -> Itera
 
 def _walk(top: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The documents under a folder, and the folders that could not be listed, in name order."""
-    found: list[Path] = []
+    return sorted(_walk_unsorted(top, suffixes))
+
+
+def _walk_unsorted(top: Path, suffixes: tuple[str, ...] = SUFFIXES) -> Iterator[Path]:
+    """``_walk`` in the order the folders are listed, one at a time."""
+    unread: list[Path] = []
 
     def unreadable(exc: OSError) -> None:
-        found.append(Path(exc.filename) if exc.filename else top)
+        unread.append(Path(exc.filename) if exc.filename else top)
 
     for folder, _, names in os.walk(top, onerror=unreadable):
-        found += [q for q in (Path(folder) / n for n in names) if q.suffix.lower() in suffixes and q.is_file()]
-    return sorted(found)
+        yield from unread
+        unread.clear()
+        for n in names:
+            q = Path(folder) / n
+            if q.suffix.lower() in suffixes and q.is_file():
+                yield q
+    yield from unread

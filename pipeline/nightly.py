@@ -89,7 +89,7 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
     ``keep`` the first ``keep`` of the files and of the pages (the counts and failures always)."""
     import asyncio
 
-    from .check import run_checks
+    from .check import run_checks_tally
 
     with db_lock(db_path):
         db = open_db(db_path)
@@ -116,9 +116,9 @@ def nightly(db_path: Path, registry: Registry, *, inputs: Iterable[Path] | None 
             result.errors += [("extract", o.path, o.error or "")
                               for o in [*result.file_run.failed, *result.page_run.failed]]
             if result.changed:
-                found = run_checks(db, evidence=False)
-                result.findings = len(found)
-                result.finding_errors = sum(f.severity == "error" for f in found)
+                found = run_checks_tally(db)
+                result.findings = found.total
+                result.finding_errors = found.severities.get("error", 0)
             elif "findings" in db.table_names():
                 result.finding_errors = db.execute("SELECT count(*) FROM findings WHERE severity = 'error'"
                                                    ).fetchone()[0]

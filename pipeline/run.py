@@ -18,7 +18,7 @@ import sqlite3
 import sys
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,8 +31,9 @@ from extractors import Document, extractor_version
 
 from .documents import from_html, front_matter_url, read_bytes, read_path
 from .errors import DvkError, UsageError
-from .extracting import Given, check_given, extract_source, rooted_documents
+from .extracting import Given, check_given, extract_source, iter_rooted_documents
 from .extracting import documents_of as documents_of  # where the callers have always found it
+from .scratch import Scratch, ScratchMap
 from .sources import Registry, load_registry
 from .store import (
     finish_run,
@@ -45,7 +46,7 @@ from .store import (
     transaction,
     write_document,
 )
-from .urls import canonical
+from .urls import canonical_once
 
 if TYPE_CHECKING:
     from .warc import Capture
@@ -307,7 +308,7 @@ def _short(text: str | bytes, n: int = 8) -> str:
     return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()[:n]
 
 
-def _free_id(db: sqlite_utils.Database, label: str, key: str, taken: dict[str, str]) -> str:
+def _free_id(db: sqlite_utils.Database, label: str, key: str, taken: Container[str]) -> str:
     """The id a new document is stored under: its label (the file stem) when no other document
     has it, else the label and a hash of its source key."""
     for candidate in (label, *(f"{label}-{_short(key, n)}" for n in (8, 16, 64))):
@@ -326,10 +327,20 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
     document of another source is never replaced."""
     given = given or Given()
     tracking = registry.crawler.tracking_params if registry else ()
-    taken: dict[str, str] = {}  # id -> source key, assigned in this run
-    keys: dict[str, str] = {}  # source key -> the input that has it in this run
-    names: dict[str, str] = {}  # source key -> that input's name under its root, as errors name it
-    for path, rel in rooted_documents(paths):
+    # on disk, not in memory (pipeline.scratch): they hold every document of the run
+    scratch = Scratch()
+    try:
+        yield from _file_items(db, paths, force, given, tracking, scratch)
+    finally:
+        scratch.close()
+
+
+def _file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool, given: Given,
+                tracking: tuple[str, ...], scratch: Scratch) -> Iterator[Item]:
+    taken = ScratchMap(scratch)  # id -> source key, assigned in this run
+    keys = ScratchMap(scratch)  # source key -> the input that has it in this run
+    names = ScratchMap(scratch)  # source key -> that input's name under its root, as errors name it
+    for path, rel in iter_rooted_documents(paths):
         data = resolved = None
         if str(path) == "-":
             data = sys.stdin.buffer.read()
@@ -346,7 +357,7 @@ def file_items(db: sqlite_utils.Database, paths: Iterable[Path], force: bool = F
                 key = f"file:{rel}#{_short(resolved)}"  # the same name, another file: not the same source
         if url:
             try:
-                key = canonical(url, tracking)
+                key = canonical_once(url, tracking)
             except ValueError:
                 key = url
         if key in keys and keys[key] != (resolved or "-"):

@@ -18,6 +18,7 @@ from .run import CORPUS, Outcome, RunResult, documents_of, extract_source
 from .store import open_db
 
 if TYPE_CHECKING:  # the crawler (httpx), the nightly job and the scorer load with their own tables
+    from .check import FindingTally
     from .crawl import CrawlResult, PageReport
     from .nightly import NightlyResult
     from .score import Report
@@ -116,24 +117,28 @@ def print_score(report: Report, details: bool = False) -> None:
                     console.print(f"[red]spurious[/red] {d.doc} {kind}: {it}")
 
 
-def print_run_findings(findings: list) -> None:  # type: ignore[type-arg]
+def print_run_findings(findings: list | FindingTally) -> None:  # type: ignore[type-arg]
     """After a run: the findings' table on a terminal when there are few, else their counts by
-    kind and severity and the first problems, one line each (``dvk check`` shows them all)."""
-    if wants_tables(len(findings)):
-        print_findings(findings)
+    kind and severity and the first problems, one line each (``dvk check`` shows them all).
+    ``findings`` is every finding or their tally (``check.run_checks_tally``, keeping at least
+    ``SUMMARY_ROWS``)."""
+    from .check import FindingTally
+
+    tally = findings if isinstance(findings, FindingTally) else FindingTally.of(findings, keep=SUMMARY_ROWS)
+    if wants_tables(tally.total):
+        if not tally.complete:
+            raise ValueError(f"a tally keeping {tally.keep} findings cannot show a table of {tally.total}")
+        print_findings(tally.first)
         return
-    by: Counter[tuple[str, str]] = Counter((f.kind, f.severity) for f in findings)
-    severities = Counter(f.severity for f in findings)
-    console.print(f"findings: {len(findings)} (" + ", ".join(
-        f"{k} {severities.get(k, 0)}" for k in ("ok", "warning", "error")) + ")", highlight=False)
-    for (kind, severity), n in sorted(by.items()):
+    console.print(f"findings: {tally.total} (" + ", ".join(
+        f"{k} {tally.severities.get(k, 0)}" for k in ("ok", "warning", "error")) + ")", highlight=False)
+    for (kind, severity), n in sorted(tally.by.items()):
         console.print(f"  {kind} {severity}: {n}", highlight=False)
-    problems = [f for f in findings if f.severity != "ok"]
-    for f in problems[:10]:
+    for f in tally.problems[:10]:
         console.print(f"{f.severity} {f.kind} {','.join(f.documents)}: {f.message} ({f.arithmetic})",
                       highlight=False, markup=False)
-    if len(problems) > 10:
-        console.print(f"… and {len(problems) - 10} more: dvk check --problems", highlight=False)
+    if tally.n_problems > 10:
+        console.print(f"… and {tally.n_problems - 10} more: dvk check --problems", highlight=False)
 
 
 def print_findings(findings: list) -> None:  # type: ignore[type-arg]

@@ -45,6 +45,12 @@ def canonical(url: str, tracking: Iterable[str] = ()) -> str:
     return _canonical(url, tracking if isinstance(tracking, tuple) else tuple(tracking))
 
 
+def canonical_once(url: str, tracking: tuple[str, ...] = ()) -> str:
+    """``canonical`` for a URL seen once (a file's own URL, one per document of a run): not
+    remembered, so that the memo holds the links that repeat and a run's memory stays flat."""
+    return _canonical.__wrapped__(url, tuple(tracking))
+
+
 @lru_cache(maxsize=_MEMO)
 def _canonical(url: str, tracking: tuple[str, ...]) -> str:
     url = canonicalize_url(url.strip(), keep_fragments=False)

@@ -268,15 +268,27 @@ def warc_items(db: Any, paths: Iterable[Path], registry: Any, skipped: Counter[s
     inputs, in input order. Its identity is the crawler's: the canonical target URI is the
     source key and, for a new document, the site (or host) and a hash of the URL its id; a URL
     already seen in this run is skipped (its first capture is read)."""
+    from .scratch import Scratch, ScratchMap
+
+    tracking = registry.crawler.tracking_params
+    ensure_schema(db)
+    scratch = Scratch()  # on disk, not in memory: they hold every record of the run
+    try:
+        yield from _warc_items(db, paths, registry, skipped, force, tracking, ScratchMap(scratch),
+                               ScratchMap(scratch))
+    finally:
+        scratch.close()
+
+
+def _warc_items(db: Any, paths: Iterable[Path], registry: Any, skipped: Counter[str], force: bool,
+                tracking: tuple[str, ...], taken: Any, keys: Any) -> Iterator[Any]:
+    """``warc_items`` with ``taken`` (id -> source key, assigned in this run) and ``keys`` (the
+    source keys seen) given."""
     from .crawl import doc_id_for
     from .run import Item, _free_id
     from .store import stored_by_key
     from .urls import canonical
 
-    tracking = registry.crawler.tracking_params
-    ensure_schema(db)
-    taken: dict[str, str] = {}  # id -> source key, assigned in this run
-    keys: set[str] = set()
     for path in warc_files(paths):
         captures = scan(path, skipped)
         while True:
@@ -295,7 +307,7 @@ def warc_items(db: Any, paths: Iterable[Path], registry: Any, skipped: Counter[s
             if key in keys:
                 skipped["same URL as an earlier record"] += 1
                 continue
-            keys.add(key)
+            keys[key] = ""
             row = stored_by_key(db, key)
             doc_id = row[0] if row else _free_id(db, doc_id_for(key, registry.for_url(key)), key, taken)
             taken[doc_id] = key

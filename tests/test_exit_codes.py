@@ -227,13 +227,13 @@ def test_run_holds_the_lock_from_storing_to_the_checks(tmp_path: Path, monkeypat
 
     db = tmp_path / "dvk.db"
     seen: list[int] = []
-    real = check.run_checks
+    real = check.run_checks_tally
 
     def probing(database, **options):  # type: ignore[no-untyped-def]
         seen.append(dvk("check", "--db", str(db)).returncode)  # another process, meanwhile
         return real(database, **options)
 
-    monkeypatch.setattr(check, "run_checks", probing)
+    monkeypatch.setattr(check, "run_checks_tally", probing)
     result = CliRunner().invoke(app, ["run", str(CORPUS), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert seen == [6]
