@@ -28,7 +28,16 @@ from .counts import (
 from .gazetteer import SYSTEM_2025, Unit, province_unit, site_of_url
 from .layout import Layout, Span, layout
 from .lexicon import alternation, lexicon, words
-from .localities import Mention, Resolved, add_bare_communes, find_mentions, resolve, site_unit, to_locality
+from .localities import (
+    Mention,
+    Resolved,
+    _whole_words,
+    add_bare_communes,
+    find_mentions,
+    resolve,
+    site_unit,
+    to_locality,
+)
 from .modelnames import extract_models
 from .periods import find_time_exprs, reference_date, reporting_periods
 from .records import Document, Locality, LocalityRef, Period, PeriodRef
@@ -181,22 +190,11 @@ def _sector_unit(lay: Layout, mentions: list[Mention], headline: str, before: in
             break
         if not allowed(m.unit) or m.unit is None:
             continue
-        if _has_words(folded, fold(m.unit.name)):
+        if _whole_words(folded, [fold(m.unit.name)]):
             return m.unit
         if _sector_noun_before().search(lay.folded, max(0, m.start - 40), m.start):
             return m.unit
     return None
-
-
-def _has_words(text: str, words: str) -> bool:
-    """Whether ``words`` stand in ``text`` as whole words (a substring search: no pattern per name)."""
-    at = text.find(words)
-    while at >= 0:
-        end = at + len(words)
-        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-            return True
-        at = text.find(words, at + 1)
-    return False
 
 
 @cache
