@@ -1106,19 +1106,13 @@ def _per_unit_minimum(lay: Layout, seg_start: int, start: int) -> bool:
     return words("counts", "per_unit_share").search(lay.folded, clause, start) is not None
 
 
-def _small_minimum(number: str) -> bool:
-    """"có ít nhất 1 mô hình", "tối thiểu 2": what each unit reaches is a handful (a collective "tất
-    cả các chi bộ đã xây dựng ít nhất 120 mô hình" is a total, with its bound)."""
+def _at_most(number: str, limit: int) -> bool:
+    """The number opening ``number`` is at most ``limit``: a handful. "Cả ba mô hình" (≤ 10) refers
+    to models just named; "có ít nhất 1 mô hình" (≤ 5) is what each unit reaches, while a collective
+    "tất cả các chi bộ đã xây dựng ít nhất 120 mô hình" is a total, with its bound."""
     m = regex.match(r"\s*(\d+|\w+)", number)
     v = _value(m.group(1)) if m else None
-    return v is not None and v <= 5
-
-
-def _small_reference(number: str) -> bool:
-    """"Cả ba mô hình", "cả 3 mô hình": a handful of models just named, not a count."""
-    m = regex.match(r"\s*(\d+|\w+)", number)
-    v = _value(m.group(1)) if m else None
-    return v is not None and v <= 10
+    return v is not None and v <= limit
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
@@ -1135,8 +1129,8 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
             or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
-            or (_per_unit_minimum(lay, seg_start, start) and _small_minimum(lay.folded[start:end])) \
-            or (_reference_before().search(before) and _small_reference(lay.folded[start:end])) \
+            or (_per_unit_minimum(lay, seg_start, start) and _at_most(lay.folded[start:end], 5)) \
+            or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
             or _pending_after().search(after):

@@ -145,12 +145,11 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
             in_title = [m.unit for m in mentions if title[0] <= m.start < title[1] and allowed(m.unit)]
             if in_title:
                 return in_title[0]  # "Ngành Giáo dục huyện A: …"
-            if province is not None and not _LOWER_UNIT_NAMED.search(headline) \
-                    and _sector_unit(lay, mentions, headline, c.start, allowed) is None:
-                return province  # a provincial sector's article
             tied = _sector_unit(lay, mentions, headline, c.start, allowed)
             if tied is not None:
                 return tied  # "ngành giáo dục huyện A …" earlier, or "Ngành giáo dục A …" as the headline
+            if province is not None and not _LOWER_UNIT_NAMED.search(headline):
+                return province  # a provincial sector's article
         scope = [m for m in primary_scope.finditer(seg)  # "các xã đăng ký …", "15 xã, phường" name no unit
                  if not _NOT_A_SCOPE.search(seg, max(0, m.start() - 24), m.start())
                  and not _kinds_listed().match(seg, m.end())  # "100% xã, thị trấn đã đăng ký": kinds of unit
