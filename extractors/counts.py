@@ -106,7 +106,7 @@ def _grouping_lead() -> regex.Pattern[str]:
 def _organisation_lead() -> regex.Pattern[str]:
     """A count's own words that open with a body ("Hội LHPN 15", "Ủy ban MTTQ phường 9 mô hình")."""
     body = alternation(lexicon()["counts"]["organisation_heads"])
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và)\s+)*(?P<group>(?:{body})(?![\w]))", regex.IGNORECASE)
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và|như)\s+)*(?P<group>(?:{body})(?![\w]))", regex.IGNORECASE)
 
 
 @cache
@@ -300,8 +300,10 @@ _SEGMENT_MARKS = regex.compile(r"[;()]")
 _CLAUSE_SPLIT = regex.compile(r"[,;(]")
 _PAIR_GAP = regex.compile(r"\s*(?:,|và|,\s*và)\s*")
 _OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))|\(|\)|:|\btrong đó\b|\bgồm\b")
-#: a closed parenthesis without numbers or clause breaks inside, with words before it: an aside
-_ASIDE = regex.compile(r"(?<=\w\s*)\([^()\d,;:]{1,60}\)(?=\s*\w)")
+#: a closed parenthesis without numbers or clause breaks inside, with words before it: an aside;
+#: one that places the words before it may list units ("Đồn Biên phòng A (xã B, huyện C cũ) có 14")
+_ASIDE = regex.compile(r"(?<=\w\s*)\((?:[^()\d,;:]{1,60}|(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố"
+                       r"|tp\.?|tx\.?|tỉnh)\s[^()\d;:]{1,80})\)(?=\s*\w)")
 _RAISE = regex.compile(r"(?<![\w])nâng\s+tổng")
 _RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
 
@@ -1236,7 +1238,7 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     asides = [(m.start(), m.end()) for m in _ASIDE.finditer(text)]
     verb_before, verb_after = _verb_list()
     for m in _OWN_CUT.finditer(text):
-        if m.group() in ("(", ")") and any(a <= m.start() < e for a, e in asides):
+        if m.group() in ("(", ")", ",") and any(a <= m.start() < e for a, e in asides):
             continue
         if m.group() == "," and prev_end <= c.seg_start and verb_before.search(text, 0, m.start()) \
                 and verb_after.match(text, m.end()):
