@@ -588,7 +588,9 @@ _OPENER_AT_START = regex.compile(r"[\s\-–•*+]*")
 def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """Items of one sentence without a verb of their own and without a total there ("Gia Lai (cũ)
     có 1.392 mô hình, Bình Định (cũ) có 1.076 mô hình") that add up exactly to a count of the
-    sentences just before ("… đã công nhận 2.468 mô hình") break that count down."""
+    sentences just before ("… đã công nhận 2.468 mô hình"; up to six back: a paragraph of context
+    may stand between, "… được công nhận. Đây là kết quả … / Sau khi hợp nhất, … Kết quả, khu vực
+    tỉnh A (cũ) có …") break that count down."""
     i = 0
     while i < len(cands):
         j = i
@@ -599,7 +601,7 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
                 and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
                 and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
-            total = _total_of_sum(lay, cands, i, sum(c.value for c in group))
+            total = _total_of_sum(lay, cands, i, sum(c.value for c in group), sentences=6)
             if total is not None:
                 for c in group:
                     c.parent, c.by_sum = total, True
