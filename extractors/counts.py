@@ -2015,6 +2015,9 @@ _PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*�
 _BARE_UNIT_AGENT = regex.compile(
     r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)"
     r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương)(?![\w])")
+#: another count's number and noun between a count and a level word: the level is that count's
+#: ("trong số 428 mô hình có 52 mô hình cấp huyện và 376 mô hình cấp xã": 428 has none)
+_ANOTHER_COUNT = regex.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d.,]\d)\s+(?:mô hình|điển hình)(?![\w])")
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
@@ -2031,7 +2034,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
     first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
     hits = [first] if first is not None \
-        and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) else []
+        and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) \
+        and not _ANOTHER_COUNT.search(lay.folded, c.end, first.start) else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if (lay.folded.startswith("cấp", h.start) or lay.folded.startswith("cơ sở hội", h.start))
