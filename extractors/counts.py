@@ -2111,6 +2111,20 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     return code if city_is_province is None else _city_level(code, city_is_province)
 
 
+#: a sentence that opens with one level as its scope: "Ở cấp huyện, TP A và TX B mỗi nơi có 4 mô hình"
+_LEVEL_OPENER = regex.compile(r"[\s\-–•*+]*(?:ở|tại|đối với|riêng)\s+(?P<level>cấp\s+[^,;:.()\d]{2,24}?)\s*,")
+
+
+def _opener_level(lay: Layout, c: Candidate) -> str | None:
+    """The level a sentence opens with ("Ở cấp xã, xã A dẫn đầu với 6 mô hình, …"): the level of
+    its counts that name none; two levels ("Ở cấp huyện và cấp xã, …") give none."""
+    m = _LEVEL_OPENER.match(lay.folded, c.sentence_start, c.start)
+    if m is None:
+        return None
+    hits = [h for h in find_all(level_rules(), lay.folded, m.start("level"), m.end("level")) if h.rule.code]
+    return hits[0].rule.code if len(hits) == 1 and hits[0].start == m.start("level") else None
+
+
 def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
     """"Tại hội nghị, 120 mô hình … được biểu dương": a commendation at the event, with no body of
     its own, takes the level of the body the article names organising that event in the nearest
@@ -2501,6 +2515,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             c.opener_metric = _opener_metric(lay, c)
         c.field, c.field_text = _field(lay, zone, c)
         level = _level(lay, c, own_start, c.metric, None)
+        if level is None:
+            level = _opener_level(lay, c)
         c.period = _own_period(lay, reporting, zone, c, own_start)
         c.dated = c.period is not None
         c.national = national_scope(lay, c, mention_starts)  # "toàn quốc có 51.230 mô hình": no unit's
