@@ -111,7 +111,11 @@ def _organisation_lead() -> regex.Pattern[str]:
 
 @cache
 def _organisation_rules() -> list[PhraseRule]:
-    return [PhraseRule("counts-organisation-heads", "other", phrase_regex(lexicon()["counts"]["organisation_heads"]))]
+    """Bodies and communities that head the items of a list ("Hội Nông dân 287, Đoàn Thanh niên
+    196", "Phật giáo Hòa Hảo 40 mô hình, Công giáo 22, Cao Đài 13")."""
+    c = lexicon()["counts"]
+    return [PhraseRule("counts-organisation-heads", "other", phrase_regex(c["organisation_heads"])),
+            PhraseRule("counts-community-words", "other", phrase_regex(c["community_words"]))]
 
 
 @cache
@@ -987,7 +991,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
         if value is None or not hits or not (
-                _FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap) or (hits[-1].rule.id == "counts-organisation-heads"
+                _FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap) or (hits[-1].rule.id in ("counts-organisation-heads", "counts-community-words")
                                                    and _ORG_ITEM_GAP.fullmatch(gap)
                                                    and not _PLACE_NUMBER.search(gap))):
             continue
