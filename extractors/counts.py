@@ -990,8 +990,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         hits = [h for h in find_all(field_rules() + level_rules() + _organisation_rules(), before) if h.rule.code]
         gap = before[hits[-1].end:] if hits else ""
+        body_item = hits and hits[-1].rule.id in ("counts-organisation-heads", "counts-community-words")
         if value is None or not hits or not (
-                _FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap) or (hits[-1].rule.id in ("counts-organisation-heads", "counts-community-words")
+                _FIELD_ITEM_GAP.fullmatch(gap) or _verb_gap(gap) or (body_item
                                                    and _ORG_ITEM_GAP.fullmatch(gap)
                                                    and not _PLACE_NUMBER.search(gap))):
             continue
