@@ -43,6 +43,7 @@ from .lexicon import (
     metric_rules,
     movement_phrases,
     phrase_regex,
+    unit_type_before,
     words,
 )
 from .localities import Mention
@@ -688,7 +689,7 @@ def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
 def _row_of_list(lay: Layout, c: Candidate) -> bool:
     """A count on a bullet line of its own naming a unit: "- TX B: 300"."""
     return c.sentence_start == lay.paragraphs[c.para].start \
-        and _UNIT_ROW.match(lay.folded, c.sentence_start, c.start) is not None
+        and _unit_row().match(lay.folded, c.sentence_start, c.start) is not None
 
 
 def _total_of_sum(lay: Layout, cands: list[Candidate], p: int, total: int, sentences: int = 3) -> int | None:
@@ -762,10 +763,16 @@ _BARE_ITEM = regex.compile(
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
 _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
-#: a bullet line naming a unit before its bare number: "- Xã Ea Tam: 12", "+ Phường 3: 9"
-_UNIT_ROW = regex.compile(r"\s*[-–•+*]\s*(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+"
-                          r"|(?:tp|tx|tt)(?:\.\s*|\s+)|(?:h|q|p)\.\s*)"  # "- TX Sông Cầu: 80", "- H. Đồng Xuân: 45"
-                          r"[^\W\d_][^:;,\d()]{0,40}?\s*:\s*|\s*[-–•+*]\s*(?:phường|quận|p\.|q\.)\s*\d{1,2}\s*:\s*")
+
+
+@cache
+def _unit_row() -> regex.Pattern[str]:
+    """A bullet row naming a unit before its count: "- Xã A: 12", "- TX Sông Cầu: 80", "- H. Đồng
+    Xuân: 45", "- Phường 9: 14"."""
+    return regex.compile(rf"\s*[-–•+*]\s*{unit_type_before()}[^\W\d_][^:;,\d()]{{0,40}}?\s*:\s*"
+                         r"|\s*[-–•+*]\s*(?:phường|quận|p\.|q\.)\s*\d{1,2}\s*:\s*")
+
+
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
@@ -971,7 +978,7 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             continue
         value = _value(m.group("num").rstrip())
         num_end = m.start("num") + len(m.group("num").rstrip())  # number words end before their space
-        if value is not None and seg_start == sent_start and _UNIT_ROW.fullmatch(lay.folded, seg_start, m.start()):
+        if value is not None and seg_start == sent_start and _unit_row().fullmatch(lay.folded, seg_start, m.start()):
             # "- Xã Ea Tam: 12.": a row of a list of units
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
@@ -1217,11 +1224,15 @@ def _holders(lay: Layout, cands: list[Candidate]) -> None:
                 nxt.holder = "individual" if c.holder == "collective" else "collective"
 
 
-#: the own words of a clause that only names another unit ("…, huyện B 12 mô hình", "…; tỉnh C cũ có trên 2.100")
-_PARALLEL_UNIT_LEAD = regex.compile(
-    r"[\s,]*(?i:(?:và\s+|còn\s+|riêng\s+)?(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh)\s+"
-    r"|(?:tp|tx|tt)(?:\.\s*|\s+)|(?:h|q|p)\.\s*))"  # "TX A 64", "H. B 52": abbreviated too
-    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\d{1,2}(?=\s+(?:là|có|với)\s))?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+|là\s+)?(?:(?:hơn|gần|trên|khoảng)\s*)?")
+@cache
+def _parallel_unit_lead() -> regex.Pattern[str]:
+    """The own words of a clause that only names another unit before its number ("…, huyện B 12
+    mô hình", "…; tỉnh C cũ có trên 2.100", "TX A 64", "H. B 52")."""
+    return regex.compile(
+        rf"[\s,]*(?i:(?:và\s+|còn\s+|riêng\s+)?{unit_type_before('tỉnh')})"
+        r"\p{Lu}[^\d,;:()]{0,30}?(?:\s+\d{1,2}(?=\s+(?:là|có|với)\s))?(?:\s+\(?cũ\)?)?\s*(?:có\s+|với\s+|là\s+)?"
+        r"(?:(?:hơn|gần|trên|khoảng)\s*)?")
+
 
 #: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
 _ACTING = r"(?:đã\s+)?(?:xét\s+(?:và\s+)?)?(?:công nhận|biểu dương|khen thưởng|tuyên dương)"
@@ -2591,7 +2602,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                     and (c.level is not None and previous.metric != "new"
                          or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])
                          or (c.parent is None and previous.parent is None
-                             and (_PARALLEL_UNIT_LEAD.fullmatch(c.lead) is not None
+                             and (_parallel_unit_lead().fullmatch(c.lead) is not None
                                   or _parallel_organisation(c, previous)))):
                 # "huyện A có 14 mô hình mới, huyện B 12 mô hình": a parallel clause on another unit
                 # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
@@ -2668,8 +2679,10 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
 #: per unit and no count, whatever precedes it: words counts.per_unit_before)
 _EACH_BEFORE = regex.compile(r"(?<![\w])cùng\s+(?:có|đạt)\s+(?:(?:khoảng|hơn|trên|gần)\s+)?$")
 #: between two units of one list: ", ", " và ", ", và ", with the next one's type word
-_EACH_GAP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)(?:(?:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|"
-                          r"tp\.?|tx\.?|tt\.?)\s*)?")
+@cache
+def _each_gap() -> regex.Pattern[str]:
+    """Between two units of one list: ", ", " và ", ", và ", with the next one's type word."""
+    return regex.compile(rf"\s*(?:,\s*(?:và\s+)?|và\s+){unit_type_before()}?")
 
 
 def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention]) -> None:
@@ -2687,7 +2700,7 @@ def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention])
         units = [named[k]] if k >= 0 and named[k].start >= c.sentence_start \
             and lay.folded[named[k].end:mark.start()].strip(" ,") == "" else []
         while units and k > 0 and named[k - 1].start >= c.sentence_start:
-            gap = _EACH_GAP.fullmatch(lay.folded, named[k - 1].end, units[-1].start)
+            gap = _each_gap().fullmatch(lay.folded, named[k - 1].end, units[-1].start)
             if gap is None:
                 break
             k -= 1

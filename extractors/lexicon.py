@@ -221,6 +221,17 @@ def hit_at(rules: list[PhraseRule], folded: str, pos: int, end: int | None = Non
 
 
 @cache
+def unit_type_before(*more: str) -> str:
+    """A pattern of a unit's type word before its name, its spaces included (lexicon ``[units]``
+    ``type_words``, ``type_abbreviations``, ``type_abbreviations_dotted``; ``more`` adds spelled-out
+    words, "tỉnh" say): "xã ", "thị xã ", "TX ", "TP. ", "H." ("h" alone is no type word)."""
+    units = lexicon()["units"]
+    full = "|".join([*units["type_words"], *more])
+    return (rf"(?:(?:{full})\s+|(?:{'|'.join(units['type_abbreviations'])})(?:\.\s*|\s+)"
+            rf"|(?:{'|'.join(units['type_abbreviations_dotted'])})\.\s*)")
+
+
+@cache
 def movement_phrases() -> list[str]:
     """The movement's names: its own ("dân vận khéo", "DVK") and every group's version of it."""
     counts = lexicon()["counts"]

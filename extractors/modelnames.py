@@ -38,6 +38,7 @@ from .lexicon import (
     movement_phrases,
     phrase_regex,
     topic_rules,
+    unit_type_before,
     words,
 )
 from .localities import Mention, to_locality
@@ -537,7 +538,7 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         para = lay.paragraphs[i]
         marker = _BULLET.match(folded, para.start, para.end)
         start = marker.end() if marker else para.start
-        if _UNIT_COUNT_ROW.match(lay.text, start, para.end):
+        if _unit_count_row().match(lay.text, start, para.end):
             continue  # "- TP A: 120 mô hình", "- H. B: 45": a unit's count, no model
         stop = _first_stop(lay, _LIST_END, start, para.end)
         semi = folded.find(";", start, para.end)
@@ -549,9 +550,12 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
 
 
 _SPACE_RUN = regex.compile(r"\s*")
-#: a bullet line that is a unit's count: its type word (or abbreviation), its name, a colon, a number
-_UNIT_COUNT_ROW = regex.compile(r"(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp|tx|tt|h|q|p)"
-                                r"\.?\s*(?:\p{Lu}[^:;\n]{0,40}|\d{1,2})\s*:\s*(?:khoảng\s+|hơn\s+|gần\s+)?\d")
+@cache
+def _unit_count_row() -> regex.Pattern[str]:
+    """A bullet line that is a unit's count: its type word (or abbreviation), its name, a colon, a
+    number ("- TX A: 352", "- H. B: 318", "- Phường 9: 14")."""
+    return regex.compile(rf"(?i:{unit_type_before()})(?:\p{{Lu}}[^:;\n]{{0,40}}|\d{{1,2}})\s*:\s*"
+                         r"(?:khoảng\s+|hơn\s+|gần\s+)?\d")
 
 
 def _bullet_items(lay: Layout) -> list[int]:
