@@ -504,6 +504,24 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                     x.parent = whole
                 cands[p].parent = whole
                 continue
+        if every != cands[p].value and cands[p].parent is None:
+            # "có 35 mô hình …, trong đó kinh tế 6 mô hình, …, xây dựng hệ thống chính trị 6 mô hình;
+            # sáu mô hình còn lại …" after "kế thừa 41 mô hình": the first parts make 35, the rest
+            # with 35 make 41
+            run, cut = 0, None
+            for k, x in enumerate(parts):
+                run += x.value
+                if run == cands[p].value:
+                    cut = k + 1
+                    break
+            if cut is not None and 2 <= cut < len(parts):
+                rest = parts[cut:]
+                whole = _total_of_sum(lay, cands, p, cands[p].value + sum(x.value for x in rest))
+                if whole is not None and whole != p:
+                    for x in rest:
+                        x.parent = whole
+                    cands[p].parent = whole
+                    continue
         if every != cands[p].value:
             exact = _total_of_sum(lay, cands, p, every)
             if exact is not None and sum(1 for x in parts if _states_field(lay, x) or _UNIT_ITEM_LEAD.search(
