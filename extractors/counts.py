@@ -514,8 +514,12 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 if run == cands[p].value:
                     cut = k + 1
                     break
-            if cut is not None and 2 <= cut < len(parts):
-                rest = parts[cut:]
+            rest = parts[cut:] if cut is not None else []
+            # (the first parts in the count's own sentence, the rest naming no field: a list that
+            # goes on by field, "… 250 kinh tế; 170 văn hóa - xã hội; 100 …", breaks down its sum)
+            if cut is not None and 2 <= cut < len(parts) \
+                    and all(x.sentence_start == cands[p].sentence_start for x in parts[:cut]) \
+                    and not any(_states_field(lay, x) for x in rest):
                 whole = _total_of_sum(lay, cands, p, cands[p].value + sum(x.value for x in rest))
                 if whole is not None and whole != p:
                     for x in rest:
