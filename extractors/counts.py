@@ -3007,8 +3007,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
-        if c.field in (None, "all") and (c.parent in with_fields or c.table_row and not _names_unit(c.label)
-                                          or grouping.match(c.label) is not None) \
+        if c.field in (None, "all") and not _names_unit(c.label) \
+                and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")
