@@ -896,7 +896,9 @@ def _units_with_counts_in_parentheses(lay: Layout, covered: _Spans, seg_start: i
 
 #: "Huyện A và huyện B có số mô hình ít nhất, lần lượt là 96 và 104": the noun, then numbers in
 #: the order of the units named before them
-_RESPECTIVELY = regex.compile(r"(?:(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,40}?)?(?<![\w])lần lượt(?:\s+là)?\s+")
+_RESPECTIVELY = regex.compile(r"(?:(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,40}?)?(?<![\w])lần lượt(?:\s+là)?\s+"
+                              # "A, B, C là những địa phương có nhiều mô hình đăng ký mới với 9, 7 và 6 mô hình"
+                              r"|(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,40}?(?<![\w])với\s+(?=\d[\d.]*\s*,)")
 _NOUN_AFTER_NUMBERS = regex.compile(r"[\d.,\s]*(?:và\s+)?[\d.]+\s+mô hình(?![\w])")
 _RESPECTIVE_NUMBER = regex.compile(
     r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?:\s+mô hình)?(?:\s*(?:,|và)\s*|(?=\s*[.;)]|\s*$))")
