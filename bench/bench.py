@@ -210,6 +210,14 @@ def report(rows: list[dict[str, object]], workers: list[int], naive: dict[str, d
                   f"{run['cpu_s']:>7.1f} {1000 * run['cpu_s'] / r['n']:>10.1f} "
                   f"{run['peak_main_mb']:>8.0f} {run['peak_worker_mb']:>9.0f} "
                   f"{run['db_mb']:>6.1f}")
+    for r in rows:
+        for run in r["runs"]:  # type: ignore[attr-defined]
+            if run["workers"] > 1 and "cpu_main_s" in run:
+                # on C cores, W workers and the main process cannot beat (all their CPU) / C
+                floor = run["cpu_s"] / (os.cpu_count() or 1)
+                print(f"CPU, {r['kind']}, N = {r['n']:,}, --workers {run['workers']}: main process "
+                      f"{run['cpu_main_s']:.1f} s, workers {run['cpu_workers_s']:.1f} s; all of it spread over "
+                      f"{os.cpu_count()} cores takes at least {floor:.1f} s (wall {run['wall_s']:.1f} s)")
     if 1 in workers and 2 in workers:
         for r in rows:
             by = {run["workers"]: run for run in r["runs"]}  # type: ignore[attr-defined]

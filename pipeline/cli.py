@@ -162,14 +162,15 @@ def run_json(result, findings, db: Path, code: int) -> dict:  # type: ignore[no-
 def _write_timings(**seconds: float) -> None:
     """With ``DVK_TIMINGS=FILE`` (the benchmark sets it), where a run's time and memory went, as
     JSON: seconds of the job and of the tail after it, peak resident MB of this process and of
-    its largest worker."""
+    its largest worker, and the CPU seconds of this process and of its workers (ended by now)."""
     target = os.environ.get("DVK_TIMINGS")
     if not target:
         return
     import resource
 
-    mb = {"peak_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-          "peak_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    mb = {"peak_main_mb": own.ru_maxrss / 1024, "peak_worker_mb": workers.ru_maxrss / 1024,
+          "cpu_main_s": own.ru_utime + own.ru_stime, "cpu_workers_s": workers.ru_utime + workers.ru_stime}
     Path(target).write_text(json.dumps({f"{k}_s": v for k, v in seconds.items()} | mb), encoding="utf-8")
 
 

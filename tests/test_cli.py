@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,3 +65,17 @@ def test_bad_gold_dir_is_one_line_error(tmp_path: Path) -> None:
     out = dvk("score", "--gold", str(tmp_path))
     assert out.returncode == 5
     assert out.stderr.count("\n") == 1 and "no gold files" in out.stderr
+
+
+def test_run_reports_its_timings_for_the_benchmark(tmp_path: Path) -> None:
+    """``DVK_TIMINGS=FILE`` (bench/bench.py reads it): the job's and the tail's seconds, peak memory,
+    and the CPU of the main process and of its workers apart (what limits the second worker)."""
+    timings = tmp_path / "t.json"
+    out = subprocess.run([*DVK, "run", str(CORPUS), "--db", str(tmp_path / "x.db"), "--workers", "2"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300,
+                         env={**os.environ, "DVK_TIMINGS": str(timings)})
+    assert out.returncode in (0, 1), out.stderr
+    got = json.loads(timings.read_text())
+    assert set(got) >= {"job_s", "tail_s", "peak_main_mb", "peak_worker_mb", "cpu_main_s", "cpu_workers_s"}
+    assert got["cpu_main_s"] > 0 and got["cpu_workers_s"] > 0  # two workers did the extraction
+    assert got["peak_worker_mb"] > 0
