@@ -529,10 +529,13 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding
     evidence, which is in the tables: what a large run keeps in memory).
 
     The counts are read a few thousand at a time, each article's at once, for the checks within
-    an article, and only the stocks and increases, without their text, for the checks across
-    articles (the text a finding quotes is read for it), and the findings are written a few
-    hundred at a time as they are found, so memory does not grow with the counts' text; the
-    findings and their order are those of all the checks on all the counts."""
+    an article; for the checks across articles SQLite groups and orders the stocks and
+    increases and Python holds one group, pair or district at a time (``_across_sql``,
+    ``_increases_sql``; the text a finding quotes is read for it); the findings are written a
+    few hundred at a time as they are found. The findings and their order are those of all the
+    checks on all the counts. Peak RSS of the checks alone (``run_checks_tally``, synthetic
+    ``.txt`` runs): 64.5 -> 65.3 MB at 10,000 articles, 163.4 -> 90.3 MB at 100,000; what still
+    grows is a batch of 200 findings' evidence (cross_article groups get larger with N)."""
     findings: list[Finding] = []
     _check_all(db, lambda f: findings.append(f if evidence else replace(f, evidence=[])))
     return findings
