@@ -9,6 +9,7 @@ the same article on both sides, increases with no earlier stock, bounds other th
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -95,3 +96,119 @@ def test_checks_stay_near_linear() -> None:
 
     small, large = min(cost(2_000) for _ in range(3)), min(cost(20_000) for _ in range(3))
     assert large < 30 * small
+
+
+def edge_counts(seed: int, n: int) -> list[dict[str, Any]]:
+    """``generated_counts`` with what the SQL grouping must treat as Python does: NULL in every
+    key (a unit without a level, a province or a name; no field; an ``other`` group without its
+    words), words beside a field that is not ``other`` (not part of the key), a ``present`` unit
+    beside a ``former`` one and one with no system, a period's start, a bare year as a date (equal
+    to an increase's year), an empty date, no bound; and a stock of the year before some increases
+    in their own article."""
+    rng = random.Random(seed + 10_000)
+    counts = generated_counts(seed, n)
+    for c in counts:
+        doc = int(c["document_id"][1:])
+        if c["locality_name"] == "U0" and doc % 3 == 1:
+            c["locality_level"] = None
+        elif c["locality_name"] in ("U1", "U4") and doc % 3 == 2:
+            c["province"] = None
+        elif c["locality_name"] == "U2" and doc % 2:
+            c["locality_name"] = None
+        if doc % 7 == 0:
+            c["locality_system"] = "present"
+        if doc % 5 == 0:
+            c["period_start"] = "2021-01-01"
+        if doc % 11 == 0 and c["period_end"]:
+            c["period_end"] = c["period_end"][:4]
+        if doc % 13 == 0 and c["period_end"] is None:
+            c["period_end"] = ""
+        r = rng.random()
+        if doc % 4 == 3 and r < 0.4:
+            c["field"], c["field_text"] = None, None
+        elif r < 0.10 and c["field"] != "other":
+            c["field_text"] = "z"
+        elif doc % 4 == 1 and c["field"] == "other":
+            c["field_text"] = None
+        if rng.random() < 0.03:
+            c["bound"] = None
+    # a stock the year before some increases in their own article: passed over for another's
+    extra = [c for c in counts if c["metric"] == "increase" and c["period_end"] and c["id"] % 3 == 0]
+    for i, inc in enumerate(extra, start=len(counts) + 1):
+        counts.append({**inc, "id": i, "text": f"t{i - 1}", "metric": "built", "holder": None, "level": None,
+                       "period_start": None, "period_end": f"{int(inc['period_end'][:4]) - 1}-12-31"})
+    counts.sort(key=lambda c: (c["document_id"], c["id"]))
+    return counts
+
+
+def counts_db(path: Any, counts: list[dict[str, Any]]) -> Any:
+    """A real dvk database holding ``counts`` (and an article for each of their documents)."""
+    from pipeline.store import open_db
+
+    db = open_db(path)
+    docs = sorted({c["document_id"] for c in counts})
+    with db.conn:
+        db.conn.executemany("INSERT INTO documents (id, source_key, url, title, text) VALUES (?, ?, ?, ?, '')",
+                            [(d, f"id:{d}", f"https://tin.example.vn/{d}", f"Bài {d}") for d in docs])
+        cols = [k for k in counts[0] if k != "url"]
+        db.conn.executemany(f"INSERT INTO counts ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                            [tuple(c[k] for k in cols) for c in counts])
+    return db
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_checks_grouped_in_sql_give_the_in_memory_findings(seed: int, tmp_path: Any) -> None:
+    """``run_checks`` groups and orders the stocks and increases in SQL, holding one group at a
+    time: the findings of ``across_articles`` and ``increases`` on all the counts at once, finding
+    for finding, evidence and order included, on counts written to a real SQLite file."""
+    from pipeline import check
+
+    db = counts_db(tmp_path / "dvk.db", edge_counts(seed, n=[40, 150, 600][seed % 3]))
+    counts = check._counts(db)
+    want = check.across_articles(counts) + check.increases(counts)
+    got = list(check._across_sql(db)) + list(check._increases_sql(db))
+    assert [f.row() for f in got] == [f.row() for f in want]
+    if seed % 10 == 0:  # the tables too, with the checks within an article before
+        found = check.run_checks(db)
+        assert [f.row() for f in found] == [f.row() for f in check.within_article(counts) + want]
+
+
+def test_the_sql_comparison_is_not_vacuous(tmp_path: Any) -> None:
+    """The generated databases give every kind of finding across articles with both verdicts,
+    and every edge case of ``edge_counts`` in the counts of each kind; some increases pass over a
+    nearer stock of their own article to take another article's."""
+    from pipeline import check
+
+    found: list[tuple[Finding, list[dict[str, Any]]]] = []  # each finding with its counts
+    passed_over = 0
+    for seed in range(30):
+        counts = edge_counts(seed, n=[40, 150, 600][seed % 3])
+        by_text = {c["text"]: c for c in counts}
+        db = counts_db(tmp_path / f"{seed}.db", counts)
+        new = [(f, [by_text[ev["text"]] for ev in f.evidence])
+               for f in check.across_articles(check._counts(db)) + check.increases(check._counts(db))]
+        db.close()
+        found += new
+        stocks = [c for c in counts if c["metric"] == "built" and c["holder"] is None and c["level"] is None]
+        passed_over += sum(any(c["document_id"] == inc["document_id"] and c["period_end"]
+                               and prev["period_end"] < c["period_end"] < inc["period_end"][:4]
+                               and _loc(c) == _loc(inc) and c["field"] == inc["field"] for c in stocks)
+                           for f, (inc, _, prev) in ((f, m) for f, m in new if f.kind == "increase"))
+    assert {(f.kind, f.severity) for f, _ in found} >= {
+        ("cross_article", "ok"), ("cross_article", "warning"), ("stock_backwards", "warning"),
+        ("district_vs_province", "ok"), ("district_vs_province", "error"), ("increase", "ok"),
+        ("increase", "warning")}
+    edges: dict[str, Callable[[dict[str, Any]], bool]] = {
+        "no level": lambda c: c["locality_level"] is None, "no province": lambda c: c["province"] is None,
+        "no name": lambda c: c["locality_name"] is None, "no field": lambda c: c["field"] is None,
+        "other without words": lambda c: c["field"] == "other" and c["field_text"] is None,
+        "words beside a field": lambda c: c["field"] != "other" and c["field_text"] is not None,
+        "present": lambda c: c["locality_system"] == "present", "former": lambda c: c["locality_system"] == "former",
+        "start": lambda c: c["period_start"] is not None, "bare year": lambda c: len(c["period_end"] or "") == 4}
+    for kind in ("cross_article", "stock_backwards", "district_vs_province", "increase"):
+        of_kind = [members for f, members in found if f.kind == kind]
+        for edge, test in edges.items():
+            if kind == "district_vs_province" and edge in ("no level", "no name"):
+                continue  # not in its key (a district and a province have a level)
+            assert any(test(c) for members in of_kind for c in members), (kind, edge)
+    assert passed_over > 0
