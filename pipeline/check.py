@@ -21,7 +21,6 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -570,8 +569,7 @@ def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None]) -> N
 
         def store(new: Iterable[Finding]) -> None:
             nonlocal stored
-            pending = iter(new)
-            while batch := list(islice(pending, 200)):  # a few hundred findings' rows in memory at once
+            for batch in _batches(new):  # a few hundred findings' rows in memory at once
                 docs = sorted({ev["document"] for f in batch for ev in f.evidence})
                 titles = dict(db.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
                                          docs).fetchall()) if docs else {}
@@ -593,6 +591,22 @@ def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None]) -> N
         store(_increases_sql(db))
         db.table("finding_evidence").create_index(["finding_id"])
         db.table("finding_evidence").create_index(["document_id"])
+
+
+def _batches(findings: Iterable[Finding], most: int = 200, evidence: int = 2000) -> Iterator[list[Finding]]:
+    """Findings a batch at a time: at most ``most`` findings and about ``evidence`` numbers of
+    evidence (a finding across articles may quote hundreds of reports: batches by findings alone
+    grew with the database). Batches only decide when rows are written, not what is written."""
+    batch: list[Finding] = []
+    quoted = 0
+    for f in findings:
+        batch.append(f)
+        quoted += len(f.evidence)
+        if len(batch) >= most or quoted >= evidence:
+            yield batch
+            batch, quoted = [], 0
+    if batch:
+        yield batch
 
 
 def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:

@@ -212,3 +212,16 @@ def test_the_sql_comparison_is_not_vacuous(tmp_path: Any) -> None:
                 continue  # not in its key (a district and a province have a level)
             assert any(test(c) for members in of_kind for c in members), (kind, edge)
     assert passed_over > 0
+
+
+def test_findings_are_written_in_batches_bounded_by_their_evidence() -> None:
+    """A batch holds at most 200 findings and about 2,000 numbers of evidence: a cross-article
+    finding quoting hundreds of reports does not make the batch grow with the database."""
+    from pipeline.check import _batches
+
+    big = [Finding("cross_article", "ok", "", "", ["a"], [{"value": i} for i in range(450)]) for _ in range(10)]
+    small = [Finding("stated_twice", "warning", "", "", ["b"], [{"value": 1}]) for _ in range(450)]
+    sizes = [len(b) for b in _batches(big)]
+    assert sizes == [5, 5] and sum(len(b) for b in _batches(small)) == 450
+    assert [len(b) for b in _batches(small)] == [200, 200, 50]
+    assert [f for b in _batches(big + small) for f in b] == big + small  # the order kept
