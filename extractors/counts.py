@@ -1322,6 +1322,19 @@ _COMMUNITY_OPENER = regex.compile(
     r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
 #: a unit's scope between a community and the count: the count is the unit's ("…, toàn tỉnh xây dựng …")
 _UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)(?![\w])")
+def _words_end(lay: Layout, c: Candidate) -> int:
+    """Where the words after a count's noun end for a community named in them: the clause's end,
+    the next number or 120 characters on, whichever comes first."""
+    end = min(c.seg_end, c.end + 120)
+    digit = _NUMBER_OR_STOP.search(lay.folded, c.end, end)
+    return digit.start() if digit else end
+
+
+_NUMBER_OR_STOP = regex.compile(r"\d|[.;]")
+
+
+#: the words after a count's noun that place it among a community: "… (được xây dựng) ở các xóm đạo"
+_COMMUNITY_PLACE_AFTER = regex.compile(r"[^,;.()\d]{0,40}?(?<![\w])(?:ở|tại|trong)\s")
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
@@ -2954,6 +2967,14 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 and c.field_text and (community.search(fold(c.field_text))
                                       or sector.match(_SECTOR_LEAD.sub("", fold(c.field_text))) is not None):
             c.field = "other"
+        elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c) \
+                and (place := _COMMUNITY_PLACE_AFTER.match(lay.folded, c.end, c.after_end)) is not None \
+                and (m := community.search(lay.folded, place.end(), _words_end(lay, c))) is not None:
+            # "Trong năm, có 317 mô hình được triển khai ở các xã, phường có đông đồng bào Khmer": a
+            # community's part of the unit's total, stated apart (its place after the noun)
+            c.field = "other"
+            c.field_text = lay.text[place.end():_words_end(lay, c)].strip(" ,;:-–()")
+            parts_apart.append(c)
         elif (c.parent is not None or _inline_part_cue().match(fold(c.lead).lstrip())) and not c.merged \
                 and c.field in (None, "all") and c.metric != "increase":
             # (a part, or a count set apart: "Riêng vùng đồng bào Khmer … có 286 mô hình")
