@@ -583,8 +583,12 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh", "Báo Bình Phước (cũ)")
         # "khu vực Long An (cũ) có 900 mô hình": a bare province called former, after an area word,
         # is the former province ("Trường Chính trị Long An cũ" is a school's name)
+        # and so is one called former with its count right after it ("…, trước hợp nhất, Đồng Tháp
+        # (cũ) có 1.427 mô hình và Tiền Giang (cũ) có 1.318 mô hình")
         opener = opener or (_former().match(folded, e) is not None
-                            and _FORMER_AREA_BEFORE.search(folded, max(0, s - 16), s) is not None)
+                            and (_FORMER_AREA_BEFORE.search(folded, max(0, s - 16), s) is not None
+                                 or _ITEM_COUNT.match(folded, e) is not None
+                                 and _CLAUSE_HEAD_BEFORE.search(folded, max(0, s - 6), s) is not None))
         found = tuple(u for u in lookup(text[s:e]) if u.level == "province")
         if found:
             # "Ở Ninh Bình, 6 tháng đầu năm …": a clause about that province, a unit like one named
@@ -598,6 +602,9 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
 _INITIAL_TYPE = regex.compile(r"\w\.")
 #: a capitalised word of a name right before it ("Lê Văn H.", "chị Thị P.")
 _NAME_BEFORE = regex.compile(r"(?<![\w])\p{Lu}[\p{Ll}\p{M}]+[ ]+$")
+#: where a clause's subject starts: after a comma, "và", a sentence's end (not inside a longer name:
+#: "Trường Chính trị Long An cũ có 3 mô hình")
+_CLAUSE_HEAD_BEFORE = regex.compile(r"(?:^|[,;:]\s*|(?<![\w])và\s+|[.!?]\s+)$")
 #: the words before a bare province called former that make it the unit: "khu vực", "địa bàn", "vùng"
 _FORMER_AREA_BEFORE = regex.compile(r"(?<![\w])(?:khu vực|địa bàn|vùng|thuộc)\s+$")
 #: a further item of a breakdown by former unit: ", Hưng Yên Bắc cũ 12 mô hình" (a name, "cũ", a number)
