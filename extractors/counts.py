@@ -2819,6 +2819,12 @@ def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
     return None
 
 
+#: the joiner before a list's last item
+_JOINER = regex.compile(r"và\s+")
+#: an item labelled by a task of taking part ("tham gia bảo đảm an sinh xã hội 104 mô hình"): a label
+_TASK_LABEL = regex.compile(r"tham gia\s+(?!\d)\w+(?:\s+\w+)")
+
+
 def _verb_label(folded: str) -> bool:
     """The words of a breakdown's item that open with a verb and name a task ("…, xây dựng tổ chức
     Hội vững mạnh 17 mô hình"): a label, not the item's own verb."""
@@ -3095,10 +3101,13 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 if len(codes) == 1:  # "…, xây dựng đời sống văn hóa ở khu dân cư 39 mô hình": its field
                     p.field, p.field_text = codes.pop(), None
                     continue
-            if p.field in (None, "all") and p.metric != "increase" and lead \
-                    and (not (find_all(rules, fold(lead)) or stop.match(fold(lead))) or _verb_label(fold(lead))):
+            joined = _JOINER.match(lead)  # "… và tham gia bảo đảm an sinh xã hội 104 mô hình": the last item's "và"
+            label = lead[joined.end():] if joined and p is not parts[0] else lead
+            if p.field in (None, "all") and p.metric != "increase" and label \
+                    and (not (find_all(rules, fold(label)) or stop.match(fold(label))) or _verb_label(fold(label))
+                         or _TASK_LABEL.match(fold(label))):
                 # "…, KT-XH 35 mô hình, …": a part of a field breakdown led by words of its own
-                p.field, p.field_text = "other", lead
+                p.field, p.field_text = "other", label
     index = {id(c): i for i, c in enumerate(cands)}
     children: dict[int, list[Candidate]] = {}  # each count's parts, in order (built once: no scan per part)
     for d in cands:
