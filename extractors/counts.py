@@ -308,7 +308,9 @@ _OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))
 #: a closed parenthesis without numbers or clause breaks inside, with words before it: an aside;
 #: one that places the words before it may list units ("Đồn Biên phòng A (xã B, huyện C cũ) có 14")
 _ASIDE = regex.compile(r"(?<=\w\s*)\((?:[^()\d,;:]{1,60}|(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố"
-                       r"|tp\.?|tx\.?|tỉnh)\s[^()\d;:]{1,80})\)(?=\s*\w)")
+                       r"|tp\.?|tx\.?|tỉnh)\s[^()\d;:]{1,80}"
+                       # "lực lượng vũ trang (Quân sự, Công an, Biên phòng) 966 mô hình": a few short names
+                       r"|[^()\d,;:]{1,20}(?:,\s*[^()\d,;:]{1,20}){1,4})\)(?=\s*(?:\w|$))")
 _RAISE = regex.compile(r"(?<![\w])nâng\s+tổng")
 _RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
 
