@@ -112,8 +112,8 @@ def _organisation_lead() -> regex.Pattern[str]:
 
 @cache
 def _organisation_rules() -> list[PhraseRule]:
-    """Bodies and communities that head the items of a list ("Hội Nông dân 287, Đoàn Thanh niên
-    196", "Phật giáo Hòa Hảo 40 mô hình, Công giáo 22, Cao Đài 13")."""
+    """Bodies and communities that head the items of a list ("Hội Nông dân 120, Đoàn Thanh niên
+    85", "Phật giáo 30 mô hình, Công giáo 17, Cao Đài 9")."""
     c = lexicon()["counts"]
     return [PhraseRule("counts-organisation-heads", "other", phrase_regex(c["organisation_heads"])),
             PhraseRule("counts-community-words", "other", phrase_regex(c["community_words"]))]
@@ -309,7 +309,7 @@ _OWN_CUT = regex.compile(r",(?!\s*(?:phường|thị trấn|đặc khu)(?![\w]))
 #: one that places the words before it may list units ("Đồn Biên phòng A (xã B, huyện C cũ) có 14")
 _ASIDE = regex.compile(r"(?<=\w\s*)\((?:[^()\d,;:]{1,60}|(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố"
                        r"|tp\.?|tx\.?|tỉnh)\s[^()\d;:]{1,80}"
-                       # "lực lượng vũ trang (Quân sự, Công an, Biên phòng) 966 mô hình": a few short names
+                       # "lực lượng vũ trang (Quân sự, Công an) 120 mô hình": a few short names
                        r"|[^()\d,;:]{1,20}(?:,\s*[^()\d,;:]{1,20}){1,4})\)(?=\s*(?:\w|$))")
 _RAISE = regex.compile(r"(?<![\w])nâng\s+tổng")
 _RAISED_TO = regex.compile(r"(?<![\w])lên\s*$")
@@ -507,9 +507,9 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 cands[p].parent = whole
                 continue
         if every != cands[p].value and cands[p].parent is None:
-            # "có 35 mô hình …, trong đó kinh tế 6 mô hình, …, xây dựng hệ thống chính trị 6 mô hình;
-            # sáu mô hình còn lại …" after "kế thừa 41 mô hình": the first parts make 35, the rest
-            # with 35 make 41
+            # "có 44 mô hình …, trong đó kinh tế 10 mô hình, …, xây dựng hệ thống chính trị 7 mô hình;
+            # tám mô hình còn lại …" after "kế thừa 52 mô hình": the first parts make 44, the rest
+            # with 44 make 52
             run, cut = 0, None
             for k, x in enumerate(parts):
                 run += x.value
@@ -568,9 +568,9 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
 def _regroup_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """The parts one sentence lists under a total they add up to more than cannot break it down:
     when they add up exactly to a total of the sentences before (up to six back), they break that
-    one down ("… toàn tỉnh có 3.415 mô hình … Kết quả, khu vực A có 2.206 mô hình, khu vực B có
-    1.209 mô hình. Phân theo cấp, cấp tỉnh có 96 mô hình, cấp xã 3.319 mô hình": the levels are
-    3.415's parts, not 1.209's)."""
+    one down ("… toàn tỉnh có 2.640 mô hình … Kết quả, khu vực A có 1.700 mô hình, khu vực B có
+    940 mô hình. Phân theo cấp, cấp tỉnh có 80 mô hình, cấp xã 2.560 mô hình": the levels are
+    2.640's parts, not 940's)."""
     groups: dict[tuple[int, int], list[int]] = {}
     for k, c in enumerate(cands):
         if c.parent is not None and not c.by_sum and c.pair is None and not c.holder_head and c.holder is None:
@@ -791,8 +791,8 @@ _ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|
 
 @cache
 def _unit_row() -> regex.Pattern[str]:
-    """A bullet row naming a unit before its count: "- Xã A: 12", "- TX Sông Cầu: 80", "- H. Đồng
-    Xuân: 45", "- Phường 9: 14"."""
+    """A bullet row naming a unit before its count: "- Xã A: 12", "- TX A: 80", "- H. B:
+    45", "- Phường 9: 14"."""
     return regex.compile(rf"\s*[-–•+*]\s*{unit_type_before()}[^\W\d_][^:;,\d()]{{0,40}}?\s*:\s*"
                          r"|\s*[-–•+*]\s*(?:phường|quận|p\.|q\.)\s*\d{1,2}\s*:\s*")
 
@@ -2092,7 +2092,7 @@ _BARE_UNIT_AGENT = regex.compile(
     r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)"
     r"\s+(?:\w+\s+){0,2}?(?:công nhận|chọn|khen thưởng|biểu dương|tuyên dương)(?![\w])")
 #: another count's number and noun between a count and a level word: the level is that count's
-#: ("trong số 428 mô hình có 52 mô hình cấp huyện và 376 mô hình cấp xã": 428 has none)
+#: ("trong số 300 mô hình có 40 mô hình cấp huyện và 260 mô hình cấp xã": 300 has none)
 _ANOTHER_COUNT = regex.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d.,]\d)\s+(?:mô hình|điển hình)(?![\w])")
 #: a body named after the noun in a passive ("… mô hình được Bộ Tư lệnh Quân khu 4 công nhận")
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
@@ -2823,7 +2823,7 @@ def _previous_sibling(i: int, cands: list[Candidate]) -> Candidate | None:
 
 #: the joiner before a list's last item
 _JOINER = regex.compile(r"và\s+")
-#: an item labelled by a task of taking part ("tham gia bảo đảm an sinh xã hội 104 mô hình"): a label
+#: an item labelled by a task of taking part ("tham gia bảo đảm an sinh xã hội 60 mô hình"): a label
 _TASK_LABEL = regex.compile(r"tham gia\s+(?!\d)\w+(?:\s+\w+)")
 
 
@@ -2978,7 +2978,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c) \
                 and (place := _COMMUNITY_PLACE_AFTER.match(lay.folded, c.end, c.after_end)) is not None \
                 and (m := community.search(lay.folded, place.end(), _words_end(lay, c))) is not None:
-            # "Trong năm, có 317 mô hình được triển khai ở các xã, phường có đông đồng bào Khmer": a
+            # "Trong năm, có 120 mô hình được triển khai ở các xã, phường có đông đồng bào Chăm": a
             # community's part of the unit's total, stated apart (its place after the noun)
             c.field = "other"
             c.field_text = lay.text[place.end():_words_end(lay, c)].strip(" ,;:-–()")
@@ -3103,7 +3103,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 if len(codes) == 1:  # "…, xây dựng đời sống văn hóa ở khu dân cư 39 mô hình": its field
                     p.field, p.field_text = codes.pop(), None
                     continue
-            joined = _JOINER.match(lead)  # "… và tham gia bảo đảm an sinh xã hội 104 mô hình": the last item's "và"
+            joined = _JOINER.match(lead)  # "… và tham gia bảo đảm an sinh xã hội 60 mô hình": the last item's "và"
             label = lead[joined.end():] if joined and p is not parts[0] else lead
             if p.field in (None, "all") and p.metric != "increase" and label \
                     and (not (find_all(rules, fold(label)) or stop.match(fold(label))) or _verb_label(fold(label))

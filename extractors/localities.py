@@ -583,8 +583,8 @@ def _bare_provinces(text: str, folded: str, start: int, end: int, taken: list[Me
             continue  # part of a longer name ("Trường THPT Hà Giang", "Bắc Giang Xanh", "Báo Bình Phước (cũ)")
         # "khu vực Long An (cũ) có 900 mô hình": a bare province called former, after an area word,
         # is the former province ("Trường Chính trị Long An cũ" is a school's name)
-        # and so is one called former with its count right after it ("…, trước hợp nhất, Đồng Tháp
-        # (cũ) có 1.427 mô hình và Tiền Giang (cũ) có 1.318 mô hình")
+        # and so is one called former with its count right after it ("…, trước hợp nhất, Long An
+        # (cũ) có 900 mô hình và Tây Ninh (cũ) có 800 mô hình")
         opener = opener or (_former().match(folded, e) is not None
                             and (_FORMER_AREA_BEFORE.search(folded, max(0, s - 16), s) is not None
                                  or _ITEM_COUNT.match(folded, e) is not None

@@ -553,7 +553,7 @@ _SPACE_RUN = regex.compile(r"\s*")
 @cache
 def _unit_count_row() -> regex.Pattern[str]:
     """A bullet line that is a unit's count: its type word (or abbreviation), its name, a colon, a
-    number ("- TX A: 352", "- H. B: 318", "- Phường 9: 14")."""
+    number ("- TX A: 120", "- H. B: 95", "- Phường 9: 14")."""
     return regex.compile(rf"(?i:{unit_type_before()})(?:\p{{Lu}}[^:;\n]{{0,40}}|\d{{1,2}})\s*:\s*"
                          r"(?:khoảng\s+|hơn\s+|gần\s+)?\d")
 
