@@ -2977,11 +2977,11 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field = "other"
         elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c) \
                 and (place := _COMMUNITY_PLACE_AFTER.match(lay.folded, c.end, c.after_end)) is not None \
-                and (m := community.search(lay.folded, place.end(), _words_end(lay, c))) is not None:
+                and community.search(lay.folded, place.end(), words_end := _words_end(lay, c)) is not None:
             # "Trong năm, có 120 mô hình được triển khai ở các xã, phường có đông đồng bào Chăm": a
             # community's part of the unit's total, stated apart (its place after the noun)
             c.field = "other"
-            c.field_text = lay.text[place.end():_words_end(lay, c)].strip(" ,;:-–()")
+            c.field_text = lay.text[place.end():words_end].strip(" ,;:-–()")
             parts_apart.append(c)
         elif (c.parent is not None or _inline_part_cue().match(fold(c.lead).lstrip())) and not c.merged \
                 and c.field in (None, "all") and c.metric != "increase":

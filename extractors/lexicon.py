@@ -222,11 +222,13 @@ def hit_at(rules: list[PhraseRule], folded: str, pos: int, end: int | None = Non
 
 @cache
 def unit_type_before(*more: str) -> str:
-    """A pattern of a unit's type word before its name, its spaces included (lexicon ``[units]``
-    ``type_words``, ``type_abbreviations``, ``type_abbreviations_dotted``; ``more`` adds spelled-out
-    words, "tỉnh" say): "xã ", "thị xã ", "TX ", "TP. ", "H." ("h" alone is no type word)."""
+    """A pattern of a unit's type word before its name, its spaces included (lexicon ``[units]``:
+    the ``kinds``' words of the units below a province, ``type_abbreviations``,
+    ``type_abbreviations_dotted``; ``more`` adds spelled-out words, "tỉnh" say): "xã ", "thị xã ",
+    "TX ", "TP. ", "H." ("h" alone is no type word)."""
     units = lexicon()["units"]
-    full = "|".join([*units["type_words"], *more])
+    below = dict.fromkeys(word for _, word, level in units["kinds"] if level != "province")
+    full = "|".join([*below, *more])
     return (rf"(?:(?:{full})\s+|(?:{'|'.join(units['type_abbreviations'])})(?:\.\s*|\s+)"
             rf"|(?:{'|'.join(units['type_abbreviations_dotted'])})\.\s*)")
 
