@@ -198,17 +198,13 @@ def within_article(counts: Iterable[dict[str, Any]]) -> list[Finding]:
 
 
 def record_findings(documents: Iterable[Document]) -> list[Finding]:
-    """The within-article findings ``dvk check`` derives from these records (no database needed)."""
-    from .store import open_db, transaction, write_document
+    """The within-article findings ``dvk check`` derives from these records (no database needed):
+    ``within_article`` of each document's count rows as the store writes them (``count_rows``),
+    documents in id order, the last of one id standing (as the store would keep it)."""
+    from .store import count_rows
 
-    db = open_db(":memory:")
-    try:
-        with transaction(db):
-            for d in documents:
-                write_document(db, d, text="", content_hash="", extractor_version="", key=f"id:{d.doc}")
-        return within_article(_counts(db))
-    finally:
-        db.close()
+    last = {d.doc: d for d in documents}
+    return [f for doc in sorted(last) for f in within_article(count_rows(last[doc], doc))]
 
 
 def across_articles(counts: list[dict[str, Any]]) -> list[Finding]:
@@ -522,57 +518,113 @@ class FindingTally:
         return tally
 
 
-def run_checks(db: sqlite_utils.Database, evidence: bool = True) -> list[Finding]:
-    """Run every check, replace the ``findings`` table (and ``finding_evidence``, one row per
-    number of each finding), and return the findings (with ``evidence=False`` without their
-    evidence, which is in the tables: what a large run keeps in memory).
+def run_checks(db: sqlite_utils.Database, evidence: bool = True, rewrite: bool = False) -> list[Finding]:
+    """Run every check, store the findings (``findings``, and ``finding_evidence``, one row per
+    number of each finding), and return them (with ``evidence=False`` without their evidence,
+    which is in the tables: what a large run keeps in memory).
 
-    The counts are read a few thousand at a time, each article's at once, for the checks within
-    an article; for the checks across articles SQLite groups and orders the stocks and
-    increases and Python holds one group, pair or district at a time (``_across_sql``,
-    ``_increases_sql``; the text a finding quotes is read for it); the findings are written a
+    The findings within an article are written with its records (``write_article_findings``), so
+    an article is checked once, when it is stored, and here they are read back (all of them found
+    again from the stored counts, a few thousand at a time, when the database's were written by
+    an earlier version of the checks, ``CHECKS_VERSION``, or with ``rewrite``: what ``dvk check``
+    does, for counts written by other means than dvk's store); for the checks across articles
+    SQLite groups and orders the stocks and increases and Python holds one group, pair or
+    district at a time (``_across_sql``, ``_increases_sql``; the text a finding quotes is read for it); the findings are written a
     few hundred at a time as they are found. The findings and their order are those of all the
     checks on all the counts. Peak RSS of the checks alone (``run_checks_tally``, synthetic
     ``.txt`` runs): 64.5 -> 65.3 MB at 10,000 articles, 163.4 -> 90.3 MB at 100,000; what still
     grows is a batch of 200 findings' evidence (cross_article groups get larger with N)."""
     findings: list[Finding] = []
-    _check_all(db, lambda f: findings.append(f if evidence else replace(f, evidence=[])))
+    _check_all(db, lambda f: findings.append(f if evidence else replace(f, evidence=[])), evidence, rewrite)
     return findings
 
 
-def run_checks_tally(db: sqlite_utils.Database, keep: int = 50) -> FindingTally:
+def run_checks_tally(db: sqlite_utils.Database, keep: int = 50, rewrite: bool = False) -> FindingTally:
     """``run_checks`` (the same tables, byte for byte), returning only the findings' counts and
     the first ``keep`` findings and problems: what a run prints, in memory that does not grow
     with the findings."""
     tally = FindingTally(keep=keep)
-    _check_all(db, tally.add)
+    _check_all(db, tally.add, evidence=False, rewrite=rewrite)
     return tally
 
 
-def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None]) -> None:
-    """Every check: the tables replaced, each finding handed to ``found`` in order once stored."""
+#: the version of the checks within an article (``within_article``): each article's findings are
+#: written with its records (``write_article_findings``), and a database whose findings an
+#: earlier version wrote has them all rewritten by the next check. A change to what those checks
+#: find must change this.
+CHECKS_VERSION = "1"
+
+
+def write_article_findings(conn: Any, doc_id: str, title: str, rows: list[dict[str, Any]]) -> None:
+    """The findings within one article (``within_article`` of its count rows, as stored), written
+    with its records (``store.write_document``), so a check reads them instead of finding them again."""
     from .labels import label
 
-    with db.conn:
-        db.execute("DROP TABLE IF EXISTS finding_evidence")
-        db.execute("DROP TABLE IF EXISTS findings")
-        db.table("findings").create({"id": int, "kind": str, "kind_vi": str, "severity": str, "severity_vi": str,
-                                     "message": str, "arithmetic": str, "documents": str, "evidence": str},
-                                    pk="id")
-        db.table("finding_evidence").create({
-            "id": int, "finding_id": int, "kind": str, "severity": str, "role": str, "role_vi": str,
-            "value": int, "bound": str, "metric": str, "field": str, "holder": str, "document_id": str,
-            "title": str, "url": str, "sentence": str, "text": str, "span_start": int, "span_end": int,
-            "sentence_start": int, "sentence_end": int,
-        }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
-        stored = 0
+    for f in within_article(rows):
+        row = {**f.row(), "kind_vi": label("kind", f.kind), "severity_vi": label("severity", f.severity),
+               "document_id": doc_id}
+        cols = list(row)
+        fid = conn.execute(f"INSERT INTO findings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                           [row[c] for c in cols]).lastrowid
+        _insert_rows(conn, "finding_evidence", list(evidence_rows(fid, f, {doc_id: title})))
+
+
+def _rewrite_article_findings(db: sqlite_utils.Database) -> None:
+    """Every article's own findings again, from its stored counts (a database of an earlier dvk, or
+    of other checks): the counts read a few thousand at a time, each article's at once."""
+    conn = db.conn
+    conn.execute("DELETE FROM finding_evidence")
+    conn.execute("DELETE FROM findings")
+    for chunk in _count_chunks(db, size=_CHUNK):
+        by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in chunk:
+            by_doc[c["document_id"]].append(c)
+        docs = list(by_doc)
+        titles = dict(conn.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
+                                   docs).fetchall())
+        for doc, rows in by_doc.items():
+            write_article_findings(conn, doc, titles.get(doc) or doc, rows)
+
+
+def _article_findings(db: sqlite_utils.Database, evidence: bool) -> Iterator[Finding]:
+    """The stored findings within articles, in the checks' order (article by article, in id order)."""
+    cur = db.conn.execute("SELECT kind, severity, message, arithmetic, document_id"
+                          f"{', evidence' if evidence else ''} FROM findings WHERE document_id IS NOT NULL "
+                          "ORDER BY document_id, id")
+    while rows := cur.fetchmany(500):
+        for r in rows:
+            yield Finding(r[0], r[1], r[2], r[3], [r[4]], json.loads(r[5]) if evidence else [])
+
+
+def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None], evidence: bool = True,
+               rewrite: bool = False) -> None:
+    """Every check, each finding handed to ``found`` in order once stored: the findings within each
+    article as written with its records (all rewritten when an earlier version of the checks wrote
+    them, or with ``rewrite``; read without their evidence unless ``evidence``), then the findings across articles,
+    replaced."""
+    from .labels import label
+
+    conn = db.conn
+    with conn:
+        version = conn.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()
+        if rewrite or version is None or version[0] != CHECKS_VERSION:
+            _rewrite_article_findings(db)
+            conn.execute("INSERT OR REPLACE INTO dvk_meta (key, value) VALUES ('checks_version', ?)",
+                         [CHECKS_VERSION])
+        conn.execute("DELETE FROM finding_evidence WHERE finding_id IN "
+                     "(SELECT id FROM findings WHERE document_id IS NULL)")
+        conn.execute("DELETE FROM findings WHERE document_id IS NULL")
+        for f in _article_findings(db, evidence):
+            found(f)
+        stored = conn.execute("SELECT coalesce(max(id), 0) FROM findings").fetchone()[0]
 
         def store(new: Iterable[Finding]) -> None:
             nonlocal stored
             for batch in _batches(new):  # a few hundred findings' rows in memory at once
                 docs = sorted({ev["document"] for f in batch for ev in f.evidence})
-                titles = dict(db.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
-                                         docs).fetchall()) if docs else {}
+                marks = ", ".join("?" * len(docs))
+                titles = dict(conn.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})",
+                                           docs).fetchall()) if docs else {}
                 rows: list[dict[str, Any]] = []
                 ev_rows: list[dict[str, Any]] = []
                 for f in batch:
@@ -580,17 +632,13 @@ def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None]) -> N
                     rows.append({"id": stored, **f.row(), "kind_vi": label("kind", f.kind),
                                  "severity_vi": label("severity", f.severity)})
                     ev_rows += evidence_rows(stored, f, titles)
-                _insert_rows(db, "findings", rows)
-                _insert_rows(db, "finding_evidence", ev_rows)
+                _insert_rows(conn, "findings", rows)
+                _insert_rows(conn, "finding_evidence", ev_rows)
                 for f in batch:
                     found(f)
 
-        for chunk in _count_chunks(db, size=_CHUNK):
-            store(within_article(chunk))
         store(_across_sql(db))
         store(_increases_sql(db))
-        db.table("finding_evidence").create_index(["finding_id"])
-        db.table("finding_evidence").create_index(["document_id"])
 
 
 def _batches(findings: Iterable[Finding], most: int = 200, evidence: int = 2000) -> Iterator[list[Finding]]:
@@ -609,11 +657,11 @@ def _batches(findings: Iterable[Finding], most: int = 200, evidence: int = 2000)
         yield batch
 
 
-def _insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+def _insert_rows(conn: Any, table: str, rows: list[dict[str, Any]]) -> None:
     """Rows of one shape into a table, one prepared statement (what sqlite-utils' insert did one
     row at a time)."""
     if rows:
         cols = list(rows[0])
         names = ", ".join(f"[{c}]" for c in cols)
-        db.conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(cols))})",
+        conn.executemany(f"INSERT INTO [{table}] ({names}) VALUES ({', '.join('?' * len(cols))})",
                             [tuple(r[c] for c in cols) for r in rows])

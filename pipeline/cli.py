@@ -344,6 +344,9 @@ def check(
 ) -> None:
     """Check the stored counts add up (breakdowns, splits, across articles); store the findings.
 
+    Every article is checked again here, from its stored counts (a run checks each article once,
+    as it stores it, and then only the checks across articles).
+
     Example: dvk check --db data/dvk.db --problems
     """
     from .check import run_checks
@@ -354,7 +357,7 @@ def check(
         require_db(db)
         with db_lock(db):  # findings are written: one writer at a time, like run and nightly
             database = open_db(db, create=False)
-            findings = run_checks(database)
+            findings = run_checks(database, rewrite=True)  # every article again: counts may come from elsewhere
             database.close()
     except DvkError as exc:
         _fail(exc)

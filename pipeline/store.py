@@ -46,7 +46,10 @@ APPLICATION_ID = 0x64766B01
 #: Version 3: no local paths in any table (``documents.path`` is the file's name under its input
 #: root, ``path_hash`` tells two files of one name apart), and every count and model has its
 #: sentence (``_to_v3`` fills in those stored without one, from the stored text and spans).
-SCHEMA_VERSION = 3
+#: Version 4: the findings tables are part of the schema, and each article's own findings (the
+#: checks within an article) are written with its records (``findings.document_id``); the
+#: ``dvk_meta`` table says which version of those checks wrote them (``pipeline.check``).
+SCHEMA_VERSION = 4
 _HINT = "check --db, or create it with `dvk run` (or `dvk nightly`, `dvk crawl`)"
 
 
@@ -293,6 +296,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                                        **_LOCALITY_COLS},
                                       pk="id", foreign_keys=[("model_id", "models", "id"), *fk])
     _crawl_schema(db)
+    _findings_schema(db)
     _evidence_schema(db)
     for table, cols in (("documents", ["content_hash"]), ("localities", ["document_id"]), ("localities", ["province"]),
                         ("periods", ["document_id"]), ("counts", ["document_id"]),
@@ -330,6 +334,34 @@ SELECT province, year, locality_level, locality_kind, locality_name, metric, met
        sentence, count_id
 FROM ranked WHERE rank = 1
 """
+
+
+def _findings_schema(db: sqlite_utils.Database) -> None:
+    """The fact-check findings (``pipeline.check``): one row per finding, one row per number it
+    quotes. A finding within one article names it in ``document_id`` and is written with the
+    article's records; the findings across articles (``document_id`` NULL) are replaced by each
+    check. ``dvk_meta`` holds what the database says of itself (the checks' version)."""
+    names = db.table_names()
+    if "findings" not in names:
+        db.table("findings").create({"id": int, "kind": str, "kind_vi": str, "severity": str, "severity_vi": str,
+                                     "message": str, "arithmetic": str, "documents": str, "evidence": str,
+                                     "document_id": str}, pk="id")
+    if "finding_evidence" not in names:
+        db.table("finding_evidence").create({
+            "id": int, "finding_id": int, "kind": str, "severity": str, "role": str, "role_vi": str,
+            "value": int, "bound": str, "metric": str, "field": str, "holder": str, "document_id": str,
+            "title": str, "url": str, "sentence": str, "text": str, "span_start": int, "span_end": int,
+            "sentence_start": int, "sentence_end": int,
+        }, pk="id", foreign_keys=[("finding_id", "findings", "id"), ("document_id", "documents", "id")])
+    if "dvk_meta" not in names:
+        db.table("dvk_meta").create({"key": str, "value": str}, pk="key")
+        if not db.execute("SELECT 1 FROM documents LIMIT 1").fetchone():  # nothing checked yet: all current
+            from .check import CHECKS_VERSION
+
+            db.execute("INSERT INTO dvk_meta (key, value) VALUES ('checks_version', ?)", [CHECKS_VERSION])
+    for table, cols in (("findings", ["document_id"]), ("finding_evidence", ["finding_id"]),
+                        ("finding_evidence", ["document_id"])):
+        db.table(table).create_index(cols, if_not_exists=True)
 
 
 def _evidence_schema(db: sqlite_utils.Database) -> None:
@@ -645,9 +677,13 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
                      "(SELECT id FROM models WHERE document_id = ?)", [doc_id])
         for table in ("localities", "periods", "counts", "models"):
             conn.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [doc_id])
+        conn.execute("DELETE FROM finding_evidence WHERE finding_id IN "  # its own findings (within it)
+                     "(SELECT id FROM findings WHERE document_id = ?)", [doc_id])
+        conn.execute("DELETE FROM findings WHERE document_id = ?", [doc_id])
+    title = default_title(document.title, text, doc_id)
     _upsert(conn, "documents", {
         "id": doc_id, "source_key": key, "url": document.url, "source": source,
-        "title": default_title(document.title, text, doc_id),
+        "title": title,
         "published": _d(document.published), "path": path, "path_hash": path_hash, "text": text,
         "content_hash": content_hash, "extractor_version": extractor_version,
         "extracted_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -658,19 +694,11 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
         "inferred": int(loc.inferred)} for loc in document.localities])
     _insert_all(conn, "periods", [{"document_id": doc_id, "start": _d(p.start), "end": _d(p.end),
                                    "text": p.text} for p in document.periods])
-    _insert_all(conn, "counts", [{
-        "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
-        "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
-        "locality_name": c.locality.name if c.locality else None,
-        "locality_kind": c.locality.kind if c.locality else None,
-        "locality_level": c.locality.level if c.locality else None,
-        "province": c.locality.province if c.locality else None,
-        "locality_system": c.locality.system if c.locality else None,
-        "period_start": _d(c.period.start), "period_end": _d(c.period.end),
-        "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c), "url": document.url,
-        "field_vi": label("field", c.field), "metric_vi": label("metric", c.metric),
-        "level_vi": label("level", c.level), "holder_vi": label("holder", c.holder),
-        "bound_vi": label("bound", c.bound)} for c in document.counts])
+    rows = count_rows(document, doc_id)
+    _insert_all(conn, "counts", rows)
+    from .check import write_article_findings
+
+    write_article_findings(conn, doc_id, title, rows)
     model_localities = []
     for m in document.models:
         mid = _insert_one(conn, "models", {
@@ -682,6 +710,25 @@ def write_document(db: sqlite_utils.Database, document: Document, *, text: str,
             "model_id": mid, "document_id": doc_id, "name": loc.name, "kind": loc.kind,
             "level": loc.level, "province": loc.province, "code": loc.code} for loc in m.localities]
     _insert_all(conn, "model_localities", model_localities)
+
+
+def count_rows(document: Document, doc_id: str) -> list[dict[str, Any]]:
+    """The ``counts`` rows of a document, as stored (and as the checks within an article read them)."""
+    from .labels import label
+
+    return [{
+        "document_id": doc_id, "value": c.value, "bound": c.bound, "metric": c.metric,
+        "field": c.field, "field_text": c.field_text, "level": c.level, "holder": c.holder,
+        "locality_name": c.locality.name if c.locality else None,
+        "locality_kind": c.locality.kind if c.locality else None,
+        "locality_level": c.locality.level if c.locality else None,
+        "province": c.locality.province if c.locality else None,
+        "locality_system": c.locality.system if c.locality else None,
+        "period_start": _d(c.period.start), "period_end": _d(c.period.end),
+        "text": c.text, "span_start": c.start, "span_end": c.end, **_sentence(c), "url": document.url,
+        "field_vi": label("field", c.field), "metric_vi": label("metric", c.metric),
+        "level_vi": label("level", c.level), "holder_vi": label("holder", c.holder),
+        "bound_vi": label("bound", c.bound)} for c in document.counts]
 
 
 # Rows go in through prepared statements on the connection (one ``executemany`` per table and
