@@ -523,15 +523,15 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True, rewrite: bool =
     number of each finding), and return them (with ``evidence=False`` without their evidence,
     which is in the tables: what a large run keeps in memory).
 
-    The findings within an article are written with its records (``write_article_findings``), so
-    an article is checked once, when it is stored, and here they are read back (all of them found
-    again from the stored counts, a few thousand at a time, when the database's were written by
-    an earlier version of the checks, ``CHECKS_VERSION``, or with ``rewrite``: what ``dvk check``
-    does, for counts written by other means than dvk's store); for the checks across articles
-    SQLite groups and orders the stocks and increases and Python holds one group, pair or
-    district at a time (``_across_sql``, ``_increases_sql``; the text a finding quotes is read for it); the findings are written a
-    few hundred at a time as they are found. The findings and their order are those of all the
-    checks on all the counts. Peak RSS of the checks alone (``run_checks_tally``, synthetic
+    The findings within an article are written with its records (``write_article_findings``), so an
+    article is checked once, when it is stored, and here they are read back (all of them found again
+    from the stored counts, a few thousand at a time, when the database's were written by an earlier
+    version of the checks, ``CHECKS_VERSION``, or with ``rewrite``: what ``dvk check`` does, for
+    counts written by other means than dvk's store); for the checks across articles SQLite groups
+    and orders the stocks and increases and Python holds one group, pair or district at a time
+    (``_across_sql``, ``_increases_sql``; the text a finding quotes is read for it); the findings
+    are written a few hundred at a time as they are found. The findings and their order are those of
+    all the checks on all the counts. Peak RSS of the checks alone (``run_checks_tally``, synthetic
     ``.txt`` runs): 64.5 -> 65.3 MB at 10,000 articles, 163.4 -> 90.3 MB at 100,000; what still
     grows is a batch of 200 findings' evidence (cross_article groups get larger with N)."""
     findings: list[Finding] = []
