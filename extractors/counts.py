@@ -1319,9 +1319,14 @@ _ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|
 #: then a place word ("Đáng chú ý, tại vùng …", "Theo Ban Dân vận Tỉnh ủy, hiện vùng …")
 _COMMUNITY_OPENER = regex.compile(
     r"\s*(?:(?:đáng chú ý|nổi bật|bên cạnh đó|ngoài ra|đặc biệt|theo [^,.;]{1,60}|(?:trong\s+)?năm\s+(?:19|20)\d\d"
-    r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?)\s*,\s*)*"
+    r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?"
+    r"|từ\s+(?:đầu\s+)?(?:năm\s+(?:19|20)\d\d|năm)\s+(?:đến|tới)\s+nay|đến nay|thời gian qua|những năm qua"
+    r"|năm qua)\s*,\s*)*"
     r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
+    r"(?:các\s+(?:xã|phường|thôn|bản|làng|ấp|buôn)\s+(?:(?=vùng)|có\s+(?:đông\s+)?))?"
     r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
+#: what ends a clause after a count: a comma or a semicolon
+_CLAUSE_BREAK = regex.compile(r"[,;]")
 #: a unit's scope between a community and the count: the count is the unit's ("…, toàn tỉnh xây dựng …")
 _UNIT_SCOPE = regex.compile(r"(?<![\w])toàn\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn)(?![\w])")
 def _words_end(lay: Layout, c: Candidate) -> int:
@@ -2939,9 +2944,29 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     # the unit's own total, stated before by no body ("toàn tỉnh có 1.245 mô hình"): a body's or a
     # community's count after it, smaller, is a part of it ("Công an tỉnh có 38 mô hình", "tại vùng
     # đồng bào Chăm, các địa phương đã xây dựng 27 mô hình"), a total of its own or not (GUIDELINES 4.3)
+    def community_subject(c: Candidate) -> tuple[regex.Match[str], regex.Match[str]] | None:
+        """The opener and the community that opens the count's sentence as its place or subject
+        ("Tại vùng đồng bào Chăm, các địa phương đã xây dựng 90 mô hình", "Theo Ban Dân vận, từ năm
+        2021 đến nay, các xã có đông đồng bào có đạo đã xây dựng 40 mô hình"), or its clause after
+        another count ("Vùng đồng bào A có 30 mô hình, vùng đồng bào B có 40 mô hình"), with no scope
+        of a unit between it and the number ("…, toàn tỉnh xây dựng …")."""
+        start = c.sentence_start
+        before = [d.end for d in cands if c.sentence_start <= d.end <= c.start and d is not c]
+        if before:  # after another count of the sentence: its clause opens after the comma that ends it
+            comma = _CLAUSE_BREAK.search(lay.folded, max(before), c.start)
+            if comma is None:
+                return None  # (another count's subject: "…, chiếm 41% tổng số 836 mô hình toàn tỉnh")
+            start = comma.end()
+        opener = _COMMUNITY_OPENER.match(lay.folded, start, c.start)
+        m = community.match(lay.folded, opener.end(), c.start) if opener else None
+        if opener is None or m is None or _UNIT_SCOPE.search(lay.folded, m.end(), c.start):
+            return None
+        return opener, m
+
     def total_like(c: Candidate) -> bool:
         return c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-            and not organisation.match(fold(c.lead)) and not _ORGANISATION_LEVELS.search(fold(c.lead))
+            and not organisation.match(fold(c.lead)) and not _ORGANISATION_LEVELS.search(fold(c.lead)) \
+            and community_subject(c) is None
 
     unit_total = next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
@@ -2993,17 +3018,18 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 # "Riêng vùng đồng bào Khmer trên địa bàn huyện A có 286 mô hình": a community's part
                 # named before its number
                 c.field, c.field_text = "other", _TRAILING_LINK.sub("", lead).strip(" ,;:-–()")
-        elif c.parent is None and not c.merged and c.field in (None, "all") and under_total(c):
+        elif c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and (found := community_subject(c)) is not None:
             # the community opens the sentence as its place or subject ("Tại vùng đồng bào Chăm, các
             # địa phương đã xây dựng 90 mô hình", "Vùng đồng bào Chăm có 40 mô hình"), after an
-            # opener at most; no scope of a unit between it and the number ("…, toàn tỉnh xây dựng …")
-            opener = _COMMUNITY_OPENER.match(lay.folded, c.sentence_start, c.start)
-            m = community.match(lay.folded, opener.end(), c.start) if opener else None
-            if m is not None and not _UNIT_SCOPE.search(lay.folded, m.end(), c.start):
-                c.field = "other"
-                words_end = _GROUPING_END.search(lay.folded, m.end(), c.start)
-                c.field_text = lay.text[opener.start("place"):words_end.start() if words_end else c.start
-                                        ].strip(" ,;:-–()")  # type: ignore[union-attr]
+            # opener at most: a grouping counted on its own, after the unit's total or not; a part
+            # of that total when it comes after it
+            opener, m = found
+            c.field = "other"
+            words_end = _GROUPING_END.search(lay.folded, m.end(), c.start)
+            c.field_text = lay.text[opener.start("place"):words_end.start() if words_end else c.start
+                                    ].strip(" ,;:-–()")
+            if under_total(c):
                 parts_apart.append(c)
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
         if c.merged or c.field not in (None, "all") or c.metric == "increase":
@@ -3059,6 +3085,18 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                                               ).strip(" ,;:-–()")
             if id(c) in under and c.parent is None:
                 parts_apart.append(c)
+    for c in cands:  # "…, với 173 mô hình của Công an tỉnh và 96 mô hình của Bộ CHQS tỉnh" after the unit's
+        # total: a body's part of it stated apart, named after the noun (as "Công an tỉnh có 173 mô hình")
+        if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and under_total(c) and (link := _owned_after().match(lay.folded, c.end + 1)) is not None \
+                and lay.folded[c.end:c.end + 1].isspace() \
+                and (body := organisation.match(lay.folded, link.end())) is not None \
+                and not _unit_label().match(lay.folded, link.end()):
+            end = _words_end(lay, c)
+            cut = _CLAUSE_BREAK.search(lay.folded, body.end(), end)
+            c.field = "other"
+            c.field_text = lay.text[link.end():cut.start() if cut else end].strip(" ,;:-–()")
+            parts_apart.append(c)
     topic = _topic_link()
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
