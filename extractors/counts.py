@@ -876,11 +876,14 @@ def _list_items(lay: Layout, item: regex.Pattern[str], gap: regex.Pattern[str], 
 #: "Các huyện có nhiều mô hình là A (62), B (41) và C (37)": kinds of unit, the noun, then a list
 _UNITS_LIST_OPENER = regex.compile(
     r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|địa phương)"
-    r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?<![\w])(?:là|gồm|như)(?:\s*:)?\s+")
-#: an item: a capitalised name (its type word before it at most), its count in parentheses (no year)
+    r"(?![\w])[^.;:()\d\n]{0,50}?(?<![\w])mô hình(?![\w])[^.;:()\d\n]{0,30}?(?:(?<![\w])(?:là|gồm|như)(?:\s*:)?|:)\s+")
+#: an item: a capitalised name (its type word before it at most), its count in parentheses (no year),
+#: or right after it, before the next item ("A 34 mô hình, B 31, C 27")
 _NAME_COUNT_PAREN = regex.compile(
-    rf"(?:(?i:{_UNIT_TYPES}|h\.)\s+)?(?P<name>\p{{Lu}}[^,;.()\d\n]{{1,40}}?)"
-    r"\s*\(\s*(?!(?:19|20)\d\d\s*\))(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4})(?:\s+(?:mô hình|mh))?\s*\)")
+    rf"(?:(?i:{_UNIT_TYPES}|h\.|tx\.?)\s+)?(?P<name>\p{{Lu}}[^,;.()\d\n]{{1,40}}?)"
+    r"(?:\s*\(\s*(?!(?:19|20)\d\d\s*\))(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4})(?:\s+(?:mô hình|mh))?\s*\)"
+    r"|\s+(?:(?:có|với|là)\s+)?(?!(?:19|20)\d\d(?![\d.]))(?P<num>\d{1,3}(?:\.\d{3})+|\d{1,4})"
+    r"(?:\s+(?:mô hình|mh))?(?=\s*(?:[,;.]|và(?![\w])|$)))")
 _PAREN_ITEM_GAP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+|;\s*)")
 
 
@@ -960,6 +963,9 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
         # "năm 2016 có 1.820 mô hình; năm 2017: 2.145; …": a list by year goes on past its ";"
         by_year = found[-1].sentence_start == sent_start and _YEAR_ITEM.search(
             lay.folded, max(found[-1].seg_start, found[-1].start - 24), found[-1].start) is not None
+        # "huyện A dẫn đầu với 700 mô hình; huyện B 600; huyện C 500; …": and so does a list by unit
+        by_unit = found[-1].sentence_start == sent_start and _UNIT_ITEM_LEAD.search(
+            lay.text, max(found[-1].seg_start, found[-1].start - 50), found[-1].start) is not None
     else:
         first = next((c for c in found  # "kinh tế 14 mô hình, …", "cấp tỉnh công nhận 45 mô hình, cấp huyện 210"
                       if any(h.rule.code for h in find_all(field_rules() + level_rules() + _organisation_rules(),
@@ -1013,9 +1019,10 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         before = lay.folded[max(scan_from, m.start() - 50):m.start()]
-        if value is not None and not carried and by_unit \
+        if value is not None and by_unit \
                 and (_UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start())
-                     or _BARE_NAME_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 40), m.start())):
+                     or not carried and _BARE_NAME_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 40),
+                                                                     m.start())):
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         if value is not None and by_year and _YEAR_ITEM.search(before):

@@ -112,14 +112,16 @@ def _type_regex() -> tuple[regex.Pattern[str], dict[str, tuple[str, tuple[str, .
     # a word of the unit's kind may stand between ("huyện miền núi A Lưới", "xã biên giới Y Tý"), or
     # several joined ("những huyện vùng cao, biên giới như A …")
     qual = alternation(lexicon()["units"]["type_qualifiers"])
-    # "Các huyện có nhiều mô hình là (:) A (58), B (41) và C (47)": kinds of unit, a short predicate,
-    # then their names (only after "các/những")
+    # "Các huyện có nhiều mô hình là (:) A (58), B (41) và C (47)", "Các huyện ven biển có nhiều mô
+    # hình nhất: A 64, B 58": kinds of unit (a qualifier at most), a short predicate, then their
+    # names (only after "các", "những", "một số", "nhiều")
     # (the predicate opens with a verb of having or leading: "các xã Tà Xùa, Háng Đồng, …, là nơi …"
     # lists communes)
     pred = r"(?:có|dẫn đầu|đứng đầu|nổi bật|đạt|xây dựng|triển khai)(?:(?!\s(?:là|gồm|như)\s)[^.;:()\d\n]){0,50}?"
     kinds = r"(?:\s*,\s*(?:huyện|thị xã|thành phố|quận|xã|phường|thị trấn|đặc khu))*"
-    pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những)\s+)?(?P<type>{body})"
-                        rf"(?:\s*:\s*|(?(plural){kinds}\s+(?P<pred>{pred})\s+(?:là|gồm|như)(?:\s*:)?\s+|(?!))"
+    pat = regex.compile(rf"(?<![\w.])(?P<plural>(?:các|những|một số|nhiều)\s+)?(?P<type>{body})"
+                        rf"(?:\s*:\s*|(?(plural){kinds}(?:\s+(?:{qual}))?\s+(?P<pred>{pred})"
+                        rf"(?:\s+(?:là|gồm|như)(?:\s*:)?|\s*:)\s+|(?!))"
                         rf"|\s+(?P<qual>(?:{qual})(?:\s*(?:,|và)\s*(?:{qual}))*\s+)?(?:(?<=(?:{qual})\s+)như\s+)?|(?<=\.))")
     return pat, table
 
@@ -551,7 +553,7 @@ def _count_noun_after() -> regex.Pattern[str]:
 
 
 #: the opener of a list of communes or wards
-_COMMUNE_LIST_HEAD = regex.compile(r"(?<![\w])(?:các|những)\s+(?:xã|phường|thị trấn|đặc khu)(?![\w])")
+_COMMUNE_LIST_HEAD = regex.compile(r"(?<![\w])(?:các|những|một số|nhiều)\s+(?:xã|phường|thị trấn|đặc khu)(?![\w])")
 #: a sentence's end between two list items
 _LIST_BREAK = regex.compile(r"[.!?\n]\s")
 
