@@ -2083,6 +2083,9 @@ def unnamed_actor_level(lay: Layout, c: Candidate) -> str | None:
     huyện công nhận 318 mô hình" → district), else None."""
     actor_re, units = _actor_regex()
     hits = list(actor_re.finditer(lay.folded, c.seg_start, c.start))
+    if hits:  # (not the body that launched the movement: "phong trào do Ban Dân vận Tỉnh ủy phát động")
+        launched = launcher_spans(lay, c.seg_start, c.start)
+        hits = [h for h in hits if not any(a <= h.start() < b for a, b in launched)]
     if not hits:
         return None
     last = hits[-1]
@@ -2305,6 +2308,16 @@ def _context_period(lay: Layout, times: _Times, c: Candidate, first_in_sentence:
     return published
 
 
+#: the clause naming who launched the movement: "(phong trào …) do Ban Dân vận Tỉnh ủy A phát động"
+_LAUNCHED_BY = regex.compile(r"(?<![\w])do\s+[^,.;:()\d]{1,80}?(?<![\w])(?:phát động|khởi xướng)(?![\w])")
+
+
+def launcher_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
+    """Where a clause names who launched the movement ("phong trào … do Ban Dân vận Tỉnh ủy A phát
+    động") between ``start`` and ``end``: a unit named there is the launcher's, not a count's."""
+    return [(x.start(), x.end()) for x in _LAUNCHED_BY.finditer(lay.folded, start, end)]
+
+
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
                   province: LocalityRef | None, primary: LocalityRef | None = None,
                   primary_max: int | None = None) -> LocalityRef | None:
@@ -2315,6 +2328,10 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     # tỉnh, 96 mô hình cấp huyện": tỉnh A is the 9's acting body, not the 96's unit)
     lo = max(zone[0], c.prev_after) if c.prev_after > c.seg_start else zone[0]
     window = [m for m in mentions if lo <= m.start < c.start and m.unit is not None]  # one pass over mentions
+    if window:  # "Hưởng ứng phong trào do Ban Dân vận Tỉnh ủy A phát động, xã đã xây dựng 9 mô hình": the
+        # body that launched the movement names no unit of the count
+        launched = launcher_spans(lay, lo, c.start)
+        window = [m for m in window if not any(a <= m.start < b for a, b in launched)]
     became = [m for m in window if _closed_aside(lay, m.end, c.start)
               and _NOW_BECAME.search(lay.folded, max(lo, m.start - 24), m.start)]
     if became:

@@ -19,6 +19,7 @@ from .counts import (
     actor_spans,
     extract_counts,
     find_candidates,
+    launcher_spans,
     national_scope,
     own_before,
     province_actor,
@@ -117,6 +118,9 @@ def _primary(lay: Layout, cands: list[Candidate], res: Resolved, province: Unit 
         # the clause before the count, at most LOOKBACK characters (a long clause stays linear)
         seg = lay.folded[max(c.seg_start, c.start - LOOKBACK):c.start]
         inside = mentions[bisect_left(own_starts, c.seg_start):bisect_left(own_starts, c.start)]
+        if inside:  # (not the body that launched the movement: "do Ban Dân vận Tỉnh ủy A phát động")
+            launched = launcher_spans(lay, c.seg_start, c.start)
+            inside = [m for m in inside if not any(a <= m.start < b for a, b in launched)]
         named = [m for m in inside if allowed(m.unit) or (m.unit is not None and m.unit.level == "province")]
         while len(named) > 1 and qualifies(lay, named[-2], named[-1]):
             named.pop()  # "xã A, tỉnh B công nhận …": the province only qualifies the unit

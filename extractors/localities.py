@@ -674,6 +674,26 @@ _CLAUSE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)(?:năm qua|năm nay|năm \d{4}|
                              r"\s*,\s*$")
 
 
+#: "A là xã ven sông của huyện B", "A là một phường …": a capitalised name at the head of a sentence
+#: that the sentence defines as a unit of a kind
+_DEFINED = regex.compile(r"(?:^|(?<=[.!?\n])\s*)(?P<name>\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3})"
+                         r"\s+là\s+(?:một\s+)?(?P<kind>xã|phường|thị trấn|huyện|thị xã|quận)(?![\w])")
+
+
+def _defined_names(text: str, found: list[Mention]) -> list[Mention]:
+    """A bare name the article defines as a unit of a kind at the head of a sentence ("Phụng Công là
+    xã ven sông của huyện Văn Giang"): a mention of that kind (the gazetteer's units of the name)."""
+    out: list[Mention] = []
+    for m in _DEFINED.finditer(text):
+        s, e = m.span("name")
+        if any(x.start < e and s < x.end for x in found):
+            continue
+        hit = _longest_unit(text, s, (m.group("kind"),))
+        if hit is not None and hit[0] == e:
+            out.append(Mention(s, e, text[s:e], (m.group("kind"),), hit[1], "unit-defined"))
+    return out
+
+
 def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
@@ -684,6 +704,7 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         out.extend(_bare_provinces(text, lay.folded, para.start, para.end, found))
         out.extend(_former_items(text, para.end, found))
     out.extend(_bare_subjects(text, lay.folded, out))
+    out.extend(_defined_names(text, out))
     if not (title and title.strip()) and len(lay.paragraphs) > 1:
         first = lay.paragraphs[0]
         line = text[first.start:first.end]
