@@ -805,6 +805,11 @@ _UNIT_ITEM_LEAD = regex.compile(
     r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.|h\.|(?-i:TP|TX))\s*"
     r"\p{Lu}[^\d,;:()]{0,30}?"
     r"(?:\s*:\s*|\s+(?:(?:có|với|là)\s+)?)(?:(?:hơn|gần|trên|khoảng)\s+)?$")  # ("- TP. A: 86 mô hình")
+#: a part by unit after a part cue: a unit word (a province's too), its name, "(cũ)" at most, the
+#: number ("trong đó tỉnh A (cũ) 6.874, huyện B 412")
+_PART_UNIT_LEAD = regex.compile(
+    r"(?:^|(?<=[,;:]|\s(?:đó|gồm|và)))\s*(?i:tỉnh|xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.)\s*"
+    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s*\(\s*(?i:cũ)\s*\)|\s+(?i:cũ))?\s*(?::\s*|\s+(?:(?:có|với|là)\s+)?)$")
 #: a later item of a list by unit named bare: "huyện A 214 mô hình, B 198, C 176" (its unit is the
 #: mention the list's name gives it)
 _BARE_NAME_ITEM_LEAD = regex.compile(
@@ -1005,6 +1010,8 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
     head = (first or found[0]).head
     taken = {c.start for c in found}
     out: list[Candidate] = []
+    # the parts after a part cue may name units ("trong đó tỉnh A (cũ) 6.874, tỉnh B (cũ) 4.386")
+    parts_by_unit = opener is not None and _part_cue().match(lay.folded, opener.start(), opener.end()) is not None
     for m in _BARE_ITEM.finditer(lay.folded, scan_from, seg_end):
         if m.start("num") in taken:
             continue
@@ -1023,6 +1030,11 @@ def _bare_field_items(lay: Layout, found: list[Candidate], seg_start: int, seg_e
                 and (_UNIT_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 50), m.start())
                      or not carried and _BARE_NAME_ITEM_LEAD.search(lay.text, max(scan_from, m.start() - 40),
                                                                      m.start())):
+            out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
+            continue
+        if value is not None and parts_by_unit and _PART_UNIT_LEAD.search(lay.text, max(scan_from, m.start() - 60),
+                                                                           m.start()):
+            # "…, tổng cộng 11.260 mô hình, trong đó tỉnh A (cũ) 6.874, tỉnh B (cũ) 4.386": the parts by unit
             out.append(Candidate(m.start("num"), num_end, value, seg_start, seg_end, sent_start, para, head=head))
             continue
         if value is not None and by_year and _YEAR_ITEM.search(before):
