@@ -107,7 +107,9 @@ def _grouping_lead() -> regex.Pattern[str]:
 def _organisation_lead() -> regex.Pattern[str]:
     """A count's own words that open with a body ("Hội LHPN 15", "Ủy ban MTTQ phường 9 mô hình")."""
     body = alternation(lexicon()["counts"]["organisation_heads"])
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và|như)\s+)*(?P<group>(?:{body})(?![\w]))", regex.IGNORECASE)
+    # ("Lực lượng Công an và Quân sự tỉnh xây dựng 97 mô hình": a force's body)
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và|như|lực lượng)\s+)*(?P<group>(?:{body})(?![\w]))",
+                         regex.IGNORECASE)
 
 
 @cache
@@ -3134,6 +3136,18 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field_text = lay.text[link.end():cut.start() if cut else end].strip(" ,;:-–()")
             parts_apart.append(c)
     topic = _topic_link()
+    for c in cands:  # "Toàn huyện có 214 mô hình. … Có 27 mô hình gắn với ngư dân vùng biển": after the unit's
+        # total, a smaller count tied to a topic that names no field is a grouping of its own
+        if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
+                and (link := topic.match(lay.folded, c.end + 1)) is not None:
+            end = _words_end(lay, c)
+            cut = _CLAUSE_BREAK.search(lay.folded, link.end(), end)
+            words_end = cut.start() if cut else end
+            if not any(h.rule.code for h in find_all(field_rules(), lay.folded, c.end, words_end)):
+                c.field = "other"  # (a topic naming a field decides nothing here: "Lực lượng Công an xây
+                c.field_text = lay.text[c.end:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
+                parts_apart.append(c)
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and c.field_text and topic.match(fold(c.field_text)):
