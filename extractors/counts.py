@@ -2882,6 +2882,13 @@ def _verb_label(folded: str) -> bool:
     return bool(verb) and len(text[verb[0].end:].split()) >= 2
 
 
+#: a domain after a part's noun: "trong cải cách hành chính" (not a time, a place or a share:
+#: "trong năm", "trong đó", "trong tổng số", "trong vùng …", "trong các trường học")
+_IN_DOMAIN = regex.compile(r"trong\s+(?!(?:đó|số|tổng|năm|giai đoạn|thời gian|thời kỳ|quý|tháng|tuần|dịp|đợt|nhiệm kỳ"
+                           r"|vùng|khu|địa bàn|các|những|toàn|xã|phường|huyện|tỉnh|thôn|bản|ấp|lĩnh vực)(?![\w]))"
+                           r"[^\W\d]+\s+[^\W\d]+")
+
+
 #: words that make an item's opening verb a clause of its own ("xây dựng được thêm 17 mô hình")
 _LABEL_NOT = frozenset({"được", "đã", "có", "là", "thêm", "mới", "và"})
 
@@ -3181,7 +3188,10 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             text = (p.field_text or "").strip()
             folded = fold(text)
             if p.field in (None, "all") and p.metric != "increase" and text and text[:1].islower() \
-                    and not stop.match(folded) and not find_all(rules, folded):
+                    and (not stop.match(folded) and not find_all(rules, folded)
+                         # "…; 271 mô hình xây dựng phong trào Toàn dân bảo vệ ANTQ; 118 mô hình trong cải
+                         # cách hành chính": a task or a domain after the noun labels the part too
+                         or _verb_label(folded) or _IN_DOMAIN.match(folded) is not None):
                 p.field = "other"
                 continue
             lead = p.lead.strip(" ,;:-–()")
