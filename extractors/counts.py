@@ -260,6 +260,8 @@ class Candidate:
     item_at: int | None = None  # where the name of its list item starts ("A (62)"): the unit named there
     stock_of_new: bool = False  # its "xây dựng" restates its new total ("… 20 mô hình mới, trong đó … xây dựng 14")
     each_of: list[LocalityRef] = dc_field(default_factory=list)  # "xã A và xã B cùng có 8 mô hình": one count each
+    each_at: int | None = None  # "xã A và xã B mỗi xã 8 mô hình": where "mỗi" stands (a count per unit, or none)
+    each_units: int = 1  # how many units the list before "mỗi" names (what the number counts for, summed)
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -428,6 +430,9 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
                 continue
             found.append(Candidate(m.start(), m.end(), value, seg_start, seg_end, sent_start, para,
                                    head=m.group("head")))
+            each = _distributive(lay, seg_start, m.start())
+            if each is not None:  # "Giao Tân và Giao Yến, mỗi xã 8 mô hình": the number is each unit's
+                found[-1].each_at, found[-1].each_units = each
             joint = _joint_number().search(lay.folded, max(seg_start, m.start() - 30), m.start())
             if joint and (v := _value(joint.group("num"))) is not None:  # "36 và 14 mô hình"
                 found.append(Candidate(joint.start("num"), joint.end("num"), v, seg_start, seg_end,
@@ -480,6 +485,12 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
     return _drop_unlinked_holders(out)
 
 
+def _worth(c: Candidate) -> int:
+    """What a count adds to a sum of items: its number, once for each unit it is stated for ("A và B
+    mỗi xã 4 mô hình" adds 8)."""
+    return c.value * c.each_units
+
+
 def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     """Parts linked to an increment ("xây dựng mới 1.027 mô hình, nâng tổng số lên 6.418 mô hình.
     Trong đó, có 2.310 … kinh tế, …") whose values add up to more than it belong to the raised
@@ -498,7 +509,7 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     for p, parts in children.items():
         if len(parts) < 2:
             continue
-        every = sum(x.value for x in parts)
+        every = sum(_worth(x) for x in parts)
         if every != cands[p].value and _states_field(lay, cands[p]) and cands[p].parent is None:
             # "… lĩnh vực kinh tế với 498 mô hình; văn hóa - xã hội 187 mô hình; …" after "… đã công
             # nhận 842 mô hình": the first field item is a sibling; together they break down 842
@@ -524,7 +535,7 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             if cut is not None and 2 <= cut < len(parts) \
                     and all(x.sentence_start == cands[p].sentence_start for x in parts[:cut]) \
                     and not any(_states_field(lay, x) for x in rest):
-                whole = _total_of_sum(lay, cands, p, cands[p].value + sum(x.value for x in rest))
+                whole = _total_of_sum(lay, cands, p, cands[p].value + sum(_worth(x) for x in rest))
                 if whole is not None and whole != p:
                     for x in rest:
                         x.parent = whole
@@ -554,7 +565,7 @@ def _reparent_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 x.parent = raised
             continue
         by_field = [x for x in parts if _states_field(lay, x)]  # a breakdown by field adds up
-        total = sum(x.value for x in by_field)
+        total = sum(_worth(x) for x in by_field)
         if len(by_field) < 2 or total <= cands[p].value:
             continue
         for j in range(p + 1, len(cands)):
@@ -578,7 +589,7 @@ def _regroup_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         if c.parent is not None and not c.by_sum and c.pair is None and not c.holder_head and c.holder is None:
             groups.setdefault((c.parent, c.sentence_start), []).append(k)
     for (p, _), kids in groups.items():
-        every = sum(cands[k].value for k in kids)
+        every = sum(_worth(cands[k]) for k in kids)
         if len(kids) < 2 or every <= cands[p].value:
             continue
         total = _total_of_sum(lay, cands, kids[0], every, sentences=6)
@@ -622,7 +633,7 @@ def _link_split_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             continue  # "Năm 2023, huyện tiếp tục biểu dương …, trong đó có 20 … tập thể và 10 … cá nhân": its own year
         # (a sentence or two before; three when the split points back: "Trong tổng số trên, …")
         back = 3 if _BACK_TO_TOTAL.search(lay.folded, a.sentence_start, a.start) else 1
-        total = _total_of_sum(lay, cands, i, a.value + b.value, sentences=back)
+        total = _total_of_sum(lay, cands, i, _worth(a) + _worth(b), sentences=back)
         if total is not None and cands[total].sentence_start != a.sentence_start:
             a.parent = b.parent = total
 
@@ -653,7 +664,7 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         if len(group) >= 2 and all(c.parent is None and c.pair is None and not c.holder_head for c in group) \
                 and not _metric_hits(own_words, 0, len(own_words)) and not _OWN_TIME.search(own_words) \
                 and i > 0 and cands[i - 1].sentence_start != cands[i].sentence_start:
-            total = _total_of_sum(lay, cands, i, sum(c.value for c in group), sentences=6)
+            total = _total_of_sum(lay, cands, i, sum(_worth(c) for c in group), sentences=6)
             if total is not None:
                 for c in group:
                     c.parent, c.by_sum = total, True
@@ -687,7 +698,7 @@ def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
     for p, kids in children.items():
         root = cands[p]
         if root.parent is not None or root.pair is not None or root.holder_head \
-                or sum(cands[k].value for k in kids) == root.value:
+                or sum(_worth(cands[k]) for k in kids) == root.value:
             continue
         blocks: list[list[int]] = []
         for k in [p, *kids]:
@@ -706,7 +717,7 @@ def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                 _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start) for c in group)
             if len(group) < 2 or _metric_hits(own_words, 0, len(own_words)) or (times and not by_year):
                 continue
-            total = _total_of_sum(lay, cands, block[0], sum(c.value for c in group))
+            total = _total_of_sum(lay, cands, block[0], sum(_worth(c) for c in group))
             if total is not None and total not in block and cands[total].parent is None:
                 for c in group:
                     c.parent, c.by_sum = total, True
@@ -1199,6 +1210,32 @@ def _at_most(number: str, limit: int) -> bool:
     return v is not None and v <= limit
 
 
+#: "mỗi xã", "mỗi nơi có", "mỗi phường đều có" right before the number
+_EACH_KIND = regex.compile(r"(?<![\w])mỗi\s+(?:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|nơi|địa phương"
+                           r"|đơn vị)\s*(?:(?:đều\s+)?(?:có|đạt|xây dựng(?:\s+được)?)\s+)?"
+                           r"(?:(?:khoảng|hơn|trên|gần)\s+)?$")
+#: the names of two units or more listed right before "mỗi …" ("TP A và TX B", "các xã C, D và E,")
+_UNITS_BEFORE_EACH = regex.compile(
+    r"(?P<first>\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3})(?P<more>(?:\s*(?:,\s*(?:và\s+)?|và\s+)"
+    r"(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tp\.?|tx\.?|h\.)\s+)?"
+    r"\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3})+)"
+    r"\s*,?\s*$")
+_EACH_SEP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)")
+
+
+def _distributive(lay: Layout, seg_start: int, start: int) -> tuple[int, int] | None:
+    """Where "mỗi xã" stands before a number that named units each reach ("Phường A và Phường 9 mỗi
+    phường có 4 mô hình"), and how many units the list names; None where no list of names comes
+    right before it ("phấn đấu mỗi xã có 2 mô hình" is per unit, no count)."""
+    each = _EACH_KIND.search(lay.folded, max(seg_start, start - 40), start)
+    if each is None:
+        return None
+    names = _UNITS_BEFORE_EACH.search(lay.text, max(seg_start, each.start() - 120), each.start())
+    if names is None:
+        return None
+    return each.start(), 1 + len(_EACH_SEP.findall(names.group("more")))
+
+
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
     """Not a result: models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử",
     SPEC §4), people attending ("150 điển hình tiên tiến về dự hội nghị"), or a year or date
@@ -1212,7 +1249,8 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
     if not done and _CHOSEN.search(before) and not _plan_words(words("counts", "not_results"), sentence):
         done = True  # "Dịp này, Huyện ủy chọn 10 mô hình tiêu biểu để biểu dương": the choice is made
     if words("counts", "appraisal_before").search(own) \
-            or words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start) \
+            or (words("counts", "per_unit_before").search(lay.folded, max(seg_start, start - 60), start)
+                and _distributive(lay, seg_start, start) is None) \
             or (_per_unit_minimum(lay, seg_start, start) and _at_most(lay.folded[start:end], 5)) \
             or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
@@ -2776,11 +2814,12 @@ def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention])
         if c.merged:
             continue
         mark = _EACH_BEFORE.search(lay.folded, max(c.sentence_start, c.start - 40), c.start)
-        if mark is None:
+        at = mark.start() if mark is not None else c.each_at
+        if at is None:
             continue
-        k = bisect.bisect_right(ends, mark.start()) - 1  # the last unit named before the marker
+        k = bisect.bisect_right(ends, at) - 1  # the last unit named before the marker
         units = [named[k]] if k >= 0 and named[k].start >= c.sentence_start \
-            and lay.folded[named[k].end:mark.start()].strip(" ,") == "" else []
+            and lay.folded[named[k].end:at].strip(" ,") == "" else []
         while units and k > 0 and named[k - 1].start >= c.sentence_start:
             gap = _each_gap().fullmatch(lay.folded, named[k - 1].end, units[-1].start)
             if gap is None:
@@ -2788,6 +2827,8 @@ def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention])
             k -= 1
             units.append(named[k])
         if len(units) < 2:
+            if mark is None:  # "mỗi xã 8 mô hình" after no list of units the gazetteer holds: per unit, no count
+                c.merged = True
             continue
         refs = [_ref(m) for m in reversed(units)]
         c.locality, c.each_of = refs[0], refs[1:]
