@@ -3030,6 +3030,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     # the unit's own total, stated before by no body ("toàn tỉnh có 1.245 mô hình"): a body's or a
     # community's count after it, smaller, is a part of it ("Công an tỉnh có 38 mô hình", "tại vùng
     # đồng bào Chăm, các địa phương đã xây dựng 27 mô hình"), a total of its own or not (GUIDELINES 4.3)
+    cands_by_end = sorted(cands, key=lambda d: d.end)
+    ends = [d.end for d in cands_by_end]
+
     def community_subject(c: Candidate) -> tuple[regex.Match[str], regex.Match[str]] | None:
         """The opener and the community that opens the count's sentence as its place or subject
         ("Tại vùng đồng bào Chăm, các địa phương đã xây dựng 90 mô hình", "Theo Ban Dân vận, từ năm
@@ -3037,9 +3040,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         another count ("Vùng đồng bào A có 30 mô hình, vùng đồng bào B có 40 mô hình"), with no scope
         of a unit between it and the number ("…, toàn tỉnh xây dựng …")."""
         start = c.sentence_start
-        before = [d.end for d in cands if c.sentence_start <= d.end <= c.start and d is not c]
-        if before:  # after another count of the sentence: its clause opens after the comma that ends it
-            comma = _CLAUSE_BREAK.search(lay.folded, max(before), c.start)
+        k = bisect.bisect_right(ends, c.start) - 1  # the last count of the sentence ending before it
+        while k >= 0 and cands_by_end[k] is c:
+            k -= 1
+        if k >= 0 and ends[k] >= c.sentence_start:
+            # after another count of the sentence: its clause opens after the comma that ends it
+            comma = _CLAUSE_BREAK.search(lay.folded, ends[k], c.start)
             if comma is None:
                 return None  # (another count's subject: "…, chiếm 41% tổng số 836 mô hình toàn tỉnh")
             start = comma.end()
