@@ -8,19 +8,26 @@ a stock that goes backwards over time, and a district's total above its province
 Every check that applies yields a finding, "consistent" ones included, so a reader sees what was
 verified and not only what failed. Findings are stored in the ``findings`` table.
 
+The findings within an article are found when the article is stored (``write_article_findings``,
+from the count rows the store writes, ``store.count_rows``) and kept with its records; a check
+reads them back and finds those across articles again. ``checks_version`` (the code of these
+checks, of the rows they read and write, and the labels they carry) tells when stored findings
+were written by other checks: the next check finds them all again.
+
 ``record_findings`` runs the same within-article checks on records held in memory (extracted or
-gold ``Document`` objects), for the scorer: the records go through the store's own
-``write_document`` into a throwaway in-memory SQLite database and are read back with the query
-``dvk check`` uses, so both see identical rows and one implementation of every check.
+gold ``Document`` objects), for the scorer, on the same count rows (``store.count_rows``), so both
+see identical rows and one implementation of every check.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -459,7 +466,7 @@ def role(kind: str, i: int) -> str:
     return roles[min(i, len(roles) - 1)]
 
 
-def evidence_rows(finding_id: int, f: Finding, titles: dict[str, str]) -> Iterable[dict[str, Any]]:
+def evidence_rows(finding_id: int, f: Finding, titles: dict[str, str | None]) -> Iterable[dict[str, Any]]:
     """One row per number of a finding: its article (id, title, URL), role, value and sentence."""
     from .labels import label
 
@@ -526,7 +533,7 @@ def run_checks(db: sqlite_utils.Database, evidence: bool = True, rewrite: bool =
     The findings within an article are written with its records (``write_article_findings``), so an
     article is checked once, when it is stored, and here they are read back (all of them found again
     from the stored counts, a few thousand at a time, when the database's were written by an earlier
-    version of the checks, ``CHECKS_VERSION``, or with ``rewrite``: what ``dvk check`` does, for
+    version of the checks, ``checks_version``, or with ``rewrite``: what ``dvk check`` does, for
     counts written by other means than dvk's store); for the checks across articles SQLite groups
     and orders the stocks and increases and Python holds one group, pair or district at a time
     (``_across_sql``, ``_increases_sql``; the text a finding quotes is read for it); the findings
@@ -549,13 +556,39 @@ def run_checks_tally(db: sqlite_utils.Database, keep: int = 50, rewrite: bool = 
 
 
 #: the version of the checks within an article (``within_article``): each article's findings are
-#: written with its records (``write_article_findings``), and a database whose findings an
-#: earlier version wrote has them all rewritten by the next check. A change to what those checks
-#: find must change this.
+#: written with its records (``write_article_findings``), and a database whose findings other
+#: checks wrote has them all rewritten by the next check. ``checks_version`` adds a digest of the
+#: code and labels involved, so a change there needs no bump of this by hand.
 CHECKS_VERSION = "1"
 
 
-def write_article_findings(conn: Any, doc_id: str, title: str, rows: list[dict[str, Any]]) -> None:
+def _labels_text() -> str:
+    from importlib import resources
+
+    return resources.files(__package__).joinpath("data").joinpath("labels.toml").read_text(encoding="utf-8")
+
+
+@cache
+def checks_version() -> str:
+    """``CHECKS_VERSION`` and a digest of what an article's stored findings are made of: the code of
+    the checks within an article and of their rows (``count_rows``, ``evidence_rows``, ``Finding``),
+    and the labels they carry (``data/labels.toml``). Where the source is not at hand (a build
+    without ``.py`` files), the labels alone."""
+    import hashlib
+    import inspect
+
+    from . import store
+
+    parts = [_labels_text(), repr(ROLES)]
+    with contextlib.suppress(OSError, TypeError):
+        parts += [inspect.getsource(obj) for obj in (
+            Finding, _ev, _verdict, _loc, _field, _period, _sum_check, _breakdown, within_article, role,
+            evidence_rows, write_article_findings, store.count_rows, store._sentence, store._d)]
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:16]
+    return f"{CHECKS_VERSION}:{digest}"
+
+
+def write_article_findings(conn: Any, doc_id: str, title: str | None, rows: list[dict[str, Any]]) -> None:
     """The findings within one article (``within_article`` of its count rows, as stored), written
     with its records (``store.write_document``), so a check reads them instead of finding them again."""
     from .labels import label
@@ -583,7 +616,7 @@ def _rewrite_article_findings(db: sqlite_utils.Database) -> None:
         titles = dict(conn.execute(f"SELECT id, title FROM documents WHERE id IN ({', '.join('?' * len(docs))})",
                                    docs).fetchall())
         for doc, rows in by_doc.items():
-            write_article_findings(conn, doc, titles.get(doc) or doc, rows)
+            write_article_findings(conn, doc, titles.get(doc), rows)
 
 
 def _article_findings(db: sqlite_utils.Database, evidence: bool) -> Iterator[Finding]:
@@ -607,10 +640,10 @@ def _check_all(db: sqlite_utils.Database, found: Callable[[Finding], None], evid
     conn = db.conn
     with conn:
         version = conn.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()
-        if rewrite or version is None or version[0] != CHECKS_VERSION:
+        if rewrite or version is None or version[0] != checks_version():
             _rewrite_article_findings(db)
             conn.execute("INSERT OR REPLACE INTO dvk_meta (key, value) VALUES ('checks_version', ?)",
-                         [CHECKS_VERSION])
+                         [checks_version()])
         conn.execute("DELETE FROM finding_evidence WHERE finding_id IN "
                      "(SELECT id FROM findings WHERE document_id IS NULL)")
         conn.execute("DELETE FROM findings WHERE document_id IS NULL")

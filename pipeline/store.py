@@ -86,9 +86,12 @@ def open_db(path: Path | str = DEFAULT_DB, *, create: bool = True, readonly: boo
         db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA synchronous = NORMAL")  # with WAL: safe against a killed process
         earlier = bool(db.table_names())
+        checked = "findings" in db.table_names()
         ensure_schema(db)
         if earlier and version < 3:
             _to_v3(db)
+        if checked and version < 4:
+            _to_v4(db)
         db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         db.execute("BEGIN IMMEDIATE")  # a read-only file fails here, not in the middle of a run
@@ -356,9 +359,9 @@ def _findings_schema(db: sqlite_utils.Database) -> None:
     if "dvk_meta" not in names:
         db.table("dvk_meta").create({"key": str, "value": str}, pk="key")
         if not db.execute("SELECT 1 FROM documents LIMIT 1").fetchone():  # nothing checked yet: all current
-            from .check import CHECKS_VERSION
+            from .check import checks_version
 
-            db.execute("INSERT INTO dvk_meta (key, value) VALUES ('checks_version', ?)", [CHECKS_VERSION])
+            db.execute("INSERT INTO dvk_meta (key, value) VALUES ('checks_version', ?)", [checks_version()])
     for table, cols in (("findings", ["document_id"]), ("finding_evidence", ["finding_id"]),
                         ("finding_evidence", ["document_id"])):
         db.table(table).create_index(cols, if_not_exists=True)
@@ -490,11 +493,16 @@ def _to_v3(db: sqlite_utils.Database) -> None:
                     f"SELECT document_id, warc_file FROM warc_records WHERE {_absolute('warc_file')}").fetchall():
                 conn.execute("UPDATE warc_records SET warc_file = ? WHERE document_id = ?",
                              [public_source(warc), doc_id])
-    filled = _fill_sentences(db)
-    if filled and "findings" in db.table_names():
-        from .check import run_checks
+    _fill_sentences(db)  # (the findings are found again with them by _to_v4, which follows)
 
-        run_checks(db)
+
+def _to_v4(db: sqlite_utils.Database) -> None:
+    """Bring the findings of a database of before version 4 forward, once (by any writer): they
+    were all written by the last check, with no article named; they are found again, each
+    article's with its ``document_id``, so no stale finding waits for a run that changes something."""
+    from .check import run_checks_tally
+
+    run_checks_tally(db)
 
 
 def _fill_sentences(db: sqlite_utils.Database) -> int:

@@ -220,7 +220,7 @@ def test_each_article_is_checked_once_as_it_is_stored(tmp_path: Path) -> None:
     (fixed,) = of(run_checks(db), "field_breakdown", "bad_sum")
     assert fixed.severity == "ok"
     assert [f.row() for f in run_checks(db)] == [f.row() for f in run_checks(db, rewrite=True)]
-    assert db.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()[0] == check.CHECKS_VERSION
+    assert db.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()[0] == check.checks_version()
 
 
 def test_findings_of_an_earlier_version_of_the_checks_are_found_again(tmp_path: Path) -> None:
@@ -241,7 +241,7 @@ def test_findings_of_an_earlier_version_of_the_checks_are_found_again(tmp_path: 
         db.execute("DELETE FROM finding_evidence WHERE document_id = 'bad_sum'")
         db.execute("DELETE FROM findings WHERE document_id = 'bad_sum'")
     assert [f.row() for f in run_checks(db)] == want
-    assert db.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()[0] == check.CHECKS_VERSION
+    assert db.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()[0] == check.checks_version()
     with db.conn:  # the version current: what is stored is what a check reads
         db.execute("DELETE FROM finding_evidence WHERE document_id = 'bad_sum'")
         db.execute("DELETE FROM findings WHERE document_id = 'bad_sum'")
@@ -249,3 +249,66 @@ def test_findings_of_an_earlier_version_of_the_checks_are_found_again(tmp_path: 
     within = ("field_breakdown", "holder_split", "stated_twice")
     assert got == [r for r in want if not (r["documents"] == "bad_sum" and r["kind"] in within)]
     assert len(got) < len(want)
+
+
+def test_the_checks_version_follows_the_labels_and_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stored findings carry labels and come from the checks' code: a change to either is another
+    version of the checks (so every article's findings are found again), with no bump by hand."""
+    from pipeline import check
+
+    now = check.checks_version()
+    assert now.startswith(f"{check.CHECKS_VERSION}:") and len(now) > len(check.CHECKS_VERSION) + 8
+    check.checks_version.cache_clear()
+    original = check._labels_text
+    monkeypatch.setattr(check, "_labels_text", lambda: original() + "\n# another label")
+    try:
+        assert check.checks_version() != now
+    finally:
+        check.checks_version.cache_clear()
+    monkeypatch.undo()
+    assert check.checks_version() == now  # (the same labels and code: the same version)
+    check.checks_version.cache_clear()
+    monkeypatch.setattr(check, "ROLES", {**check.ROLES, "field_breakdown": ("tổng", "phần")})
+    try:
+        assert check.checks_version() != now
+    finally:
+        check.checks_version.cache_clear()
+    monkeypatch.undo()
+
+    def other_within(counts: object) -> list[Finding]:  # another check's code
+        return []
+
+    monkeypatch.setattr(check, "within_article", other_within)
+    try:
+        assert check.checks_version() != now
+    finally:
+        check.checks_version.cache_clear()
+
+
+def test_a_schema_3_database_has_its_findings_found_again_when_brought_forward(tmp_path: Path) -> None:
+    """Before schema 4 every finding was written by the last check, naming no article: a writer
+    opening such a database finds them again at once, each article's with its ``document_id``, so
+    no stale finding waits for a run that changes something (a nightly run with nothing new)."""
+    import sqlite3
+
+    from pipeline import check
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name, (meta, body) in ARTICLES.items():
+        folder.joinpath(name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    db_path = tmp_path / "dvk.db"
+    run([folder], db_path)
+    want = [f.row() for f in run_checks(open_db(db_path))]
+    conn = sqlite3.connect(db_path)  # what schema 3 had: no document_id, no dvk_meta
+    with conn:
+        conn.execute("DROP INDEX idx_findings_document_id")
+        conn.execute("ALTER TABLE findings DROP COLUMN document_id")
+        conn.execute("DROP TABLE dvk_meta")
+        conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    db = open_db(db_path)
+    within = db.execute("SELECT count(*) FROM findings WHERE document_id IS NOT NULL").fetchone()[0]
+    assert within == sum(1 for r in want if r["kind"] in ("field_breakdown", "holder_split", "stated_twice")) > 0
+    assert db.execute("SELECT value FROM dvk_meta WHERE key = 'checks_version'").fetchone()[0] == check.checks_version()
+    assert [f.row() for f in run_checks(db)] == want
