@@ -821,17 +821,23 @@ _UNIT_ITEM_LEAD = regex.compile(
 #: a part by unit after a part cue: a unit word (a province's too), its name, "(cũ)" at most, the
 #: number ("trong đó tỉnh A (cũ) 6.874, huyện B 412")
 _PART_UNIT_LEAD = regex.compile(
-    r"(?:^|(?<=[,;:]|\s(?:đó|gồm|và)))\s*(?i:tỉnh|xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.)\s*"
-    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s*\(\s*(?i:cũ)\s*\)|\s+(?i:cũ))?\s*(?::\s*|\s+(?:(?:có|với|là)\s+)?)$")
+    r"(?:^|(?<=[,;:]|\s(?:đó|gồm|và)))\s*"
+    r"(?:(?i:tỉnh|xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.)\s*"
+    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s*\(\s*(?i:cũ)\s*\)|\s+(?i:cũ))?"
+    # ("trong đó A (cũ) 1.608 và B (cũ) 1.338": a unit called former needs no type word)
+    r"|\p{Lu}[^\d,;:()]{0,30}?\s*\(\s*(?i:cũ)\s*\))\s*(?::\s*|\s+(?:(?:có|với|là)\s+)?)$")
 #: a later item of a list by unit named bare: "huyện A 214 mô hình, B 198, C 176" (its unit is the
 #: mention the list's name gives it)
 _BARE_NAME_ITEM_LEAD = regex.compile(
     r"(?:[,;]\s*|\svà\s+)\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3}\s+(?:(?:có|với|là)\s+)?$")
-#: the own words of an item of a list by year, before its number: "năm 2017 là ", "và năm 2020 "
-_YEAR_LEAD = regex.compile(r"\s*(?:và\s+)?năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|công nhận|được công nhận)?\s*$",
+#: a year or a quarter that labels an item of a list by time: "năm 2017", "quý II"
+_WHEN_LABEL = r"(?:năm\s+(?:19|20)\d\d|quý\s+(?:iv|i{1,3}|[1-4])(?![\w]))"
+#: the own words of an item of a list by year, before its number: "năm 2017 là ", "và năm 2020 ",
+#: "quý II có "
+_YEAR_LEAD = regex.compile(rf"\s*(?:và\s+)?{_WHEN_LABEL}\s*(?:là|có|:|đạt|công nhận|được công nhận)?\s*$",
                            regex.IGNORECASE)
-#: an item of a list by year: "năm 2022 là 75", "năm 2023: 81"
-_YEAR_ITEM = regex.compile(r"(?<![\w])năm\s+(?:19|20)\d\d\s*(?:là|có|:|đạt|được)?\s*$")
+#: an item of a list by year: "năm 2022 là 75", "năm 2023: 81", "quý I có 712"
+_YEAR_ITEM = regex.compile(rf"(?<![\w]){_WHEN_LABEL}\s*(?:là|có|:|đạt|được)?\s*$")
 # "Kinh tế | 2.936": a table row; "cấp tỉnh Hội 96": an organisation's own level
 _FIELD_ITEM_GAP = regex.compile(r"\s*(?:(?:hội|đoàn)\s+)?(?:có|là|:|\||gồm|chiếm|với|đạt)?\s*$")
 _PAREN_AFTER = regex.compile(r"[^()\d,;.]{0,60}?\(")  # "công nhận 2.118 mô hình (cấp tỉnh 72; …)"

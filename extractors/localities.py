@@ -485,7 +485,9 @@ _SUBJECT_VERB = regex.compile(_CALLED_FORMER + r"?\s+(?:hiện\s+)?(?:có|đã|x
 #: items of a list of counts (after a comma, a semicolon or a colon, each item "có" and a number)
 _ITEM_HEAD = regex.compile(r"(?:[,;:]\s*(?:(?:cụ thể|trong đó|riêng|còn)\s*,?\s*)?"
                            r"|(?:^|[.!?\n]\s*)(?:cụ thể|trong đó|riêng|còn)\s*,\s*)$")
-_ITEM_COUNT = regex.compile(_CALLED_FORMER + r"?\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được)\s+"
+# (a province called former may give its number bare: "trong đó A (cũ) 1.608 và B (cũ) 1.338")
+_ITEM_COUNT = regex.compile(r"(?:" + _CALLED_FORMER + r"(?:\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được))?"
+                            r"|\s+(?:hiện\s+)?(?:có|đạt|xây dựng|xây dựng được))\s+"
                             r"(?:khoảng\s+|hơn\s+|trên\s+|gần\s+)?\d")
 _PREV_WORD = regex.compile(r"([\p{L}\p{M}]+)[ ]*$")
 _NEXT_WORD = regex.compile(r"[ ]*-?[ ]*(\p{L})")
