@@ -2415,6 +2415,12 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
         elif primary is not None and primary.kind == kind:
             return primary
         else:
+            # "… các phường của TP A cũng đẩy mạnh phong trào. … Toàn thành phố hiện có 126 mô hình" in
+            # an article on one of its wards: the unit of that kind named last before it
+            earlier = [m for m in mentions if m.start < zone[0] and m.unit is not None and m.unit.kind == kind
+                       and m.unit.level != "province"]
+            if earlier:
+                return _ref(earlier[-1])
             named = []
     if named and province is not None and any(  # "… Hội LHPN tỉnh B (cũ), hiện các cấp Hội trong tỉnh duy trì N"
             m.start() >= named[-1].end for m in words("counts", "province_scope").finditer(
