@@ -1390,6 +1390,8 @@ _COMMUNITY_OPENER = regex.compile(
     r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
     r"(?:các\s+(?:xã|phường|thôn|bản|làng|ấp|buôn)\s+(?:(?=vùng)|có\s+(?:đông\s+)?))?"
     r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
+#: units given as examples of a grouping: "… như A, B, C"
+_EXAMPLES_NAMED = regex.compile(r"(?<![\w])như\s+\p{Lu}")
 #: what ends a clause after a count: a comma or a semicolon
 _CLAUSE_BREAK = regex.compile(r"[,;]")
 #: a unit's scope between a community and the count: the count is the unit's ("…, toàn tỉnh xây dựng …")
@@ -3133,6 +3135,11 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             words_end = _GROUPING_END.search(lay.folded, m.end(), c.start)
             c.field_text = lay.text[opener.start("place"):words_end.start() if words_end else c.start
                                     ].strip(" ,;:-–()")
+            if unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
+                    and _EXAMPLES_NAMED.search(lay.text, m.end(), c.start):
+                # "các xã có đông đồng bào Khmer như A, B, C có 214 mô hình": the units after "như" are
+                # examples; the grouping's count is the unit's whose total it divides
+                c.locality = unit_total.locality
             if under_total(c):
                 parts_apart.append(c)
     for c in cands:  # "Khối Mặt trận và các đoàn thể xây dựng 76 mô hình; khối chính quyền 41 mô hình"
