@@ -2262,8 +2262,9 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
     a few sentences back at most; the event nouns agree ("tại buổi lễ" ↔ "tổ chức lễ"), and a body
     acting in a sentence between the two is no organiser's ("Năm 2023, Huyện ủy biểu dương …")."""
     back_ref = words("counts", "event_back_reference").search(lay.folded, c.sentence_start, c.start)
-    if back_ref is None:
-        return None
+    if back_ref is None or _REPORTED_AT.search(lay.folded, max(c.sentence_start, back_ref.start() - 20),
+                                               back_ref.start()):
+        return None  # ("Báo cáo tại hội nghị cho biết, toàn tỉnh có 2.946 mô hình được công nhận": a report)
     organised = words("counts", "event_organised")
     actor_re, units = _actor_regex()
     noun = words("counts", "event_nouns").search(back_ref.group())
@@ -2288,6 +2289,8 @@ def _event_organiser_level(lay: Layout, c: Candidate) -> str | None:
     return None
 
 
+#: what was said at an event, not done there: "Báo cáo tại hội nghị cho biết …"
+_REPORTED_AT = regex.compile(r"(?<![\w])(?:báo cáo|phát biểu|tham luận|trình bày|thông tin)\s+$")
 #: a sentence about who attended: "Dự hội nghị có …", "Tham dự có …"
 _ATTENDING = regex.compile(r"(?<![\w])(?:dự|tham dự|về dự)\s+(?:hội nghị|buổi lễ|lễ|chương trình|có)(?![\w])")
 

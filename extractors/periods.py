@@ -361,7 +361,9 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=first, end=published) if published else None
     if kind == "since":
         y = year() or year("y2") or year("y3") or year("y4") or year("y6") or (
-            published.year if published and g.get("ny") else None)  # "từ đầu năm đến nay"
+            # "từ đầu năm đến nay": the publication year; "… đến ngày 30/9/2025": the end's
+            (int(g.get("edy") or g.get("ey") or 0) or (published.year if published else None))
+            if g.get("ny") else None)
         m, d = int(g.get("m") or g.get("m2") or 1), int(g.get("d") or 1)
         if y is None and (g.get("m") or g.get("m2")) and (g.get("ey") or g.get("edy")):
             # "từ tháng 3 đến tháng 9/2024": the start in the end's year (the year before, past December)
