@@ -262,6 +262,7 @@ class Candidate:
     each_of: list[LocalityRef] = dc_field(default_factory=list)  # "xã A và xã B cùng có 8 mô hình": one count each
     each_at: int | None = None  # "xã A và xã B mỗi xã 8 mô hình": where "mỗi" stands (a count per unit, or none)
     each_units: int = 1  # how many units the list before "mỗi" names (what the number counts for, summed)
+    each_bodies: list[str] = dc_field(default_factory=list)  # "Hội A, Hội B mỗi đơn vị 2 mô hình": the others
 
 
 def _segments(lay: Layout) -> list[tuple[int, int, int, int]]:
@@ -1237,9 +1238,32 @@ def _distributive(lay: Layout, seg_start: int, start: int) -> tuple[int, int] | 
     if each is None:
         return None
     names = _UNITS_BEFORE_EACH.search(lay.text, max(seg_start, each.start() - 120), each.start())
-    if names is None:
-        return None
-    return each.start(), 1 + len(_EACH_SEP.findall(names.group("more")))
+    if names is not None:
+        return each.start(), 1 + len(_EACH_SEP.findall(names.group("more")))
+    bodies = _bodies_before(lay, max(seg_start, each.start() - 120), each.start())
+    return (each.start(), len(bodies)) if bodies else None
+
+
+#: a list of names, each opening with a capital, right before "mỗi …" ("Hội Nông dân, Hội LHPN và
+#: Huyện đoàn")
+_NAMES_BEFORE_EACH = regex.compile(r"(?:^|(?<=[,;:]\s?|\s))(?P<list>\p{Lu}[^,;:.()\d]{0,40}?"
+                                   r"(?:\s*(?:,\s*(?:và\s+)?|\s+và\s+)\p{Lu}[^,;:.()\d]{0,40}?)+)\s*,?\s*$")
+_NAME_SEP = regex.compile(r"\s*,\s*(?:và\s+)?|\s+và\s+(?=\p{Lu})")
+
+
+def _bodies_before(lay: Layout, start: int, end: int) -> list[str]:
+    """The bodies listed right before "mỗi đơn vị" ("Hội Nông dân, Hội LHPN và Huyện đoàn mỗi đơn vị có
+    2 mô hình"), two or more, each one a body of the lexicon; else none."""
+    m = _NAMES_BEFORE_EACH.search(lay.text, start, end)
+    if m is None:
+        return []
+    names = [n.strip() for n in _NAME_SEP.split(m.group("list")) if n.strip()]
+    organisation = _organisation_lead()
+    while names and not organisation.match(fold(names[0])):
+        names.pop(0)  # ("Ở cấp huyện, Hội Nông dân, …": the list's opener is no body)
+    if len(names) < 2 or not all(organisation.match(fold(n)) for n in names):
+        return []
+    return names
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
@@ -2844,7 +2868,11 @@ def _each_of_units(lay: Layout, cands: list[Candidate], mentions: list[Mention])
             k -= 1
             units.append(named[k])
         if len(units) < 2:
-            if mark is None:  # "mỗi xã 8 mô hình" after no list of units the gazetteer holds: per unit, no count
+            bodies = _bodies_before(lay, max(c.seg_start, c.each_at - 120), c.each_at) \
+                if mark is None and c.each_at is not None else []
+            if bodies:  # "Hội Nông dân, Hội LHPN và Huyện đoàn mỗi đơn vị có 2 mô hình": each body's
+                c.field, c.field_text, c.each_bodies = "other", bodies[0], bodies[1:]
+            elif mark is None:  # "mỗi xã 8 mô hình" after no list of units the gazetteer holds: per unit, no count
                 c.merged = True
             continue
         refs = [_ref(m) for m in reversed(units)]
@@ -3475,6 +3503,11 @@ def _dedupe(cands: list[Candidate]) -> list[Count]:
         out.append(count)
         for ref in c.each_of:  # "xã A và xã B cùng có 8 mô hình": the same number, each unit's
             other = count.model_copy(update={"locality": ref})
+            if _key(other) not in seen:
+                seen[_key(other)] = other
+                out.append(other)
+        for body in c.each_bodies:  # "Hội A, Hội B và Hội C mỗi đơn vị có 2 mô hình": each body's
+            other = count.model_copy(update={"field_text": _grouping_words(body)})
             if _key(other) not in seen:
                 seen[_key(other)] = other
                 out.append(other)
