@@ -1223,9 +1223,10 @@ _EACH_KIND = regex.compile(r"(?<![\w])mỗi\s+(?:xã|phường|thị trấn|huy�
                            r"(?:(?:khoảng|hơn|trên|gần)\s+)?$")
 #: the names of two units or more listed right before "mỗi …" ("TP A và TX B", "các xã C, D và E,")
 _UNITS_BEFORE_EACH = regex.compile(
-    r"(?P<first>\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3})(?P<more>(?:\s*(?:,\s*(?:và\s+)?|và\s+)"
-    r"(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tp\.?|tx\.?|h\.)\s+)?"
-    r"\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3})+)"
+    r"(?P<first>\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3}|(?i:phường|quận)\s+\d{1,2})(?P<more>(?:\s*(?:,\s*(?:và\s+)?|và\s+)"
+    r"(?:(?:(?i:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tp\.?|tx\.?|h\.)\s+)?"
+    r"\p{Lu}[\w'’]*(?:\s+\p{Lu}[\w'’]*){0,3}"
+    r"|(?i:phường|quận)\s+\d{1,2}))+)"  # ("Phường A và Phường 9 mỗi phường có 4 mô hình": a numbered ward)
     r"\s*,?\s*$")
 _EACH_SEP = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)")
 
