@@ -563,9 +563,9 @@ CHECKS_VERSION = "1"
 
 
 def _labels_text() -> str:
-    from importlib import resources
+    from .labels import labels_text
 
-    return resources.files(__package__).joinpath("data").joinpath("labels.toml").read_text(encoding="utf-8")
+    return labels_text()
 
 
 @cache
@@ -592,13 +592,12 @@ def write_article_findings(conn: Any, doc_id: str, title: str | None, rows: list
     """The findings within one article (``within_article`` of its count rows, as stored), written
     with its records (``store.write_document``), so a check reads them instead of finding them again."""
     from .labels import label
+    from .store import _insert_one
 
     for f in within_article(rows):
         row = {**f.row(), "kind_vi": label("kind", f.kind), "severity_vi": label("severity", f.severity),
                "document_id": doc_id}
-        cols = list(row)
-        fid = conn.execute(f"INSERT INTO findings ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                           [row[c] for c in cols]).lastrowid
+        fid = _insert_one(conn, "findings", row)
         _insert_rows(conn, "finding_evidence", list(evidence_rows(fid, f, {doc_id: title})))
 
 

@@ -7,10 +7,14 @@ from functools import cache
 from importlib import resources
 
 
+def labels_text() -> str:
+    """The text of ``data/labels.toml``, as shipped."""
+    return resources.files(__package__).joinpath("data").joinpath("labels.toml").read_text(encoding="utf-8")
+
+
 @cache
 def labels() -> dict[str, dict[str, str]]:
-    text = resources.files(__package__).joinpath("data").joinpath("labels.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    return tomllib.loads(labels_text())
 
 
 def label(kind: str, code: str | None) -> str | None:

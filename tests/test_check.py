@@ -55,11 +55,19 @@ ARTICLES = {
 }
 
 
+def write_articles(folder: Path, names: list[str] | None = None) -> Path:
+    """The made-up articles of ``ARTICLES`` (those of ``names``, else all) as ``.txt`` files in
+    ``folder`` (made if missing)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (meta, body) in ARTICLES.items():
+        if names is None or name in names:
+            folder.joinpath(name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> list[Finding]:
-    folder = tmp_path_factory.mktemp("articles")
-    for name, (meta, body) in ARTICLES.items():
-        (folder / name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    folder = write_articles(tmp_path_factory.mktemp("articles"))
     db_path = folder / "dvk.db"
     result = run([folder], db_path)
     assert not result.failed
@@ -143,9 +151,7 @@ def test_checks_read_in_chunks_find_what_all_the_counts_at_once_find(findings: l
     check on every count at once; without evidence they are the same findings but for it."""
     from pipeline import check
 
-    folder = tmp_path_factory.mktemp("chunks")
-    for name, (meta, body) in ARTICLES.items():
-        (folder / name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    folder = write_articles(tmp_path_factory.mktemp("chunks"))
     run([folder], folder / "dvk.db")
     db = open_db(folder / "dvk.db")
     counts = check._counts(db)
@@ -193,12 +199,9 @@ def test_each_article_is_checked_once_as_it_is_stored(tmp_path: Path) -> None:
     replaces its findings (none twice), and a changed one has the findings of its new numbers."""
     from pipeline import check
 
-    folder = tmp_path / "articles"
-    late = tmp_path / "late"
-    folder.mkdir()
-    late.mkdir()
-    for i, (name, (meta, body)) in enumerate(sorted(ARTICLES.items())):
-        (folder if i % 2 else late).joinpath(name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    names = sorted(ARTICLES)
+    folder = write_articles(tmp_path / "articles", names[1::2])
+    late = write_articles(tmp_path / "late", names[0::2])
     db_path = tmp_path / "dvk.db"
     run([late], db_path)  # the second half of the ids first: the rows are not in id order
     run([folder], db_path)
@@ -228,10 +231,7 @@ def test_findings_of_an_earlier_version_of_the_checks_are_found_again(tmp_path: 
     has them all found again by the next check, once."""
     from pipeline import check
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, (meta, body) in ARTICLES.items():
-        folder.joinpath(name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    folder = write_articles(tmp_path / "articles")
     db_path = tmp_path / "dvk.db"
     run([folder], db_path)
     db = open_db(db_path)
@@ -293,10 +293,7 @@ def test_a_schema_3_database_has_its_findings_found_again_when_brought_forward(t
 
     from pipeline import check
 
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    for name, (meta, body) in ARTICLES.items():
-        folder.joinpath(name).write_text(f"---\n{meta}\n---\n{body}\n", encoding="utf-8")
+    folder = write_articles(tmp_path / "articles")
     db_path = tmp_path / "dvk.db"
     run([folder], db_path)
     want = [f.row() for f in run_checks(open_db(db_path))]
