@@ -20,6 +20,7 @@ file, record offset, target URI, capture date and record id); the capture date g
 from __future__ import annotations
 
 import html.entities
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -45,7 +46,10 @@ def warc_files(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in paths:
         if str(p) != "-" and p.is_dir():
-            out += sorted(q for q in p.rglob("*") if is_warc(q) and q.is_file())
+            # by name first: a ``Path`` is made only for a WARC file (``rglob("*")`` made one for
+            # every file under the folder, ≈ 50 MB at the peak for 100,000 articles)
+            out += sorted(q for folder, _, names in os.walk(p) for n in names
+                          if n.lower().endswith(WARC_SUFFIXES) and (q := Path(folder) / n).is_file())
         elif is_warc(p):
             out.append(p)
     return out
