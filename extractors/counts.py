@@ -3004,6 +3004,23 @@ def _field_of_increases(lay: Layout, cands: list[Candidate]) -> None:
             c.field, c.field_text = before.field, before.field_text
 
 
+@cache
+def _system_before() -> regex.Pattern[str]:
+    """The political system listed before a count's lead: "các cấp ủy, chính quyền, " (REVERSE: it
+    ends where the lead opens)."""
+    system = alternation(lexicon()["counts"]["system_subject_words"])
+    return regex.compile(rf"(?r)(?<![\w])(?:{system})\s*,\s*$")
+
+
+def _system_listed(lay: Layout, c: Candidate) -> bool:
+    """Whether the count's lead, a body's ("MTTQ và các đoàn thể huyện xây dựng"), goes on a list of
+    the whole political system ("các cấp ủy, chính quyền, MTTQ và các đoàn thể huyện …"): the
+    unit's subject, not a body's."""
+    lead_start = c.start - len(c.lead)
+    return lead_start > c.sentence_start and _system_before().search(
+        lay.folded, max(c.sentence_start, lead_start - 60), lead_start) is not None
+
+
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
     """"Hội LHPN đã được công nhận 1.215 mô hình; Đoàn Thanh niên 864 mô hình": two bodies' clauses,
     the second without a verb of its own."""
@@ -3103,8 +3120,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
 
     def total_like(c: Candidate) -> bool:
         return c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
-            and not organisation.match(fold(c.lead)) and not _ORGANISATION_LEVELS.search(fold(c.lead)) \
-            and community_subject(c) is None
+            and (not organisation.match(fold(c.lead)) or _system_listed(lay, c)) \
+            and not _ORGANISATION_LEVELS.search(fold(c.lead)) and community_subject(c) is None
 
     unit_total = next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
@@ -3222,7 +3239,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         if c.parent is not None or per_sentence[c.sentence_start] >= 2 or id(c) in under:
             m = organisation.match(fold(c.lead))
             assert m is not None
-            verb = find_all(rules, fold(c.lead), m.start("group"))
+            # (a verb after the body's head: a level word in it is the body's, "Thành đoàn A có 24 mô hình")
+            verb = find_all(rules, fold(c.lead), m.end("group"))
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
