@@ -99,7 +99,8 @@ def _grouping_lead() -> regex.Pattern[str]:
     body = alternation(lexicon()["counts"]["grouping_words"])
     # "các khối trong phường đã xây dựng …" names no grouping: a word of place or a verb after it
     stop = alternation(lexicon()["counts"]["grouping_not_before"])
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|các|và)\s+)*(?P<group>(?:{body})\s+(?!\d)"
+    openers = alternation(lexicon()["counts"]["grouping_lead_openers"])
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:{openers})\s+)*(?P<group>(?:{body})\s+(?!\d)"
                          rf"(?!(?:{stop})(?![\w]))\w)", regex.IGNORECASE)
 
 
@@ -108,7 +109,8 @@ def _organisation_lead() -> regex.Pattern[str]:
     """A count's own words that open with a body ("Hội LHPN 15", "Ủy ban MTTQ phường 9 mô hình")."""
     body = alternation(lexicon()["counts"]["organisation_heads"])
     # ("Lực lượng Công an và Quân sự tỉnh xây dựng 97 mô hình": a force's body)
-    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:riêng|còn|và|như|lực lượng)\s+)*(?P<group>(?:{body})(?![\w]))",
+    openers = alternation(lexicon()["counts"]["organisation_lead_openers"])
+    return regex.compile(rf"[\s,;:(\-–•*]*(?:(?:{openers})\s+)*(?P<group>(?:{body})(?![\w]))",
                          regex.IGNORECASE)
 
 
@@ -3260,16 +3262,17 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             parts_apart.append(c)
     topic = _topic_link()
     for c in cands:  # "Toàn huyện có 214 mô hình. … Có 27 mô hình gắn với ngư dân vùng biển": after the unit's
-        # total, a smaller count tied to a topic that names no field is a grouping of its own
+        # total, a smaller count tied to a topic that names no field is a grouping of its own (the
+        # movement's name between them: "27 mô hình “Dân vận khéo” gắn với …")
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
-                and (link := topic.match(lay.folded, c.end + 1)) is not None:
+                and (link := topic.match(lay.folded, named := _past_movement_name(lay, c.end) + 1)) is not None:
             end = _words_end(lay, c)
             cut = _CLAUSE_BREAK.search(lay.folded, link.end(), end)
             words_end = cut.start() if cut else end
-            if not any(h.rule.code for h in find_all(field_rules(), lay.folded, c.end, words_end)):
+            if not any(h.rule.code for h in find_all(field_rules(), lay.folded, named, words_end)):
                 c.field = "other"  # (a topic naming a field decides nothing here: "Lực lượng Công an xây
-                c.field_text = lay.text[c.end:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
+                c.field_text = lay.text[named:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
                 parts_apart.append(c)
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
@@ -3368,6 +3371,19 @@ def _part_cue_lead() -> regex.Pattern[str]:
 @cache
 def _topic_link() -> regex.Pattern[str]:
     return regex.compile(rf"(?:{alternation(lexicon()['counts']['topic_links'])})\s+\S")
+
+
+@cache
+def _movement_after() -> regex.Pattern[str]:
+    """The movement's name right after a count's noun, quoted or not: ' "dân vận khéo"' (folded text)."""
+    return regex.compile(rf"\s+([\"'“”‘’«»]?)\s*(?:{alternation(movement_phrases())})(?![\w])\s*\1")
+
+
+def _past_movement_name(lay: Layout, end: int) -> int:
+    """Where the words after a count's noun go on past the movement's name ("27 mô hình “Dân vận khéo”
+    gắn với …" → after the closing quote), or ``end``: the position of the space before them."""
+    m = _movement_after().match(lay.folded, end)
+    return m.end() if m is not None and lay.folded[m.end():m.end() + 1].isspace() else end
 
 
 @cache
