@@ -3023,6 +3023,10 @@ def _system_listed(lay: Layout, c: Candidate) -> bool:
         lay.folded, max(c.sentence_start, lead_start - 60), lead_start) is not None
 
 
+#: the metrics of a count that is no stock of its unit (SPEC §1.3): what an event picked out
+_NOT_STOCK = ("commended",)
+
+
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
     """"Hội LHPN đã được công nhận 1.215 mô hình; Đoàn Thanh niên 864 mô hình": two bodies' clauses,
     the second without a verb of its own."""
@@ -3125,7 +3129,17 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             and (not organisation.match(fold(c.lead)) or _system_listed(lay, c)) \
             and not _ORGANISATION_LEVELS.search(fold(c.lead)) and community_subject(c) is None
 
-    unit_total = next((c for c in cands if total_like(c)), None)
+    # (a commendation at an event, "biểu dương 25 mô hình tiêu biểu", is no stock of the unit: the
+    # first total of another verb is the one later counts divide, when there is one)
+    # an organisation's own total at all its levels ("các cấp công đoàn trong tỉnh đã triển khai 312
+    # mô hình"), when the article gives no unit's: what its bodies' counts after it divide
+    # mô hình"), when the article gives no unit's: what its bodies' counts after it divide, those of
+    # its time ("Riêng năm 2024, Hội Nông dân tỉnh đã xây dựng 95 mô hình" is the body's own year)
+    unit_total = next((c for c in cands if total_like(c) and c.metric not in _NOT_STOCK), None)
+    own_total = None if unit_total is not None else next(
+        (c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
+         and c.metric not in ("increase", *_NOT_STOCK) and _ORGANISATION_LEVELS.search(fold(c.lead))), None)
+    unit_total = unit_total or own_total or next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
         # "đăng ký 1.420 mô hình; đã triển khai 1.365 mô hình, … 1.240 mô hình được công nhận": of a
         # funnel in one sentence, the last stage is the unit's total that later breakdowns divide
@@ -3139,6 +3153,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
 
     def under_total(c: Candidate) -> bool:
+        if own_total is not None and c.period is not None and c.period != own_total.period:
+            return False
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
             and c.metric in ("built", unit_total.metric) and (c.locality == unit_total.locality or (
                 # a body of a unit under it: "Năm 2023, Tỉnh đoàn có 200 mô hình. … Huyện đoàn A có 14
