@@ -3027,6 +3027,28 @@ def _system_listed(lay: Layout, c: Candidate) -> bool:
 _NOT_STOCK = ("commended",)
 
 
+_AFTER_NOUN_TO_COMMA = regex.compile(r"[^\d,;.()]{0,40}?,")
+
+
+def _carried_subject(lay: Layout, prev: Candidate, c: Candidate) -> bool:
+    """Whether ``c``'s clause goes on ``prev``'s with no subject of its own: a comma after ``prev``'s
+    words, then only a verb of the metrics and the words of ``carried_subject_words`` ("…, đến nay
+    được công nhận 141 mô hình")."""
+    comma = _AFTER_NOUN_TO_COMMA.match(lay.folded, prev.end, c.start)
+    if comma is None:
+        return False
+    verbs = find_all(_metric_phrase_rules(), lay.folded, comma.end(), c.start)
+    if not verbs:
+        return False
+    rest, at = [], comma.end()
+    for h in verbs:
+        rest.append(lay.folded[at:h.start])
+        at = max(at, h.end)
+    rest.append(lay.folded[at:c.start])
+    left = words("counts", "carried_subject_words").sub(" ", " ".join(rest))
+    return not left.strip(" ,")
+
+
 def _parallel_organisation(c: Candidate, previous: Candidate) -> bool:
     """"Hội LHPN đã được công nhận 1.215 mô hình; Đoàn Thanh niên 864 mô hình": two bodies' clauses,
     the second without a verb of its own."""
@@ -3264,6 +3286,14 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                                               ).strip(" ,;:-–()")
             if id(c) in under and c.parent is None:
                 parts_apart.append(c)
+    for i in range(1, len(cands)):  # "Khối MTTQ và các đoàn thể đăng ký 186 mô hình, đến nay được công
+        # nhận 141 mô hình": the next stage of a grouping's count, its clause with no subject of its own
+        c, prev = cands[i], cands[i - 1]
+        if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and prev.parent is None and not prev.merged and prev.field == "other" and prev.field_text \
+                and prev.sentence_start == c.sentence_start and c.value <= prev.value \
+                and _carried_subject(lay, prev, c):
+            c.field, c.field_text = "other", prev.field_text
     for c in cands:  # "…, với 173 mô hình của Công an tỉnh và 96 mô hình của Bộ CHQS tỉnh" after the unit's
         # total: a body's part of it stated apart, named after the noun (as "Công an tỉnh có 173 mô hình")
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
