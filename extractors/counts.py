@@ -1690,9 +1690,17 @@ def _count_head_regex() -> regex.Pattern[str]:
 
 
 def _list_row(lay: Layout, pos: int) -> regex.Match[str] | None:
-    """A bullet line, or a table row, at ``pos`` (a sentence start)."""
-    return _BULLET.match(lay.folded, pos, pos + 8) or _TABLE_ROW.match(
-        lay.folded, pos, lay.folded.find("\n", pos) % (len(lay.folded) + 1))
+    """A bullet line, a table row, or a labelled line of its own ("Phường A: 5 mô hình;"), at ``pos``
+    (a sentence start)."""
+    if (bullet := _BULLET.match(lay.folded, pos, pos + 8)) is not None:
+        return bullet
+    eol = lay.folded.find("\n", pos) % (len(lay.folded) + 1)
+    return _TABLE_ROW.match(lay.folded, pos, eol) or _LABEL_ROW.match(lay.folded, pos, eol)
+
+
+#: a line that is a label, a colon and a count, with no bullet: "Phường Phố Hiến: 5 mô hình;"
+_LABEL_ROW = regex.compile(r"\s*(?=[^\W\d][^:\d\n]{1,60}:\s*(?:có\s+)?(?:\d{1,3}(?:\.\d{3})+|\d+)\s*"
+                           r"(?:mô hình|điển hình)?\s*[;.,]?\s*$)")
 _SPACES = regex.compile(r"\s*")
 
 
@@ -1702,6 +1710,7 @@ def _scope_opening(lay: Layout, c: Candidate) -> bool:
     return c.start - c.sentence_start <= SCOPE_OPENING_REACH \
         and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
 _BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
+_PLAIN_LABEL = regex.compile(r"\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")  # on a ``_LABEL_ROW`` line
 _SCOPE_END = regex.compile(r"[^,;.]*?(?:,|(?<![\w])này\s+(?:có|gồm)(?![\w]))")
 #: how far into its sentence a restating "trong số N" may stand (after a source: "Theo …, trong số …")
 SCOPE_OPENING_REACH = 100
@@ -2676,6 +2685,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         own_start, _ = own_before(lay, c, zone[0])
         c.lead = lay.text[own_start:c.start]
         line = (_BULLET_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)  # numbered lines read as bullets
+                or (_PLAIN_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)
+                    if _LABEL_ROW.match(lay.folded, c.sentence_start, c.seg_end) else None)
                 if c.start - c.sentence_start <= 80 else None)
         c.label = lay.text[line.start("label"):line.end("label")].strip() \
             if line and c.sentence_start == c.seg_start else ""
@@ -3265,7 +3276,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
         if c.field in (None, "all") and not _names_unit(c.label) \
-                and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None) \
+                and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None
+                     or words("counts", "remainder_words").search(fold(c.label)) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")

@@ -548,6 +548,17 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
                 if published is not None and e.period.end is not None and e.period.end > published:
                     e.reporting = False  # "Đến cuối năm, toàn huyện có 300 mô hình" in June: a target
             continue
+        if e.kind == "past_year" and published is not None:
+            # "PV: Kết quả của phong trào năm 2025 là gì? – Năm qua, phường đã có 27 mô hình": the
+            # year the article names for it (SPEC §4), in its paragraph or the one before, in a
+            # sentence that reports nothing of its own, when it is a year "năm qua" can mean
+            k = bisect.bisect_left(year_starts, e.start)
+            prev = years[k - 1] if k else None
+            if prev is not None and prev.period is not None and prev.period.end is not None \
+                    and prev.period.end.year in (published.year, published.year - 1) \
+                    and _frames_the_year(lay, prev, e):
+                e.period = prev.period
+            continue
         if e.kind != "last_years":
             continue
         k = bisect.bisect_left(phase_starts, e.start)
@@ -566,6 +577,21 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             if n_years and published:
                 y0 = published.year - n_years + 1
                 e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _frames_the_year(lay: Layout, year: TimeExpr, e: TimeExpr) -> bool:
+    """Whether ``year`` names the year a later "năm qua" is about: in its paragraph or the one
+    before, in a sentence with no number but the year's ("Năm 2025, phong trào … có nhiều chuyển
+    biến", a question "… năm 2025 là gì?"), not a year of results of its own."""
+    p_year, p_e = lay.paragraph_of(year.start), lay.paragraph_of(e.start)
+    sentence = lay.sentence_at(year.start)
+    if p_year is None or p_e is None or not p_e - 1 <= p_year <= p_e or sentence is None:
+        return False
+    return _DIGIT.search(lay.folded, sentence.start, year.start) is None \
+        and _DIGIT.search(lay.folded, year.end, sentence.end) is None
 
 
 def _drop_now_beside_dates(found: list[TimeExpr], lay: Layout) -> None:
