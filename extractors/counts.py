@@ -802,7 +802,8 @@ _BARE_ITEM = regex.compile(
     r"|(?<![\w])(?P<num>" + WORDS_BODY + r")(?=\s*(?:[,;.)]|và(?![\w])|$)))")
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
-_ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")  # "Ủy ban MTTQ phường 9"
+# "Ủy ban MTTQ phường 9", "Ban công tác Mặt trận các tổ dân phố 4"
+_ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,4}\s*(?:có|là|:|gồm|với|đạt)?\s*")
 
 
 @cache
