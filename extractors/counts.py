@@ -2381,7 +2381,14 @@ def _own_period(lay: Layout, times: _Times, zone: tuple[int, int], c: Candidate,
     if own:
         return _explicit_over_merger(own)
     own = [t for t in times.within(c.end, zone[1]) if outside(t)]
-    return own[0].period if own else None
+    if own:
+        return own[0].period
+    # the clause runs from the last ";" or colon of the sentence (GUIDELINES §4.6 rule 1): "…; đến nay đã
+    # triển khai 1.150 mô hình, qua đánh giá có 1.020 mô hình được công nhận" → 1.020 is now too
+    clause = max(lay.folded.rfind(";", c.sentence_start, c.start), lay.folded.rfind(":", c.sentence_start, c.start),
+                 c.sentence_start)
+    own = times.within(clause, zone[0]) if clause > c.sentence_start or c.sentence_start < zone[0] else []
+    return _explicit_over_merger(own) if own else None
 
 
 def _explicit_over_merger(own: list[TimeExpr]) -> PeriodRef | None:
