@@ -1495,7 +1495,10 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             list_total = None  # the bullet list has ended
         if list_total is None and total is not None and _list_line(lay, c.sentence_start) \
                 and _opens_list_after(lay, sentence_no, cands[total], c):
-            list_total = total  # "… 18 mô hình mới. Cụ thể, các mô hình chia theo nhóm:" then the lines
+            # "… 18 mô hình mới. Cụ thể, các mô hình chia theo nhóm:" then the lines; after a list by
+            # year, the total the years broke down ("… 3.503 mô hình. … năm 2020 có 512; … Theo địa
+            # phương, số mô hình cụ thể như sau:" then the units)
+            list_total = open_total if _year_item(lay, cands[total]) and open_total is not None else total
         prev = cands[i - 1] if i else None
         if prev is not None:
             own_start, _ = own_before(lay, c, prev.end)
@@ -1561,13 +1564,18 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             pass  # "xây dựng mới 35 mô hình, nâng tổng số lên 128 mô hình; cụ thể: …" breaks down the 35
         elif not _is_increase(lay, c):  # "…, tăng 45 mô hình so với năm 2022" breaks nothing down
             total, scope = i, False
-            if not _states_field(lay, c):
-                open_total = i
+            if not _states_field(lay, c) and not _year_item(lay, c):
+                open_total = i  # (not an item of a list by year: "…: năm 2020 có 512 mô hình; năm 2021: 598")
             if _scope_opening(lay, c):
                 scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
             end = sentence_end.get(c.sentence_start)
             if end is not None and lay.folded[c.end:end].rstrip().endswith(":"):
                 list_total = i
+
+
+def _year_item(lay: Layout, c: Candidate) -> bool:
+    """The count is an item of a list by year: its words open with the year ("năm 2020 có 512")."""
+    return _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start) is not None
 
 
 def _opens_list_after(lay: Layout, sentence_no: dict[int, int], total: Candidate, c: Candidate) -> bool:
