@@ -3418,7 +3418,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 c.period = unit_total.period
             # and so do its own parts that took its slots ("Khối MTTQ … xây dựng 105 mô hình, trong
             # đó Hội LHPN 38, …" after a recognized total)
-            below = [index[id(c)]] if c.metric != metric else []
+            below = [index[id(c)]] if (c.metric, c.period) != (metric, period) else []
             while below:
                 k = below.pop()
                 for d in children.get(k, ()):
