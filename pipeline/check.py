@@ -113,6 +113,26 @@ def _ev(c: dict[str, Any]) -> dict[str, Any]:
             "holder": c["holder"]}
 
 
+def _evs(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``[_ev(c) for c in members]`` with the quoted text of the light counts read a few hundred at a
+    time (one query per count was a tenth of the checks across articles at 100,000 articles)."""
+    lights = [c for c in members if isinstance(c, _Light)]
+    quoted: dict[int, tuple[Any, ...]] = {}
+    for k in range(0, len(lights), 500):
+        ids = [c["id"] for c in lights[k:k + 500]]
+        sql = _QUOTED.replace("WHERE c.id = ?", f"WHERE c.id IN ({', '.join('?' * len(ids))})")
+        for row in lights[0]._conn.execute(f"SELECT c.id, {sql}", ids):
+            quoted[row[0]] = row[1:]
+    out = []
+    for c in members:
+        if isinstance(c, _Light):
+            text, start, end, sentence, s_start, s_end, url = quoted[c["id"]]
+            c = {**c, "text": text, "span_start": start, "span_end": end, "sentence": sentence,
+                 "sentence_start": s_start, "sentence_end": s_end, "url": url}
+        out.append(_ev(c))
+    return out
+
+
 def _verdict(total: dict[str, Any], parts_sum: int) -> str:
     """ok, or how bad a mismatch is: parts above an exact or "gần" total cannot be right
     (error); a sum far from "khoảng N" or below "trên N" is suspicious (warning)."""
@@ -227,7 +247,7 @@ def _cross_finding(members: list[dict[str, Any]]) -> Finding:
     return Finding("cross_article", "ok" if ok else "warning",
                    "articles agree" if ok else "articles give different values for the "
                    "same unit, field and date", " / ".join(map(str, values)),
-                   sorted({c["document_id"] for c in members}), [_ev(c) for c in members])
+                   sorted({c["document_id"] for c in members}), _evs(members))
 
 
 def _backwards(a: dict[str, Any], b: dict[str, Any]) -> Finding | None:
