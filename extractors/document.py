@@ -260,7 +260,22 @@ def _province_body_opening(lay: Layout, title: tuple[int, int], province: Unit) 
     sentence = lay.text[first.start:first.end].strip()
     comma = sentence.find(",", 0, 40)
     return _province_body_title(sentence, province) or (
-        comma > 0 and _province_body_title(sentence[comma + 1:].lstrip(), province))
+        comma > 0 and _province_body_title(sentence[comma + 1:].lstrip(), province)) \
+        or _party_body_of(fold(sentence), province) or (comma > 0 and _party_body_of(fold(sentence[comma + 1:]).lstrip(),
+                                                                                     province))
+
+
+@cache
+def _party_bodies() -> str:
+    return alternation(lexicon()["counts"]["province_party_bodies"])
+
+
+def _party_body_of(folded: str, province: Unit) -> bool:
+    """The text opens with the province's Party committee or one of its boards ("Ban Dân vận Tỉnh ủy
+    Sơn La tổ chức hội nghị …", "Tỉnh ủy tổ chức …"; "Thành ủy" for a centrally-run city)."""
+    committee = "(?:tỉnh|thành) ủy" if province.kind == "thành phố" else "tỉnh ủy"
+    name = regex.escape(fold(province.name))
+    return regex.match(rf"(?:(?:{_party_bodies()})\s+)?{committee}(?:\s+{name})?(?![\w])", folded) is not None
 
 
 #: "Theo <body> tỉnh, …" at the head of the count's sentence: the province's body is the source
