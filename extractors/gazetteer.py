@@ -439,6 +439,19 @@ def _aliases() -> dict[str, str]:
     return {name_key(a): n for a, n in lexicon()["units"].get("aliases", {}).items()}
 
 
+@cache
+def _shape_variant_syllables() -> frozenset[str]:
+    return frozenset(unmarked(key(w)) for w in lexicon()["units"].get("shape_variant_syllables", []))
+
+
+def _shape_varies(name: str) -> bool:
+    """A short name holds a syllable whose vowel's shape the press writes in more than one way ("Đak
+    Đoa", "Đăk Đoa", "Đắk Đoa"): the mark-less match is tried for it too (lexicon
+    ``units.shape_variant_syllables``)."""
+    variants = _shape_variant_syllables()
+    return any(unmarked(key(w)) in variants for w in name.split())
+
+
 def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None = None) -> tuple[Unit, ...]:
     """Units named ``name`` (of these kinds, in this system); exact key first, then toneless."""
     def keep(us: tuple[Unit, ...]) -> tuple[Unit, ...]:
@@ -450,7 +463,7 @@ def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None =
     if found:
         return found
     loose = keep(_by_key(True).get(toneless(k), ()))
-    if loose or len(name.split()) < UNMARKED_MIN_SYLLABLES:
+    if loose or (len(name.split()) < UNMARKED_MIN_SYLLABLES and not _shape_varies(name)):
         return loose
     # the press writes a vowel's shape otherwise than the statistics office ("Mù Cang Chải" for
     # "Mù Căng Chải"): the same letters without any marks, where nothing closer is found
