@@ -3348,6 +3348,18 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 c.field = "other"  # (a topic naming a field decides nothing here: "Lực lượng Công an xây
                 c.field_text = lay.text[named:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
                 parts_apart.append(c)
+    remainder = words("counts", "remainder_words")
+    for c in cands:  # "… Khối lực lượng vũ trang có 128 mô hình. 219 mô hình còn lại thuộc khối chính quyền":
+        # after the unit's total, the rest of a breakdown by body or grouping is a grouping of its own
+        if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
+                and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
+                and (rest := remainder.match(lay.folded, named := _past_movement_name(lay, c.end) + 1)) is not None \
+                and rest.start() == named:
+            end = _words_end(lay, c)
+            cut = _CLAUSE_BREAK.search(lay.folded, rest.end(), end)
+            c.field = "other"
+            c.field_text = lay.text[named:cut.start() if cut else end].strip(" ,;:-–()")
+            parts_apart.append(c)
     for c in cands:  # "trong đó 7 mô hình gắn với cải cách thủ tục hành chính": a topic of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and c.field_text and topic.match(fold(c.field_text)):
