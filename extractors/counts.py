@@ -1289,6 +1289,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
             or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
+            or words("counts", "stopped_after").search(after, 0, 24) \
             or _pending_after().search(after):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
@@ -1543,7 +1544,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 parent = total
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
-                       or _breakdown_opener(lay, c.sentence_start, max(c.sentence_start, c.start - LOOKBACK), c.start))
+                       or (_breakdown_opener(lay, c.sentence_start, max(c.sentence_start, c.start - LOOKBACK), c.start)
+                           # (a ranking is no breakdown: "Ban Thường vụ xếp loại như sau: xã A đứng đầu với 31 …")
+                           and not words("counts", "ranking_words").search(lay.folded, c.sentence_start, c.start)))
                   and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
                                       sentence_no[c.sentence_start]) <= 4):
                 parent = open_total
