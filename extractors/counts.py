@@ -1515,7 +1515,9 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             # "… đã công nhận 624 mô hình: năm 2016 là 98 mô hình, …": a list by year after a colon
             parent: int | None = None
             if own_verb and open_total is not None and not in_sentence \
-                    and _part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80)) \
+                    and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
+                         # "Theo cấp, cấp tỉnh xây dựng 236 mô hình; …" in the paragraph after the total
+                         or _breakdown_opener(lay, c.sentence_start, c.sentence_start, min(c.start, c.sentence_start + 80))) \
                     and not _scope_opening(lay, c) \
                     and _same_verb(lay, cands[open_total], own_start, c.start) \
                     and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
