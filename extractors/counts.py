@@ -1516,8 +1516,11 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             parent: int | None = None
             if own_verb and open_total is not None and not in_sentence \
                     and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
-                         # "Theo cấp, cấp tỉnh xây dựng 236 mô hình; …" in the paragraph after the total
-                         or _breakdown_opener(lay, c.sentence_start, c.sentence_start, min(c.start, c.sentence_start + 80))) \
+                         # "Theo cấp, cấp tỉnh xây dựng 236 mô hình; …" in the paragraph after the total (not a
+                         # body's own level: "Xét theo cấp, hội nông dân tỉnh xây dựng 10 mô hình")
+                         or (_breakdown_opener(lay, c.sentence_start, c.sentence_start,
+                                               min(c.start, c.sentence_start + 80))
+                             and not _organisation_lead().match(lay.folded, own_start, c.start))) \
                     and not _scope_opening(lay, c) \
                     and _same_verb(lay, cands[open_total], own_start, c.start) \
                     and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],

@@ -259,10 +259,10 @@ def _province_body_opening(lay: Layout, title: tuple[int, int], province: Unit) 
         return False
     sentence = lay.text[first.start:first.end].strip()
     comma = sentence.find(",", 0, 40)
-    return _province_body_title(sentence, province) or (
-        comma > 0 and _province_body_title(sentence[comma + 1:].lstrip(), province)) \
-        or _party_body_of(fold(sentence), province) or (comma > 0 and _party_body_of(fold(sentence[comma + 1:]).lstrip(),
-                                                                                     province))
+    after_comma = sentence[comma + 1:].lstrip() if comma > 0 else None
+    return _province_body_title(sentence, province) or _party_body_of(fold(sentence), province) or (
+        after_comma is not None and (_province_body_title(after_comma, province)
+                                     or _party_body_of(fold(after_comma), province)))
 
 
 @cache
