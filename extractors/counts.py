@@ -1416,7 +1416,8 @@ _COMMUNITY_OPENER = regex.compile(
     r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?"
     r"|từ\s+(?:đầu\s+)?(?:năm\s+(?:19|20)\d\d|năm)\s+(?:đến|tới)\s+nay|đến nay|thời gian qua|những năm qua"
     r"|năm qua)\s*,\s*)*"
-    r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
+    r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tổng\s+)?số\s+mô hình\s+(?=tại|ở|trong))?"  # "số mô hình trong vùng … là 1.021"
+    r"(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
     r"(?:các\s+(?:xã|phường|thôn|bản|làng|ấp|buôn)\s+(?:(?=vùng)|có\s+(?:đông\s+)?))?"
     r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
 #: units given as examples of a grouping: "… như A, B, C"
