@@ -802,8 +802,8 @@ _BARE_ITEM = regex.compile(
     r"|(?<![\w])(?P<num>" + WORDS_BODY + r")(?=\s*(?:[,;.)]|và(?![\w])|$)))")
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
 _PLACE_NUMBER = regex.compile(r"(?<![\w])(?:khu|thôn|ấp|tổ|bản|xóm|khối|số|đội|buôn|làng|khu phố)\s*$")  # "khu 3"
-# "Ủy ban MTTQ phường 9", "Ban công tác Mặt trận các tổ dân phố 4"
-_ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,4}\s*(?:có|là|:|gồm|với|đạt)?\s*")
+# "Ủy ban MTTQ phường 9"
+_ORG_ITEM_GAP = regex.compile(r"(?:\s+[^\W\d]+){0,3}\s*(?:có|là|:|gồm|với|đạt)?\s*")
 
 
 @cache
@@ -1270,6 +1270,10 @@ def _bodies_before(lay: Layout, start: int, end: int) -> list[str]:
     return names
 
 
+#: what may stand between a count's noun and its models' having stopped: the movement's name, "đã", "bị"
+_STOPPED = regex.compile(r"\s*(?:[\"“”']?\s*dân vận khéo\s*[\"“”']?\s*)?(?:(?:đã|bị|đang)\s+)*")
+
+
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
     """Not a result: models under appraisal or proposed ("đi kiểm tra 4 mô hình do … đề cử",
     SPEC §4), people attending ("150 điển hình tiên tiến về dự hội nghị"), or a year or date
@@ -1289,7 +1293,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
             or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
-            or words("counts", "stopped_after").search(after, 0, 24) \
+            or words("counts", "stopped_after").match(after, _STOPPED.match(after).end()) \
             or _pending_after().search(after):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
@@ -1583,8 +1587,17 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 
 def _year_item(lay: Layout, c: Candidate) -> bool:
-    """The count is an item of a list by year: its words open with the year ("năm 2020 có 512")."""
-    return _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start) is not None
+    """The count is an item of a list by year: its clause opens with the year ("…: năm 2020 có 512";
+    not "Tính đến hết năm 2023 có 300 mô hình")."""
+    m = _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start)
+    if m is None:
+        return False
+    return not lay.folded[c.sentence_start:m.start()].strip() \
+        or _ITEM_OPENING.search(lay.folded, c.sentence_start, m.start()) is not None
+
+
+#: what may stand right before an item of a list by year past its sentence's start: a separator or "và"
+_ITEM_OPENING = regex.compile(r"(?:[:;,\n]|(?<![\w])và)\s*$")
 
 
 def _opens_list_after(lay: Layout, sentence_no: dict[int, int], total: Candidate, c: Candidate) -> bool:
@@ -1713,7 +1726,16 @@ def _list_row(lay: Layout, pos: int) -> regex.Match[str] | None:
     if (bullet := _BULLET.match(lay.folded, pos, pos + 8)) is not None:
         return bullet
     eol = lay.folded.find("\n", pos) % (len(lay.folded) + 1)
-    return _TABLE_ROW.match(lay.folded, pos, eol) or _LABEL_ROW.match(lay.folded, pos, eol)
+    return _TABLE_ROW.match(lay.folded, pos, eol) or _label_row(lay, pos, eol)
+
+
+def _label_row(lay: Layout, pos: int, end: int) -> regex.Match[str] | None:
+    """``_LABEL_ROW`` at ``pos``, unless its label sums the list up ("Tổng số mô hình lũy kế đến nay: 250")."""
+    row = _LABEL_ROW.match(lay.folded, pos, end)
+    if row is None:
+        return None
+    colon = lay.folded.find(":", pos, end)
+    return None if words("counts", "summary_label_words").search(lay.folded, pos, colon) else row
 
 
 #: a line that is a label, a colon and a count, with no bullet: "Phường Phố Hiến: 5 mô hình;"
@@ -2711,7 +2733,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         c.lead = lay.text[own_start:c.start]
         line = (_BULLET_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)  # numbered lines read as bullets
                 or (_PLAIN_LABEL.fullmatch(lay.folded, c.sentence_start, c.start)
-                    if _LABEL_ROW.match(lay.folded, c.sentence_start, c.seg_end) else None)
+                    if _label_row(lay, c.sentence_start, c.seg_end) else None)
                 if c.start - c.sentence_start <= 80 else None)
         c.label = lay.text[line.start("label"):line.end("label")].strip() \
             if line and c.sentence_start == c.seg_start else ""
@@ -3055,8 +3077,18 @@ def _system_listed(lay: Layout, c: Candidate) -> bool:
     the whole political system ("các cấp ủy, chính quyền, MTTQ và các đoàn thể huyện …"): the
     unit's subject, not a body's."""
     lead_start = c.start - len(c.lead)
-    return lead_start > c.sentence_start and _system_before().search(
-        lay.folded, max(c.sentence_start, lead_start - 60), lead_start) is not None
+    m = _system_before().search(lay.folded, max(c.sentence_start, lead_start - 60), lead_start) \
+        if lead_start > c.sentence_start else None
+    # (not the system as the agent of a favour: "Được sự quan tâm của cấp ủy, chính quyền, Hội LHPN …")
+    return m is not None and _agent_before().search(lay.folded, max(c.sentence_start, m.start() - 80),
+                                                     m.start()) is None
+
+
+@cache
+def _agent_before() -> regex.Pattern[str]:
+    """The political system listed after "của", "sự", "với" …: the agent of a favour, not a subject."""
+    system = alternation(lexicon()["counts"]["system_subject_words"])
+    return regex.compile(rf"(?<![\w])(?:của|sự|với|nhờ|từ)\s+(?:(?:{system})\s*,\s*)*$")
 
 
 #: the metrics of a count that is no stock of its unit (SPEC §1.3): what an event picked out
@@ -3363,7 +3395,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
                 and (rest := remainder.match(lay.folded, named := _past_movement_name(lay, c.end) + 1)) is not None \
-                and rest.start() == named:
+                and rest.start() == named \
+                and any(d.field == "other" and d.start < c.start for d in cands):  # (the rest of a breakdown)
             end = _words_end(lay, c)
             cut = _CLAUSE_BREAK.search(lay.folded, rest.end(), end)
             c.field = "other"

@@ -260,9 +260,9 @@ def _province_body_opening(lay: Layout, title: tuple[int, int], province: Unit) 
     sentence = lay.text[first.start:first.end].strip()
     comma = sentence.find(",", 0, 40)
     after_comma = sentence[comma + 1:].lstrip() if comma > 0 else None
-    return _province_body_title(sentence, province) or _party_body_of(fold(sentence), province) or (
+    return _province_body_title(sentence, province) or _party_body_of(sentence, province) or (
         after_comma is not None and (_province_body_title(after_comma, province)
-                                     or _party_body_of(fold(after_comma), province)))
+                                     or _party_body_of(after_comma, province)))
 
 
 @cache
@@ -270,12 +270,19 @@ def _party_bodies() -> str:
     return alternation(lexicon()["counts"]["province_party_bodies"])
 
 
-def _party_body_of(folded: str, province: Unit) -> bool:
+def _party_body_of(original: str, province: Unit) -> bool:
     """The text opens with the province's Party committee or one of its boards ("Ban Dân vận Tỉnh ủy
     Sơn La tổ chức hội nghị …", "Tỉnh ủy tổ chức …"; "Thành ủy" for a centrally-run city)."""
+    folded = fold(original)
     committee = "(?:tỉnh|thành) ủy" if province.kind == "thành phố" else "tỉnh ủy"
     name = regex.escape(fold(province.name))
-    return regex.match(rf"(?:(?:{_party_bodies()})\s+)?{committee}(?:\s+{name})?(?![\w])", folded) is not None
+    m = regex.match(rf"(?:(?:{_party_bodies()})\s+)?{committee}(?P<name>\s+{name})?(?![\w])", folded)
+    # (another province's committee, "Ban Dân vận Tỉnh ủy Hà Nam đến thăm …", is no report of this one)
+    return m is not None and (m.group("name") is not None or _NAMED_AFTER.match(original, m.end()) is None)
+
+
+#: a proper name right after a committee: another unit's ("Tỉnh ủy Hà Nam")
+_NAMED_AFTER = regex.compile(r"\s+\p{Lu}")
 
 
 #: "Theo <body> tỉnh, …" at the head of the count's sentence: the province's body is the source

@@ -555,7 +555,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             k = bisect.bisect_left(year_starts, e.start)
             prev = years[k - 1] if k else None
             if prev is not None and prev.period is not None and prev.period.end is not None \
-                    and prev.period.end.year in (published.year, published.year - 1) \
+                    and prev.period.end.year in (published.year, published.year - 1) and prev.period.end <= published \
                     and _frames_the_year(lay, prev, e):
                 e.period = prev.period
             continue
