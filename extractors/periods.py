@@ -280,6 +280,18 @@ def _safe(fn):  # type: ignore[no-untyped-def]
 LAST_DAY_2008 = date(2025, 6, 30)
 
 
+def _reform_span_end(g: dict[str, str | None]) -> date | None:
+    """The end a span since the 2025 reform states: a quarter (eq, eqy), a month (em, ey) or a day."""
+    if g.get("eqy"):
+        q = _quarter({"q": g.get("eq")})
+        return _last_day(int(g["eqy"] or 0), 3 * q) if 1 <= q <= 4 else None
+    if g.get("ey") and g.get("em"):
+        return _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
+    if g.get("edy"):
+        return _safe(lambda: date(int(g["edy"] or 0), int(g["edm"] or 0), int(g["ed"] or 0)))
+    return None
+
+
 def _quarter(g: dict[str, str | None]) -> int:
     """A quarter's number, in digits or Roman numerals ("quý III" → 3); 0 when none."""
     raw = (g["q"] or "").lower()
@@ -356,9 +368,10 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=None, end=LAST_DAY_2008) if published and published >= date(2025, 6, 1) else None
     if kind == "since_reform":  # "từ khi vận hành chính quyền hai cấp đến nay": the new system's first day
         first = LAST_DAY_2008 + timedelta(days=1)
-        if published is not None and published < first:  # an earlier merger: "đến nay" is all it says
-            return PeriodRef(start=None, end=published)
-        return PeriodRef(start=first, end=published) if published else None
+        end = _reform_span_end(g) or published  # "… đến hết quý I/2026", "… đến hết tháng 6/2026"
+        if end is not None and end < first:  # an earlier merger: its end is all it says
+            return PeriodRef(start=None, end=end)
+        return PeriodRef(start=first, end=end) if end else None
     if kind == "since":
         y = year() or year("y2") or year("y3") or year("y4") or year("y6") or (
             # "từ đầu năm đến nay": the publication year; "… đến ngày 30/9/2025": the end's
@@ -498,7 +511,13 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
     named = [x for x in found if x.reporting and x.period is not None and x.period.end is not None
              and x.kind in ("year", "months", "quarter")]  # what a bare quarter's year comes from
     named_starts = [x.start for x in named]
+    named_any = [x for x in found if x.reporting and x.period is not None and x.kind != "the_time"]
+    named_any_starts = [x.start for x in named_any]
     for e in found:
+        if e.kind == "the_time":  # "trong thời gian này": the span the article named last before it
+            k = bisect.bisect_left(named_any_starts, e.start)
+            e.period = named_any[k - 1].period if k else None
+            continue
         if e.kind == "the_year":
             k = bisect.bisect_left(year_starts, e.start)  # the years before it, found by bisection
             if k:
