@@ -2878,6 +2878,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         previous = c
     _other_fields(lay, cands, city_is_province)
     _field_of_increases(lay, cands)
+    _parallel_clause_verbs(lay, cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
     _each_of_units(lay, cands, mentions)
@@ -3050,6 +3051,29 @@ def _ends_by(total: PeriodRef | None, part: PeriodRef | None) -> bool:
 
 #: an increase right after a part's noun: "412 mô hình, tăng 37" (not "…; so với cùng kỳ, toàn huyện tăng 40")
 _INCREASE_RIGHT_AFTER = regex.compile(r"[^;.]{0,30}?,\s*(?:đã\s+)?tăng\s+(?:thêm\s+)?")
+
+
+#: what may follow a count's noun to the end of its clause when it says nothing of its own
+_BARE_AFTER_NOUN = regex.compile(r"\s*(?:[\"“”']?\s*dân vận khéo\s*[\"“”']?)?\s*(?:[.;]|$)")
+
+
+def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
+    """"Khu vực A cũ có 964 lượt mô hình được biểu dương, khen thưởng; các xã thuộc B cũ có 1.184 lượt
+    mô hình.": a clause after ";" that only says "có N mô hình" takes the verb the clause before it
+    put after its noun (as a body's clause takes its verb, GUIDELINES §4.2)."""
+    for i in range(1, len(cands)):
+        c, prev = cands[i], cands[i - 1]
+        if c.merged or prev.merged or c.sentence_start != prev.sentence_start or c.parent is not None \
+                or c.metric not in (None, "built") or prev.metric in (None, "built", "increase"):
+            continue
+        semicolon = lay.folded.find(";", prev.end, c.start)
+        if semicolon < 0 or lay.folded.find(";", semicolon + 1, c.start) >= 0:
+            continue
+        if not _metric_hits(lay.folded, prev.end, semicolon) or _metric_hits(lay.folded, semicolon + 1, c.start):
+            continue  # (the verb stood after the first noun; the second clause has none of its own)
+        if _BARE_AFTER_NOUN.match(lay.folded, c.end, min(len(lay.folded), c.after_end + 2)) is None:
+            continue
+        c.metric = prev.metric
 
 
 def _field_of_increases(lay: Layout, cands: list[Candidate]) -> None:
