@@ -3413,6 +3413,13 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 c.field = "other"  # (a topic naming a field decides nothing here: "Lực lượng Công an xây
                 c.field_text = lay.text[named:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
                 parts_apart.append(c)
+    below_commune = words("counts", "below_commune_levels")
+    for c in cands:  # "… trong đó cấp phường 26 mô hình, cấp tổ dân phố 187 mô hình": a level below the
+        # commune is no level of the SPEC; its part is a grouping of its own
+        if c.parent is not None and not c.merged and c.field in (None, "all") and c.level is None \
+                and c.metric != "increase" and (m := below_commune.search(fold(c.lead))) is not None \
+                and not fold(c.lead)[m.end():].strip(" ,;:-–()"):
+            c.field, c.field_text = "other", c.lead[m.start():m.end()].strip()
     remainder = words("counts", "remainder_words")
     for c in cands:  # "… Khối lực lượng vũ trang có 128 mô hình. 219 mô hình còn lại thuộc khối chính quyền":
         # after the unit's total, the rest of a breakdown by body or grouping is a grouping of its own
