@@ -664,7 +664,8 @@ def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention
         if k >= 0 and taken[k][1] > s or not text[s].isupper():
             continue  # part of a mention already found ("huyện Mường Lát" itself)
         head = _SENTENCE_HEAD.search(folded, max(0, s - 4), s) is not None \
-            or _CLAUSE_HEAD.search(folded, max(0, s - 30), s) is not None
+            or _CLAUSE_HEAD.search(folded, max(0, s - 30), s) is not None \
+            or _KIND_OPENER.search(folded, max(0, s - 130), s) is not None
         if head and _SUBJECT_VERB.match(folded, e):
             cands = typed[folded[s:e]]
             out.append(Mention(s, e, text[s:e], tuple(sorted({u.kind for u in cands})), cands, "unit-bare-subject"))
@@ -674,6 +675,11 @@ def _bare_subjects(text: str, folded: str, found: list[Mention]) -> list[Mention
 #: "Năm qua, Mường Lát có …", "Trong năm 2024, Mường Lát đã …": a time phrase, then the subject
 _CLAUSE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)(?:năm qua|năm nay|năm \d{4}|trong năm(?: \d{4})?|đến nay|hiện nay)"
                              r"\s*,\s*$")
+
+
+#: "Là huyện biên giới có đông đồng bào dân tộc, A hiện có 27 mô hình": an opening that says what kind
+#: of unit the bare name after it is
+_KIND_OPENER = regex.compile(r"(?:^|[.;!?\n]\s*)là\s+(?:một\s+)?(?:huyện|thị xã|quận)(?![\w])[^.;!?\n]{0,100},\s*$")
 
 
 #: "A là xã ven sông của huyện B", "A là một phường …": a capitalised name at the head of a sentence
