@@ -2879,6 +2879,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     _other_fields(lay, cands, city_is_province)
     _field_of_increases(lay, cands)
     _parallel_clause_verbs(lay, cands)
+    _increases_against_a_phase(lay, cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
     _each_of_units(lay, cands, mentions)
@@ -3074,6 +3075,26 @@ def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
         if _BARE_AFTER_NOUN.match(lay.folded, c.end, min(len(lay.folded), c.after_end + 2)) is None:
             continue
         c.metric = prev.metric
+
+
+#: an increase measured against an earlier phase: "So với giai đoạn 2011–2015, tổng số mô hình tăng 1.624"
+_AGAINST_A_PHASE = regex.compile(r"(?<![\w])so với\s+(?:cả\s+)?(?:giai đoạn|nhiệm kỳ|thời kỳ)(?![\w])")
+
+
+def _increases_against_a_phase(lay: Layout, cands: list[Candidate]) -> None:
+    """An increase with no time of its own measured against an earlier phase is the change over the
+    phase of the total before it ("Giai đoạn 2016–2020, … 4.365 mô hình. … So với giai đoạn 2011–2015,
+    tổng số mô hình tăng 1.624 mô hình" → 2016–2020), not a stock at publication."""
+    last_phase: Candidate | None = None
+    for c in cands:
+        if c.metric == "increase" and not c.merged and not c.dated and last_phase is not None \
+                and (c.period is None or c.period.start is None) \
+                and _AGAINST_A_PHASE.search(lay.folded, c.sentence_start, c.start) is not None:
+            c.period = last_phase.period
+        elif c.parent is None and not c.merged and c.metric != "increase" and c.field in (None, "all") \
+                and c.period is not None and c.period.start is not None and c.period.end is not None \
+                and c.period.end.year > c.period.start.year:
+            last_phase = c  # the last total over a phase of several years
 
 
 def _field_of_increases(lay: Layout, cands: list[Candidate]) -> None:
