@@ -3072,9 +3072,14 @@ def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if not _metric_hits(lay.folded, prev.end, semicolon) or _metric_hits(lay.folded, semicolon + 1, c.start):
             continue  # (the verb stood after the first noun; the second clause has none of its own)
-        if _BARE_AFTER_NOUN.match(lay.folded, c.end, min(len(lay.folded), c.after_end + 2)) is None:
-            continue
+        if _BARE_AFTER_NOUN.match(lay.folded, c.end, min(len(lay.folded), c.after_end + 2)) is None \
+                or _OWN_TIME_OR_SCOPE.search(lay.folded, semicolon + 1, c.start) is not None:
+            continue  # ("…; toàn xã hiện có 1.200 mô hình": a stock of its own)
         c.metric = prev.metric
+
+
+#: a clause's own time or scope of the whole unit: "hiện", "đến nay", "toàn xã", "năm 2026"
+_OWN_TIME_OR_SCOPE = regex.compile(r"(?<![\w])(?:hiện|đến nay|tới nay|tính đến|toàn|năm \d{4}|trên địa bàn)(?![\w])")
 
 
 #: an increase measured against an earlier phase: "So với giai đoạn 2011–2015, tổng số mô hình tăng 1.624"
@@ -3089,8 +3094,9 @@ def _increases_against_a_phase(lay: Layout, cands: list[Candidate]) -> None:
     for c in cands:
         if c.metric == "increase" and not c.merged and not c.dated and last_phase is not None \
                 and (c.period is None or c.period.start is None) \
-                and _AGAINST_A_PHASE.search(lay.folded, c.sentence_start, c.start) is not None:
-            c.period = last_phase.period
+                and _AGAINST_A_PHASE.search(lay.folded, c.sentence_start, c.start) is not None \
+                and _OWN_TIME_OR_SCOPE.search(lay.folded, c.sentence_start, c.start) is None:
+            c.period = last_phase.period  # (not "Đến nay, … ; so với giai đoạn trước, tăng 1.200": since)
         elif c.parent is None and not c.merged and c.metric != "increase" and c.field in (None, "all") \
                 and c.period is not None and c.period.start is not None and c.period.end is not None \
                 and c.period.end.year > c.period.start.year:

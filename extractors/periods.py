@@ -368,7 +368,8 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         return PeriodRef(start=None, end=LAST_DAY_2008) if published and published >= date(2025, 6, 1) else None
     if kind == "since_reform":  # "từ khi vận hành chính quyền hai cấp đến nay": the new system's first day
         first = LAST_DAY_2008 + timedelta(days=1)
-        end = _reform_span_end(g) or published  # "… đến hết quý I/2026", "… đến hết tháng 6/2026"
+        stated = g.get("eqy") or g.get("ey") or g.get("edy")
+        end = _reform_span_end(g) if stated else published  # "… đến hết quý I/2026", "… đến hết tháng 6/2026"
         if end is not None and end < first:  # an earlier merger: its end is all it says
             return PeriodRef(start=None, end=end)
         return PeriodRef(start=first, end=end) if end else None
