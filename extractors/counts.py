@@ -1420,7 +1420,7 @@ _COMMUNITY_OPENER = regex.compile(
     r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?"
     r"|từ\s+(?:đầu\s+)?(?:năm\s+(?:19|20)\d\d|năm)\s+(?:đến|tới)\s+nay|đến nay|thời gian qua|những năm qua"
     r"|năm qua)\s*,\s*)*"
-    r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tổng\s+)?số\s+mô hình\s+(?=tại|ở|trong))?"  # "số mô hình trong vùng … là 1.021"
+    r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tổng\s+)?số\s+mô hình\s+(?=tại|ở|trong))?"  # "số mô hình trong vùng … là 1.000"
     r"(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
     r"(?:các\s+(?:xã|phường|thôn|bản|làng|ấp|buôn)\s+(?:(?=vùng)|có\s+(?:đông\s+)?))?"
     r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
@@ -1502,7 +1502,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
         if list_total is None and total is not None and _list_line(lay, c.sentence_start) \
                 and _opens_list_after(lay, sentence_no, cands[total], c):
             # "… 18 mô hình mới. Cụ thể, các mô hình chia theo nhóm:" then the lines; after a list by
-            # year, the total the years broke down ("… 3.503 mô hình. … năm 2020 có 512; … Theo địa
+            # year, the total the years broke down ("… 1.000 mô hình. … năm 2020 có 100; … Theo địa
             # phương, số mô hình cụ thể như sau:" then the units)
             list_total = open_total if _year_item(lay, cands[total]) and open_total is not None else total
         prev = cands[i - 1] if i else None
@@ -1521,7 +1521,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             parent: int | None = None
             if own_verb and open_total is not None and not in_sentence \
                     and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
-                         # "Theo cấp, cấp tỉnh xây dựng 236 mô hình; …" in the paragraph after the total (not a
+                         # "Theo cấp, cấp tỉnh xây dựng 200 mô hình; …" in the paragraph after the total (not a
                          # body's own level: "Xét theo cấp, hội nông dân tỉnh xây dựng 10 mô hình")
                          or (_breakdown_opener(lay, c.sentence_start, c.sentence_start,
                                                min(c.start, c.sentence_start + 80))
@@ -1555,7 +1555,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             elif (open_total is not None and not in_sentence
                   and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
                        or (_breakdown_opener(lay, c.sentence_start, max(c.sentence_start, c.start - LOOKBACK), c.start)
-                           # (a ranking is no breakdown: "Ban Thường vụ xếp loại như sau: xã A đứng đầu với 31 …")
+                           # (a ranking is no breakdown: "Ban Thường vụ xếp loại như sau: xã A đứng đầu với 30 …")
                            and not words("counts", "ranking_words").search(lay.folded, c.sentence_start, c.start)))
                   and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
                                       sentence_no[c.sentence_start]) <= 4):
@@ -1578,7 +1578,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
         elif not _is_increase(lay, c):  # "…, tăng 45 mô hình so với năm 2022" breaks nothing down
             total, scope = i, False
             if not _states_field(lay, c) and not _year_item(lay, c):
-                open_total = i  # (not an item of a list by year: "…: năm 2020 có 512 mô hình; năm 2021: 598")
+                open_total = i  # (not an item of a list by year: "…: năm 2020 có 100 mô hình; năm 2021: 150")
             if _scope_opening(lay, c):
                 scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
             end = sentence_end.get(c.sentence_start)
@@ -1587,7 +1587,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
 
 
 def _year_item(lay: Layout, c: Candidate) -> bool:
-    """The count is an item of a list by year: its clause opens with the year ("…: năm 2020 có 512";
+    """The count is an item of a list by year: its clause opens with the year ("…: năm 2020 có 100";
     not "Tính đến hết năm 2023 có 300 mô hình")."""
     m = _YEAR_ITEM.search(lay.folded, max(c.sentence_start, c.start - 24), c.start)
     if m is None:
@@ -3059,7 +3059,7 @@ _BARE_AFTER_NOUN = regex.compile(r"\s*(?:[\"“”']?\s*dân vận khéo\s*[\"�
 
 
 def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
-    """"Khu vực A cũ có 964 lượt mô hình được biểu dương, khen thưởng; các xã thuộc B cũ có 1.184 lượt
+    """"Khu vực A cũ có 900 lượt mô hình được biểu dương, khen thưởng; các xã thuộc B cũ có 1.100 lượt
     mô hình.": a clause after ";" that only says "có N mô hình" takes the verb the clause before it
     put after its noun (as a body's clause takes its verb, GUIDELINES §4.2)."""
     for i in range(1, len(cands)):
@@ -3082,14 +3082,14 @@ def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
 _OWN_TIME_OR_SCOPE = regex.compile(r"(?<![\w])(?:hiện|đến nay|tới nay|tính đến|toàn|năm \d{4}|trên địa bàn)(?![\w])")
 
 
-#: an increase measured against an earlier phase: "So với giai đoạn 2011–2015, tổng số mô hình tăng 1.624"
+#: an increase measured against an earlier phase: "So với giai đoạn 2011–2015, tổng số mô hình tăng 1.500"
 _AGAINST_A_PHASE = regex.compile(r"(?<![\w])so với\s+(?:cả\s+)?(?:giai đoạn|nhiệm kỳ|thời kỳ)(?![\w])")
 
 
 def _increases_against_a_phase(lay: Layout, cands: list[Candidate]) -> None:
     """An increase with no time of its own measured against an earlier phase is the change over the
-    phase of the total before it ("Giai đoạn 2016–2020, … 4.365 mô hình. … So với giai đoạn 2011–2015,
-    tổng số mô hình tăng 1.624 mô hình" → 2016–2020), not a stock at publication."""
+    phase of the total before it ("Giai đoạn 2016–2020, … 4.000 mô hình. … So với giai đoạn 2011–2015,
+    tổng số mô hình tăng 1.500 mô hình" → 2016–2020), not a stock at publication."""
     last_phase: Candidate | None = None
     for c in cands:
         if c.metric == "increase" and not c.merged and not c.dated and last_phase is not None \
@@ -3152,7 +3152,7 @@ _AFTER_NOUN_TO_COMMA = regex.compile(r"[^\d,;.()]{0,40}?,")
 def _carried_subject(lay: Layout, prev: Candidate, c: Candidate) -> bool:
     """Whether ``c``'s clause goes on ``prev``'s with no subject of its own: a comma after ``prev``'s
     words, then only a verb of the metrics and the words of ``carried_subject_words`` ("…, đến nay
-    được công nhận 141 mô hình")."""
+    được công nhận 122 mô hình")."""
     comma = _AFTER_NOUN_TO_COMMA.match(lay.folded, prev.end, c.start)
     if comma is None:
         return False
@@ -3270,9 +3270,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             and (not organisation.match(fold(c.lead)) or _system_listed(lay, c)) \
             and not _ORGANISATION_LEVELS.search(fold(c.lead)) and community_subject(c) is None
 
-    # (a commendation at an event, "biểu dương 25 mô hình tiêu biểu", is no stock of the unit: the
+    # (a commendation at an event, "biểu dương 12 mô hình tiêu biểu", is no stock of the unit: the
     # first total of another verb is the one later counts divide, when there is one)
-    # an organisation's own total at all its levels ("các cấp công đoàn trong tỉnh đã triển khai 312
+    # an organisation's own total at all its levels ("các cấp công đoàn trong tỉnh đã triển khai 280
     # mô hình"), when the article gives no unit's: what its bodies' counts after it divide
     # mô hình"), when the article gives no unit's: what its bodies' counts after it divide, those of
     # its time ("Riêng năm 2024, Hội Nông dân tỉnh đã xây dựng 95 mô hình" is the body's own year)
@@ -3399,15 +3399,15 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         if c.parent is not None or per_sentence[c.sentence_start] >= 2 or id(c) in under:
             m = organisation.match(fold(c.lead))
             assert m is not None
-            # (a verb after the body's head: a level word in it is the body's, "Thành đoàn A có 24 mô hình")
+            # (a verb after the body's head: a level word in it is the body's, "Thành đoàn A có 26 mô hình")
             verb = find_all(rules, fold(c.lead), m.end("group"))
             c.field = "other"
             c.field_text = _TRAILING_LINK.sub("", c.lead[m.start("group"):verb[0].start if verb else len(c.lead)]
                                               ).strip(" ,;:-–()")
             if id(c) in under and c.parent is None:
                 parts_apart.append(c)
-    for i in range(1, len(cands)):  # "Khối MTTQ và các đoàn thể đăng ký 186 mô hình, đến nay được công
-        # nhận 141 mô hình": the next stage of a grouping's count, its clause with no subject of its own
+    for i in range(1, len(cands)):  # "Khối MTTQ và các đoàn thể đăng ký 150 mô hình, đến nay được công
+        # nhận 122 mô hình": the next stage of a grouping's count, its clause with no subject of its own
         c, prev = cands[i], cands[i - 1]
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and prev.parent is None and not prev.merged and prev.field == "other" and prev.field_text \
@@ -3429,7 +3429,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     topic = _topic_link()
     for c in cands:  # "Toàn huyện có 214 mô hình. … Có 27 mô hình gắn với ngư dân vùng biển": after the unit's
         # total, a smaller count tied to a topic that names no field is a grouping of its own (the
-        # movement's name between them: "27 mô hình “Dân vận khéo” gắn với …")
+        # movement's name between them: "38 mô hình “Dân vận khéo” gắn với …")
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
                 and (link := topic.match(lay.folded, named := _past_movement_name(lay, c.end) + 1)) is not None:
@@ -3441,14 +3441,14 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
                 c.field_text = lay.text[named:words_end].strip(" ,;:-–()")  # dựng 97 mô hình gắn với …")
                 parts_apart.append(c)
     below_commune = words("counts", "below_commune_levels")
-    for c in cands:  # "… trong đó cấp phường 26 mô hình, cấp tổ dân phố 187 mô hình": a level below the
+    for c in cands:  # "… trong đó cấp phường 30 mô hình, cấp tổ dân phố 170 mô hình": a level below the
         # commune is no level of the SPEC; its part is a grouping of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.level is None \
                 and c.metric != "increase" and (m := below_commune.search(fold(c.lead))) is not None \
                 and not fold(c.lead)[m.end():].strip(" ,;:-–()"):
             c.field, c.field_text = "other", c.lead[m.start():m.end()].strip()
     remainder = words("counts", "remainder_words")
-    for c in cands:  # "… Khối lực lượng vũ trang có 128 mô hình. 219 mô hình còn lại thuộc khối chính quyền":
+    for c in cands:  # "… Khối lực lượng vũ trang có 100 mô hình. 300 mô hình còn lại thuộc khối chính quyền":
         # after the unit's total, the rest of a breakdown by body or grouping is a grouping of its own
         if c.parent is None and not c.merged and c.field in (None, "all") and c.metric != "increase" \
                 and under_total(c) and lay.folded[c.end:c.end + 1].isspace() \
@@ -3566,7 +3566,7 @@ def _movement_after() -> regex.Pattern[str]:
 
 
 def _past_movement_name(lay: Layout, end: int) -> int:
-    """Where the words after a count's noun go on past the movement's name ("27 mô hình “Dân vận khéo”
+    """Where the words after a count's noun go on past the movement's name ("38 mô hình “Dân vận khéo”
     gắn với …" → after the closing quote), or ``end``: the position of the space before them."""
     m = _movement_after().match(lay.folded, end)
     return m.end() if m is not None and lay.folded[m.end():m.end() + 1].isspace() else end

@@ -677,7 +677,7 @@ _CLAUSE_HEAD = regex.compile(r"(?:^|[.;!?\n]\s*)(?:năm qua|năm nay|năm \d{4}|
                              r"\s*,\s*$")
 
 
-#: "Là huyện biên giới có đông đồng bào dân tộc, A hiện có 27 mô hình": an opening that says what kind
+#: "Là huyện biên giới có đông đồng bào dân tộc, A hiện có 30 mô hình": an opening that says what kind
 #: of unit the bare name after it is
 _KIND_OPENER = regex.compile(r"(?:^|[.;!?\n]\s*)là\s+(?:một\s+)?(?:huyện|thị xã|quận)(?![\w])[^.;!?\n]{0,100},\s*$")
 

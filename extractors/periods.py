@@ -569,7 +569,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
                     e.reporting = False  # "Đến cuối năm, toàn huyện có 300 mô hình" in June: a target
             continue
         if e.kind == "past_year" and published is not None:
-            # "PV: Kết quả của phong trào năm 2025 là gì? – Năm qua, phường đã có 27 mô hình": the
+            # "PV: Kết quả của phong trào năm 2025 là gì? – Năm qua, phường đã có 18 mô hình": the
             # year the article names for it (SPEC §4), in its paragraph or the one before, in a
             # sentence that reports nothing of its own, when it is a year "năm qua" can mean
             k = bisect.bisect_left(year_starts, e.start)
