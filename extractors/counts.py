@@ -1270,8 +1270,14 @@ def _bodies_before(lay: Layout, start: int, end: int) -> list[str]:
     return names
 
 
-#: what may stand between a count's noun and its models' having stopped: the movement's name, "đã", "bị"
-_STOPPED = regex.compile(r"\s*(?:[\"“”']?\s*dân vận khéo\s*[\"“”']?\s*)?(?:(?:đã|bị|đang)\s+)*")
+#: what may stand between a count's noun (and the movement's name) and its models' having stopped
+_STOPPED = regex.compile(r"\s*(?:(?:đã|bị|đang)\s+)*")
+
+
+def _stopped(lay: Layout, end: int) -> bool:
+    """The models counted right before ``end`` stopped: "50 mô hình “Dân vận khéo” đã ngưng hoạt động"."""
+    at = _STOPPED.match(lay.folded, _past_movement_name(lay, end))
+    return at is not None and words("counts", "stopped_after").match(lay.folded, at.end()) is not None
 
 
 def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: int) -> bool:
@@ -1293,7 +1299,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
             or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
             or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
-            or words("counts", "stopped_after").match(after, _STOPPED.match(after).end()) \
+            or _stopped(lay, end) \
             or _pending_after().search(after):
         return True
     clause = max(lay.folded.rfind(",", seg_start, start), seg_start, start - 80)
@@ -3054,8 +3060,8 @@ def _ends_by(total: PeriodRef | None, part: PeriodRef | None) -> bool:
 _INCREASE_RIGHT_AFTER = regex.compile(r"[^;.]{0,30}?,\s*(?:đã\s+)?tăng\s+(?:thêm\s+)?")
 
 
-#: what may follow a count's noun to the end of its clause when it says nothing of its own
-_BARE_AFTER_NOUN = regex.compile(r"\s*(?:[\"“”']?\s*dân vận khéo\s*[\"“”']?)?\s*(?:[.;]|$)")
+#: what may follow a count's noun (and the movement's name) to its clause's end when it says nothing else
+_BARE_AFTER_NOUN = regex.compile(r"\s*(?:[.;]|$)")
 
 
 def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
@@ -3072,7 +3078,8 @@ def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
             continue
         if not _metric_hits(lay.folded, prev.end, semicolon) or _metric_hits(lay.folded, semicolon + 1, c.start):
             continue  # (the verb stood after the first noun; the second clause has none of its own)
-        if _BARE_AFTER_NOUN.match(lay.folded, c.end, min(len(lay.folded), c.after_end + 2)) is None \
+        if _BARE_AFTER_NOUN.match(lay.folded, _past_movement_name(lay, c.end),
+                                  min(len(lay.folded), c.after_end + 2)) is None \
                 or _OWN_TIME_OR_SCOPE.search(lay.folded, semicolon + 1, c.start) is not None:
             continue  # ("…; toàn xã hiện có 1.200 mô hình": a stock of its own)
         c.metric = prev.metric
