@@ -1755,8 +1755,9 @@ def _scope_opening(lay: Layout, c: Candidate) -> bool:
     matched in bounded windows: the regex module scans a match's whole range for its literals.)"""
     return c.start - c.sentence_start <= SCOPE_OPENING_REACH \
         and bool(_SCOPE_OPENING.fullmatch(lay.folded, c.sentence_start, c.start))
-_BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")
-_PLAIN_LABEL = regex.compile(r"\s*(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*")  # on a ``_LABEL_ROW`` line
+_LINE_LABEL = r"(?P<label>[^\W\d][^:\d]{2,60}?)\s*:\s*"  # a line's label and its colon
+_BULLET_LABEL = regex.compile(r"\s*[-–•+*]\s*" + _LINE_LABEL)
+_PLAIN_LABEL = regex.compile(r"\s*" + _LINE_LABEL)  # on a ``_LABEL_ROW`` line
 _SCOPE_END = regex.compile(r"[^,;.]*?(?:,|(?<![\w])này\s+(?:có|gồm)(?![\w]))")
 #: how far into its sentence a restating "trong số N" may stand (after a source: "Theo …, trong số …")
 SCOPE_OPENING_REACH = 100
@@ -2831,7 +2832,8 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
                          or regex.fullmatch(r"\s*(?:,|và)\s*", lay.folded[previous.end:c.start])
                          or (c.parent is None and previous.parent is None
                              and (_parallel_unit_lead().fullmatch(c.lead) is not None
-                                  or _parallel_organisation(c, previous)))):
+                                  or _parallel_organisation(c, previous)
+                                  or _verb_after_first_noun(lay, previous, c)))):
                 # "huyện A có 14 mô hình mới, huyện B 12 mô hình": a parallel clause on another unit
                 # "…công nhận 543 mô hình; cấp xã 1.200 mô hình": a parallel clause keeps the verb
                 c.metric = previous.metric
@@ -2884,7 +2886,6 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         previous = c
     _other_fields(lay, cands, city_is_province)
     _field_of_increases(lay, cands)
-    _parallel_clause_verbs(lay, cands)
     _increases_against_a_phase(lay, cands)
     _complementary_holders(cands)
     _levels_of_parts(cands)
@@ -3064,25 +3065,19 @@ _INCREASE_RIGHT_AFTER = regex.compile(r"[^;.]{0,30}?,\s*(?:đã\s+)?tăng\s+(?:t
 _BARE_AFTER_NOUN = regex.compile(r"\s*(?:[.;]|$)")
 
 
-def _parallel_clause_verbs(lay: Layout, cands: list[Candidate]) -> None:
+def _verb_after_first_noun(lay: Layout, prev: Candidate, c: Candidate) -> bool:
     """"Khu vực A cũ có 900 lượt mô hình được biểu dương, khen thưởng; các xã thuộc B cũ có 1.100 lượt
     mô hình.": a clause after ";" that only says "có N mô hình" takes the verb the clause before it
     put after its noun (as a body's clause takes its verb, GUIDELINES §4.2)."""
-    for i in range(1, len(cands)):
-        c, prev = cands[i], cands[i - 1]
-        if c.merged or prev.merged or c.sentence_start != prev.sentence_start or c.parent is not None \
-                or c.metric not in (None, "built") or prev.metric in (None, "built", "increase"):
-            continue
-        semicolon = lay.folded.find(";", prev.end, c.start)
-        if semicolon < 0 or lay.folded.find(";", semicolon + 1, c.start) >= 0:
-            continue
-        if not _metric_hits(lay.folded, prev.end, semicolon) or _metric_hits(lay.folded, semicolon + 1, c.start):
-            continue  # (the verb stood after the first noun; the second clause has none of its own)
-        if _BARE_AFTER_NOUN.match(lay.folded, _past_movement_name(lay, c.end),
-                                  min(len(lay.folded), c.after_end + 2)) is None \
-                or _OWN_TIME_OR_SCOPE.search(lay.folded, semicolon + 1, c.start) is not None:
-            continue  # ("…; toàn xã hiện có 1.200 mô hình": a stock of its own)
-        c.metric = prev.metric
+    semicolon = lay.folded.find(";", prev.end, c.start)
+    if semicolon < 0 or lay.folded.find(";", semicolon + 1, c.start) >= 0:
+        return False
+    if not _metric_hits(lay.folded, prev.end, semicolon) or _metric_hits(lay.folded, semicolon + 1, c.start):
+        return False  # (the verb stood after the first noun; the second clause has none of its own)
+    # ("…; toàn xã hiện có 1.200 mô hình": a stock of its own)
+    return _BARE_AFTER_NOUN.match(lay.folded, _past_movement_name(lay, c.end),
+                                  min(len(lay.folded), c.after_end + 2)) is not None \
+        and _OWN_TIME_OR_SCOPE.search(lay.folded, semicolon + 1, c.start) is None
 
 
 #: a clause's own time or scope of the whole unit: "hiện", "đến nay", "toàn xã", "năm 2026"

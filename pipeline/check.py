@@ -58,8 +58,9 @@ _CHUNK = 2000  # counts read at once for the checks within an article (each arti
 _ACROSS_COLUMNS = ", ".join(f"c.{col}" for col in (
     "id", "document_id", "value", "bound", "metric", "field", "field_text", "level", "holder",
     "locality_level", "locality_name", "province", "locality_system", "period_start", "period_end"))
-_QUOTED = ("c.text, c.span_start, c.span_end, c.sentence, c.sentence_start, c.sentence_end, d.url "
-           "FROM counts c JOIN documents d ON d.id = c.document_id WHERE c.id = ?")
+_QUOTED_FROM = ("c.text, c.span_start, c.span_end, c.sentence, c.sentence_start, c.sentence_end, d.url "
+                "FROM counts c JOIN documents d ON d.id = c.document_id")
+_QUOTED = f"{_QUOTED_FROM} WHERE c.id = ?"
 
 
 class _Light(dict):  # type: ignore[type-arg]
@@ -120,8 +121,8 @@ def _evs(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
     quoted: dict[int, tuple[Any, ...]] = {}
     for k in range(0, len(lights), 500):
         ids = [c["id"] for c in lights[k:k + 500]]
-        sql = _QUOTED.replace("WHERE c.id = ?", f"WHERE c.id IN ({', '.join('?' * len(ids))})")
-        for row in lights[0]._conn.execute(f"SELECT c.id, {sql}", ids):
+        sql = f"SELECT c.id, {_QUOTED_FROM} WHERE c.id IN ({', '.join('?' * len(ids))})"
+        for row in lights[0]._conn.execute(sql, ids):
             quoted[row[0]] = row[1:]
     out = []
     for c in members:
