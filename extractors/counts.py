@@ -1452,7 +1452,8 @@ _COMMUNITY_PLACE_AFTER = regex.compile(r"[^,;.()\d]{0,40}?(?<![\w])(?:ở|tại|
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
-_BUILT_THEN_REGISTERED = regex.compile(r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+mới)?\s*$")
+_BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
+    r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+(?:mới|thực hiện|triển khai))?\s*$")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
@@ -2256,6 +2257,10 @@ _ANOTHER_COUNT = regex.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d.,]\d)\s+(?
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
 
+#: a number inside a parenthesis before it closes: "(cấp huyện 10, cấp xã 20)" holds parts, "(BCĐ)" none
+_DIGIT_BEFORE_CLOSE = regex.compile(r"[^()]*?\d")
+
+
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
            city_is_province: bool | None) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
@@ -2266,6 +2271,10 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     # ("1.280 mô hình được công nhận cấp tỉnh và 2.960 mô hình được khen thưởng các cấp")
     other_words_end = c.prev_after
     paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
+    while paren >= 0 and not _DIGIT_BEFORE_CLOSE.match(lay.folded, paren + 1, c.after_end):
+        # an aside with no number, "(BCĐ)", "(cũ)": no parts' levels, the words after it are the count's own
+        close = lay.folded.find(")", paren, c.after_end)
+        paren = lay.folded.find("(", close, c.after_end) if close >= 0 else -1
     first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
     hits = [first] if first is not None \
         and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) \
@@ -2704,8 +2713,11 @@ def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     for m in regex.finditer(r"lĩnh vực\s+", lay.folded[para.start:c.sentence_start]):
         pos = para.start + m.end()
         hit = hit_at(field_rules(), lay.folded, pos, pos + 50)
-        if hit is not None and hit.rule.code and not _ITEM_NUMBER.match(lay.folded, hit.end):
-            codes.add(hit.rule.code)  # (not an item of a breakdown: "trong đó lĩnh vực kinh tế 200 mô hình, …")
+        if hit is not None and hit.rule.code and not _ITEM_NUMBER.match(lay.folded, hit.end) \
+                and not _count_noun_before().search(lay.folded, max(para.start, m.start() - 60), m.start()):
+            # (not an item of a breakdown: "trong đó lĩnh vực kinh tế 200 mô hình, …", nor a count's
+            # own field words: "trong đó 7 mô hình thuộc lĩnh vực kinh tế, 5 mô hình …")
+            codes.add(hit.rule.code)
     if len(codes) != 1 or _organisation_lead().match(fold(c.lead)):
         return None  # ("Công an tỉnh có 40 mô hình": a body's models, not the field's)
     return codes.pop()
@@ -3275,7 +3287,6 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     # (a commendation at an event, "biểu dương 12 mô hình tiêu biểu", is no stock of the unit: the
     # first total of another verb is the one later counts divide, when there is one)
     # an organisation's own total at all its levels ("các cấp công đoàn trong tỉnh đã triển khai 280
-    # mô hình"), when the article gives no unit's: what its bodies' counts after it divide
     # mô hình"), when the article gives no unit's: what its bodies' counts after it divide, those of
     # its time ("Riêng năm 2024, Hội Nông dân tỉnh đã xây dựng 95 mô hình" is the body's own year)
     unit_total = next((c for c in cands if total_like(c) and c.metric not in _NOT_STOCK), None)
@@ -3387,7 +3398,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
         if c.field in (None, "all") and not _names_unit(c.label) \
                 and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None
-                     or words("counts", "remainder_words").search(fold(c.label)) is not None) \
+                     or words("counts", "remainder_words").search(fold(c.label)) is not None
+                     # "• Hội Nông dân: 487 mô hình": a body's row, as "Hội Nông dân 487 mô hình" inline
+                     or organisation.match(fold(c.label)) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label
     led = [c for c in cands if organisation.match(fold(c.lead)) and not c.merged and c.field in (None, "all")

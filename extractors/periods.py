@@ -239,6 +239,17 @@ def _document_after() -> regex.Pattern[str]:
 
 
 _DIGIT = regex.compile(r"\d")
+#: what stands between "sau N năm" and the phase it is a span of: "Sau 2 năm thực hiện giai đoạn …"
+_SPAN_OF = regex.compile(r"\s+(?:(?:triển khai\s+)?thực hiện|triển khai)(?:\s+(?:phong trào|phong trào thi đua))?\s+")
+#: the N of "N năm qua", "sau N năm"
+_N_YEARS = regex.compile(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười")
+
+
+def _spans_years(phase: TimeExpr, n_years: int) -> bool:
+    """Whether a phase covers N calendar years, or N + 1 (a term "2020-2025" is five years)."""
+    p = phase.period
+    return p is not None and p.start is not None and p.end is not None \
+        and p.end.year - p.start.year + 1 in (n_years, n_years + 1)
 
 
 def _is_plan_after(lay: Layout, end: int, limit: int, looking_back: bool = False) -> bool:
@@ -585,18 +596,29 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
         after = bisect.bisect_right(phase_starts, e.start)
         terms = [p for p in phases[:k] if p.text.lower().startswith(_term()[0])] \
             if e.text.lower().startswith(_term()[0]) else []
+        n = _N_YEARS.search(e.text.lower())
+        n_years = (int(n.group()) if n.group().isdigit() else words_to_number(n.group())) if n else None
         if terms:  # "nhiệm kỳ qua": the term the article names, not a phase named since
             e.period = terms[-1].period
-        elif k:
-            e.period = phases[k - 1].period
-        elif after < len(phases):
-            e.period = phases[after].period
-        else:
-            n = regex.search(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười", e.text.lower())
-            n_years = (int(n.group()) if n.group().isdigit() else words_to_number(n.group())) if n else None
-            if n_years and published:
-                y0 = published.year - n_years + 1
-                e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
+        elif k or after < len(phases):
+            # the phase named last before it, else the first after; of those before, the last one as
+            # long as its N years ("sơ kết 3 năm (2021-2023) … giai đoạn 2021-2025. Sau 3 năm, …" is
+            # 2021–2023; a term "2020-2025" counts as five years or six)
+            phase = next((p for p in reversed(phases[:k]) if n_years and _spans_years(p, n_years)),
+                         phases[k - 1] if k else phases[after])
+            e.period = phase.period
+            start, end = (phase.period.start, phase.period.end) if phase.period is not None else (None, None)
+            if n_years and start is not None and end is not None and published is not None \
+                    and end.year - start.year + 1 >= n_years + 2 and end.year > published.year \
+                    and start.year + n_years - 1 <= published.year:
+                # "Sau 2 năm thực hiện giai đoạn 2021 - 2025" in 2022: the phase's first N years,
+                # the phase still running
+                e.period = PeriodRef(start=start, end=date(start.year + n_years - 1, 12, 31))
+                if not k and _SPAN_OF.fullmatch(lay.folded, e.end, phase.start):
+                    phase.reporting = False  # (the phase it is a span of reports nothing of its own)
+        elif n_years and published:
+            y0 = published.year - n_years + 1
+            e.period = PeriodRef(start=date(y0, 1, 1), end=date(published.year, 12, 31))
 
 
 _DIGIT = regex.compile(r"\d")
