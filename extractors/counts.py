@@ -484,6 +484,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
     _link_split_by_sum(lay, out)
     _link_items_by_sum(lay, out)
     _relink_families_by_sum(lay, out)
+    _relink_rows_by_sum(lay, out)
     _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
@@ -724,6 +725,36 @@ def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             if total is not None and total not in block and cands[total].parent is None:
                 for c in group:
                     c.parent, c.by_sum = total, True
+
+
+def _relink_rows_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """Parts read as those of the count just before them that cannot be its parts, one of them larger
+    than it ("Riêng năm 2023, có 380 mô hình được xây dựng mới. Kết quả theo khối: + Khối A: 520 mô
+    hình (Hội B 200, Hội C 320); + Khối D: 310 …"), whose items outside parentheses add up exactly to
+    a count of the sentences before ("… đã xây dựng 1.000 mô hình"): they break that count down; an
+    item in parentheses is a part of the item it follows."""
+    children: dict[int, list[int]] = {}
+    for k, c in enumerate(cands):
+        if c.parent is not None and not c.by_sum and c.pair is None and not c.holder_head and not c.merged:
+            children.setdefault(c.parent, []).append(k)
+    for p, kids in children.items():
+        root = cands[p]
+        inside = [k for k in kids if lay.folded.rfind("(", cands[k].sentence_start, cands[k].start)
+                  > lay.folded.rfind(")", cands[k].sentence_start, cands[k].start)]
+        top = [k for k in kids if k not in inside]
+        worth = sum(_worth(cands[k]) for k in top)
+        if root.parent is not None or len(top) < 2 or worth == root.value \
+                or max(cands[k].value for k in top) <= root.value:
+            continue
+        total = _total_of_sum(lay, cands, p, worth)
+        if total is None or total == p or total in kids or cands[total].parent is not None:
+            continue
+        for k in top:
+            cands[k].parent, cands[k].by_sum = total, True
+        for k in inside:
+            item = max((t for t in top if t < k), default=None)
+            if item is not None and cands[item].sentence_start == cands[k].sentence_start:
+                cands[k].parent, cands[k].by_sum = item, True
 
 
 def _row_of_list(lay: Layout, c: Candidate) -> bool:
