@@ -728,7 +728,7 @@ def _relink_families_by_sum(lay: Layout, cands: list[Candidate]) -> None:
 
 
 def _relink_rows_by_sum(lay: Layout, cands: list[Candidate]) -> None:
-    """Parts read as those of the count just before them that cannot be its parts, one of them larger
+    """Parts read as those of the count just before them that cannot be its parts, adding up to more
     than it ("Riêng năm 2023, có 380 mô hình được xây dựng mới. Kết quả theo khối: + Khối A: 520 mô
     hình (Hội B 200, Hội C 320); + Khối D: 310 …"), whose items outside parentheses add up exactly to
     a count of the sentences before ("… đã xây dựng 1.000 mô hình"): they break that count down; an
@@ -743,8 +743,7 @@ def _relink_rows_by_sum(lay: Layout, cands: list[Candidate]) -> None:
                   > lay.folded.rfind(")", cands[k].sentence_start, cands[k].start)]
         top = [k for k in kids if k not in inside]
         worth = sum(_worth(cands[k]) for k in top)
-        if root.parent is not None or len(top) < 2 or worth == root.value \
-                or max(cands[k].value for k in top) <= root.value:
+        if root.parent is not None or len(top) < 2 or worth <= root.value:
             continue
         total = _total_of_sum(lay, cands, p, worth)
         if total is None or total == p or total in kids or cands[total].parent is not None:
