@@ -485,6 +485,7 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
     _link_items_by_sum(lay, out)
     _relink_families_by_sum(lay, out)
     _relink_rows_by_sum(lay, out)
+    _link_row_blocks_by_sum(lay, out)
     _model_and_typical_split(lay, out)
     return _drop_unlinked_holders(out)
 
@@ -754,6 +755,37 @@ def _relink_rows_by_sum(lay: Layout, cands: list[Candidate]) -> None:
             item = max((t for t in top if t < k), default=None)
             if item is not None and cands[item].sentence_start == cands[k].sentence_start:
                 cands[k].parent, cands[k].by_sum = item, True
+
+
+def _link_row_blocks_by_sum(lay: Layout, cands: list[Candidate]) -> None:
+    """A list of label rows with no total of their own, each on a line of its own after an opener
+    that ends in a colon ("Số mô hình phân theo đơn vị như sau:" then "- Đồn A (xã A): 9 mô hình;",
+    "- Các đồn còn lại: 28 mô hình."), whose numbers add up exactly to a count a few sentences
+    before (a paragraph between them): they break that count down."""
+    def row(c: Candidate) -> bool:
+        label = _BULLET_LABEL.match(lay.text, c.sentence_start)
+        return c.parent is None and not c.merged and not c.holder_head and c.pair is None \
+            and c.sentence_start == lay.paragraphs[c.para].start and label is not None and label.end() == c.start
+
+    k = 0
+    while k < len(cands):
+        if not row(cands[k]):
+            k += 1
+            continue
+        block = [k]
+        while block[-1] + 1 < len(cands) and row(cands[block[-1] + 1]) \
+                and cands[block[-1] + 1].para == cands[block[-1]].para + 1:
+            block.append(block[-1] + 1)
+        k = block[-1] + 1
+        first = cands[block[0]]
+        opener = lay.paragraphs[first.para - 1] if first.para else None
+        if len(block) < 2 or opener is None or not lay.folded[opener.start:opener.end].rstrip().endswith(":") \
+                or _metric_hits(lay.folded, opener.start, opener.end):
+            continue  # (an opener with a verb of its own gives the rows their metric: "… xây dựng mới trong năm:")
+        total = _total_of_sum(lay, cands, block[0], sum(_worth(cands[j]) for j in block), sentences=6)
+        if total is not None and total not in block and cands[total].parent is None:
+            for j in block:
+                cands[j].parent, cands[j].by_sum = total, True
 
 
 def _row_of_list(lay: Layout, c: Candidate) -> bool:
@@ -1484,6 +1516,9 @@ _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|
 #: the stock's verb listed before a registration right before the number
 _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
     r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+(?:mới|thực hiện|triển khai))?\s*$")
+#: a recognition right after a count's noun, "mới" at most before it: "… mô hình mới được công nhận", "…
+#: mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận" (what "mới" or "có thêm" call new was recognized)
+_NEWLY_RECOGNIZED = regex.compile(r"\s*(?:mới\s+)?(?:đã\s+)?được\s+(?:[^\d,.;:()]{0,40}?\s)?công nhận(?![\w])")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
@@ -2117,9 +2152,14 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         code = min(anchored)[2]
         if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
             return "built"  # "đã xây dựng, đăng ký 940 mô hình": two acts, the stock
+        if code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end), c.after_end):
+            return "recognized"  # "có thêm 34 mô hình được công nhận": the act is a recognition
         return code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
+            if rule.code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end),
+                                                              c.after_end):
+                return "recognized"  # "61 mô hình mới được công nhận": newly recognized
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits and c.respective is not None:  # "… có nhiều mô hình mới, lần lượt là 38 và 27 mô hình"
@@ -3426,10 +3466,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             c.field, c.field_text = codes.pop(), None
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
-        if c.field in (None, "all") and not _names_unit(c.label) \
-                and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None
-                     or words("counts", "remainder_words").search(fold(c.label)) is not None
-                     # "• Hội Nông dân: 487 mô hình": a body's row, as "Hội Nông dân 487 mô hình" inline
+        if c.field in (None, "all") \
+                and ((not _names_unit(c.label)
+                      and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None
+                           or words("counts", "remainder_words").search(fold(c.label)) is not None))
+                     # "• Hội Nông dân: 487 mô hình", "- Đồn BP A (xã A): 9 mô hình": a body's row, as
+                     # "Hội Nông dân 487 mô hình" inline, its place named or not
                      or organisation.match(fold(c.label)) is not None) \
                 and not any(h.start == 0 and h.rule.code for h in find_all(level_rules(), fold(c.label))):
             c.field, c.field_text = "other", c.label

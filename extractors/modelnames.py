@@ -538,8 +538,10 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
         para = lay.paragraphs[i]
         marker = _BULLET.match(folded, para.start, para.end)
         start = marker.end() if marker else para.start
-        if _unit_count_row().match(lay.text, start, para.end):
-            continue  # "- TP A: 120 mô hình", "- H. B: 45": a unit's count, no model
+        if _unit_count_row().match(lay.text, start, para.end) or _COUNT_ROW.match(folded, start, para.end):
+            # "- TP A: 120 mô hình", "- H. B: 45": a unit's count, no model; "- Hội LHPN: 342 mô
+            # hình", "- Đồn BP A (xã A): 9 mô hình": a body's or any label's count
+            continue
         stop = _first_stop(lay, _LIST_END, start, para.end)
         semi = folded.find(";", start, para.end)
         end = min(x for x in (stop.start() if stop else para.end, semi if semi >= 0 else para.end))
@@ -550,6 +552,11 @@ def _listed(lay: Layout, quoted: list[Found], mentions: list[Mention]) -> list[F
 
 
 _SPACE_RUN = regex.compile(r"\s*")
+#: a bullet line that is a label's count: a label, a colon, a number and the count's noun
+_COUNT_ROW = regex.compile(
+    r"[^:;\n]{1,80}:\s*(?:khoảng\s+|hơn\s+|gần\s+|trên\s+)?\d[\d.,]*\s*(?:mô hình|điển hình|mh)(?![\w])")
+
+
 @cache
 def _unit_count_row() -> regex.Pattern[str]:
     """A bullet line that is a unit's count: its type word (or abbreviation), its name, a colon, a
