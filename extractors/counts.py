@@ -1560,6 +1560,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
     two is skipped). A part never has a verb of its own before its number."""
     total: int | None = None  # the last count that can be broken down in its sentence
     open_total: int | None = None  # the last count without a field: what "Trong đó, …" breaks down
+    open_totals: list[int] = []  # every such count, in order
     scope = False  # a part cue or parenthesis has opened the parts of ``total``
     list_total: int | None = None  # a count whose sentence ends with ":": bullet lines break it down
     sentence_end = {x.start: x.end for x in lay.sentences}
@@ -1591,6 +1592,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                 or (":" in between and _YEAR_ITEM.search(lay.folded, max(prev.end, c.start - 24), c.start) is not None)
             # "… đã công nhận 624 mô hình: năm 2016 là 98 mô hình, …": a list by year after a colon
             parent: int | None = None
+            restated = None
             if own_verb and open_total is not None and not in_sentence \
                     and (_part_cue_opening().match(lay.folded, c.sentence_start, min(c.start, c.sentence_start + 80))
                          # "Theo cấp, cấp tỉnh xây dựng 200 mô hình; …" in the paragraph after the total (not a
@@ -1598,13 +1600,23 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
                          or (_breakdown_opener(lay, c.sentence_start, c.sentence_start,
                                                min(c.start, c.sentence_start + 80))
                              and not _organisation_lead().match(lay.folded, own_start, c.start))) \
-                    and not _scope_opening(lay, c) \
-                    and _same_verb(lay, cands[open_total], own_start, c.start) \
-                    and _prose_distance(lay, sentence_no[cands[open_total].sentence_start],
-                                        sentence_no[c.sentence_start], 2) <= 2:
-                # (a table or bullet list by field may stand between)
-                parent = open_total  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
+                    and not _scope_opening(lay, c):
+                # the last open total that restates the verb, near enough (a table or bullet list by
+                # field may stand between); past the items of another breakdown read as totals ("…
+                # xây dựng mới 3.000 mô hình. … Xét theo địa bàn, khu vực A (cũ) có 1.700 mô hình; khu
+                # vực B (cũ) có 1.300 mô hình. Phân theo cấp, cấp tỉnh xây dựng 200 mô hình, …")
+                restated = next((t for t in reversed(open_totals)
+                                 if cands[t].value > c.value and _same_verb(lay, cands[t], own_start, c.start)
+                                 and _prose_distance(lay, sentence_no[cands[t].sentence_start],
+                                                     sentence_no[c.sentence_start], 2) <= 2 + (t != open_total)),
+                                None)
+            if restated is not None:
+                parent = restated  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
                 restating.add(i)
+                t = cands[restated]
+                # (its "xây dựng" restates a new total's "xây dựng mới": new)
+                c.stock_of_new = any(code == "new" for _, _, code in _metric_hits(
+                    lay.folded, max(t.seg_start, t.start - 80), t.start))
             elif own_verb and scope and in_sentence and i - 1 in restating and total is not None \
                     and total == prev.parent and _same_verb(lay, cands[total], own_start, c.start):
                 # "Trong tổng số trên, các xã thuộc A xây dựng 1.100 mô hình, các xã thuộc B xây dựng
@@ -1651,6 +1663,7 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             total, scope = i, False
             if not _states_field(lay, c) and not _year_item(lay, c):
                 open_total = i  # (not an item of a list by year: "…: năm 2020 có 100 mô hình; năm 2021: 150")
+                open_totals.append(i)
             if _scope_opening(lay, c):
                 scope = True  # "Trong 12 mô hình, có 8 … tập thể, 4 … cá nhân": parts follow
             end = sentence_end.get(c.sentence_start)
@@ -1718,7 +1731,10 @@ _NEW_AFTER_NOUN = regex.compile(r"\s*(?:[“\"']?\s*dân vận khéo\s*[”\"']?
 def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
     """The words before a part restate its total's verb (and no other)."""
     mine = {code for _, _, code in _metric_hits(lay.folded, start, end)}
-    theirs = {code for _, _, code in _metric_hits(lay.folded, max(total.seg_start, total.start - 80), total.start)}
+    before = max(total.seg_start, total.start - 80)
+    theirs = {code for _, _, code in _metric_hits(lay.folded, before, total.start)}
+    if mine == {"built"} and "new" in theirs and lay.folded.find("xây dựng", before, total.start) >= 0:
+        return True  # "toàn tỉnh xây dựng mới 3.000 mô hình … Phân theo cấp, cấp tỉnh xây dựng 200 mô hình, …"
     return bool(mine) and mine <= theirs
 
 
