@@ -1515,10 +1515,15 @@ _COMMUNITY_PLACE_AFTER = regex.compile(r"[^,;.()\d]{0,40}?(?<![\w])(?:ở|tại|
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
 _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
-    r"(?<![\w])xây dựng\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí](?:\s+(?:mới|thực hiện|triển khai))?\s*$")
+    r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí]"
+    r"(?:\s+(?:mới|thực hiện(?:\s+mới)?|triển khai))?\s*$")
 #: a recognition right after a count's noun, "mới" at most before it: "… mô hình mới được công nhận", "…
 #: mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận" (what "mới" or "có thêm" call new was recognized)
-_NEWLY_RECOGNIZED = regex.compile(r"\s*(?:mới\s+)?(?:đã\s+)?được\s+(?:[^\d,.;:()]{0,40}?\s)?công nhận(?![\w])")
+_NEWLY_RECOGNIZED = regex.compile(  # (the movement's name unquoted before it; a body acting between,
+    # not a negation or another verb: "… mới được triển khai nhưng chưa được công nhận" stays new)
+    r"\s*(?:(?:dân vận khéo|dvk)\s+)?(?:mới\s+)?(?:đã\s+)?được\s+"
+    r"(?:(?:(?!chưa|không|nhưng|từ|nhân rộng|triển khai|xây dựng|đề nghị)[^\d,.;:()]){0,70}?\s)?"
+    r"(?:thẩm định,?\s+)?công nhận(?![\w])")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
@@ -2168,13 +2173,13 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         code = min(anchored)[2]
         if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
             return "built"  # "đã xây dựng, đăng ký 940 mô hình": two acts, the stock
-        if code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end), c.after_end):
+        if code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end), c.seg_end):
             return "recognized"  # "có thêm 34 mô hình được công nhận": the act is a recognition
         return code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
             if rule.code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end),
-                                                              c.after_end):
+                                                              c.seg_end):
                 return "recognized"  # "61 mô hình mới được công nhận": newly recognized
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
@@ -2358,9 +2363,12 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     other_words_end = c.prev_after
     paren = lay.folded.find("(", c.end, c.after_end)  # "30 mô hình (cấp huyện 10, cấp xã 20)": the parts'
     while paren >= 0 and not _DIGIT_BEFORE_CLOSE.match(lay.folded, paren + 1, c.after_end):
-        # an aside with no number, "(BCĐ)", "(cũ)": no parts' levels, the words after it are the count's own
+        # an aside with no number and no level word, "(BCĐ)", "(cũ)": the words after it are the
+        # count's own ("(gồm cấp tỉnh, cấp huyện và cấp xã)" still ends them)
         close = lay.folded.find(")", paren, c.after_end)
-        paren = lay.folded.find("(", close, c.after_end) if close >= 0 else -1
+        if close < 0 or first_hit(level_rules(), lay.folded, paren, close) is not None:
+            break
+        paren = lay.folded.find("(", close, c.after_end)
     first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
     hits = [first] if first is not None \
         and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) \
@@ -2791,6 +2799,13 @@ def qualifies(lay: Layout, unit: Mention, parent: Mention) -> bool:
 _ITEM_NUMBER = regex.compile(r"\s*(?:có|là|:|với|gồm|chiếm|đạt)?\s*\d")
 
 
+#: a number, its noun and the movement's name, then at most three words, right before a position:
+#: "12 mô hình “Dân vận khéo” thuộc …" (the count's own words)
+_COUNT_NOUN_NAMED_BEFORE = regex.compile(
+    r"(?<![\w.,/])\d[\d.]*\s+(?:mô hình|điển hình)(?:,\s*điển hình)?\s*[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?"
+    r"(?:\s+[^\W\d]+){0,3}\s+$")
+
+
 def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
     """A count without field words in a paragraph about one field ("Trong lĩnh vực phát triển
     kinh tế, … Đã xây dựng được 450 mô hình"): that field, when the paragraph names only it."""
@@ -2800,7 +2815,8 @@ def _paragraph_field(lay: Layout, c: Candidate) -> str | None:
         pos = para.start + m.end()
         hit = hit_at(field_rules(), lay.folded, pos, pos + 50)
         if hit is not None and hit.rule.code and not _ITEM_NUMBER.match(lay.folded, hit.end) \
-                and not _count_noun_before().search(lay.folded, max(para.start, m.start() - 60), m.start()):
+                and not _count_noun_before().search(lay.folded, max(para.start, m.start() - 60), m.start()) \
+                and not _COUNT_NOUN_NAMED_BEFORE.search(lay.folded, max(para.start, m.start() - 80), m.start()):
             # (not an item of a breakdown: "trong đó lĩnh vực kinh tế 200 mô hình, …", nor a count's
             # own field words: "trong đó 7 mô hình thuộc lĩnh vực kinh tế, 5 mô hình …")
             codes.add(hit.rule.code)

@@ -92,11 +92,13 @@ class Resolved:
     qualifiers: list[Mention] = field(default_factory=list)
 
     def units(self) -> list[Unit]:
-        seen: dict[tuple[str, str, str | None, str], Unit] = {}
+        # (the system too: a former province called "(cũ)" beside the merged one of its name and
+        # code is a unit of its own, SPEC §1.1)
+        seen: dict[tuple[str, str, str | None, str, str], Unit] = {}
         for m in sorted(self.mentions + self.qualifiers, key=lambda x: (x.start, x.end)):
             if m.unit is not None and m.rule != "unit-url":
                 u = m.unit
-                seen.setdefault((u.level, u.name, u.code, u.province), u)
+                seen.setdefault((u.level, u.name, u.code, u.province, u.system), u)
         return list(seen.values())
 
 

@@ -608,13 +608,14 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
                          phases[k - 1] if k else phases[after])
             e.period = phase.period
             start, end = (phase.period.start, phase.period.end) if phase.period is not None else (None, None)
+            span_of = not k and _SPAN_OF.fullmatch(lay.folded, e.end, phase.start) is not None
             if n_years and start is not None and end is not None and published is not None \
-                    and end.year - start.year + 1 >= n_years + 2 and end.year > published.year \
+                    and end.year - start.year + 1 >= n_years + (1 if span_of else 2) and end.year > published.year \
                     and start.year + n_years - 1 <= published.year:
                 # "Sau 2 năm thực hiện giai đoạn 2021 - 2025" in 2022: the phase's first N years,
                 # the phase still running
                 e.period = PeriodRef(start=start, end=date(start.year + n_years - 1, 12, 31))
-                if not k and _SPAN_OF.fullmatch(lay.folded, e.end, phase.start):
+                if span_of:
                     phase.reporting = False  # (the phase it is a span of reports nothing of its own)
         elif n_years and published:
             y0 = published.year - n_years + 1
