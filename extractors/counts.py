@@ -1517,13 +1517,14 @@ _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|
 _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
     r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí]"
     r"(?:\s+(?:mới|thực hiện(?:\s+mới)?|triển khai))?\s*$")
-#: a recognition right after a count's noun, "mới" at most before it: "… mô hình mới được công nhận", "…
-#: mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận" (what "mới" or "có thêm" call new was recognized)
+#: a recognition (or a registration) right after a count's noun, "mới" at most before it: "… mô hình mới
+#: được công nhận", "… mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận", "… mô hình mới được đăng ký"
+#: (what "mới" or "có thêm" call new was recognized, or registered)
 _NEWLY_RECOGNIZED = regex.compile(  # (the movement's name unquoted before it; a body acting between,
     # not a negation or another verb: "… mới được triển khai nhưng chưa được công nhận" stays new)
     r"\s*(?:(?:dân vận khéo|dvk)\s+)?(?:mới\s+)?(?:đã\s+)?được\s+"
     r"(?:(?:(?!chưa|không|nhưng|từ|nhân rộng|triển khai|xây dựng|đề nghị)[^\d,.;:()]){0,70}?\s)?"
-    r"(?:thẩm định,?\s+)?công nhận(?![\w])")
+    r"(?:thẩm định,?\s+)?(?P<verb>công nhận|đăng k[ýí])(?![\w])")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
@@ -2173,14 +2174,17 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         code = min(anchored)[2]
         if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
             return "built"  # "đã xây dựng, đăng ký 940 mô hình": two acts, the stock
-        if code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end), c.seg_end):
-            return "recognized"  # "có thêm 34 mô hình được công nhận": the act is a recognition
+        if code == "new" and (act := _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end),
+                                                             c.seg_end)) is not None:
+            # "có thêm 34 mô hình được công nhận": the act is a recognition ("… được đăng ký": a registration)
+            return "recognized" if act.group("verb") == "công nhận" else "registered"
         return code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
-            if rule.code == "new" and _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end),
-                                                              c.seg_end):
-                return "recognized"  # "61 mô hình mới được công nhận": newly recognized
+            if rule.code == "new" and (act := _NEWLY_RECOGNIZED.match(
+                    lay.folded, _past_movement_name(lay, c.end), c.seg_end)) is not None:
+                # "61 mô hình mới được công nhận": newly recognized ("37 mô hình mới được đăng ký": registered)
+                return "recognized" if act.group("verb") == "công nhận" else "registered"
             return rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits and c.respective is not None:  # "… có nhiều mô hình mới, lần lượt là 38 và 27 mô hình"
