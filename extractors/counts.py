@@ -1360,7 +1360,7 @@ def _is_candidate(lay: Layout, start: int, end: int, seg_start: int, seg_end: in
             or (_per_unit_minimum(lay, seg_start, start) and _at_most(lay.folded[start:end], 5)) \
             or (_reference_before().search(before) and _at_most(lay.folded[start:end], 10)) \
             or _removed_before().search(lay.folded, max(seg_start, start - 30), start) \
-            or (words("counts", "appraisal_after").search(after) and not done) or _DATE_WORD_BEFORE.search(before) \
+            or (words("counts", "appraisal_after").search(after) and not done) or _date_word_before(lay, start) \
             or _stopped(lay, end) \
             or _pending_after().search(after):
         return True
@@ -1381,6 +1381,18 @@ _DONE = regex.compile(r"(?<![\w])(?:đã|vừa)(?![\w])")
 _CHOSEN = regex.compile(r"(?<![\w])(?:lựa\s+)?chọn\s+$")
 _DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|(?<!(?:chưa|lên|gần)\s)đến)"
                                   r"\s*(?:\d+\s*[-/–]\s*)?$")
+#: a capitalised word inside a name before it: "xã Đại Từ 74 mô hình" (no "từ 74")
+_NAME_WORD_BEFORE = regex.compile(r"\p{Lu}[\w'’-]*\s+$")
+
+
+def _date_word_before(lay: Layout, start: int) -> bool:
+    """A date word right before the number ("năm 2023 mô hình", "từ 5 mô hình"), not a syllable of a
+    name written in capitals ("xã Đại Từ 74 mô hình", "thôn Tân Đến 12 mô hình")."""
+    lo = max(0, start - 40)
+    m = _DATE_WORD_BEFORE.search(lay.folded, lo, start)
+    if m is None:
+        return False
+    return not (lay.text[m.start()].isupper() and _NAME_WORD_BEFORE.search(lay.text, lo, m.start()))
 
 
 def _holders(lay: Layout, cands: list[Candidate]) -> None:

@@ -595,7 +595,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
         k = bisect.bisect_left(phase_starts, e.start)
         after = bisect.bisect_right(phase_starts, e.start)
         terms = [p for p in phases[:k] if p.text.lower().startswith(_term()[0])] \
-            if e.text.lower().startswith(_term()[0]) else []
+            if _term()[0] in e.text.lower() else []  # ("nhiệm kỳ qua", "Cả nhiệm kỳ,")
         n = _N_YEARS.search(e.text.lower())
         n_years = (int(n.group()) if n.group().isdigit() else words_to_number(n.group())) if n else None
         if terms:  # "nhiệm kỳ qua": the term the article names, not a phase named since
