@@ -2368,6 +2368,11 @@ _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 _DIGIT_BEFORE_CLOSE = regex.compile(r"[^()]*?\d")
 
 
+#: a clause that opens with its act, a time or "riêng" at most before it: "; riêng quý II/2025, công nhận 9"
+_BARE_ACT = regex.compile(r"\s*(?:riêng\s+)?(?:[^,;:()]{0,30},\s*)?(?:đã\s+|cũng\s+|tiếp tục\s+)?"
+                          r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)(?![\w])")
+
+
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
            city_is_province: bool | None) -> str | None:
     """Level: an explicit "cấp …" in the count's own words (any metric that can have one), else for
@@ -2395,6 +2400,12 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
                 and not _ALL_LEVELS_OF.search(lay.folded, max(0, h.start - 8), h.start)][-1:]
     code: str | None = hits[0].rule.code if hits else None
     subject = subject_unit(lay, own_start, c.start)
+    if subject is None and code is None and metric in ("recognized", "commended") and c.seg_start > c.sentence_start \
+            and _BARE_ACT.match(lay.folded, c.seg_start, c.start):
+        # "Năm 2024, các xã công nhận 17 mô hình; riêng quý II/2025, công nhận 9 mô hình": a clause
+        # with no subject of its own goes on with the subject of the clause before it
+        prev = max(lay.folded.rfind(";", c.sentence_start, c.seg_start - 1) + 1, c.sentence_start)
+        subject = subject_unit(lay, prev, c.seg_start)
     if code is None and subject is not None and metric in ("recognized", "commended"):
         code = subject[1]  # "thành phố công nhận 21 mô hình": the unit that acts
     if code is None and metric in ("recognized", "commended"):
