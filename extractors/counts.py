@@ -1496,8 +1496,9 @@ _ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|
 #: what may open a sentence before the community it is about: a discourse word, a source, a time,
 #: then a place word ("Đáng chú ý, tại vùng …", "Theo Ban Dân vận Tỉnh ủy, hiện vùng …")
 _COMMUNITY_OPENER = regex.compile(
-    r"\s*(?:(?:đáng chú ý|nổi bật|bên cạnh đó|ngoài ra|đặc biệt|theo [^,.;]{1,60}|(?:trong\s+)?năm\s+(?:19|20)\d\d"
-    r"|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm)?"
+    r"\s*(?:(?:đáng chú ý|nổi bật|bên cạnh đó|ngoài ra|đặc biệt|theo [^,.;]{1,60}|sau [^,.;\d]{1,60}"
+    r"|(?:trong\s+)?năm\s+(?:19|20)\d\d|giai đoạn\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d"
+    r"|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+qua|\s+đầu năm(?:\s+(?:19|20)\d\d)?)?"
     r"|từ\s+(?:đầu\s+)?(?:năm\s+(?:19|20)\d\d|năm)\s+(?:đến|tới)\s+nay|đến nay|thời gian qua|những năm qua"
     r"|năm qua)\s*,\s*)*"
     r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tổng\s+)?số\s+mô hình\s+(?=tại|ở|trong))?"  # "số mô hình trong vùng … là 1.000"
