@@ -1382,7 +1382,7 @@ _CHOSEN = regex.compile(r"(?<![\w])(?:lựa\s+)?chọn\s+$")
 _DATE_WORD_BEFORE = regex.compile(r"(?<![\w])(?:năm|giai đoạn|ngày|tháng|quý|nhiệm kỳ|từ|(?<!(?:chưa|lên|gần)\s)đến)"
                                   r"\s*(?:\d+\s*[-/–]\s*)?$")
 #: a capitalised word inside a name before it: "xã Đại Từ 74 mô hình" (no "từ 74")
-_NAME_WORD_BEFORE = regex.compile(r"\p{Lu}[\w'’-]*\s+$")
+_NAME_WORD_BEFORE = regex.compile(r"\p{Lu}[\w'’-]*[^\S\n]+$")  # (on its own line: a headline's last word is no name)
 
 
 def _date_word_before(lay: Layout, start: int) -> bool:
@@ -1528,7 +1528,7 @@ _COMMUNITY_PLACE_AFTER = regex.compile(r"[^,;.()\d]{0,40}?(?<![\w])(?:ở|tại|
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
 #: the stock's verb listed before a registration right before the number
 _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
-    r"(?<![\w])(?:xây dựng|triển khai|duy trì)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí]"
+    r"(?<![\w])(?:xây dựng|triển khai)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí]"
     r"(?:\s+(?:mới|thực hiện(?:\s+mới)?|triển khai))?\s*$")
 #: a recognition (or a registration) right after a count's noun, "mới" at most before it: "… mô hình mới
 #: được công nhận", "… mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận", "… mô hình mới được đăng ký"
@@ -1536,8 +1536,8 @@ _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực
 _NEWLY_RECOGNIZED = regex.compile(  # (the movement's name unquoted before it; a body acting between,
     # not a negation or another verb: "… mới được triển khai nhưng chưa được công nhận" stays new)
     r"\s*(?:(?:dân vận khéo|dvk)\s+)?(?:mới\s+)?(?:đã\s+)?được\s+"
-    r"(?:(?:(?!chưa|không|nhưng|từ|nhân rộng|triển khai|xây dựng|đề nghị)[^\d,.;:()]){0,70}?\s)?"
-    r"(?:thẩm định,?\s+)?(?P<verb>công nhận|đăng k[ýí])(?![\w])")
+    r"(?:(?:(?!chưa|không|nhưng|từ|nhân rộng|triển khai|xây dựng|hình thành|đề nghị|đề xuất|được|đã|vừa)"
+    r"[^\d,.;:()]){0,70}?\s)?(?:(?:thẩm định|bình xét),?\s+)?(?P<verb>công nhận|đăng k[ýí])(?![\w])")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
 _THEN_CARRIED_OUT = regex.compile(  # (not a verb with a number of its own: "…, đã triển khai 98 mô hình")
     r"\s*(?:,\s*|và\s+)(?:đã\s+|được\s+)?(?:triển khai|thực hiện|xây dựng|duy trì)(?![\w])(?![^.;,(]{0,25}\d)")
@@ -2299,7 +2299,9 @@ def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
                          r"|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+đầu)?\s+năm(?:\s+(?:19|20)\d\d)?)\s*,?\s*)?"
                          r"(?:(?:(?:toàn\s+)?lực lượng\s+)?(?:"
                          + bodies + r")\s+)?(?P<unit>" + alternation(table)
-                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})(?!ủy|đoàn|đội|có\s|hiện\s|hiện có)"), table
+                         # (not a subject a body acts on: "các xã được Ban Chỉ đạo huyện công nhận 21 mô hình")
+                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})"
+                         r"(?!ủy|đoàn|đội|có\s|hiện\s|hiện có|được\s|đề nghị\s)"), table
 
 
 def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
@@ -2370,8 +2372,8 @@ _DIGIT_BEFORE_CLOSE = regex.compile(r"[^()]*?\d")
 
 
 #: a clause that opens with its act, a time or "riêng" at most before it: "; riêng quý II/2025, công nhận 9"
-_BARE_ACT = regex.compile(r"\s*(?:riêng\s+)?(?:[^,;:()]{0,30},\s*)?(?:đã\s+|cũng\s+|tiếp tục\s+)?"
-                          r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)(?![\w])")
+_BARE_ACT = regex.compile(r"\s*(?:riêng\s+)?(?:(?:quý|năm|tháng|giai đoạn|đợt|\d)[^,;:()]{0,28},\s*)?"
+                          r"(?:đã\s+|cũng\s+|tiếp tục\s+)?(?:công nhận|khen thưởng|biểu dương|tuyên dương)(?![\w])")
 
 
 def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,

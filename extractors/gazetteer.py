@@ -464,12 +464,14 @@ def lookup(name: str, kinds: tuple[str, ...] | None = None, system: str | None =
         systems = {u.system for u in found}
         if len(systems) > 1:
             return found
+        codes = {u.code for u in found}  # (the same unit: "Tấn Mỹ" is no "Tân Mỹ" of the other system)
         # the other system may spell the name otherwise ("Đăk Ơ" of 2025, "Đak Ơ" of 2008): its units
         # of the looser forms come after the exact ones
-        other = tuple(u for u in keep(_by_key(True).get(toneless(k), ())) if u.system not in systems)
+        other = tuple(u for u in keep(_by_key(True).get(toneless(k), ()))
+                      if u.system not in systems and u.code in codes)
         if not other and _shape_varies(name):
             other = tuple(u for u in keep(tuple(map(_gazetteer().unit, _by_unmarked().get(unmarked(k), ()))))
-                          if u.system not in systems)
+                          if u.system not in systems and u.code in codes)
         return found + other if other else found
     loose = keep(_by_key(True).get(toneless(k), ()))
     if loose or (len(name.split()) < UNMARKED_MIN_SYLLABLES and not _shape_varies(name)):

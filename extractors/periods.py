@@ -240,7 +240,8 @@ def _document_after() -> regex.Pattern[str]:
 
 _DIGIT = regex.compile(r"\d")
 #: what stands between "sau N năm" and the phase it is a span of: "Sau 2 năm thực hiện giai đoạn …"
-_SPAN_OF = regex.compile(r"\s+(?:(?:triển khai\s+)?thực hiện|triển khai)(?:\s+(?:phong trào|phong trào thi đua))?\s+")
+_SPAN_OF = regex.compile(r"\s+(?:(?:triển khai\s+)?thực hiện|triển khai)(?:\s+(?:phong trào|phong trào thi đua)"
+                         r"(?:\s*[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?)?)?\s+")
 #: the N of "N năm qua", "sau N năm"
 _N_YEARS = regex.compile(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười")
 
@@ -610,7 +611,8 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             start, end = (phase.period.start, phase.period.end) if phase.period is not None else (None, None)
             span_of = not k and _SPAN_OF.fullmatch(lay.folded, e.end, phase.start) is not None
             if n_years and start is not None and end is not None and published is not None \
-                    and end.year - start.year + 1 >= n_years + (1 if span_of else 2) and end.year > published.year \
+                    and end.year - start.year + 1 >= n_years + (1 if span_of else 2) \
+                    and (end.year > published.year or (span_of and end > published)) \
                     and start.year + n_years - 1 <= published.year:
                 # "Sau 2 năm thực hiện giai đoạn 2021 - 2025" in 2022: the phase's first N years,
                 # the phase still running
