@@ -2171,6 +2171,15 @@ def _metric_hits(folded: str, start: int, end: int) -> list[tuple[int, int, str]
     return hits
 
 
+def _newly_acted(lay: Layout, c: Candidate) -> str | None:
+    """The act named right after the noun of a count called new ("… mô hình mới được công nhận" →
+    recognized, "… mới được đăng ký" → registered), None when there is none (_NEWLY_RECOGNIZED)."""
+    act = _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end), c.seg_end)
+    if act is None:
+        return None
+    return "recognized" if act.group("verb") == "công nhận" else "registered"
+
+
 def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) -> str | None:
     """The metric the count's own words give, None when they give none.
 
@@ -2187,18 +2196,12 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         code = min(anchored)[2]
         if code == "registered" and _BUILT_THEN_REGISTERED.search(before):
             return "built"  # "đã xây dựng, đăng ký 940 mô hình": two acts, the stock
-        if code == "new" and (act := _NEWLY_RECOGNIZED.match(lay.folded, _past_movement_name(lay, c.end),
-                                                             c.seg_end)) is not None:
-            # "có thêm 34 mô hình được công nhận": the act is a recognition ("… được đăng ký": a registration)
-            return "recognized" if act.group("verb") == "công nhận" else "registered"
-        return code
+        # ("có thêm 34 mô hình được công nhận": the act is a recognition)
+        return (_newly_acted(lay, c) or code) if code == "new" else code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
-            if rule.code == "new" and (act := _NEWLY_RECOGNIZED.match(
-                    lay.folded, _past_movement_name(lay, c.end), c.seg_end)) is not None:
-                # "61 mô hình mới được công nhận": newly recognized ("37 mô hình mới được đăng ký": registered)
-                return "recognized" if act.group("verb") == "công nhận" else "registered"
-            return rule.code
+            # ("61 mô hình mới được công nhận": newly recognized)
+            return (_newly_acted(lay, c) or rule.code) if rule.code == "new" else rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits and c.respective is not None:  # "… có nhiều mô hình mới, lần lượt là 38 và 27 mô hình"
         k = lay.folded.rfind("lần lượt", c.sentence_start, c.start)
