@@ -1632,10 +1632,8 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             if restated is not None:
                 parent = restated  # "… đăng ký 325 mô hình. Trong đó, đăng ký cấp thành phố 96 mô hình"
                 restating.add(i)
-                t = cands[restated]
                 # (its "xây dựng" restates a new total's "xây dựng mới": new)
-                c.stock_of_new = any(code == "new" for _, _, code in _metric_hits(
-                    lay.folded, max(t.seg_start, t.start - 80), t.start))
+                c.stock_of_new = "new" in _verbs_before(lay, cands[restated])
             elif own_verb and scope and in_sentence and i - 1 in restating and total is not None \
                     and total == prev.parent and _same_verb(lay, cands[total], own_start, c.start):
                 # "Trong tổng số trên, các xã thuộc A xây dựng 1.100 mô hình, các xã thuộc B xây dựng
@@ -1747,12 +1745,17 @@ def _stock_verb_of_new(lay: Layout, total: Candidate, start: int, end: int) -> b
 _NEW_AFTER_NOUN = regex.compile(r"\s*(?:[“\"']?\s*dân vận khéo\s*[”\"']?\s*)?mới(?![\w])")
 
 
+def _verbs_before(lay: Layout, total: Candidate) -> set[str]:
+    """The metric codes of the words right before a total's number."""
+    return {code for _, _, code in _metric_hits(lay.folded, max(total.seg_start, total.start - 80), total.start)}
+
+
 def _same_verb(lay: Layout, total: Candidate, start: int, end: int) -> bool:
     """The words before a part restate its total's verb (and no other)."""
     mine = {code for _, _, code in _metric_hits(lay.folded, start, end)}
-    before = max(total.seg_start, total.start - 80)
-    theirs = {code for _, _, code in _metric_hits(lay.folded, before, total.start)}
-    if mine == {"built"} and "new" in theirs and lay.folded.find("xây dựng", before, total.start) >= 0:
+    theirs = _verbs_before(lay, total)
+    if mine == {"built"} and "new" in theirs \
+            and lay.folded.find("xây dựng", max(total.seg_start, total.start - 80), total.start) >= 0:
         return True  # "toàn tỉnh xây dựng mới 3.000 mô hình … Phân theo cấp, cấp tỉnh xây dựng 200 mô hình, …"
     return bool(mine) and mine <= theirs
 

@@ -246,11 +246,14 @@ _SPAN_OF = regex.compile(r"\s+(?:(?:triển khai\s+)?thực hiện|triển khai)
 _N_YEARS = regex.compile(r"\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười")
 
 
+def _calendar_years(p: PeriodRef | None) -> int:
+    """How many calendar years a span touches (0 for one without both ends)."""
+    return p.end.year - p.start.year + 1 if p is not None and p.start is not None and p.end is not None else 0
+
+
 def _spans_years(phase: TimeExpr, n_years: int) -> bool:
     """Whether a phase covers N calendar years, or N + 1 (a term "2020-2025" is five years)."""
-    p = phase.period
-    return p is not None and p.start is not None and p.end is not None \
-        and p.end.year - p.start.year + 1 in (n_years, n_years + 1)
+    return _calendar_years(phase.period) in (n_years, n_years + 1)
 
 
 def _is_plan_after(lay: Layout, end: int, limit: int, looking_back: bool = False) -> bool:
@@ -611,7 +614,7 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             start, end = (phase.period.start, phase.period.end) if phase.period is not None else (None, None)
             span_of = not k and _SPAN_OF.fullmatch(lay.folded, e.end, phase.start) is not None
             if n_years and start is not None and end is not None and published is not None \
-                    and end.year - start.year + 1 >= n_years + (1 if span_of else 2) \
+                    and _calendar_years(phase.period) >= n_years + (1 if span_of else 2) \
                     and (end.year > published.year or (span_of and end > published)) \
                     and start.year + n_years - 1 <= published.year:
                 # "Sau 2 năm thực hiện giai đoạn 2021 - 2025" in 2022: the phase's first N years,
