@@ -1440,19 +1440,26 @@ def _parallel_unit_lead() -> regex.Pattern[str]:
 
 #: a named unit acting on the models gives its level (GUIDELINES §4.4, the body that recognises)
 _ACTING = r"(?:đã\s+)?(?:xét\s+(?:và\s+)?)?(?:công nhận|biểu dương|khen thưởng|tuyên dương)"
-_ACTING_UNIT = r"(?P<unit>(?i:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu))"
-_NAMED_UNIT_ACTING_AFTER = regex.compile(
-    rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+{_ACTING_UNIT}"
-    rf"\s+\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?![\w])")
-_NAMED_UNIT_ACTING_BEFORE = regex.compile(
-    # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
-    rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
-    # nor a province after a named unit and a comma: "Đảng ủy phường A, tỉnh B đã công nhận" (it
-    # qualifies the unit, which acts: "huyện A, tỉnh B đã công nhận" is the district's)
-    rf"(?<!(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}},\s*)"
-    rf"(?<![\w]){_ACTING_UNIT}\s+"
-    rf"\p{{Lu}}[^,;.()\d]{{0,30}}?(?:,\s*(?i:tỉnh|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}}?)?"
-    rf"\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
+
+
+@cache
+def _named_unit_acting() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A named unit acting on the models, after the noun ("… được huyện A công nhận") and before
+    the number ("huyện A đã công nhận 30", "TP. B công nhận 96"): the unit words of ``[[level_actor]]``,
+    abbreviations too (lexicon), a dotted one with or without a space before the name."""
+    unit = (r"(?P<unit>(?i:" + alternation(_actor_regex()[1]) + r"))(?:(?<=\.)\s*|\s+)")
+    after = regex.compile(rf"[^,;.()\d]{{0,40}}?(?<![\w])được\s+{unit}"
+                          rf"\p{{Lu}}[^,;.()\d]{{0,30}}?\s+{_ACTING}(?![\w])")
+    before = regex.compile(
+        # not after "các cấp (trong)": "các cấp trong huyện A đã công nhận" is every level
+        rf"(?<!(?i:các cấp|các cấp trong|các cấp của|các cấp ở)\s)"
+        # nor a province after a named unit and a comma: "Đảng ủy phường A, tỉnh B đã công nhận" (it
+        # qualifies the unit, which acts: "huyện A, tỉnh B đã công nhận" is the district's)
+        rf"(?<!(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}},\s*)"
+        rf"(?<![\w]){unit}"
+        rf"\p{{Lu}}[^,;.()\d]{{0,30}}?(?:,\s*(?i:tỉnh|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}}?)?"
+        rf"\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
+    return after, before
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
 _CALLED_MODELS = regex.compile(
@@ -2445,8 +2452,9 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
         bare_agent = _BARE_UNIT_AGENT.match(lay.folded, c.end, c.after_end) if after is None else None
-        named_after = _NAMED_UNIT_ACTING_AFTER.match(lay.text, c.end, c.after_end)
-        named_before = None if c.title else _NAMED_UNIT_ACTING_BEFORE.search(  # a headline sums up its parts
+        acting_after, acting_before = _named_unit_acting()
+        named_after = acting_after.match(lay.text, c.end, c.after_end)
+        named_before = None if c.title else acting_before.search(  # a headline sums up its parts
             lay.text, max(c.seg_start, c.start - 60), c.start)
         if after is not None:
             code = units[after.group("unit")]
