@@ -377,7 +377,7 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
     if kind == "until_year":
         y = year()
         return PeriodRef(start=None, end=date(y, 12, 31)) if y else None
-    if kind == "now":
+    if kind in ("now", "since_term"):  # (a term's start comes from the term named before: _resolve_relative)
         return PeriodRef(start=None, end=published)
     if kind == "before_merger":  # "trước khi sắp xếp" in an article of the 2025 reform: the old units' last day
         return PeriodRef(start=None, end=LAST_DAY_2008) if published and published >= date(2025, 6, 1) else None
@@ -530,6 +530,15 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
     named_any = [x for x in found if x.reporting and x.period is not None and x.kind != "the_time"]
     named_any_starts = [x.start for x in named_any]
     for e in found:
+        if e.kind == "since_term":  # "Từ đầu nhiệm kỳ đến nay": the term (phase) named last before it
+            word = "nhiệm kỳ" if "nhiệm kỳ" in e.text.lower() else "giai đoạn"
+            term = next((x for x in reversed(found) if x.start < e.start and x.kind == "range"
+                         and x.text.lower().startswith(word) and x.period is not None
+                         and x.period.start is not None and published is not None
+                         and x.period.start <= published), None)
+            if term is not None and term.period is not None:
+                e.period = PeriodRef(start=term.period.start, end=published)
+            continue
         if e.kind == "the_time":  # "trong thời gian này": the span the article named last before it
             k = bisect.bisect_left(named_any_starts, e.start)
             e.period = named_any[k - 1].period if k else None
