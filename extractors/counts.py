@@ -2380,6 +2380,16 @@ _ANOTHER_COUNT = regex.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d.,]\d)\s+(?
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
 
+@cache
+def _topic_before_level() -> regex.Pattern[str]:
+    """A topic the models are about between the noun and a level word, with no act after it: the level
+    word is the topic's ("1.027 mô hình gắn với nhiệm vụ chính trị của cấp xã mới", "mô hình về cải
+    cách hành chính cấp xã"), not the count's ("… về kinh tế được công nhận cấp huyện" is)."""
+    links = alternation(lexicon()["counts"]["topic_links"])
+    return regex.compile(rf"(?<![\w])(?:{links})\s(?!.*(?<![\w])(?:được|công nhận|khen thưởng|biểu dương|tuyên dương)"
+                         rf"(?![\w]))", regex.DOTALL)
+
+
 #: a number inside a parenthesis before it closes: "(cấp huyện 10, cấp xã 20)" holds parts, "(BCĐ)" none
 _DIGIT_BEFORE_CLOSE = regex.compile(r"[^()]*?\d")
 
@@ -2409,7 +2419,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     first = first_hit(level_rules(), lay.folded, c.end, c.after_end if paren < 0 else paren)
     hits = [first] if first is not None \
         and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) \
-        and not _ANOTHER_COUNT.search(lay.folded, c.end, first.start) else []
+        and not _ANOTHER_COUNT.search(lay.folded, c.end, first.start) \
+        and not _topic_before_level().search(lay.folded, c.end, first.start) else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if (lay.folded.startswith("cấp", h.start) or lay.folded.startswith("cơ sở hội", h.start))

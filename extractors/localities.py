@@ -540,10 +540,14 @@ def _sibling_item(folded: str, s: int, items: list[tuple[int, int]]) -> bool:
 _MERGER_PAREN = regex.compile(r"\(\s*(?:được\s+)?(?:hợp nhất|sáp nhập|gồm|trên cơ sở(?:\s+(?:hợp nhất|sáp nhập))?)"
                               r"(?:\s+(?:từ|các|ba|hai|3|2|tỉnh|tỉnh,\s*thành))*\s+(?:[^()]{0,80}?(?:,|và)\s+)?$")
 def _names_higher_unit(name: str, found: tuple[Unit, ...]) -> bool:
-    """The name is also a unit above the kind found ("các xã vùng cao Mường Tè": a district)."""
+    """The name is also a unit above the kind found, in the system of one found ("các xã vùng cao
+    Mường Tè": a district of 2008; "các xã biên giới như Bát Xát, Y Tý" names communes of 2025, the
+    district Bát Xát of 2008 being no unit beside them)."""
     rank = {"province": 0, "district": 1, "commune": 2}
-    lowest = min(rank[u.level] for u in found)
-    return any(rank[u.level] < lowest for u in lookup(name))
+    lowest: dict[str, int] = {}
+    for u in found:
+        lowest[u.system] = min(lowest.get(u.system, 3), rank[u.level])
+    return any(u.system in lowest and rank[u.level] < lowest[u.system] for u in lookup(name))
 
 
 #: a model's name after the noun ("Phường 12 mô hình “Hẻm xanh”"): the number names the ward
