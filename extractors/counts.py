@@ -1490,6 +1490,8 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     for m in _OWN_CUT.finditer(text):
         if m.group() in ("(", ")", ",") and any(a <= m.start() < e for a, e in asides):
             continue
+        if m.group() == "," and _BODY_LIST_BEFORE.search(text, 0, m.start()) and _BODY_LIST_AFTER.match(text, m.end()):
+            continue  # "các cơ quan Đảng, chính quyền có 248 mô hình": one body's name
         if m.group() == "," and prev_end <= c.seg_start and verb_before.search(text, 0, m.start()) \
                 and verb_after.match(text, m.end()):
             continue  # "Hội Nông dân tỉnh đã xây dựng, duy trì 64 mô hình": a list of verbs, one clause
@@ -1498,6 +1500,9 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     return start + cut, c.start
 
 
+#: a comma inside the name of a group of bodies: "các cơ quan Đảng, chính quyền", "khối Đảng, chính quyền"
+_BODY_LIST_BEFORE = regex.compile(r"(?<![\w])(?:cơ quan|khối)(?:\s+[\w-]+){0,2}?\s+đảng\s*$")
+_BODY_LIST_AFTER = regex.compile(r"\s*(?:chính quyền|nhà nước|mặt trận|mttq|đoàn thể)(?![\w])")
 #: an organisation's own total over its levels: "các cấp Hội Nông dân tỉnh đã xây dựng 520 mô hình"
 _ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|đoàn|công đoàn|lực lượng)(?![\w])")
 #: what may open a sentence before the community it is about: a discourse word, a source, a time,
@@ -1511,7 +1516,8 @@ _COMMUNITY_OPENER = regex.compile(
     r"(?:hiện\s+(?:nay\s*,?\s*)?)?(?:(?:tổng\s+)?số\s+mô hình\s+(?=tại|ở|trong))?"  # "số mô hình trong vùng … là 1.000"
     r"(?:(?:tại|ở|trong|riêng|đối với)\s+)?(?P<place>)"
     r"(?:các\s+(?:xã|phường|thôn|bản|làng|ấp|buôn)\s+(?:(?=vùng)|có\s+(?:đông\s+)?))?"
-    r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?")
+    r"(?:(?:các\s+)?(?:vùng|khu vực|địa bàn|địa phương|cộng đồng)\s+(?:có\s+(?:đông\s+)?)?)?"
+    r"(?:các\s+(?=giáo xứ|giáo họ|chùa|nhà thờ|xóm đạo|họ đạo))?")  # ("các giáo xứ trên địa bàn tỉnh đã …")
 #: units given as examples of a grouping: "… như A, B, C"
 _EXAMPLES_NAMED = regex.compile(r"(?<![\w])như\s+\p{Lu}")
 #: what ends a clause after a count: a comma or a semicolon
@@ -3447,9 +3453,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     # mô hình"), when the article gives no unit's: what its bodies' counts after it divide, those of
     # its time ("Riêng năm 2024, Hội Nông dân tỉnh đã xây dựng 95 mô hình" is the body's own year)
     unit_total = next((c for c in cands if total_like(c) and c.metric not in _NOT_STOCK), None)
+    # (or a force's or sector's whole: "lực lượng vũ trang tỉnh đã xây dựng 312 mô hình", lexicon sector_scope)
+    scope = words("counts", "sector_scope")
     own_total = None if unit_total is not None else next(
         (c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
-         and c.metric not in ("increase", *_NOT_STOCK) and _ORGANISATION_LEVELS.search(fold(c.lead))), None)
+         and c.metric not in ("increase", *_NOT_STOCK)
+         and (_ORGANISATION_LEVELS.search(fold(c.lead)) or scope.search(fold(c.lead)))), None)
     unit_total = unit_total or own_total or next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
         # "đăng ký 1.420 mô hình; đã triển khai 1.365 mô hình, … 1.240 mô hình được công nhận": of a
@@ -3464,8 +3473,9 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
 
     def under_total(c: Candidate) -> bool:
-        if own_total is not None and c.period is not None and c.period != own_total.period:
-            return False
+        if own_total is not None and c.period is not None and c.period.start is not None \
+                and c.period != own_total.period:
+            return False  # (a stock to publication, no span of its own, is under the total's span)
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
             and c.metric in ("built", unit_total.metric) and (c.locality == unit_total.locality or (
                 # a body of a unit under it: "Năm 2023, Tỉnh đoàn có 200 mô hình. … Huyện đoàn A có 14
