@@ -620,6 +620,15 @@ def site_of_url(url: str | None) -> Site | None:
         d = _unique_district_slugs().get(slug(labels[0]))
         if d is not None and ".".join(labels[1:]) in _registry()["plain_suffixes"]:
             province, unit = d.province, d
+        elif len(labels) >= 3 and ".".join(labels[2:]) in _registry()["plain_suffixes"] \
+                and (d := _unique_district_slugs().get(slug(labels[1]))) is not None:
+            # a commune's portal under a district's host that names no province ("hoangloc.hoanghoa.gov.vn"):
+            # the district unique in the country, then the commune of that name in it
+            province, unit = d.province, d
+            found = [u for u in _units_by_slug(province).get(slug(labels[0]), ())
+                     if u.level == "commune" and u.district_code == d.code]
+            if len({u.code for u in found}) == 1:
+                unit = found[0]
     if province is None:
         return None
     new_unit: Unit | None = None
