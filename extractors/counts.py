@@ -1988,6 +1988,13 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
         head = lay.folded[max(zone[0], h.start - 14):h.start]
         if h.rule.code and (_lead_in().match(gap) or "lĩnh vực" in head):
             return h.rule.code, None
+    label = _paren_label(lay, c)
+    if label is not None:
+        # "Các mô hình tập trung vào phát triển kinh tế, giảm nghèo (49 mô hình); văn hóa – xã hội, giáo
+        # dục (41 mô hình) …": the words before a count in parentheses label it, their one field its field
+        codes = {h.rule.code for h in find_all(field_rules(), lay.folded, label[0], label[1]) if h.rule.code}
+        if len(codes) == 1:
+            return codes.pop(), None
     words_after = lay.text[c.end:c.after_end if after_end is None else after_end].strip(" ,.:;“”\"'")
     # "lĩnh vực xây dựng tổ chức Hội có 5 mô hình", "12 mô hình thuộc lĩnh vực bảo vệ môi trường":
     # a field the article names as one, though no field of the SPEC's
@@ -1998,6 +2005,22 @@ def _field(lay: Layout, zone: tuple[int, int], c: Candidate,
     if after is not None and "lĩnh vực" in lay.folded[after.start():after.end()] and words_after:
         return "other", lay.text[pos:c.after_end if after_end is None else after_end].strip(" ,.:;“”\"'")
     return None, words_after or None
+
+
+#: a parenthesis that closes right after a count's noun (and the movement's name): "(49 mô hình)"
+_CLOSES_AFTER_NOUN = regex.compile(r"(?:\s*[\"“”']?\s*(?:dân vận khéo|dvk)\s*[\"“”']?)?\s*\)")
+_OPEN_BEFORE = regex.compile(r"\(\s*$")
+
+
+def _paren_label(lay: Layout, c: Candidate) -> tuple[int, int] | None:
+    """Where the label of a count in parentheses stands ("… giảm nghèo (49 mô hình)"): from its
+    clause's start, or the previous parenthesis's close, to the parenthesis; None when the count is
+    not alone in its parentheses."""
+    opened = _OPEN_BEFORE.search(lay.folded, max(c.seg_start, c.start - 4), c.start)
+    if opened is None or not _CLOSES_AFTER_NOUN.match(lay.folded, c.end, c.seg_end):
+        return None
+    start = max(c.seg_start, lay.folded.rfind(")", c.seg_start, opened.start()) + 1)
+    return start, opened.start()
 
 
 @cache
