@@ -3005,7 +3005,12 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
             _share(c, cands[c.pair])
             _share(cands[c.pair], c)
     # 3. statements made twice
-    _merge_restatements(cands)
+    # the lead: the first paragraph of the body after the headline, a sentence at least ("… hơn 1
+    # nghìn mô hình" there restates the exact number the body gives later)
+    lead_para = next((k for k, p in enumerate(lay.paragraphs)
+                      if p.start >= title_span[1] and p.end - p.start >= 80
+                      and lay.text[p.start:p.end].rstrip().endswith((".", "!", "…"))), None)  # (not a menu)
+    _merge_restatements(cands, lead_para)
     # 4. inheritance, in text order so that a part sees its total's final slots
     totals = {x.parent for x in cands if x.parent is not None}  # looked up, not scanned, per count
     sorted_starts = sorted(m.start for m in mentions)
@@ -3815,12 +3820,14 @@ def _sum_after_parts(lay: Layout, cands: list[Candidate]) -> None:
             c.metric = before[0].metric
 
 
-def _merge_restatements(cands: list[Candidate]) -> None:
+def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) -> None:
     """One statement, two mentions: fold the weaker mention into the stronger.
 
     - the same number twice with one mention giving no verb (a headline, a repeat): one record, its
       slots completed from both;
-    - a rounded number in a headline or caption ("hơn 300") next to the exact one (312): dropped.
+    - a rounded number in a headline or caption ("hơn 300") next to the exact one (312): dropped;
+      so is one in the lead paragraph (``lead_para``) next to the exact one the body gives later, of
+      a compatible unit and the same verb.
     """
     every: dict[int, list[int]] = {}  # by value: the mentions that can take a restatement
     strong: dict[int, list[int]] = {}  # … and those with a verb or in the headline
@@ -3872,14 +3879,22 @@ def _merge_restatements(cands: list[Candidate]) -> None:
         if d.holder is not None and {"collective", "individual"} <= holders.get(j, set()):
             d.holder = None  # split into both, the count holds both (the mô hình/điển hình convention yields)
     for i, c in enumerate(cands):
-        if c.merged or c.bound == "exact" or not (c.title or c.caption):
+        in_lead = lead_para is not None and c.para == lead_para and not c.title and c.parent is None
+        if c.merged or c.bound == "exact" or not (c.title or c.caption or in_lead):
             continue
         for j, d in enumerate(cands):
             if d is c or d.merged or d.bound != "exact" or d.title or d.caption:
                 continue
+            if in_lead and not (c.caption or d.para > c.para and d.parent is None and d.metric == c.metric
+                                and _compatible(c.locality, d.locality)):
+                continue
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
                       "at_most": (c.value * 0.8, c.value)}[c.bound]
             if lo <= d.value <= hi and d.holder == c.holder:
+                if in_lead and c.period is not None and c.period.start is not None and d.period is not None \
+                        and d.period.start is None and d.period.end == c.period.end:
+                    d.period = c.period  # "9 tháng đầu năm 2025, … hơn 1 nghìn …" then "tính đến hết tháng 9/2025,
+                    # … 1.025": one total, the first mention's span (GUIDELINES §6, repeated totals)
                 c.merged = True
                 _repoint(cands, i, j)
                 break
