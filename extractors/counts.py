@@ -1458,7 +1458,8 @@ def _named_unit_acting() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
         rf"(?<!(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}},\s*)"
         rf"(?<![\w]){unit}"
         rf"\p{{Lu}}[^,;.()\d]{{0,30}}?(?:,\s*(?i:tỉnh|thành phố)\s+\p{{Lu}}[^,;.()\d]{{0,30}}?)?"
-        rf"\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
+        # (not a unit whose models were recognised: "Hội LHPN tỉnh A đã được công nhận 86 mô hình")
+        rf"(?<!(?i:được))\s+{_ACTING}(?:\s+(?:thêm|mới|được))?\s*$")
     return after, before
 
 #: awards the article calls models (GUIDELINES §4.1): "… 54 cá nhân là điển hình “Dân vận khéo”"
@@ -2396,8 +2397,11 @@ _BARE_COMMUNE_SUBJECT = regex.compile(
     r"|ra mắt|giữ lại)\s+"
     r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
 #: "… đã được công nhận N": a passive verb between a body and the count
-_PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*được\s+(?:\w+\s+){0,2}?"
+_PASSIVE_AFTER_SUBJECT = regex.compile(r"\s*(?:(?:đã|hiện|cũng|vừa)\s+)*(?:xây dựng\s*(?:,|và)\s*)?"
+                                       r"được\s+(?:\w+\s+){0,2}?"
                                        r"(?:công nhận|khen thưởng|biểu dương|tuyên dương)\s*(?:thêm\s+)?")
+#: the name after a body's unit word ("Hội LHPN tỉnh Nghệ An đã được công nhận …"), in the text's own case
+_UNIT_NAME_AFTER = regex.compile(r"(?:\s+\p{Lu}[\w'’-]*)*")
 #: a bare unit word acting in a passive after the noun: "2 mô hình được huyện công nhận"
 _BARE_UNIT_AGENT = regex.compile(
     r"[^,;.()\d]{0,30}?(?<![\w])được\s+(?P<unit>tỉnh|thành phố|huyện|quận|thị xã|xã(?!\s+hội)|phường|thị trấn)"
@@ -2487,7 +2491,8 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
             # công nhận 1.215 mô hình" names no recognising body)
             actors = [m for m in actor_re.finditer(lay.folded, start, end) if free(m.start())
                       and not (c.start - m.end() <= 60
-                               and _PASSIVE_AFTER_SUBJECT.fullmatch(lay.folded, m.end(), c.start))]
+                               and _PASSIVE_AFTER_SUBJECT.fullmatch(
+                                   lay.folded, _UNIT_NAME_AFTER.match(lay.text, m.end()).end(), c.start))]
             if hits or actors:
                 break
         after = actor_re.search(lay.folded, c.end, c.after_end)  # "127 mô hình được BCĐ huyện công nhận"
