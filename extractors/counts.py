@@ -676,6 +676,12 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         i = j + 1
 
 
+def _weak_words(folded: str) -> bool:
+    """No verb in these words but a closing "có" / "với" ("phường B có")."""
+    hits = _metric_hits(folded, 0, len(folded))
+    return not hits or (len(hits) == 1 and _WEAK_LEAD.search(folded) is not None)
+
+
 def _own_words(lay: Layout, group: list[Candidate]) -> str:
     """The folded words of the sentences that hold ``group``, each without a breakdown's opener."""
     out = []
@@ -1546,10 +1552,11 @@ _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực
     r"(?:\s+(?:mới|thực hiện(?:\s+mới)?|triển khai))?\s*$")
 #: a recognition (or a registration) right after a count's noun, "mới" at most before it: "… mô hình mới
 #: được công nhận", "… mô hình “Dân vận khéo” được Ban Chỉ đạo công nhận", "… mô hình mới được đăng ký"
-#: (what "mới" or "có thêm" call new was recognized, or registered)
+#: (what "mới" or "có thêm" call new was recognized, or registered; so is "… mới đăng ký xây dựng"
+#: with no "được")
 _NEWLY_RECOGNIZED = regex.compile(  # (the movement's name unquoted before it; a body acting between,
     # not a negation or another verb: "… mới được triển khai nhưng chưa được công nhận" stays new)
-    r"\s*(?:(?:dân vận khéo|dvk)\s+)?(?:mới\s+)?(?:đã\s+)?được\s+"
+    r"\s*(?:(?:dân vận khéo|dvk)\s+)?(?:mới\s+(?=(?:đăng k[ýí]|công nhận)(?![\w]))|(?:mới\s+)?(?:đã\s+)?được\s+)"
     r"(?:(?:(?!chưa|không|nhưng|từ|nhân rộng|triển khai|xây dựng|hình thành|đề nghị|đề xuất|được|đã|vừa)"
     r"[^\d,.;:()]){0,70}?\s)?(?:(?:thẩm định|bình xét),?\s+)?(?P<verb>công nhận|đăng k[ýí])(?![\w])")
 #: a second verb right after a count's words: "… mô hình được đăng ký và triển khai / thực hiện"
@@ -3009,6 +3016,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.pair is not None and c.pair > i:
             _share(c, cands[c.pair])
             _share(cands[c.pair], c)
+    _share_trailing_act(lay, cands)
     # 3. statements made twice
     # the lead: the first paragraph of the body after the headline, a sentence at least ("… hơn 1
     # nghìn mô hình" there restates the exact number the body gives later)
@@ -3780,6 +3788,41 @@ def _topic_link() -> regex.Pattern[str]:
 def _movement_after() -> regex.Pattern[str]:
     """The movement's name right after a count's noun, quoted or not: ' "dân vận khéo"' (folded text)."""
     return regex.compile(rf"\s+([\"'“”‘’«»]?)\s*(?:{alternation(movement_phrases())})(?![\w])\s*\1")
+
+
+#: the words between two items of one list: a comma or "và", then the next item's subject (no number,
+#: no clause break): "…, phường B có 19 mô hình"
+_ITEM_JOIN = regex.compile(r"\s*(?:,\s*(?:và\s+)?|và\s+)[^\d.;:()]{0,60}?")
+#: a passive act right after the last item's noun: "… 14 mô hình được Quận ủy quận 1 công nhận"
+_TRAILING_ACT = regex.compile(r"\s*được\s+[^,;.()]{0,50}?(?<![\w])(?:công nhận|khen thưởng|biểu dương|tuyên dương)"
+                           r"(?![\w])")
+_WEAK_LEAD = regex.compile(r"(?:^|\s)(?:có|với)\s*$")
+_JOIN_WORDS = frozenset({"và", "có", "với", "là", "còn", "riêng", "trong", "đó", "gồm", "bao"})
+
+
+def _share_trailing_act(lay: Layout, cands: list[Candidate]) -> None:
+    """"phường A có 23 mô hình, phường B có 19 mô hình và phường C có 14 mô hình được Quận ủy quận 1
+    công nhận": the act after the last item's noun is every item's (its metric and level), when each
+    earlier item says only "có N mô hình" and the items are joined by commas or "và"."""
+    i = 0
+    while i < len(cands):
+        j = i
+        while j + 1 < len(cands) and cands[j + 1].seg_start == cands[i].seg_start \
+                and cands[j].parent is None and cands[j + 1].parent is None \
+                and _ITEM_JOIN.fullmatch(lay.folded, _past_movement_name(lay, cands[j].end), cands[j + 1].start) \
+                and _weak_words(gap := lay.folded[_past_movement_name(lay, cands[j].end):cands[j + 1].start]) \
+                and set(gap.replace(",", " ").split()) - _JOIN_WORDS:  # (each item its own subject)
+            j += 1
+        last = cands[j]
+        if j > i and last.metric in ("recognized", "commended") \
+                and _TRAILING_ACT.match(lay.folded, _past_movement_name(lay, last.end), last.seg_end):
+            for c in cands[i:j]:
+                lead = fold(c.lead)
+                if c.parent is None and c.pair is None and c.metric in (None, "built") and c.holder == last.holder \
+                        and _weak_words(lead):
+                    c.metric = last.metric
+                    c.level = c.level or last.level
+        i = j + 1
 
 
 def _past_movement_name(lay: Layout, end: int) -> int:
