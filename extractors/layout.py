@@ -227,6 +227,10 @@ def _table_rules() -> tuple[tuple[str, ...], frozenset[str], int]:
 
 
 _TABLE_NUMBER = regex.compile(r"\s*(?:\d{1,3}(?:\.\d{3})+|\d+)\s*")
+#: a header cell naming the column of models ("Số mô hình", "Mô hình DVK")
+_MODEL_COLUMN = regex.compile(r"(?<![\w])(?:mô hình|điển hình)(?![\w])")
+#: a cell after the models' column that is no number: a share or a figure with its unit ("18,8%", "100 %")
+_OTHER_CELL = regex.compile(r"\s*\d{1,3}(?:[.,]\d+)?\s*%\s*|\s*[-–—]?\s*")
 _SERIAL = regex.compile(r"\s*(\d{1,3})\s*[.)]?\s*")
 
 
@@ -260,12 +264,20 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
         headed = not any(ch.isdigit() for ch in head)
         cells = _cells(head, sep)
         width = len(cells)
+        # the column of models, where the header names one and other columns stand beside it ("Lĩnh
+        # vực | Số mô hình | Tỷ lệ", "Phường | Số tòa chung cư | Số mô hình"), else the last
+        col = next((k for k, (a, b) in enumerate(cells) if k and _MODEL_COLUMN.search(fold(head[a:b]))), None) \
+            if headed and width >= 3 else None
+        count_col = width - 1 if col is None else col
         rows: list[int] = []
         j = i + 1 if headed else i  # no header: rows numbered 1, 2, 3 … ("1 - Khối Đảng - 38")
         while j < len(lines):
             row = text[lines[j].start:lines[j].end]
             rc = _cells(row, sep)
-            if len(rc) != width or not _TABLE_NUMBER.fullmatch(row, rc[-1][0], rc[-1][1]):
+            if len(rc) != width or not _TABLE_NUMBER.fullmatch(row, rc[count_col][0], rc[count_col][1]) \
+                    or (col is not None and any(_TABLE_NUMBER.fullmatch(row, a, b) is None
+                                                and not _OTHER_CELL.fullmatch(row, a, b)
+                                                for a, b in rc[col + 1:])):
                 break
             rows.append(j)
             j += 1
@@ -289,8 +301,13 @@ def _read_tables(text: str, folded: str, lines: list[Span]) -> str:
             rc = _cells(text[start:lines[r].end], sep)
             if serial:
                 edits.append((start + rc[0][0], start + rc[1][0], " " * (rc[1][0] - rc[0][0])))
-            for a, _ in rc[1 + serial:]:
-                edits.append((start + a - len(sep), start + a, "|".center(len(sep))))
+            for k, (a, b) in enumerate(rc[1 + serial:], start=1 + serial):
+                if col is not None and k != col:
+                    # a column beside the models' (a share, another measure): blanked with its separator,
+                    # so the row reads "label | number of models"
+                    edits.append((start + a - len(sep), start + b, " " * (b - a + len(sep))))
+                else:
+                    edits.append((start + a - len(sep), start + a, "|".center(len(sep))))
         i = j
     edits.extend(_numbered_lines(text, lines))
     if not edits:
