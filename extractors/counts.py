@@ -1546,6 +1546,9 @@ _NUMBER_OR_STOP = regex.compile(r"\d|[.;]")
 _COMMUNITY_PLACE_AFTER = regex.compile(r"[^,;.()\d]{0,40}?(?<![\w])(?:ở|tại|trong)\s")
 #: where a community's words end: a comma or a verb
 _GROUPING_END = regex.compile(r",|(?<![\w])(?:có|đã|xây dựng|triển khai|duy trì)(?![\w])")
+#: a recognition right before the number: "… đã công nhận 1.906 mô hình mới" (new models recognized)
+_RECOGNIZED_RIGHT_BEFORE = regex.compile(r"(?<![\w])(?:được\s+)?(?:thẩm định,?\s+)?công nhận\s+(?:thêm\s+)?"
+                                         r"(?:(?:hơn|gần|trên|khoảng)\s+)?$")
 #: the stock's verb listed before a registration right before the number
 _BUILT_THEN_REGISTERED = regex.compile(  # ("đã xây dựng, đăng ký thực hiện 1.250 mô hình" too)
     r"(?<![\w])(?:xây dựng|triển khai)\s*(?:,|và)\s*(?:đã\s+)?đăng k[ýí]"
@@ -2247,7 +2250,9 @@ def _metric(lay: Layout, zone: tuple[int, int], c: Candidate, own_start: int) ->
         return (_newly_acted(lay, c) or code) if code == "new" else code
     for rule, _, after_re in metric_rules():
         if after_re is not None and after_re.match(lay.folded, c.end, c.end + 40):
-            # ("61 mô hình mới được công nhận": newly recognized)
+            # ("61 mô hình mới được công nhận": newly recognized; "đã công nhận 1.906 mô hình mới" too)
+            if rule.code == "new" and _RECOGNIZED_RIGHT_BEFORE.search(before):
+                return "recognized"
             return (_newly_acted(lay, c) or rule.code) if rule.code == "new" else rule.code
     hits = _metric_hits(lay.folded, own_start, c.start) + _metric_hits(lay.folded, c.end, c.after_end)
     if not hits and c.respective is not None:  # "… có nhiều mô hình mới, lần lượt là 38 và 27 mô hình"
@@ -2348,9 +2353,12 @@ def _subject_regex() -> tuple[regex.Pattern[str], dict[str, str]]:
     return regex.compile(r"\s*(?:(?:đến nay|hiện nay|năm nay|vừa qua|(?:trong\s+)?năm\s+(?:19|20)\d\d"
                          r"|(?:trong\s+)?\d{1,2}\s+tháng(?:\s+đầu)?\s+năm(?:\s+(?:19|20)\d\d)?)\s*,?\s*)?"
                          r"(?:(?:(?:toàn\s+)?lực lượng\s+)?(?:"
-                         + bodies + r")\s+)?(?P<unit>" + alternation(table)
+                         + bodies + r")\s+)?(?:(?P<unit>" + alternation(table)
+                         # the communes counted acting: "94 xã, phường, đặc khu trên địa bàn tỉnh đã công nhận …"
+                         + r")|(?P<communes>\d{1,4}\s+(?:xã|phường|thị trấn|đặc khu)"
+                         r"(?:\s*(?:,|và)\s*(?:xã|phường|thị trấn|đặc khu))*))"
                          # (not a subject a body acts on: "các xã được Ban Chỉ đạo huyện công nhận 21 mô hình")
-                         + r")\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})"
+                         r"\s+(?:đã\s+|vừa\s+|cũng\s+)?(?=\p{Ll})"
                          r"(?!ủy|đoàn|đội|có\s|hiện\s|hiện có|được\s|đề nghị\s)"), table
 
 
@@ -2359,6 +2367,8 @@ def subject_unit(lay: Layout, start: int, end: int) -> tuple[str, str] | None:
     m = _subject_regex()[0].match(lay.folded, start, min(end, start + 120))
     if m is None or not lay.text[m.end():m.end() + 1].islower():
         return None  # "thị xã Vĩnh Châu có …" names a unit, it is no bare subject
+    if m.group("communes"):
+        return "xã", "grassroots"
     return m.group("unit"), _subject_regex()[1][m.group("unit")]
 
 
