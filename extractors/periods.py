@@ -401,7 +401,9 @@ def interval(kind: str, g: dict[str, str | None], published: date | None) -> Per
         elif y is None and (g.get("m") or g.get("m2")) and published is not None:  # "từ ngày 1/7 đến nay"
             y = published.year if (m, d) <= (published.month, published.day) else published.year - 1
         start = _safe(lambda: date(y, m, d)) if y else None
-        if g.get("ey"):
+        if g.get("ye") and start is not None:  # "… đến cuối năm (2025)": that year's last day
+            end = date(int(g.get("eyy") or start.year), 12, 31)
+        elif g.get("ey"):
             end = _safe(lambda: _last_day(int(g["ey"] or 0), int(g["em"] or 0)))
         elif g.get("edy"):
             end = _safe(lambda: date(int(g["edy"] or 0), int(g["edm"] or 0), int(g["ed"] or 0)))
