@@ -89,7 +89,7 @@ def _joint_number() -> regex.Pattern[str]:
     """The first of two numbers sharing one noun: "36 và 14 mô hình" (not a year, date or ordinal)."""
     lex = lexicon()["counts"]
     return regex.compile(
-        rf"(?<![\w.,/])(?<!(?:{alternation(lex['joint_not_after'])})\s+)"
+        rf"(?<![\w.,/])(?<!(?<![\w])(?:{alternation(lex['joint_not_after'])})\s+)"
         rf"(?P<num>\d{{1,3}}(?:\.\d{{3}})+|\d+)\s+(?:{alternation(lex['joint_connectors'])})\s+$")
 
 
@@ -2031,7 +2031,17 @@ def _paren_label(lay: Layout, c: Candidate) -> tuple[int, int] | None:
     if opened is None or not _CLOSES_AFTER_NOUN.match(lay.folded, c.end, c.seg_end):
         return None
     start = max(c.seg_start, lay.folded.rfind(")", c.seg_start, opened.start()) + 1)
+    if _UNIT_NAMED_LAST.search(lay.text, start, opened.start()) \
+            or _BARE_NAME_LABEL.fullmatch(lay.text, start, opened.start()):
+        return None  # "xã An Ninh Đông (14 mô hình)", "…, An Ninh Tây (11)": a unit's count, no label
     return start, opened.start()
+
+
+#: a bare name as the label: "…, An Ninh Tây (11 mô hình)" in a list by unit
+_BARE_NAME_LABEL = regex.compile(r"[\s,;]*(?:và\s+)?\p{Lu}[\w'’-]*(?:[ -]+\p{Lu}[\w'’-]*)*\s*")
+#: a unit's type word and name ending a label: "… là xã An Ninh Đông", "TP. Vĩnh Yên"
+_UNIT_NAMED_LAST = regex.compile(r"(?<![\w])(?i:xã|phường|thị trấn|huyện|quận|thị xã|thành phố|tỉnh|đặc khu"
+                                 r"|tp\.?|tx\.?)\s*\p{Lu}[\w'’-]*(?:[ -]+\p{Lu}[\w'’-]*)*\s*$")
 
 
 @cache
@@ -2430,6 +2440,14 @@ _ANOTHER_COUNT = regex.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})*(?![\d.,]\d)\s+(?
 _BODY_ACTING_AFTER = regex.compile(r"[^,;.()]{0,40}?(?<![\w])được\s+\p{Lu}")
 
 
+def _level_of_topic(lay: Layout, start: int, level_start: int) -> bool:
+    """A topic between the noun and the level word owns it (_topic_before_level), unless the topic is
+    a field of the SPEC's ("12 mô hình về quốc phòng - an ninh cấp tỉnh": the count's level)."""
+    topic = _topic_before_level().search(lay.folded, start, level_start)
+    return topic is not None and not any(
+        h.rule.code for h in find_all(field_rules(), lay.folded, topic.start(), level_start))
+
+
 @cache
 def _topic_before_level() -> regex.Pattern[str]:
     """A topic the models are about between the noun and a level word, with no act after it: the level
@@ -2470,7 +2488,7 @@ def _level(lay: Layout, c: Candidate, own_start: int, metric: str | None,
     hits = [first] if first is not None \
         and not _ALL_LEVELS_OF.search(lay.folded, max(0, first.start - 8), first.start) \
         and not _ANOTHER_COUNT.search(lay.folded, c.end, first.start) \
-        and not _topic_before_level().search(lay.folded, c.end, first.start) else []
+        and not _level_of_topic(lay, c.end, first.start) else []
     if not hits:
         hits = [h for h in find_all(level_rules(), lay.folded, max(own_start, other_words_end), c.start)
                 if (lay.folded.startswith("cấp", h.start) or lay.folded.startswith("cơ sở hội", h.start))
@@ -2680,6 +2698,11 @@ def launcher_spans(lay: Layout, start: int, end: int) -> list[tuple[int, int]]:
     return [(x.start(), x.end()) for x in _LAUNCHED_BY.finditer(lay.folded, start, end)]
 
 
+#: units named after "như" that opens their list: examples ("các xã biên giới như A, B, C", "như xã A, xã B")
+_EXAMPLES_BEFORE = regex.compile(r"(?<![\w])(?:các|những)\s+[^,;.()\d]{1,30}?\s+như\s+(?:(?:xã|phường|thị trấn|huyện|"
+                                 r"quận|thị xã|thành phố|đặc khu)\s+)?$")
+
+
 def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: list[Mention],
                   province: LocalityRef | None, primary: LocalityRef | None = None,
                   primary_max: int | None = None) -> LocalityRef | None:
@@ -2708,6 +2731,12 @@ def _own_locality(lay: Layout, zone: tuple[int, int], c: Candidate, mentions: li
     while len(named) > 1 and qualifies(lay, named[-2], named[-1]) \
             and not PLACE_PHRASE_BEFORE.search(lay.folded, max(0, named[-2].start - 16), named[-2].start):
         named.pop()
+    if named:
+        first = len(named) - 1  # "Các xã biên giới như A, B, C đã xây dựng 450 mô hình": examples of a
+        while first > 0 and named[first].in_list:  # grouping, the count is not the last example's
+            first -= 1
+        if _EXAMPLES_BEFORE.search(lay.folded, max(lo, named[first].start - 40), named[first].start):
+            named = named[:first]
     scope = [m for m in words("counts", "primary_scope").finditer(lay.folded, zone[0], c.start)
              if m.group().startswith("toàn ")]
     if scope and (not named or named[-1].start < scope[-1].start()):
@@ -3524,9 +3553,12 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             unit_total = max(funnel, key=lambda c: (_FUNNEL.index(c.metric or ""), -c.value))
 
     def under_total(c: Candidate) -> bool:
-        if own_total is not None and c.period is not None and c.period.start is not None \
-                and c.period != own_total.period:
-            return False  # (a stock to publication, no span of its own, is under the total's span)
+        if own_total is not None and c.period is not None and c.period != own_total.period \
+                and (c.period.start is not None or own_total.metric == "new"):
+            # (a stock to publication, no span of its own, is under a stock's span; not under the
+            # models added in one year: "Năm 2023, các cấp Hội đã xây dựng mới 95 mô hình. … Hội Nông dân
+            # huyện A đã xây dựng tổng cộng 40 mô hình" is the body's own stock)
+            return False
         return unit_total is not None and c.start > unit_total.start and c.value < unit_total.value \
             and c.metric in ("built", unit_total.metric) and (c.locality == unit_total.locality or (
                 # a body of a unit under it: "Năm 2023, Tỉnh đoàn có 200 mô hình. … Huyện đoàn A có 14
@@ -3944,7 +3976,7 @@ def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) ->
             if d is c or d.merged or d.bound != "exact" or d.title or d.caption:
                 continue
             if in_lead and not (c.caption or d.para > c.para and d.parent is None and d.metric == c.metric
-                                and _compatible(c.locality, d.locality)):
+                                and _compatible(c.locality, d.locality) and _lead_restates(c, d)):
                 continue
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
                       "at_most": (c.value * 0.8, c.value)}[c.bound]
@@ -3956,6 +3988,22 @@ def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) ->
                 c.merged = True
                 _repoint(cands, i, j)
                 break
+
+
+def _lead_restates(c: Candidate, d: Candidate) -> bool:
+    """Whether the lead's rounded count ``c`` can be the body's exact ``d`` stated again: the same
+    span (or ``d`` a stock to the day ``c``'s span ends), no field, level or body of its own that
+    ``d`` does not share ("Năm 2024, … hơn 100 mô hình" is no restatement of "Năm 2025, … 112")."""
+    if c.period is not None and d.period is not None and c.period != d.period \
+            and not (d.period.start is None and c.period.end == d.period.end):
+        return False
+    if any(getattr(c, n) not in (None, "all") and getattr(c, n) != getattr(d, n) for n in ("field", "level")) \
+            or any(getattr(d, n) not in (None, "all") and getattr(c, n) not in (None, "all", getattr(d, n))
+                   for n in ("field", "level")):
+        return False
+    body = _organisation_lead()
+    lead_c, lead_d = body.match(fold(c.lead)), body.match(fold(d.lead))
+    return (lead_c is None) == (lead_d is None) and (lead_c is None or lead_c.group("group") == lead_d.group("group"))
 
 
 def _repoint(cands: list[Candidate], old: int, new: int) -> None:

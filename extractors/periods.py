@@ -532,12 +532,13 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
     named_any = [x for x in found if x.reporting and x.period is not None and x.kind != "the_time"]
     named_any_starts = [x.start for x in named_any]
     for e in found:
-        if e.kind == "since_term":  # "Từ đầu nhiệm kỳ đến nay": the term (phase) named last before it
+        if e.kind == "since_term":  # "Từ đầu nhiệm kỳ đến nay": the term (phase) running at publication named
+            # last before it (not a finished one: "So với nhiệm kỳ 2015 - 2020, …")
             word = "nhiệm kỳ" if "nhiệm kỳ" in e.text.lower() else "giai đoạn"
             term = next((x for x in reversed(found) if x.start < e.start and x.kind == "range"
                          and x.text.lower().startswith(word) and x.period is not None
-                         and x.period.start is not None and published is not None
-                         and x.period.start <= published), None)
+                         and x.period.start is not None and x.period.end is not None and published is not None
+                         and x.period.start <= published <= x.period.end), None)  # the term running then
             if term is not None and term.period is not None:
                 e.period = PeriodRef(start=term.period.start, end=published)
             continue
