@@ -553,6 +553,15 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             elif published is not None:
                 e.period = PeriodRef(start=date(published.year, 1, 1), end=date(published.year, 12, 31))
             continue
+        if e.rule == "period-first-months-bare" and e.period is not None and e.period.end is not None:
+            # "Cả năm 2025, … Trong đó, 6 tháng đầu năm, …": the first months of the year named last
+            # before it, else of publication's (as a bare quarter; "sơ kết 9 tháng" is often published
+            # before September ends)
+            k = bisect.bisect_left(named_starts, e.start)
+            if k and named[k - 1].period is not None and named[k - 1].period.end is not None:  # type: ignore[union-attr]
+                y0, last_month = named[k - 1].period.end.year, e.period.end.month  # type: ignore[union-attr]
+                e.period = PeriodRef(start=date(y0, 1, 1), end=_last_day(y0, last_month))
+            continue
         if e.kind == "the_quarter":  # "Riêng quý II, …": that quarter of the year named last, else publication's
             k = bisect.bisect_left(named_starts, e.start)  # the year named last before it, by bisection
             qy: int | None = named[k - 1].period.end.year if k else (  # type: ignore[union-attr]
