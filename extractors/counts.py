@@ -1339,7 +1339,8 @@ def _bodies_before(lay: Layout, start: int, end: int) -> list[str]:
 
 
 #: what may stand between a count's noun (and the movement's name) and its models' having stopped
-_STOPPED = regex.compile(r"\s*(?:(?:đã|bị|đang)\s+)*")
+_STOPPED = regex.compile(r"\s*(?:(?:đã|bị|đang)\s+)*(?:sau\s+(?:khi\s+)?(?:được\s+)?công nhận\s*,?\s*)?"
+                         r"(?:(?:đã|bị|đang|lại)\s+)*")  # ("126 mô hình sau khi công nhận không duy trì được")
 
 
 def _stopped(lay: Layout, end: int) -> bool:
