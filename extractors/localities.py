@@ -150,7 +150,8 @@ def _standalone() -> list[tuple[regex.Pattern[str], str, str, str]]:
 @cache
 def _former() -> regex.Pattern[str]:
     alts = alternation(lexicon()["units"]["former"])
-    return regex.compile(rf"\s*,?\s*(?:{alts})(?![\w])")
+    # (not "xã A trước đây là vùng khó khăn": the unit's own past)
+    return regex.compile(rf"\s*,?\s*(?:{alts})(?![\w])(?!\s+(?:là|từng|vốn)(?![\w]))")
 
 
 @cache
