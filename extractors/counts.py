@@ -3063,7 +3063,7 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
     lead_para = next((k for k, p in enumerate(lay.paragraphs)
                       if p.start >= title_span[1] and p.end - p.start >= 80
                       and lay.text[p.start:p.end].rstrip().endswith((".", "!", "…"))), None)  # (not a menu)
-    _merge_restatements(cands, lead_para)
+    _merge_restatements(lay, cands, lead_para)
     # 4. inheritance, in text order so that a part sees its total's final slots
     totals = {x.parent for x in cands if x.parent is not None}  # looked up, not scanned, per count
     sorted_starts = sorted(m.start for m in mentions)
@@ -3913,7 +3913,7 @@ def _sum_after_parts(lay: Layout, cands: list[Candidate]) -> None:
             c.metric = before[0].metric
 
 
-def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) -> None:
+def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | None = None) -> None:
     """One statement, two mentions: fold the weaker mention into the stronger.
 
     - the same number twice with one mention giving no verb (a headline, a repeat): one record, its
@@ -3975,6 +3975,18 @@ def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) ->
         if d.holder is not None and {"collective", "individual"} <= holders.get(j, set()):
             d.holder = None  # split into both, the count holds both (the mô hình/điển hình convention yields)
     for i, c in enumerate(cands):
+        nxt = cands[i + 1] if i + 1 < len(cands) else None
+        if c.bound != "exact" and not c.merged and nxt is not None and nxt.bound == "exact" and nxt.para == c.para \
+                and _RESTATING_CUE.search(lay.folded, c.end, nxt.start) and nxt.holder == c.holder:
+            lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
+                      "at_most": (c.value * 0.8, c.value)}[c.bound]
+            if lo <= nxt.value <= hi:  # "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386 mô hình, trong đó …"
+                nxt.parent = c.parent if nxt.parent == i else nxt.parent
+                nxt.metric = nxt.metric or c.metric
+                nxt.period = nxt.period or c.period
+                c.merged = True
+                _repoint(cands, i, i + 1)
+                continue
         in_lead = lead_para is not None and c.para == lead_para and not c.title and c.parent is None
         if c.merged or c.bound == "exact" or not (c.title or c.caption or in_lead):
             continue
@@ -3994,6 +4006,10 @@ def _merge_restatements(cands: list[Candidate], lead_para: int | None = None) ->
                 c.merged = True
                 _repoint(cands, i, j)
                 break
+
+
+#: words that give the exact number of a rounded one just stated: "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386"
+_RESTATING_CUE = regex.compile(r"(?<![\w])(?:cụ thể|chính xác là)(?![\w])")
 
 
 def _lead_restates(c: Candidate, d: Candidate) -> bool:
