@@ -3715,7 +3715,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         # commune is no level of the SPEC; its part is a grouping of its own
         if c.parent is not None and not c.merged and c.field in (None, "all") and c.level is None \
                 and c.metric != "increase" and (m := below_commune.search(fold(c.lead))) is not None \
-                and not fold(c.lead)[m.end():].strip(" ,;:-–()"):
+                and fold(c.lead)[m.end():].strip(" ,;:-–()") in ("", "có", "với", "là", "đạt"):
             c.field, c.field_text = "other", c.lead[m.start():m.end()].strip()
     remainder = words("counts", "remainder_words")
     for c in cands:  # "… Khối lực lượng vũ trang có 100 mô hình. 300 mô hình còn lại thuộc khối chính quyền":
