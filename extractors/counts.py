@@ -1508,11 +1508,17 @@ def own_before(lay: Layout, c: Candidate, prev_end: int) -> tuple[int, int]:
     return start + cut, c.start
 
 
+#: a sentence opened as a breakdown by level: "Xét theo cấp, …", "Phân theo cấp công nhận, …", "Về cấp, …"
+_BY_LEVEL_OPENER = regex.compile(r"[\s\-–•*+]*(?:(?:xét|phân|chia)\s+)?theo\s+cấp(?:\s+công nhận)?\s*,"
+                                 r"|[\s\-–•*+]*về\s+cấp(?:\s+công nhận)?\s*,")
 #: a comma inside the name of a group of bodies: "các cơ quan Đảng, chính quyền", "khối Đảng, chính quyền"
 _BODY_LIST_BEFORE = regex.compile(r"(?<![\w])(?:cơ quan|khối)(?:\s+[\w-]+){0,2}?\s+đảng\s*$")
 _BODY_LIST_AFTER = regex.compile(r"\s*(?:chính quyền|nhà nước|mặt trận|mttq|đoàn thể)(?![\w])")
 #: an organisation's own total over its levels: "các cấp Hội Nông dân tỉnh đã xây dựng 520 mô hình"
-_ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|đoàn|công đoàn|lực lượng)(?![\w])")
+_ORGANISATION_LEVELS = regex.compile(r"(?<![\w])(?:các cấp|toàn)\s+(?:hội|đoàn|công đoàn|lực lượng)(?![\w])"
+                                  # ("Mặt trận và các tổ chức chính trị – xã hội các cấp trong tỉnh đã đăng ký …")
+                                  r"|(?<![\w])(?:mttq|mặt trận|đoàn thể|chính trị\s*[-–]\s*xã hội"
+                                  r"|hội(?:\s+[^\W\d]+){1,4}?)\s+các cấp(?![\w])")
 #: what may open a sentence before the community it is about: a discourse word, a source, a time,
 #: then a place word ("Đáng chú ý, tại vùng …", "Theo Ban Dân vận Tỉnh ủy, hiện vùng …")
 _COMMUNITY_OPENER = regex.compile(
@@ -3538,11 +3544,16 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     unit_total = next((c for c in cands if total_like(c) and c.metric not in _NOT_STOCK), None)
     # (or a force's or sector's whole: "lực lượng vũ trang tỉnh đã xây dựng 312 mô hình", lexicon sector_scope)
     scope = words("counts", "sector_scope")
-    own_total = None if unit_total is not None else next(
+    own_total = next(
         (c for c in cands if c.parent is None and not c.merged and c.field in (None, "all")
          and c.metric not in ("increase", *_NOT_STOCK)
          and (_ORGANISATION_LEVELS.search(fold(c.lead)) or scope.search(fold(c.lead)))), None)
-    unit_total = unit_total or own_total or next((c for c in cands if total_like(c)), None)
+    if unit_total is not None and (own_total is None or own_total.start > unit_total.start
+                                   or own_total.value <= unit_total.value):
+        own_total = None  # (an organisation's whole before a smaller count that looks like a total: that
+        # count is of the organisation's, "… các tổ chức chính trị – xã hội các cấp đã đăng ký 217 mô
+        # hình … Đáng chú ý, có 96 mô hình gắn với công tác bầu cử")
+    unit_total = own_total or unit_total or next((c for c in cands if total_like(c)), None)
     if unit_total is not None and unit_total.metric in _FUNNEL:
         # "đăng ký 1.420 mô hình; đã triển khai 1.365 mô hình, … 1.240 mô hình được công nhận": of a
         # funnel in one sentence, the last stage is the unit's total that later breakdowns divide
@@ -3666,6 +3677,8 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     led = [c for c in led if position[id(c)] not in totals or id(c) in under]
     per_sentence = Counter(c.sentence_start for c in led + grouped)
     for c in led:  # the parts of a breakdown by organisation, or two such counts side by side
+        if c.parent is None and _BY_LEVEL_OPENER.match(lay.folded, c.sentence_start, c.start):
+            continue  # "Xét theo cấp, hội nông dân tỉnh xây dựng 10 mô hình, …": the province's level item
         if c.parent is not None or per_sentence[c.sentence_start] >= 2 or id(c) in under:
             m = organisation.match(fold(c.lead))
             assert m is not None
