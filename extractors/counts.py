@@ -452,6 +452,18 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
                 or _CALLED_DVK.match(lay.folded, m.end(), min(seg_end, m.end() + 60)) is not None
             found.append(c)
         covered = _Spans(found)
+        if lay.folded.find("lượt", seg_start, seg_end) >= 0 \
+                and lay.folded.find("lượt mô hình", lay.paragraphs[para].start, seg_start) >= 0:
+            # "… 2.316 lượt mô hình … Các mô hình trải rộng trên các lĩnh vực, nhiều nhất là lĩnh vực kinh tế
+            # với 1.034 lượt, văn hóa – xã hội 702 lượt": "lượt" alone after its paragraph's "lượt mô hình"
+            for m in _BARE_TIMES.finditer(lay.folded, seg_start, seg_end):
+                value = _value(m.group("num"))
+                if value is not None and not covered.holds(m.start("num")) \
+                        and not _plan_words(not_results, _back(lay, seg_start, m.start())):
+                    found.append(Candidate(m.start("num"), m.end(), value, seg_start, seg_end, sent_start, para,
+                                           head="lượt mô hình"))
+            found.sort(key=lambda x: x.start)
+            covered = _Spans(found)
         for m in _NUMBER_AFTER_NOUN.finditer(lay.folded, seg_start, seg_end):
             value = _value(m.group("num"))
             if value is not None and not covered.holds(m.start("num")):
@@ -859,6 +871,8 @@ def _holder_enum_gap() -> regex.Pattern[str]:
     return regex.compile(rf"\s*(?P<holder>(?:{alternation(_holder_words())})(?![\w]))?\s*(?:,|và|,\s*và)\s*")
 
 
+#: a number of times alone, the noun left out: "… văn hóa – xã hội 702 lượt, …"
+_BARE_TIMES = regex.compile(r"(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s+lượt(?=\s*(?:[,;.)]|và(?![\w])|$))")
 #: "Tổng số mô hình toàn tỉnh hiện là 5.830": the number after the noun
 _NUMBER_AFTER_NOUN = regex.compile(
     r"(?<![\w])(?:tổng\s+)?số\s+(?:lượng\s+)?mô hình(?:\s+[^\d,.;:()]{0,40}?)?\s+(?:là|đạt|lên|lên tới|lên đến)\s+"
