@@ -237,6 +237,15 @@ def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
 
 
 @cache
+def _institution_before() -> regex.Pattern[str]:
+    """An institution's head right before a type word, its name's capitalised words between at most
+    (lexicon ``[units] institution_heads``)."""
+    heads = alternation(lexicon()["units"]["institution_heads"])
+    # (matched on the text: the words between are the name's, capitalised or an abbreviation)
+    return regex.compile(rf"(?<![\w])(?i:{heads})\s+(?:(?:\p{{Lu}}[\w&]*)\s+){{0,3}}?$")
+
+
+@cache
 def _not_names() -> regex.Pattern[str]:
     phrases = longest_first(fold(p) for p in lexicon()["units"]["unknown_not_names"])
     return regex.compile(r"(?:" + "|".join(regex.escape(p) for p in phrases) + r")(?![\w])")
@@ -308,6 +317,9 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
             continue
         if _INITIAL_TYPE.fullmatch(m.group("type")) and _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start()):
             continue  # "anh Lê Văn H. Cam Lộ": a person's initial, no "H." for huyện
+        if text[m.start()].isupper() and "." not in m.group("type") and m.group("type") not in _abbreviations() \
+                and _institution_before().search(text, max(0, m.start() - 40), m.start()):
+            continue  # "Trường THCS Thị trấn Nghèn": a capitalised type word inside an institution's name
         hit = _longest_unit(text, m.end(), kinds)
         noun = _count_noun_after().match(folded, hit[0]) if hit is not None and text[m.end():hit[0]].isdigit() else None
         if noun is not None and not _NAME_AFTER_NOUN.match(text, noun.end()):
