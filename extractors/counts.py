@@ -3157,9 +3157,11 @@ def extract_counts(lay: Layout, cands: list[Candidate], mentions: list[Mention],
         if c.locality is None and not c.national:
             c.locality = primary
         if c.parent is None and c.pair is None and (c.field in (None, "all")) and c.metric in STOCK_METRICS \
-                and c.holder is None and c.level is None:
-            # (not one level's count: "…, trong đó cấp xã công nhận 2.000 mô hình. Ở lĩnh vực QP-AN, Công an
-            # tỉnh có 286 mô hình" breaks down the unit's total, not the communes' recognitions)
+                and c.holder is None and not (c.level is not None and last_total is not None
+                                             and last_total.value > c.value and c.period == last_total.period):
+            # (not one level's count smaller than the total of its span: "…, trong đó cấp xã công nhận 2.000
+            # mô hình. Ở lĩnh vực QP-AN, Công an tỉnh có 286 mô hình" breaks down the unit's total, not the
+            # communes' recognitions; a total of one level alone still is one)
             last_total = c
         previous = c
     _other_fields(lay, cands, city_is_province)
@@ -3985,8 +3987,9 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
             if any(getattr(c, n) not in (None, "all") and getattr(d, n) not in (None, "all", getattr(c, n))
                    for n in ("field", "level")):
                 continue  # "20 mô hình kinh tế … công nhận 20 mô hình văn hóa": two statements
-            if not c.title and (_organisation_lead().match(fold(c.lead)) is None) \
-                    != (_organisation_lead().match(fold(d.lead)) is None):
+            org_c, org_d = (_organisation_lead().match(fold(x.lead)) is not None for x in (c, d))
+            if not c.title and org_c != org_d \
+                    and ((d if org_c else c).locality is not None or (d if org_c else c).metric is not None):
                 continue  # "Ủy ban MTTQ các cấp xây dựng 412 mô hình" … "thị xã A 412 mô hình": a body's, a unit's
             for name in ("field", "level", "period", "locality", "metric"):
                 if getattr(d, name) in (None, "all"):

@@ -149,9 +149,12 @@ def _standalone() -> list[tuple[regex.Pattern[str], str, str, str]]:
 
 @cache
 def _former() -> regex.Pattern[str]:
-    alts = alternation(lexicon()["units"]["former"])
-    # (not "xã A trước đây là vùng khó khăn": the unit's own past)
-    return regex.compile(rf"\s*,?\s*(?:{alts})(?![\w])(?!\s+(?:là|từng|vốn)(?![\w]))")
+    # (not "xã A trước đây là vùng khó khăn", the unit's own past; "trước đây" as a time adverb after a
+    # comma or a line break, "Tại xã A, trước đây người dân …", is none: only right after the unit,
+    # before punctuation or "có")
+    alts = alternation([w for w in lexicon()["units"]["former"] if "trước đây" not in w])
+    return regex.compile(rf"(?:\s*,?\s*(?:{alts})(?![\w])|[^\S\n]+\(?trước đây\)?(?![\w])(?=[^\S\n]*(?:[,;.)]|có\s)))"
+                         rf"(?!\s+(?:là|từng|vốn)(?![\w]))")
 
 
 @cache

@@ -558,8 +558,11 @@ def _resolve_relative(found: list[TimeExpr], published: date | None, lay: Layout
             # before it, else of publication's (as a bare quarter; "sơ kết 9 tháng" is often published
             # before September ends)
             k = bisect.bisect_left(named_starts, e.start)
-            if k and named[k - 1].period is not None and named[k - 1].period.end is not None:  # type: ignore[union-attr]
-                y0, last_month = named[k - 1].period.end.year, e.period.end.month  # type: ignore[union-attr]
+            before = named[k - 1].period if k else None
+            # (only when the publication year's months are not over: "Năm 2025, … 6 tháng đầu năm, …" in
+            # July 2026 is 2026's)
+            if before is not None and before.end is not None and (published is None or e.period.end > published):
+                y0, last_month = before.end.year, e.period.end.month
                 e.period = PeriodRef(start=date(y0, 1, 1), end=_last_day(y0, last_month))
             continue
         if e.kind == "the_quarter":  # "Riêng quý II, …": that quarter of the year named last, else publication's
