@@ -1644,7 +1644,11 @@ def _link_parts(lay: Layout, cands: list[Candidate]) -> None:
             list_total = open_total if _year_item(lay, cands[total]) and open_total is not None else total
         prev = cands[i - 1] if i else None
         if prev is not None:
-            own_start, _ = own_before(lay, c, prev.end)
+            # (past the words after the previous count's noun: "trong đó 11 mô hình được Ban Thường vụ
+            # Thành ủy công nhận cấp thành phố và 16 mô hình …": the 11's verb is not the 16's)
+            prev_words = _after(lay, prev, c.start) if prev.end <= c.start else prev.end
+            # (not words that run on into this count's own: "ngành Y tế có 64 mô hình, ngành Giáo dục có 112")
+            own_start, _ = own_before(lay, c, prev_words if prev_words < c.start - 1 else prev.end)
             own_verb = bool(_metric_hits(lay.folded, own_start, c.start)) \
                 and not (scope and prev.parent is not None and _verb_label(lay.folded[own_start:c.start]))
             between = lay.folded[prev.end:c.start]
