@@ -458,7 +458,13 @@ def find_candidates(lay: Layout, year: int | None = None) -> list[Candidate]:
             # với 1.034 lượt, văn hóa – xã hội 702 lượt": "lượt" alone after its paragraph's "lượt mô hình"
             for m in _BARE_TIMES.finditer(lay.folded, seg_start, seg_end):
                 value = _value(m.group("num"))
-                if value is not None and not covered.holds(m.start("num")) \
+                # (an item of a breakdown: field or level words in its own words, "văn hóa – xã hội 702
+                # lượt"; not "kiểm tra 32 lượt", "khen thưởng 120 lượt", "được công nhận 3 lượt")
+                item_start = max(seg_start, *(lay.folded.rfind(x, seg_start, m.start()) + 1 for x in ",;"))
+                labelled = any(h.rule.code for h in find_all(field_rules() + level_rules(), lay.folded,
+                                                             item_start, m.start()))
+                if value is not None and labelled and not covered.holds(m.start("num")) \
+                        and not _metric_hits(lay.folded, item_start, m.start()) \
                         and not _plan_words(not_results, _back(lay, seg_start, m.start())):
                     found.append(Candidate(m.start("num"), m.end(), value, seg_start, seg_end, sent_start, para,
                                            head="lượt mô hình"))
@@ -4011,7 +4017,8 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
     for i, c in enumerate(cands):
         nxt = cands[i + 1] if i + 1 < len(cands) else None
         if c.bound != "exact" and not c.merged and nxt is not None and nxt.bound == "exact" and nxt.para == c.para \
-                and _RESTATING_CUE.search(lay.folded, c.end, nxt.start) and nxt.holder == c.holder:
+                and _RESTATING_CUE.search(lay.folded, c.end, nxt.start) is not None and nxt.holder == c.holder \
+                and (c.metric is None or nxt.metric is None or c.metric == nxt.metric):
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
                       "at_most": (c.value * 0.8, c.value)}[c.bound]
             if lo <= nxt.value <= hi:  # "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386 mô hình, trong đó …"
@@ -4043,7 +4050,11 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
 
 
 #: words that give the exact number of a rounded one just stated: "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386"
-_RESTATING_CUE = regex.compile(r"(?<![\w])(?:cụ thể|chính xác là)(?![\w])")
+#: (opening the next clause, before the unit's scope and a weak verb at most: not "… với những việc làm cụ
+#: thể, …", nor a breakdown's first item "Cụ thể, cấp xã công nhận 450 mô hình")
+_RESTATING_CUE = regex.compile(r"[.;:]\s*cụ thể\s*[,:]\s*(?:(?:toàn|cả)\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường"
+                               r"|thị trấn|đặc khu|đơn vị|ngành|lực lượng)\s+)?(?:hiện\s+|đến nay\s*,?\s*)?"
+                               r"(?:có|đạt|là)?\s*(?:(?:tổng\s+)?số\s+)?$")
 
 
 def _lead_restates(c: Candidate, d: Candidate) -> bool:
