@@ -3791,7 +3791,13 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
         # ("trong đó 38 mô hình do các đồn biên phòng chủ trì": one such part alone names bodies too)
         if sum(1 for o in owners if organisation.match(o)) >= min(2, len(owned)) \
                 and not any(o[:1].isdigit() or _unit_label().match(o) for o in owners):
-            for c in owned:
+            # a list by level whose items name the level's body ("38 mô hình cấp tỉnh, 214 mô hình do Công an
+            # cấp huyện xây dựng và 794 mô hình của Công an cấp xã"): its items stay level parts
+            by_level = any(d.parent == owned[0].parent and d not in owned and d.level is not None and not d.merged
+                           for d in cands)
+            for c, o in zip(owned, owners, strict=True):
+                if by_level and c.level is not None and any(h.rule.code for h in find_all(level_rules(), o)):
+                    continue
                 c.field = "other"
     for parts in groups.values():  # the parts one sentence lists
         if len(parts) < 2 or not any(p.field not in (None, "all") for p in parts):
