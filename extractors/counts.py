@@ -905,10 +905,11 @@ def _unit_row() -> regex.Pattern[str]:
 #: "khối doanh nghiệp, HTX trên địa bàn có": a grouping whose words go on past one comma, no verb between
 _GROUPING_CUT = regex.compile(r"(?<![\w])(?:hiện\s+|riêng\s+)?(?=khối\s+[^\W\d][^,;.()\d]*,[^,;.()\d]*$)",
                               regex.IGNORECASE)
-#: an item of a list by unit: "huyện U Minh 120", "thị xã Giá Rai có 378" (a unit word, then its name)
+#: an item of a list by unit: "huyện U Minh 120", "thị xã Giá Rai có 378" (a unit word, then its name;
+#: a former province's too: "tỉnh Vĩnh Long (cũ) có 4.512 …; tỉnh Bến Tre (cũ) có 5.230")
 _UNIT_ITEM_LEAD = regex.compile(
-    r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tp\.|tx\.|h\.|(?-i:TP|TX))\s*"
-    r"\p{Lu}[^\d,;:()]{0,30}?"
+    r"(?<![\w])(?i:xã|phường|thị trấn|đặc khu|huyện|quận|thị xã|thành phố|tỉnh|tp\.|tx\.|h\.|(?-i:TP|TX))\s*"
+    r"\p{Lu}[^\d,;:()]{0,30}?(?:\s*\(\s*cũ\s*\)|\s+cũ)?"
     r"(?:\s*:\s*|\s+(?:(?:có|với|là)\s+)?)(?:(?:hơn|gần|trên|khoảng)\s+)?$")  # ("- TP. A: 86 mô hình")
 #: a part by unit after a part cue: a unit word (a province's too), its name, "(cũ)" at most, the
 #: number ("trong đó tỉnh A (cũ) 6.874, huyện B 412")
