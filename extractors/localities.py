@@ -319,6 +319,8 @@ def _scan(text: str, folded: str, start: int, end: int) -> list[Mention]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         rule, kinds = table[m.group("type")]
+        if rule == "unit-dia-phuong" and m.group("pred") is None:
+            continue  # "địa phương" names units only in a ranking's opener
         if m.end() >= len(text) or not (text[m.end()].isupper() or text[m.end()].isdigit()):
             continue
         if _INITIAL_TYPE.fullmatch(m.group("type")) and _NAME_BEFORE.search(text, max(0, m.start() - 24), m.start()):
