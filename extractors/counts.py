@@ -885,7 +885,8 @@ _NUMBER_AFTER_NOUN = regex.compile(
     r"(?P<num>\d{1,3}(?:\.\d{3})+|\d+)(?![\d.,]*\s*(?:%|phần trăm|hộ|người|tỷ|triệu|ha))(?!\s+mô hình)")
 _BARE_ITEM = regex.compile(
     r"(?:\(\s*(?P<num>\d{1,3}(?:\.\d{3})+|\d+)\s*\)|(?<![\w.,/])(?P<num>\d{1,3}(?:\.\d{3})+|\d+)"
-    r"(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$))"
+    # (a whole number only: not the "3" of "3.258 hộ", the "98" of "98,5%")
+    r"(?![.,]\d)(?=\s*(?:lượt\s*)?(?:[,;.)]|và(?![\w])|$))"
     # "văn hóa - xã hội mười hai, quốc phòng - an ninh chín": number words (the field words before decide)
     r"|(?<![\w])(?P<num>" + WORDS_BODY + r")(?=\s*(?:[,;.)]|và(?![\w])|$)))")
 _TRAILING_LINK = regex.compile(r"(?:\s+(?:đã|có|là|đạt|với|gồm|chiếm))+\s*$")
@@ -3796,8 +3797,15 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
             # cấp huyện xây dựng và 794 mô hình của Công an cấp xã"): its items stay level parts
             by_level = any(d.parent == owned[0].parent and d not in owned and d.level is not None and not d.merged
                            for d in cands)
+            parent = owned[0].parent
+            own_body = organisation.match(fold(cands[parent].lead)) if parent is not None else None
             for c, o in zip(owned, owners, strict=True):
-                if by_level and c.level is not None and any(h.rule.code for h in find_all(level_rules(), o)):
+                body = organisation.match(o)
+                # (the total's own body at that level: "Công an tỉnh xây dựng 1.046 …, 214 mô hình do Công an
+                # cấp huyện …"; another body's part stays its own, "45 mô hình do Hội Nông dân cấp huyện")
+                same_body = own_body is not None and body is not None and own_body.group("group") == body.group("group")
+                if by_level and same_body and c.level is not None \
+                        and any(h.rule.code for h in find_all(level_rules(), o)):
                     continue
                 c.field = "other"
     for parts in groups.values():  # the parts one sentence lists
@@ -4059,9 +4067,10 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
 #: words that give the exact number of a rounded one just stated: "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386"
 #: (opening the next clause, before the unit's scope and a weak verb at most: not "… với những việc làm cụ
 #: thể, …", nor a breakdown's first item "Cụ thể, cấp xã công nhận 450 mô hình")
-_RESTATING_CUE = regex.compile(r"[.;:]\s*cụ thể\s*[,:]\s*(?:(?:toàn|cả)\s+(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường"
-                               r"|thị trấn|đặc khu|đơn vị|ngành|lực lượng)\s+)?(?:hiện\s+|đến nay\s*,?\s*)?"
-                               r"(?:có|đạt|là)?\s*(?:(?:tổng\s+)?số\s+)?$")
+_RESTATING_CUE = regex.compile(r"[.;:]\s*cụ thể\s*[,:]\s*(?:(?:đến nay|hiện nay)\s*,?\s*)?(?:(?:toàn|cả)\s+)?"
+                               r"(?:(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn|đặc khu|đơn vị|ngành"
+                               r"|lực lượng)\s+)?(?:hiện\s+|đến nay\s*,?\s*)?(?:đã\s+)?"
+                               r"(?:có tổng cộng|tổng cộng|có|đạt|là|xây dựng(?:\s+được)?)?\s*(?:(?:tổng\s+)?số\s+)?$")
 
 
 def _lead_restates(c: Candidate, d: Candidate) -> bool:

@@ -243,12 +243,11 @@ def _unknown_name(text: str, pos: int, kinds: tuple[str, ...]) -> int | None:
 def _institution_before() -> regex.Pattern[str]:
     """An institution's head right before a type word, its name's capitalised words between at most
     (lexicon ``[units] institution_heads``)."""
-    # (matched on the text, the head capitalised as a name's first word, on one line: not "bảo vệ môi
-    # trường" ending a subheading before "Xã A có …"; the words between are the name's, capitalised or an
-    # abbreviation)
-    heads = "|".join(regex.escape(h[:1].upper()) + "(?i:" + regex.escape(h[1:]) + ")"
-                     for h in longest_first(lexicon()["units"]["institution_heads"]))
-    return regex.compile(rf"(?<![\w])(?:{heads})[^\S\n]+(?:\p{{Lu}}[\w&]*[^\S\n]+){{0,3}}?$")
+    # (matched on the text, on one line: not "bảo vệ môi trường" ending a subheading before "Xã A có …";
+    # the words between are the name's, capitalised or an abbreviation; "trường THCS Thị trấn A" in
+    # running text too)
+    heads = alternation(lexicon()["units"]["institution_heads"])
+    return regex.compile(rf"(?<![\w])(?i:{heads})[^\S\n]+(?:\p{{Lu}}[\w&]*[^\S\n]+){{0,3}}?$")
 
 
 @cache
