@@ -4044,13 +4044,19 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
                 _repoint(cands, i, i + 1)
                 continue
         in_lead = lead_para is not None and c.para == lead_para and not c.title and c.parent is None
-        if c.merged or c.bound == "exact" or not (c.title or c.caption or in_lead):
+        # a speaker's rounded figure in a quotation ("… nhấn mạnh: “Chúng ta có hơn hai nghìn mô hình, …”")
+        in_speech = not (c.title or c.caption or in_lead) and c.parent is None and c.bound != "exact" \
+            and _in_speech(lay, c)
+        if c.merged or c.bound == "exact" or not (c.title or c.caption or in_lead or in_speech):
             continue
         for j, d in enumerate(cands):
             if d is c or d.merged or d.bound != "exact" or d.title or d.caption:
                 continue
             if in_lead and not (c.caption or d.para > c.para and d.parent is None and d.metric == c.metric
                                 and _compatible(c.locality, d.locality) and _lead_restates(c, d)):
+                continue
+            if in_speech and not (d.para != c.para and d.parent is None and not _in_speech(lay, d)
+                                  and c.metric in (None, "built", d.metric) and _compatible(c.locality, d.locality)):
                 continue
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
                       "at_most": (c.value * 0.8, c.value)}[c.bound]
@@ -4071,6 +4077,20 @@ _RESTATING_CUE = regex.compile(r"[.;:]\s*cụ thể\s*[,:]\s*(?:(?:đến nay|hi
                                r"(?:(?:tỉnh|huyện|thành phố|thị xã|quận|xã|phường|thị trấn|đặc khu|đơn vị|ngành"
                                r"|lực lượng)\s+)?(?:hiện\s+|đến nay\s*,?\s*)?(?:đã\s+)?"
                                r"(?:có tổng cộng|tổng cộng|có|đạt|là|xây dựng(?:\s+được)?)?\s*(?:(?:tổng\s+)?số\s+)?$")
+
+
+#: a quotation opened after a colon: "… nhấn mạnh: “…"
+_SPEECH_OPEN = regex.compile(r":\s*[\"“]")
+_SPEECH_CLOSE = regex.compile(r"[\"”]")
+
+
+def _in_speech(lay: Layout, c: Candidate) -> bool:
+    """The count stands inside a quotation opened after a colon in its paragraph, not closed before it."""
+    para = lay.paragraphs[c.para]
+    opened = None
+    for m in _SPEECH_OPEN.finditer(lay.folded, max(para.start, c.start - 400), c.start):
+        opened = m
+    return opened is not None and _SPEECH_CLOSE.search(lay.folded, opened.end(), c.start) is None
 
 
 def _lead_restates(c: Candidate, d: Candidate) -> bool:
