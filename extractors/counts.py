@@ -3689,6 +3689,7 @@ def _other_fields(lay: Layout, cands: list[Candidate], city_is_province: bool = 
     with_fields = {d.parent for d in cands if d.parent is not None and d.field not in (None, "all")}
     for c in labelled:  # a part on a bullet line of its own: "- Công tác xây dựng lực lượng: 9 mô hình"
         if c.field in (None, "all") \
+                and not (c.table_row and c.locality is not None and key(c.locality.name) == key(c.label)) \
                 and ((not _names_unit(c.label)
                       and (c.parent in with_fields or c.table_row or grouping.match(c.label) is not None
                            or words("counts", "remainder_words").search(fold(c.label)) is not None))

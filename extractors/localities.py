@@ -728,6 +728,39 @@ def _defined_names(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+_TABLE_SEP = " | "
+
+
+def _table_units(lay: Layout, found: list[Mention]) -> list[Mention]:
+    """The rows of a table written as text whose header's first cell is a kind of unit ("Phường | Số
+    mô hình", then "Hoàng Liệt | 96"): each row's first cell a unit of that kind, where the gazetteer
+    holds the name (bare names, no type word)."""
+    _, table = _type_regex()
+    out: list[Mention] = []
+    taken = {m.start for m in found}
+    kinds: tuple[str, ...] | None = None
+    for para in lay.paragraphs:
+        line = lay.text[para.start:para.end]
+        if _TABLE_SEP not in line:
+            kinds = None
+            continue
+        first = line.split(_TABLE_SEP, 1)[0]
+        head = fold(first).strip()
+        if kinds is None:
+            entry = table.get(head)
+            if entry is not None and not any(ch.isdigit() for ch in line) and entry[0] != "unit-dia-phuong":
+                kinds = entry[1]
+            continue
+        start = para.start + len(first) - len(first.lstrip())
+        end = para.start + len(first.rstrip())
+        if start in taken or start >= end or not lay.text[start].isupper():
+            continue
+        hit = _longest_unit(lay.text, start, kinds)
+        if hit is not None and hit[0] == end:
+            out.append(Mention(start, end, lay.text[start:end], kinds, hit[1], "unit-table-row"))
+    return out
+
+
 def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
     text = lay.text
     out: list[Mention] = []
@@ -738,6 +771,7 @@ def find_mentions(lay: Layout, title: str | None = None) -> list[Mention]:
         out.extend(_bare_provinces(text, lay.folded, para.start, para.end, found))
         out.extend(_former_items(text, para.end, found))
     out.extend(_bare_subjects(text, lay.folded, out))
+    out.extend(_table_units(lay, out))
     out.extend(_defined_names(text, out))
     if not (title and title.strip()) and len(lay.paragraphs) > 1:
         first = lay.paragraphs[0]
