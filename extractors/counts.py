@@ -4057,8 +4057,9 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
                                 and _compatible(c.locality, d.locality) and _lead_restates(c, d)):
                 continue
             if in_speech and not (d.para != c.para and d.parent is None and not _in_speech(lay, d)
-                                  and c.metric in (None, "built", d.metric) and _compatible(c.locality, d.locality)):
-                continue
+                                  and c.metric in (None, d.metric) and _compatible(c.locality, d.locality)
+                                  and _lead_restates(c, d)):
+                continue  # (the same verb, span, field, level and body as the report's, as a lead's)
             lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
                       "at_most": (c.value * 0.8, c.value)}[c.bound]
             if lo <= d.value <= hi and d.holder == c.holder:

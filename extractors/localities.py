@@ -738,6 +738,7 @@ def _table_units(lay: Layout, found: list[Mention]) -> list[Mention]:
     _, table = _type_regex()
     out: list[Mention] = []
     taken = {m.start for m in found}
+    districts = {u.code for m in found for u in m.candidates if u.level == "district"}
     kinds: tuple[str, ...] | None = None
     for para in lay.paragraphs:
         line = lay.text[para.start:para.end]
@@ -756,8 +757,11 @@ def _table_units(lay: Layout, found: list[Mention]) -> list[Mention]:
         if start in taken or start >= end or not lay.text[start].isupper():
             continue
         hit = _longest_unit(lay.text, start, kinds)
-        if hit is not None and hit[0] == end:
-            out.append(Mention(start, end, lay.text[start:end], kinds, hit[1], "unit-table-row"))
+        units = tuple(u for u in hit[1] if u.kind in kinds) if hit is not None and hit[0] == end else ()
+        if districts:  # (in the district named before: "quận A … Phường | Số mô hình", not a namesake elsewhere)
+            units = tuple(u for u in units if u.level != "commune" or u.district_code in districts)
+        if units:
+            out.append(Mention(start, end, lay.text[start:end], kinds, units, "unit-table-row"))
     return out
 
 
