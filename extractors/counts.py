@@ -694,6 +694,15 @@ def _link_items_by_sum(lay: Layout, cands: list[Candidate]) -> None:
         i = j + 1
 
 
+def _joins_items(lay: Layout, a: Candidate, b: Candidate) -> bool:
+    """The words between ``a``'s noun and ``b``'s number join two items of one list, each with its own
+    subject and no verb but "có": "…, phường B có"."""
+    gap_start = _past_movement_name(lay, a.end)
+    gap = lay.folded[gap_start:b.start]
+    return _ITEM_JOIN.fullmatch(lay.folded, gap_start, b.start) is not None and _weak_words(gap) \
+        and bool(set(gap.replace(",", " ").split()) - _JOIN_WORDS)
+
+
 def _weak_words(folded: str) -> bool:
     """No verb in these words but a closing "có" / "với" ("phường B có")."""
     hits = _metric_hits(folded, 0, len(folded))
@@ -3909,9 +3918,7 @@ def _share_trailing_act(lay: Layout, cands: list[Candidate]) -> None:
         j = i
         while j + 1 < len(cands) and cands[j + 1].seg_start == cands[i].seg_start \
                 and cands[j].parent is None and cands[j + 1].parent is None \
-                and _ITEM_JOIN.fullmatch(lay.folded, _past_movement_name(lay, cands[j].end), cands[j + 1].start) \
-                and _weak_words(gap := lay.folded[_past_movement_name(lay, cands[j].end):cands[j + 1].start]) \
-                and set(gap.replace(",", " ").split()) - _JOIN_WORDS:  # (each item its own subject)
+                and _joins_items(lay, cands[j], cands[j + 1]):
             j += 1
         last = cands[j]
         if j > i and last.metric in ("recognized", "commended") \
@@ -4034,16 +4041,14 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
         nxt = cands[i + 1] if i + 1 < len(cands) else None
         if c.bound != "exact" and not c.merged and nxt is not None and nxt.bound == "exact" and nxt.para == c.para \
                 and _RESTATING_CUE.search(lay.folded, c.end, nxt.start) is not None and nxt.holder == c.holder \
-                and (c.metric is None or nxt.metric is None or c.metric == nxt.metric):
-            lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
-                      "at_most": (c.value * 0.8, c.value)}[c.bound]
-            if lo <= nxt.value <= hi:  # "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386 mô hình, trong đó …"
-                nxt.parent = c.parent if nxt.parent == i else nxt.parent
-                nxt.metric = nxt.metric or c.metric
-                nxt.period = nxt.period or c.period
-                c.merged = True
-                _repoint(cands, i, i + 1)
-                continue
+                and (c.metric is None or nxt.metric is None or c.metric == nxt.metric) \
+                and _within_rounding(c, nxt.value):  # "… gần 400 mô hình. Cụ thể, toàn tỉnh có 386 mô hình, …"
+            nxt.parent = c.parent if nxt.parent == i else nxt.parent
+            nxt.metric = nxt.metric or c.metric
+            nxt.period = nxt.period or c.period
+            c.merged = True
+            _repoint(cands, i, i + 1)
+            continue
         in_lead = lead_para is not None and c.para == lead_para and not c.title and c.parent is None
         # a speaker's rounded figure in a quotation ("… nhấn mạnh: “Chúng ta có hơn hai nghìn mô hình, …”")
         in_speech = not (c.title or c.caption or in_lead) and c.parent is None and c.bound != "exact" \
@@ -4054,15 +4059,13 @@ def _merge_restatements(lay: Layout, cands: list[Candidate], lead_para: int | No
             if d is c or d.merged or d.bound != "exact" or d.title or d.caption:
                 continue
             if in_lead and not (c.caption or d.para > c.para and d.parent is None and d.metric == c.metric
-                                and _compatible(c.locality, d.locality) and _lead_restates(c, d)):
+                                and _compatible(c.locality, d.locality) and _restates(c, d)):
                 continue
             if in_speech and not (d.para != c.para and d.parent is None and not _in_speech(lay, d)
                                   and c.metric in (None, d.metric) and _compatible(c.locality, d.locality)
-                                  and _lead_restates(c, d)):
+                                  and _restates(c, d)):
                 continue  # (the same verb, span, field, level and body as the report's, as a lead's)
-            lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
-                      "at_most": (c.value * 0.8, c.value)}[c.bound]
-            if lo <= d.value <= hi and d.holder == c.holder:
+            if _within_rounding(c, d.value) and d.holder == c.holder:
                 if in_lead and c.period is not None and c.period.start is not None and d.period is not None \
                         and d.period.start is None and d.period.end == c.period.end:
                     d.period = c.period  # "9 tháng đầu năm 2025, … hơn 1 nghìn …" then "tính đến hết tháng 9/2025,
@@ -4095,8 +4098,15 @@ def _in_speech(lay: Layout, c: Candidate) -> bool:
     return opened is not None and _SPEECH_CLOSE.search(lay.folded, opened.end(), c.start) is None
 
 
-def _lead_restates(c: Candidate, d: Candidate) -> bool:
-    """Whether the lead's rounded count ``c`` can be the body's exact ``d`` stated again: the same
+def _within_rounding(c: Candidate, value: int) -> bool:
+    """Whether ``value`` is what the rounded count ``c`` ("hơn 300", "khoảng 300", "gần 300") may stand for."""
+    lo, hi = {"at_least": (c.value, c.value * 1.25), "about": (c.value * 0.8, c.value * 1.2),
+              "at_most": (c.value * 0.8, c.value)}[c.bound]
+    return lo <= value <= hi
+
+
+def _restates(c: Candidate, d: Candidate) -> bool:
+    """Whether a rounded count ``c`` (a lead's, a speaker's) can be the exact ``d`` stated again: the same
     span (or ``d`` a stock to the day ``c``'s span ends), no field, level or body of its own that
     ``d`` does not share ("Năm 2024, … hơn 100 mô hình" is no restatement of "Năm 2025, … 112")."""
     if c.period is not None and d.period is not None and c.period != d.period \

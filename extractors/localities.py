@@ -152,8 +152,10 @@ def _former() -> regex.Pattern[str]:
     # (not "xã A trước đây là vùng khó khăn", the unit's own past; "trước đây" as a time adverb after a
     # comma or a line break, "Tại xã A, trước đây người dân …", is none: only right after the unit,
     # before punctuation or "có")
-    alts = alternation([w for w in lexicon()["units"]["former"] if "trước đây" not in w])
-    return regex.compile(rf"(?:\s*,?\s*(?:{alts})(?![\w])|[^\S\n]+\(?trước đây\)?(?![\w])(?=[^\S\n]*(?:[,;.)]|có\s)))"
+    units = lexicon()["units"]
+    alts, adverbs = alternation(units["former"]), alternation(units["former_adverbs"])
+    return regex.compile(rf"(?:\s*,?\s*(?:{alts})(?![\w])"
+                         rf"|[^\S\n]+\(?(?:{adverbs})\)?(?![\w])(?=[^\S\n]*(?:[,;.)]|có\s)))"
                          rf"(?!\s+(?:là|từng|vốn)(?![\w]))")
 
 
